@@ -1,0 +1,178 @@
+//! The typed IPC contract between the UI and the Rust side.
+//!
+//! Each command is a request type implementing [`Command`]: its `NAME` is the one string
+//! both sides agree on, its fields are the arguments and `Output` the response. The UI's
+//! `Backend` sends `(NAME, args)` and gets `Result<Output, ApiError>`; the Rust side
+//! dispatches on `NAME` to a typed handler. Nothing else crosses the bridge.
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::query::{EntityPage, EntityQuery, Facets};
+
+pub trait Command: Serialize + DeserializeOwned + 'static {
+    const NAME: &'static str;
+    type Output: Serialize + DeserializeOwned + 'static;
+}
+
+macro_rules! command {
+    ($req:ty => $out:ty, $name:literal) => {
+        impl Command for $req {
+            const NAME: &'static str = $name;
+            type Output = $out;
+        }
+    };
+}
+
+/// Every command name, for dispatch tables and the test that keeps both sides in step.
+pub const COMMAND_NAMES: &[&str] = &[
+    GetAppInfo::NAME,
+    GetPreferences::NAME,
+    SetPreferences::NAME,
+    GetCatalogSummary::NAME,
+    QueryEntities::NAME,
+    GetFacets::NAME,
+];
+
+// ---- app ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetAppInfo {}
+command!(GetAppInfo => AppInfo, "app_info");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AppInfo {
+    pub name: String,
+    pub version: String,
+    /// `linux-x86_64`, …
+    pub platform: String,
+    pub data_dir: String,
+    pub store: StoreStatus,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct StoreStatus {
+    pub path: String,
+    /// Whether the store opened and its schema is current.
+    pub ok: bool,
+    pub schema_version: u32,
+    pub entity_count: u64,
+    pub size_bytes: u64,
+    /// Why the store is not usable, when `ok` is false.
+    pub error: Option<String>,
+}
+
+// ---- preferences ----
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemePreference {
+    /// Follow the operating system's light/dark setting.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Preferences {
+    pub theme: ThemePreference,
+    /// The user entity that "owned by me" means (`user:default/jdoe`).
+    pub user_entity_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetPreferences {}
+command!(GetPreferences => Preferences, "get_preferences");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetPreferences {
+    pub preferences: Preferences,
+}
+command!(SetPreferences => Preferences, "set_preferences");
+
+// ---- catalog ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetCatalogSummary {}
+command!(GetCatalogSummary => CatalogSummary, "catalog_summary");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CatalogSummary {
+    pub total: u64,
+    /// `(kind, count)`, largest first.
+    pub by_kind: Vec<(String, u64)>,
+    /// Entities or documents that failed to ingest, from the last ingestion.
+    pub error_count: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryEntities {
+    pub query: EntityQuery,
+}
+command!(QueryEntities => EntityPage, "query_entities");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetFacets {
+    pub filter: crate::query::EntityFilter,
+}
+command!(GetFacets => Facets, "facets");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names_are_unique_and_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for name in COMMAND_NAMES {
+            assert!(seen.insert(*name), "duplicate command name {name}");
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{name}");
+        }
+    }
+
+    #[test]
+    fn dispatch_typed_decodes_runs_and_encodes() {
+        let out = dispatch_typed::<SetPreferences>(
+            serde_json::json!({"preferences": {"theme": "light"}}),
+            |c| Ok(c.preferences),
+        )
+        .unwrap();
+        assert_eq!(out["theme"], "light");
+        let err = dispatch_typed::<SetPreferences>(serde_json::json!({"preferences": 3}), |c| Ok(c.preferences))
+            .unwrap_err();
+        assert_eq!(err.code, crate::ErrorCode::InvalidInput);
+        assert!(err.message.contains("set_preferences"), "{}", err.message);
+    }
+
+    #[test]
+    fn preferences_round_trip_with_defaults() {
+        let p: Preferences = serde_json::from_str("{}").unwrap();
+        assert_eq!(p.theme, ThemePreference::System);
+        let p: Preferences = serde_json::from_str(r#"{"theme":"dark","userEntityRef":"user:default/ada"}"#).unwrap();
+        assert_eq!(p.theme, ThemePreference::Dark);
+        assert_eq!(p.user_entity_ref.as_deref(), Some("user:default/ada"));
+    }
+}
+
+/// Decodes `args` as command `C`, runs `handler`, encodes its output: the one typed step
+/// every dispatcher (the native API, the UI's fake backend) goes through.
+pub fn dispatch_typed<C: Command>(
+    args: serde_json::Value,
+    handler: impl FnOnce(C) -> Result<C::Output, crate::ApiError>,
+) -> Result<serde_json::Value, crate::ApiError> {
+    let command: C = serde_json::from_value(args).map_err(|e| {
+        crate::ApiError::invalid_input(format!("bad arguments for `{}`: {e}", C::NAME))
+    })?;
+    let output = handler(command)?;
+    serde_json::to_value(output)
+        .map_err(|e| crate::ApiError::internal(format!("cannot encode the result of `{}`: {e}", C::NAME)))
+}
+
+/// The error for a command name nobody handles.
+pub fn unknown_command(name: &str) -> crate::ApiError {
+    crate::ApiError::new(crate::ErrorCode::Unsupported, format!("unknown command `{name}`"))
+}
