@@ -26,6 +26,7 @@ macro_rules! command {
 /// Every command name, for dispatch tables and the test that keeps both sides in step.
 pub const COMMAND_NAMES: &[&str] = &[
     GetAppInfo::NAME,
+    UiReady::NAME,
     GetPreferences::NAME,
     SetPreferences::NAME,
     GetCatalogSummary::NAME,
@@ -62,6 +63,15 @@ pub struct StoreStatus {
     /// Why the store is not usable, when `ok` is false.
     pub error: Option<String>,
 }
+
+/// Sent once by the UI after its first paint, with milliseconds since the page started
+/// loading; the Rust side reports start-up time from it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UiReady {
+    pub since_page_start_ms: f64,
+}
+command!(UiReady => (), "ui_ready");
 
 // ---- preferences ----
 

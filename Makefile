@@ -1,0 +1,53 @@
+# Backlot — the two commands a newcomer needs:
+#   make run    install what is missing, build, and open Backlot on its embedded default
+#   make test   install what is missing and run every test (unit, UI in headless Chromium,
+#               end-to-end in a real window under Xvfb)
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+CARGO ?= cargo
+
+.PHONY: run setup ui app test test-native test-ui test-e2e bench-startup fmt clippy clean
+
+run: setup app
+	./target/debug/backlot
+
+setup:
+	@scripts/setup.sh
+
+# The Yew UI, compiled to wasm by trunk into src-ui/dist (embedded into the binary).
+ui:
+	cd src-ui && trunk build
+
+# The app binary with the UI embedded (the custom-protocol feature is on by default).
+app: ui
+	$(CARGO) build -p backlot
+
+test: setup test-native test-ui test-e2e
+
+# Domain logic, API, CLI, plugin registry: plain cargo tests, no window.
+test-native:
+	$(CARGO) test -p backlot-model -p backlot-catalog-backend -p backlot-app -p backlot-plugin-api -p backlot
+
+# The UI against the fake backend, in headless Chromium (wasm-bindgen-test).
+test-ui:
+	CHROMEDRIVER=/usr/bin/chromedriver $(CARGO) test -p backlot-ui --target wasm32-unknown-unknown
+
+# The real binary in a real window under Xvfb, driven by tauri-driver + WebKitWebDriver.
+test-e2e: app
+	xvfb-run -a -s "-screen 0 1440x900x24" $(CARGO) test -p backlot-e2e -- --test-threads=1
+
+# Cold start to first paint, idle memory, binary size (release build).
+bench-startup:
+	cd src-ui && trunk build --release
+	$(CARGO) build -p backlot --release
+	python3 scripts/bench_startup.py target/release/backlot
+
+fmt:
+	$(CARGO) fmt --all
+
+clippy:
+	$(CARGO) clippy --workspace --exclude backlot-ui --exclude backlot-catalog -- -D warnings
+
+clean:
+	$(CARGO) clean
+	rm -rf src-ui/dist

@@ -1,0 +1,232 @@
+//! The API behind every IPC command.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use backlot_catalog_backend::Store;
+use backlot_model::ipc::{
+    self, AppInfo, CatalogSummary, Command, GetAppInfo, GetCatalogSummary, GetFacets, GetPreferences, Preferences,
+    QueryEntities, SetPreferences, StoreStatus, UiReady,
+};
+use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, Facets};
+use backlot_model::{ApiError, ErrorCode};
+
+use crate::paths::STORE_FILE;
+
+const PREFERENCES_KEY: &str = "ui.preferences";
+const DEMO_KEY: &str = "demo-catalog.installed";
+
+/// The store, or why it could not be opened (shown in Settings, returned as `storage`).
+enum StoreSlot {
+    Open(Store),
+    Failed(String),
+}
+
+pub struct Api {
+    data_dir: PathBuf,
+    store_path: PathBuf,
+    store: Mutex<StoreSlot>,
+}
+
+impl Api {
+    /// Opens the store in `data_dir`. Never fails: a store that cannot be opened is
+    /// reported by `app_info` and by every command that needs it.
+    pub fn open(data_dir: &Path) -> Self {
+        let store_path = data_dir.join(STORE_FILE);
+        let slot = match Store::open(&store_path) {
+            Ok(store) => StoreSlot::Open(store),
+            Err(e) => StoreSlot::Failed(e.to_string()),
+        };
+        Self { data_dir: data_dir.to_path_buf(), store_path, store: Mutex::new(slot) }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    fn slot(&self) -> MutexGuard<'_, StoreSlot> {
+        // A panic while holding the lock cannot leave the store half-written (SQLite
+        // transactions roll back), so a poisoned lock is safe to keep using.
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        match &mut *self.slot() {
+            StoreSlot::Open(store) => f(store),
+            StoreSlot::Failed(why) => Err(ApiError::new(
+                ErrorCode::Storage,
+                format!("the catalog store at {} is unavailable: {why}", self.store_path.display()),
+            )),
+        }
+    }
+
+    /// Answers one IPC command: `name` as in [`Command::NAME`], `args` its JSON arguments.
+    pub fn dispatch(&self, name: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+        match name {
+            GetAppInfo::NAME => ipc::dispatch_typed::<GetAppInfo>(args, |_| Ok(self.app_info())),
+            UiReady::NAME => ipc::dispatch_typed::<UiReady>(args, |_| Ok(())),
+            GetPreferences::NAME => ipc::dispatch_typed::<GetPreferences>(args, |_| self.preferences()),
+            SetPreferences::NAME => ipc::dispatch_typed::<SetPreferences>(args, |c| self.set_preferences(c.preferences)),
+            GetCatalogSummary::NAME => ipc::dispatch_typed::<GetCatalogSummary>(args, |_| self.catalog_summary()),
+            QueryEntities::NAME => ipc::dispatch_typed::<QueryEntities>(args, |c| self.query_entities(&c.query)),
+            GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| self.facets(&c.filter)),
+            other => Err(ipc::unknown_command(other)),
+        }
+    }
+
+    pub fn app_info(&self) -> AppInfo {
+        let store = match &*self.slot() {
+            StoreSlot::Open(store) => store.status(),
+            StoreSlot::Failed(why) => StoreStatus {
+                path: self.store_path.display().to_string(),
+                ok: false,
+                error: Some(why.clone()),
+                ..Default::default()
+            },
+        };
+        AppInfo {
+            name: "Backlot".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            platform: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
+            data_dir: self.data_dir.display().to_string(),
+            store,
+        }
+    }
+
+    pub fn preferences(&self) -> Result<Preferences, ApiError> {
+        self.with_store(|store| {
+            let saved = store.get_preference(PREFERENCES_KEY).map_err(ApiError::from)?;
+            // Preferences written by a newer or broken build fall back to defaults
+            // rather than locking the user out of the app.
+            Ok(saved.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+        })
+    }
+
+    pub fn set_preferences(&self, preferences: Preferences) -> Result<Preferences, ApiError> {
+        if let Some(me) = &preferences.user_entity_ref {
+            backlot_model::entity_ref::EntityRef::parse(me, Some("user"), "default").map_err(|e| {
+                ApiError::invalid_input(format!("“{me}” is not an entity reference: {e}"))
+            })?;
+        }
+        let json = serde_json::to_string(&preferences).map_err(|e| ApiError::internal(e.to_string()))?;
+        self.with_store(|store| store.set_preference(PREFERENCES_KEY, &json).map_err(ApiError::from))?;
+        Ok(preferences)
+    }
+
+    pub fn catalog_summary(&self) -> Result<CatalogSummary, ApiError> {
+        self.with_store(|store| store.summary().map_err(ApiError::from))
+    }
+
+    pub fn query_entities(&self, query: &EntityQuery) -> Result<EntityPage, ApiError> {
+        self.with_store(|store| store.query(query).map_err(ApiError::from))
+    }
+
+    pub fn facets(&self, filter: &EntityFilter) -> Result<Facets, ApiError> {
+        self.with_store(|store| store.facets(filter).map_err(ApiError::from))
+    }
+
+    /// On the very first start (empty store, demo never installed) loads the bundled demo
+    /// catalog so a new user sees a populated portal. Returns whether it did.
+    pub fn install_demo_on_first_run(&self) -> Result<bool, ApiError> {
+        let data_dir = self.data_dir.clone();
+        self.with_store(|store| {
+            if store.get_preference(DEMO_KEY).map_err(ApiError::from)?.is_some() || store.status().entity_count > 0 {
+                return Ok(false);
+            }
+            backlot_catalog_backend::demo::install(store, &data_dir).map_err(ApiError::from)?;
+            store.set_preference(DEMO_KEY, "1").map_err(ApiError::from)?;
+            Ok(true)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn api() -> (tempfile::TempDir, Api) {
+        let dir = tempfile::tempdir().unwrap();
+        let api = Api::open(dir.path());
+        (dir, api)
+    }
+
+    #[test]
+    fn every_command_of_the_contract_is_answered() {
+        let (_dir, api) = api();
+        for name in ipc::COMMAND_NAMES {
+            let args = match *name {
+                "set_preferences" => json!({"preferences": {}}),
+                "query_entities" => json!({"query": {}}),
+                "facets" => json!({"filter": {}}),
+                _ => json!({}),
+            };
+            if let Err(e) = api.dispatch(name, args) {
+                panic!("`{name}` failed: {e}");
+            }
+        }
+        assert_eq!(api.dispatch("no_such_command", json!({})).unwrap_err().code, ErrorCode::Unsupported);
+    }
+
+    #[test]
+    fn app_info_reports_the_store_in_the_data_dir() {
+        let (dir, api) = api();
+        let info = api.app_info();
+        assert_eq!(info.data_dir, dir.path().display().to_string());
+        assert!(info.store.ok, "{:?}", info.store);
+        assert_eq!(info.store.path, dir.path().join(STORE_FILE).display().to_string());
+        assert!(info.store.schema_version >= 1);
+        assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn preferences_persist_across_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let api = Api::open(dir.path());
+            assert_eq!(api.preferences().unwrap(), Preferences::default());
+            let out = api
+                .dispatch("set_preferences", json!({"preferences": {"theme": "dark", "userEntityRef": "user:default/ada"}}))
+                .unwrap();
+            assert_eq!(out["theme"], "dark");
+        }
+        let api = Api::open(dir.path());
+        let prefs = api.preferences().unwrap();
+        assert_eq!(prefs.theme, ipc::ThemePreference::Dark);
+        assert_eq!(prefs.user_entity_ref.as_deref(), Some("user:default/ada"));
+    }
+
+    #[test]
+    fn a_bad_user_ref_is_refused_and_nothing_is_saved() {
+        let (_dir, api) = api();
+        let err = api
+            .dispatch("set_preferences", json!({"preferences": {"userEntityRef": "user:default/"}}))
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert_eq!(api.preferences().unwrap(), Preferences::default());
+    }
+
+    #[test]
+    fn an_unopenable_store_is_reported_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(STORE_FILE)).unwrap(); // a folder where the file should be
+        let api = Api::open(dir.path());
+        let info = api.app_info();
+        assert!(!info.store.ok);
+        assert!(info.store.error.is_some());
+        assert_eq!(api.catalog_summary().unwrap_err().code, ErrorCode::Storage);
+    }
+
+    #[test]
+    fn first_run_installs_the_demo_catalog_once() {
+        let (_dir, api) = api();
+        assert!(api.install_demo_on_first_run().unwrap());
+        let summary = api.catalog_summary().unwrap();
+        assert!(summary.total >= 20, "{summary:?}");
+        assert_eq!(summary.error_count, 0, "the demo catalog must be valid: {summary:?}");
+        assert!(!api.install_demo_on_first_run().unwrap());
+        let page = api.query_entities(&EntityQuery { limit: 5, ..Default::default() }).unwrap();
+        assert_eq!(page.items.len(), 5);
+        assert_eq!(page.total, summary.total);
+    }
+}

@@ -1,0 +1,72 @@
+//! Small building blocks shared by plugin pages, styled by the shell's stylesheet.
+
+use backlot_model::ApiError;
+use yew::prelude::*;
+
+use crate::icons::{Icon, IconView};
+
+#[derive(Properties, PartialEq)]
+pub struct CardProps {
+    #[prop_or_default]
+    pub title: Option<AttrValue>,
+    #[prop_or_default]
+    pub class: Classes,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+#[component(Card)]
+pub fn card(props: &CardProps) -> Html {
+    html! {
+        <section class={classes!("card", props.class.clone())}>
+            if let Some(title) = &props.title { <h2 class="card-title">{title}</h2> }
+            <div class="card-body">{props.children.clone()}</div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EmptyStateProps {
+    pub title: AttrValue,
+    #[prop_or_default]
+    pub message: Option<AttrValue>,
+    #[prop_or(Icon::Info)]
+    pub icon: Icon,
+    /// Actions (buttons, links) that tell the user what to do next.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+#[component(EmptyState)]
+pub fn empty_state(props: &EmptyStateProps) -> Html {
+    html! {
+        <div class="empty-state">
+            <IconView icon={props.icon} size={40} />
+            <h3>{&props.title}</h3>
+            if let Some(message) = &props.message { <p>{message}</p> }
+            <div class="empty-state-actions">{props.children.clone()}</div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorBannerProps {
+    pub error: ApiError,
+}
+
+/// A failure as the user should see it: what went wrong, with the code for bug reports.
+#[component(ErrorBanner)]
+pub fn error_banner(props: &ErrorBannerProps) -> Html {
+    html! {
+        <div class="banner banner-error" role="alert">
+            <IconView icon={Icon::Warning} />
+            <span class="banner-message">{&props.error.message}</span>
+            <code class="banner-code">{props.error.code.as_str()}</code>
+        </div>
+    }
+}
+
+#[component(Spinner)]
+pub fn spinner() -> Html {
+    html! { <div class="spinner" role="progressbar" aria-label="Loading"></div> }
+}

@@ -1,0 +1,172 @@
+//! An in-memory backend for UI tests and for previewing the UI in a plain browser.
+//! It answers the same typed commands as the real one, over data the test sets up.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use backlot_model::ApiError;
+use backlot_model::ipc::{
+    self, AppInfo, CatalogSummary, Command, GetAppInfo, GetCatalogSummary, GetFacets, GetPreferences, Preferences,
+    QueryEntities, SetPreferences, StoreStatus, UiReady,
+};
+use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount, Facets};
+
+use crate::backend::{Backend, BackendFuture};
+
+#[derive(Default)]
+struct FakeState {
+    entities: Vec<EntitySummary>,
+    preferences: Preferences,
+    calls: Vec<&'static str>,
+    fail: BTreeMap<&'static str, ApiError>,
+}
+
+/// Cloning shares the state, so a test can keep a handle to inspect calls.
+#[derive(Clone, Default)]
+pub struct FakeBackend {
+    state: Rc<RefCell<FakeState>>,
+}
+
+impl FakeBackend {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_entities(self, entities: Vec<EntitySummary>) -> Self {
+        self.state.borrow_mut().entities = entities;
+        self
+    }
+
+    /// Makes every call of command `C` fail with `error`.
+    pub fn failing<C: Command>(self, error: ApiError) -> Self {
+        self.state.borrow_mut().fail.insert(C::NAME, error);
+        self
+    }
+
+    /// The command names received so far, in order.
+    pub fn calls(&self) -> Vec<&'static str> {
+        self.state.borrow().calls.clone()
+    }
+
+    pub fn preferences(&self) -> Preferences {
+        self.state.borrow().preferences.clone()
+    }
+
+    fn dispatch(&self, name: &'static str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+        let mut state = self.state.borrow_mut();
+        state.calls.push(name);
+        if let Some(error) = state.fail.get(name) {
+            return Err(error.clone());
+        }
+        match name {
+            GetAppInfo::NAME => ipc::dispatch_typed::<GetAppInfo>(args, |_| {
+                Ok(AppInfo {
+                    name: "Backlot".into(),
+                    version: "0.0.0-fake".into(),
+                    platform: "browser".into(),
+                    data_dir: "(in memory)".into(),
+                    store: StoreStatus {
+                        path: ":memory:".into(),
+                        ok: true,
+                        schema_version: 1,
+                        entity_count: state.entities.len() as u64,
+                        size_bytes: 0,
+                        error: None,
+                    },
+                })
+            }),
+            UiReady::NAME => ipc::dispatch_typed::<UiReady>(args, |_| Ok(())),
+            GetPreferences::NAME => ipc::dispatch_typed::<GetPreferences>(args, |_| Ok(state.preferences.clone())),
+            SetPreferences::NAME => ipc::dispatch_typed::<SetPreferences>(args, |c| {
+                state.preferences = c.preferences;
+                Ok(state.preferences.clone())
+            }),
+            GetCatalogSummary::NAME => ipc::dispatch_typed::<GetCatalogSummary>(args, |_| Ok(summary(&state.entities))),
+            QueryEntities::NAME => ipc::dispatch_typed::<QueryEntities>(args, |c| Ok(query(&state.entities, &c.query))),
+            GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| Ok(facets(&state.entities, &c.filter))),
+            other => Err(ipc::unknown_command(other)),
+        }
+    }
+}
+
+impl Backend for FakeBackend {
+    fn invoke(&self, command: &'static str, args: serde_json::Value) -> BackendFuture {
+        let result = self.dispatch(command, args);
+        Box::pin(async move { result })
+    }
+}
+
+fn summary(entities: &[EntitySummary]) -> CatalogSummary {
+    let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
+    for e in entities {
+        *by_kind.entry(e.kind.clone()).or_default() += 1;
+    }
+    let mut by_kind: Vec<(String, u64)> = by_kind.into_iter().collect();
+    by_kind.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    CatalogSummary { total: entities.len() as u64, by_kind, error_count: 0 }
+}
+
+fn any_eq(wanted: &[String], value: Option<&str>) -> bool {
+    wanted.is_empty() || value.is_some_and(|v| wanted.iter().any(|w| w.eq_ignore_ascii_case(v)))
+}
+
+fn matches(e: &EntitySummary, f: &EntityFilter, text: Option<&str>) -> bool {
+    any_eq(&f.kinds, Some(&e.kind))
+        && any_eq(&f.types, e.spec_type.as_deref())
+        && any_eq(&f.namespaces, Some(&e.namespace))
+        && any_eq(&f.owners, e.owner.as_deref())
+        && any_eq(&f.lifecycles, e.lifecycle.as_deref())
+        && any_eq(&f.systems, e.system.as_deref())
+        && (f.tags.is_empty() || e.tags.iter().any(|t| any_eq(&f.tags, Some(t))))
+        && text.is_none_or(|t| {
+            let t = t.to_lowercase();
+            [Some(&e.name), e.title.as_ref(), e.description.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|s| s.to_lowercase().contains(&t))
+                || e.tags.iter().any(|tag| tag.contains(&t))
+        })
+}
+
+fn query(entities: &[EntitySummary], q: &EntityQuery) -> EntityPage {
+    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let mut hits: Vec<&EntitySummary> = entities.iter().filter(|e| matches(e, &q.filter, text)).collect();
+    hits.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    if q.order.is_some_and(|o| o.descending) {
+        hits.reverse();
+    }
+    let limit = if q.limit == 0 { 50 } else { q.limit.min(1000) } as usize;
+    let offset: usize = q.cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let items: Vec<EntitySummary> = hits.iter().skip(offset).take(limit).map(|e| (*e).clone()).collect();
+    let next = offset + items.len();
+    EntityPage {
+        total: hits.len() as u64,
+        next_cursor: (next < hits.len()).then(|| next.to_string()),
+        items,
+    }
+}
+
+fn facets(entities: &[EntitySummary], f: &EntityFilter) -> Facets {
+    let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for e in entities.iter().filter(|e| matches(e, f, None)) {
+        let mut add = |facet: &str, value: &str| {
+            *counts.entry(facet.to_string()).or_default().entry(value.to_string()).or_default() += 1;
+        };
+        add("kind", &e.kind);
+        add("namespace", &e.namespace);
+        e.spec_type.as_deref().into_iter().for_each(|v| add("type", v));
+        e.owner.as_deref().into_iter().for_each(|v| add("owner", v));
+        e.lifecycle.as_deref().into_iter().for_each(|v| add("lifecycle", v));
+        e.tags.iter().for_each(|v| add("tag", v));
+    }
+    let facets = counts
+        .into_iter()
+        .map(|(facet, values)| {
+            let mut list: Vec<FacetCount> = values.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
+            list.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            (facet, list)
+        })
+        .collect();
+    Facets { facets }
+}

@@ -1,0 +1,24 @@
+//! What a Backlot UI plugin is and what it may use.
+//!
+//! A plugin is a value of [`Plugin`] built by its crate's `plugin()` function: its id and
+//! title, the routes (pages) it owns, its sidebar entry, the entity-page tabs and cards it
+//! contributes, and the proxy endpoints and secrets its backend half needs. The shell
+//! composes plugins through a [`PluginRegistry`] and knows nothing else about them.
+//! Plugins reach the Rust side only through the [`Backend`] trait (see [`use_backend`]).
+
+mod backend;
+pub mod components;
+mod context;
+mod fake;
+mod icons;
+mod plugin;
+mod registry;
+pub mod routing;
+
+pub use backend::{Backend, BackendFuture, BackendHandle};
+pub use context::{Link, ShellContext, use_backend, use_shell};
+pub use fake::FakeBackend;
+pub use icons::{Icon, IconView};
+pub use plugin::{EntityCard, EntityContext, EntityTab, NavEntry, Plugin, ProxyEndpointNeed, Route, SecretNeed};
+pub use registry::{PluginRegistry, RegistryError, Resolved};
+pub use routing::RouteMatch;

@@ -1,0 +1,14 @@
+//! The catalog plugin: browse and search every entity of the catalog.
+
+mod index_page;
+
+use backlot_plugin_api::routing::RouteMatch;
+use backlot_plugin_api::{Icon, Plugin};
+use yew::prelude::*;
+
+pub fn plugin() -> Plugin {
+    Plugin::new("catalog", "Catalog", Icon::Catalog)
+        .nav("Catalog", "/catalog", 10)
+        .route("/catalog", |m: &RouteMatch| html! { <index_page::CatalogIndex route={m.clone()} /> })
+        .global_search("/catalog")
+}

@@ -1,0 +1,57 @@
+//! The headless command line. Subcommands never open a window.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use backlot_catalog_backend::cli::CatalogCommand;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "backlot",
+    version,
+    about = "Backlot — a fast, offline-first desktop developer portal",
+    long_about = "Backlot — a fast, offline-first desktop developer portal.\n\n\
+        Run without a subcommand to open the app window. With a subcommand Backlot works \
+        headless, for scripts and CI."
+)]
+pub struct Cli {
+    /// Folder for Backlot's data (catalog store, settings). Default: the platform's data
+    /// directory, e.g. ~/.local/share/backlot on Linux.
+    #[arg(long, global = true, env = "BACKLOT_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Work with the software catalog: validate, ingest, export, search, facets.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+pub fn run(command: Command, data_dir: &Path) -> ExitCode {
+    match command {
+        Command::Catalog(cmd) => backlot_catalog_backend::cli::run(cmd, &data_dir.join(backlot_app::STORE_FILE)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_subcommand_means_the_window() {
+        let cli = Cli::try_parse_from(["backlot", "--data-dir", "/tmp/x"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.data_dir.as_deref(), Some(Path::new("/tmp/x")));
+    }
+}

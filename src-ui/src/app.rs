@@ -1,0 +1,147 @@
+//! The root component: the plugin registry, the router, the shell context and the frame.
+
+use std::rc::Rc;
+
+use backlot_model::ipc::{GetPreferences, Preferences, SetPreferences, UiReady};
+use backlot_plugin_api::{BackendHandle, PluginRegistry, ShellContext};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::history::{AnyHistory, BrowserHistory, History};
+use yew_router::prelude::*;
+
+use crate::header::Header;
+use crate::panes::Panes;
+use crate::sidebar::Sidebar;
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct AppProps {
+    pub backend: BackendHandle,
+    /// The history to route with; the browser's when `None`. Tests pass a memory history.
+    #[prop_or_default]
+    pub history: Option<AnyHistory>,
+}
+
+#[component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let registry = use_memo((), |_| PluginRegistry::new(crate::plugins()).map(Rc::new));
+    let history = use_memo((), {
+        let history = props.history.clone();
+        move |_| history.unwrap_or_else(|| AnyHistory::from(BrowserHistory::new()))
+    });
+    match &*registry {
+        Err(error) => html! {
+            <div class="fatal" role="alert">
+                <h1>{"Backlot cannot start"}</h1>
+                <p>{format!("A plugin is misconfigured: {error}.")}</p>
+            </div>
+        },
+        Ok(registry) => html! {
+            <Router history={(*history).clone()}>
+                <Shell registry={registry.clone()} backend={props.backend.clone()} history={(*history).clone()} />
+            </Router>
+        },
+    }
+}
+
+#[derive(Properties, Clone)]
+struct ShellProps {
+    registry: Rc<PluginRegistry>,
+    backend: BackendHandle,
+    history: AnyHistory,
+}
+
+impl PartialEq for ShellProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.registry, &other.registry) && self.backend == other.backend
+    }
+}
+
+/// The current location as `path?query`.
+#[hook]
+fn use_current_location() -> String {
+    match use_location() {
+        Some(location) => {
+            let query = location.query_str();
+            if query.is_empty() || query.starts_with('?') {
+                format!("{}{query}", location.path())
+            } else {
+                format!("{}?{query}", location.path())
+            }
+        }
+        None => "/".to_string(),
+    }
+}
+
+#[component(Shell)]
+fn shell(props: &ShellProps) -> Html {
+    let location = use_current_location();
+    let preferences = use_state(Preferences::default);
+
+    {
+        let backend = props.backend.clone();
+        let preferences = preferences.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                // The frame is on screen by now: tell the Rust side (start-up timing).
+                let since_page_start_ms = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_default();
+                let _ = backend.call(UiReady { since_page_start_ms }).await;
+                if let Ok(saved) = backend.call(GetPreferences {}).await {
+                    preferences.set(saved);
+                }
+            });
+        });
+    }
+    crate::theme::use_theme(preferences.theme);
+
+    let set_preferences = {
+        let backend = props.backend.clone();
+        let preferences = preferences.clone();
+        Callback::from(move |wanted: Preferences| {
+            preferences.set(wanted.clone());
+            let backend = backend.clone();
+            let preferences = preferences.clone();
+            spawn_local(async move {
+                if let Ok(saved) = backend.call(SetPreferences { preferences: wanted }).await {
+                    preferences.set(saved);
+                }
+            });
+        })
+    };
+    let navigate = {
+        let history = props.history.clone();
+        Callback::from(move |to: String| history.push(to))
+    };
+
+    let context = ShellContext {
+        backend: props.backend.clone(),
+        preferences: (*preferences).clone(),
+        set_preferences,
+        navigate: navigate.clone(),
+        entity_tabs: Rc::new(props.registry.entity_tabs()),
+        entity_cards: Rc::new(props.registry.entity_cards()),
+    };
+
+    let resolved = props.registry.resolve(&location);
+    let active_plugin = resolved.as_ref().map(|r| &props.registry.plugins()[r.plugin]);
+    let title = active_plugin.map(|p| p.title).unwrap_or("Not found");
+    {
+        let title = title.to_string();
+        use_effect_with(title, |title| {
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                document.set_title(&format!("{title} · Backlot"));
+            }
+        });
+    }
+
+    html! {
+        <ContextProvider<ShellContext> {context}>
+            <div class="app">
+                <Sidebar registry={props.registry.clone()} active={active_plugin.map(|p| p.id)} navigate={navigate.clone()} />
+                <div class="main">
+                    <Header title={title} search_path={props.registry.global_search_path()} navigate={navigate} />
+                    <Panes registry={props.registry.clone()} resolved={resolved} />
+                </div>
+            </div>
+        </ContextProvider<ShellContext>>
+    }
+}

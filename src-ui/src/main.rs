@@ -1,0 +1,3 @@
+fn main() {
+    backlot_ui::start();
+}

@@ -1,0 +1,4 @@
+//! The shell's own pages, declared as plugins like any other.
+
+pub mod home;
+pub mod settings;

@@ -1,0 +1,11 @@
+//! The plugins this build of Backlot is made of. Adding a plugin is one line here.
+
+use backlot_plugin_api::Plugin;
+
+pub fn plugins() -> Vec<Plugin> {
+    vec![
+        crate::pages::home::plugin(),
+        backlot_catalog::plugin(),
+        crate::pages::settings::plugin(),
+    ]
+}

@@ -1,0 +1,186 @@
+//! The shell against the fake backend, in headless Chromium: the sidebar shows every
+//! plugin's entry, navigating changes the page, and pages keep their state.
+
+use std::time::Duration;
+
+use backlot_model::ipc::ThemePreference;
+use backlot_model::query::EntitySummary;
+use backlot_plugin_api::{BackendHandle, FakeBackend};
+use backlot_ui::{App, AppProps};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew_router::history::{AnyHistory, MemoryHistory};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn entity(kind: &str, name: &str, owner: &str) -> EntitySummary {
+    EntitySummary {
+        entity_ref: format!("{}:default/{name}", kind.to_lowercase()),
+        kind: kind.into(),
+        namespace: "default".into(),
+        name: name.into(),
+        owner: Some(format!("group:default/{owner}")),
+        spec_type: Some("service".into()),
+        lifecycle: Some("production".into()),
+        description: Some(format!("The {name} {kind}")),
+        ..Default::default()
+    }
+}
+
+fn many_entities() -> Vec<EntitySummary> {
+    let mut all = vec![entity("API", "payments-api", "payments"), entity("System", "checkout", "payments")];
+    all.extend((0..60).map(|i| entity("Component", &format!("service-{i:02}"), "platform")));
+    all
+}
+
+struct Mounted {
+    root: Element,
+    fake: FakeBackend,
+}
+
+/// The shell's real stylesheet: pane layout (scrolling, hiding) depends on it.
+fn install_stylesheet(document: &web_sys::Document) {
+    if document.get_element_by_id("backlot-css").is_none() {
+        let style = document.create_element("style").unwrap();
+        style.set_id("backlot-css");
+        style.set_text_content(Some(include_str!("../styles/app.css")));
+        document.head().unwrap().append_child(&style).unwrap();
+    }
+}
+
+async fn mount(path: &str) -> Mounted {
+    let document = gloo_document();
+    install_stylesheet(&document);
+    let root = document.create_element("div").unwrap();
+    root.set_attribute("style", "position:fixed; inset:0; width:1200px; height:700px").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let fake = FakeBackend::new().with_entities(many_entities());
+    let history = MemoryHistory::with_entries(vec![path.to_string()]);
+    let props = AppProps { backend: BackendHandle::new(fake.clone()), history: Some(AnyHistory::from(history)) };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    Mounted { root, fake }
+}
+
+fn gloo_document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+async fn settle() {
+    gloo_timers::future::sleep(Duration::from_millis(60)).await;
+}
+
+impl Mounted {
+    fn all(&self, css: &str) -> Vec<Element> {
+        let list = self.root.query_selector_all(css).unwrap();
+        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
+    }
+
+    fn one(&self, css: &str) -> Element {
+        self.root.query_selector(css).unwrap().unwrap_or_else(|| panic!("no element `{css}`"))
+    }
+
+    fn text(&self, css: &str) -> String {
+        self.one(css).text_content().unwrap_or_default()
+    }
+
+    async fn click(&self, css: &str) {
+        self.one(css).dyn_into::<HtmlElement>().unwrap().click();
+        settle().await;
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let input: HtmlInputElement = self.one(css).dyn_into().unwrap();
+        input.set_value(text);
+        let event = web_sys::InputEvent::new("input").unwrap();
+        input.dispatch_event(&event).unwrap();
+        settle().await;
+    }
+
+    fn active_pane(&self) -> String {
+        self.one(".pane-active").get_attribute("data-pane").unwrap_or_default()
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn sidebar_shows_every_plugin_entry_in_order() {
+    let app = mount("/").await;
+    let labels: Vec<String> = app.all(".nav-item").iter().map(|a| a.text_content().unwrap_or_default()).collect();
+    assert_eq!(labels, ["Home", "Catalog", "Settings"]);
+    let plugins: Vec<String> = app.all(".nav-item").iter().map(|a| a.get_attribute("data-plugin").unwrap()).collect();
+    assert_eq!(plugins, ["home", "catalog", "settings"]);
+    assert_eq!(app.one(".nav-item.active").get_attribute("data-plugin").as_deref(), Some("home"));
+}
+
+#[wasm_bindgen_test]
+async fn navigating_changes_the_page_and_title() {
+    let app = mount("/").await;
+    assert_eq!(app.text(".page-title"), "Home");
+    assert_eq!(app.text("[data-testid='catalog-total']"), "62");
+
+    app.click(".nav-item[data-plugin='catalog']").await;
+    assert_eq!(app.text(".page-title"), "Catalog");
+    assert_eq!(app.active_pane(), "catalog:/catalog");
+    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 62);
+
+    app.click(".nav-item[data-plugin='settings']").await;
+    assert_eq!(app.text(".page-title"), "Settings");
+    assert_eq!(app.text(".pane-active [data-testid='app-version']"), "0.0.0-fake");
+    assert_eq!(gloo_document().title(), "Settings · Backlot");
+}
+
+#[wasm_bindgen_test]
+async fn pages_keep_typed_text_and_scroll_when_switching_back() {
+    let app = mount("/catalog").await;
+    app.type_into(".pane-active input[name='catalog-search']", "service").await;
+    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 60);
+    let pane: HtmlElement = app.one(".pane-active").dyn_into().unwrap();
+    pane.set_scroll_top(300);
+    assert_eq!(pane.scroll_top(), 300, "the catalog pane must be scrollable for this test");
+    let queries_before = app.fake.calls().iter().filter(|c| **c == "query_entities").count();
+
+    app.click(".nav-item[data-plugin='settings']").await;
+    assert_eq!(app.active_pane(), "settings:/settings");
+    // The catalog pane is hidden, not destroyed.
+    let hidden = app.one("[data-pane='catalog:/catalog']");
+    assert_eq!(hidden.get_attribute("aria-hidden").as_deref(), Some("true"));
+
+    app.click(".nav-item[data-plugin='catalog']").await;
+    let input: HtmlInputElement = app.one(".pane-active input[name='catalog-search']").dyn_into().unwrap();
+    assert_eq!(input.value(), "service");
+    let pane: HtmlElement = app.one(".pane-active").dyn_into().unwrap();
+    assert_eq!(pane.scroll_top(), 300);
+    // Coming back did not reload the page.
+    let queries_after = app.fake.calls().iter().filter(|c| **c == "query_entities").count();
+    assert_eq!(queries_after, queries_before);
+}
+
+#[wasm_bindgen_test]
+async fn kind_chips_filter_and_unknown_routes_say_not_found() {
+    let app = mount("/catalog?kind=api").await;
+    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 1);
+    assert_eq!(app.one(".pane-active .entity-table tbody tr").get_attribute("data-ref").as_deref(), Some("api:default/payments-api"));
+    drop(app);
+    let app = mount("/no/such/page").await;
+    assert!(app.text(".pane-active").contains("Page not found"));
+    assert!(app.one(".nav-item.active").get_attribute("data-plugin").is_none() || app.all(".nav-item.active").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn theme_choice_is_applied_and_saved() {
+    let app = mount("/settings").await;
+    app.click("[data-theme-choice='dark']").await;
+    let root = gloo_document().document_element().unwrap();
+    assert_eq!(root.get_attribute("data-theme").as_deref(), Some("dark"));
+    assert_eq!(app.fake.preferences().theme, ThemePreference::Dark);
+    app.click("[data-theme-choice='light']").await;
+    assert_eq!(root.get_attribute("data-theme").as_deref(), Some("light"));
+    assert_eq!(app.fake.preferences().theme, ThemePreference::Light);
+}

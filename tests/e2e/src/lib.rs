@@ -1,0 +1,128 @@
+//! Drives the real Backlot binary in a real window: starts `tauri-driver` (which starts
+//! WebKitWebDriver, which starts the app), opens a WebDriver session, and cleans up.
+//! Needs a display (run under `xvfb-run`), the binary built with the UI embedded
+//! (`make app`) and the node tools (`scripts/setup.sh`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+/// The app binary under test: `BACKLOT_BIN`, else `target/debug/backlot`.
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var_os("BACKLOT_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/backlot"));
+    assert!(path.is_file(), "no app binary at {} — build it first with `make app`", path.display());
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
+}
+
+/// A running app with a WebDriver session to it. Dropping it ends the driver.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    pub data_dir: tempfile::TempDir,
+}
+
+impl App {
+    /// Starts the app on a fresh, empty data folder.
+    pub async fn launch() -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run end-to-end tests under xvfb-run (make test-e2e)"
+        );
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let driver_bin = workspace_root().join("node_modules/.bin/tauri-driver");
+        assert!(driver_bin.exists(), "tauri-driver missing at {} — run scripts/setup.sh", driver_bin.display());
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new(&driver_bin)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tauri-driver");
+
+        let capabilities = serde_json::json!({
+            "tauri:options": {
+                "application": app_binary(),
+                "args": ["--data-dir", data_dir.path()],
+            }
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            match ClientBuilder::rustls().expect("tls").capabilities(capabilities.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("no WebDriver session with the app after 30 s: {e}"),
+            }
+        };
+        App { client, driver, data_dir }
+    }
+
+    /// Waits (up to 15 s) for an element matching `css`.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element `{css}` within 15 s: {e}"))
+    }
+
+    /// Evaluates JavaScript in the page and returns its JSON result.
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Polls `script` (which returns a boolean) until it is true, up to 15 s.
+    pub async fn wait_until(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if self.js(script).await == serde_json::Value::Bool(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window under `target/e2e/<name>.png`; returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = workspace_root().join("target/e2e");
+        std::fs::create_dir_all(&dir).expect("target/e2e");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
