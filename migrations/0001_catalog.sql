@@ -77,3 +77,12 @@ CREATE TABLE preferences (
     key    TEXT PRIMARY KEY,
     value  TEXT NOT NULL
 );
+
+-- Facet counts over the whole catalog, refreshed after each ingestion, so the unfiltered
+-- facets (the catalog page's first view) cost a few index reads.
+CREATE TABLE facet_counts (
+    facet  TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    count  INTEGER NOT NULL,
+    PRIMARY KEY (facet, value)
+) WITHOUT ROWID;

@@ -1,0 +1,289 @@
+//! Reading locations: files, folders (their `catalog-info.yaml` files) and Location entities
+//! (`target`/`targets`, nested, cycles reported), placeholders resolved, every document
+//! validated. Nothing here touches the store; `validate` and `ingest` share it.
+
+mod placeholders;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use backlot_model::validation::ValidationError;
+use backlot_model::{IngestProblem, ValidEntity, ValidationResult, validate_entity};
+use serde_json::Value;
+
+use crate::yaml::{self, MAX_FILE_BYTES};
+
+/// Deepest chain of Location entities followed.
+const MAX_LOCATION_DEPTH: usize = 32;
+
+/// A valid entity and where it came from.
+#[derive(Debug)]
+pub struct Candidate {
+    /// The ingested path (as given, canonicalised) this entity was reached through.
+    pub root: String,
+    pub file: String,
+    pub document: u64,
+    pub line: u64,
+    pub valid: ValidEntity,
+}
+
+/// Everything read from a set of paths.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Valid entities, first occurrence of each ref, in reading order.
+    pub entities: Vec<Candidate>,
+    /// One result per document read (valid or not).
+    pub results: Vec<ValidationResult>,
+    pub errors: Vec<IngestProblem>,
+    pub warnings: Vec<IngestProblem>,
+    /// The canonical roots that were read; re-ingesting a root replaces what it held.
+    pub roots: Vec<String>,
+}
+
+struct Walker {
+    out: Collected,
+    /// Files already read in this run.
+    visited: HashSet<PathBuf>,
+    /// Ref key → (file, line) of the first entity with that ref.
+    seen_refs: HashMap<String, (String, u64)>,
+}
+
+/// Reads `paths` (files or folders) and everything their Location entities point at.
+pub fn collect(paths: &[PathBuf]) -> Collected {
+    let mut w = Walker { out: Collected::default(), visited: HashSet::new(), seen_refs: HashMap::new() };
+    for path in paths {
+        let canonical = match path.canonicalize() {
+            Ok(p) => p,
+            Err(e) => {
+                w.out.errors.push(problem(path, None, format!("cannot read {}: {e}", path.display())));
+                continue;
+            }
+        };
+        let root_key = canonical.to_string_lossy().into_owned();
+        if w.out.roots.contains(&root_key) {
+            continue;
+        }
+        w.out.roots.push(root_key.clone());
+        if canonical.is_dir() {
+            for file in catalog_files_in(&canonical, &mut w.out.errors) {
+                w.read_file(&file, &root_key, &canonical, &mut Vec::new());
+            }
+        } else {
+            let root_dir = canonical.parent().map_or_else(|| canonical.clone(), Path::to_path_buf);
+            w.read_file(&canonical, &root_key, &root_dir, &mut Vec::new());
+        }
+    }
+    w.out
+}
+
+/// `catalog-info.yaml` / `.yml` files under `dir`, sorted, skipping hidden folders and build
+/// output.
+fn catalog_files_in(dir: &Path, errors: &mut Vec<IngestProblem>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0 || !(name.starts_with('.') || name == "node_modules" || name == "target")
+    });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let name = e.file_name().to_string_lossy();
+                if name == "catalog-info.yaml" || name == "catalog-info.yml" {
+                    files.push(e.into_path());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                errors.push(problem(&path, None, format!("cannot read folder: {e}")));
+            }
+        }
+    }
+    files
+}
+
+fn problem(file: &Path, line: Option<u64>, message: String) -> IngestProblem {
+    IngestProblem { file: file.to_string_lossy().into_owned(), line, message, ..IngestProblem::default() }
+}
+
+fn entity_ref_of(value: &Value) -> Option<String> {
+    let kind = value.get("kind")?.as_str()?;
+    let meta = value.get("metadata")?;
+    let name = meta.get("name")?.as_str()?;
+    let ns = meta.get("namespace").and_then(Value::as_str).unwrap_or("default");
+    Some(format!("{kind}:{ns}/{name}").to_lowercase())
+}
+
+impl Walker {
+    fn read_file(&mut self, file: &Path, root: &str, root_dir: &Path, stack: &mut Vec<PathBuf>) {
+        if !self.visited.insert(file.to_path_buf()) {
+            return;
+        }
+        let file_str = file.to_string_lossy().into_owned();
+        let text = match std::fs::metadata(file) {
+            Ok(m) if m.len() > MAX_FILE_BYTES => {
+                self.out.errors.push(problem(file, None, format!("file is larger than {MAX_FILE_BYTES} bytes; refused")));
+                return;
+            }
+            Ok(_) => match std::fs::read(file) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) => {
+                    self.out.errors.push(problem(file, None, format!("cannot read: {e}")));
+                    return;
+                }
+            },
+            Err(e) => {
+                self.out.errors.push(problem(file, None, format!("cannot read: {e}")));
+                return;
+            }
+        };
+        let dir = file.parent().unwrap_or(root_dir);
+        stack.push(file.to_path_buf());
+        for doc in yaml::parse_documents(&text) {
+            let mut result = ValidationResult { file: file_str.clone(), document: doc.index, line: doc.line, ..Default::default() };
+            let mut value = match doc.content {
+                Ok(v) => v,
+                Err(e) => {
+                    let message = format!("YAML syntax error: {}", e.message);
+                    result.line = e.line;
+                    result.errors.push(format!("{}:{}:{}: {message}", file_str, e.line, e.column));
+                    self.out.results.push(result);
+                    self.out.errors.push(IngestProblem {
+                        file: file_str.clone(),
+                        line: Some(e.line),
+                        column: Some(e.column),
+                        document: Some(doc.index),
+                        message,
+                        ..Default::default()
+                    });
+                    continue;
+                }
+            };
+            result.kind = value.get("kind").and_then(Value::as_str).map(str::to_string);
+            result.name = value.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string);
+            result.namespace = value
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| result.name.as_ref().map(|_| "default".to_string()));
+            let entity_ref = entity_ref_of(&value);
+            let at = |field: Option<String>, message: String| IngestProblem {
+                file: file_str.clone(),
+                line: Some(doc.line),
+                column: None,
+                document: Some(doc.index),
+                entity_ref: entity_ref.clone(),
+                field,
+                message,
+            };
+            let resolved = placeholders::resolve(&mut value, dir, root_dir);
+            for (field, message) in resolved.warnings {
+                self.out.warnings.push(at(Some(field), message));
+            }
+            let mut errors: Vec<ValidationError> = resolved
+                .errors
+                .into_iter()
+                .map(|(field, message)| ValidationError { field, message })
+                .collect();
+            let valid = if errors.is_empty() {
+                match validate_entity(value) {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        errors = e;
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            let Some(valid) = valid else {
+                for e in &errors {
+                    result.errors.push(e.to_string());
+                    self.out.errors.push(at(Some(e.field.clone()), e.message.clone()));
+                }
+                self.out.results.push(result);
+                continue;
+            };
+            let key = valid.entity.entity_ref().key();
+            if let Some((first_file, first_line)) = self.seen_refs.get(&key) {
+                let message = format!("duplicate entity {key}: already defined at {first_file}:{first_line}; this one is ignored");
+                result.errors.push(message.clone());
+                self.out.results.push(result);
+                self.out.errors.push(at(None, message));
+                continue;
+            }
+            self.seen_refs.insert(key, (file_str.clone(), doc.line));
+            result.valid = true;
+            self.out.results.push(result);
+            let targets = location_targets(&valid);
+            self.out.entities.push(Candidate { root: root.to_string(), file: file_str.clone(), document: doc.index, line: doc.line, valid });
+            if let Some((targets, optional)) = targets {
+                for target in targets {
+                    self.follow(&target, optional, dir, root, root_dir, stack, &at);
+                }
+            }
+        }
+        stack.pop();
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn follow(
+        &mut self,
+        target: &str,
+        optional: bool,
+        dir: &Path,
+        root: &str,
+        root_dir: &Path,
+        stack: &mut Vec<PathBuf>,
+        at: &dyn Fn(Option<String>, String) -> IngestProblem,
+    ) {
+        if target.contains("://") {
+            self.out.warnings.push(at(Some("spec.target".into()), format!("remote location {target} was not read (Backlot reads local files)")));
+            return;
+        }
+        let target_path = dir.join(target.strip_prefix("file:").unwrap_or(target));
+        let canonical = match target_path.canonicalize() {
+            Ok(p) => p,
+            Err(e) => {
+                if !optional {
+                    self.out.errors.push(at(Some("spec.targets".into()), format!("location target {target} cannot be read: {e}")));
+                }
+                return;
+            }
+        };
+        if let Some(pos) = stack.iter().position(|p| *p == canonical) {
+            let chain: Vec<String> = stack[pos..].iter().chain(std::iter::once(&canonical)).map(|p| p.to_string_lossy().into_owned()).collect();
+            self.out.errors.push(at(Some("spec.targets".into()), format!("location cycle: {}", chain.join(" -> "))));
+            return;
+        }
+        if stack.len() >= MAX_LOCATION_DEPTH {
+            self.out.errors.push(at(Some("spec.targets".into()), format!("locations nested deeper than {MAX_LOCATION_DEPTH}; {target} not read")));
+            return;
+        }
+        if canonical.is_dir() {
+            for file in catalog_files_in(&canonical, &mut self.out.errors) {
+                self.read_file(&file, root, root_dir, stack);
+            }
+        } else {
+            self.read_file(&canonical, root, root_dir, stack);
+        }
+    }
+}
+
+/// A Location's targets and whether they are optional.
+fn location_targets(valid: &ValidEntity) -> Option<(Vec<String>, bool)> {
+    let e = &valid.entity;
+    if e.known_kind() != Some(backlot_model::Kind::Location) {
+        return None;
+    }
+    let spec = e.spec.as_ref()?;
+    let mut targets = Vec::new();
+    if let Some(t) = spec.get("target").and_then(Value::as_str) {
+        targets.push(t.to_string());
+    }
+    if let Some(list) = spec.get("targets").and_then(Value::as_array) {
+        targets.extend(list.iter().filter_map(Value::as_str).map(str::to_string));
+    }
+    let optional = spec.get("presence").and_then(Value::as_str) == Some("optional");
+    Some((targets, optional))
+}

@@ -1,0 +1,16 @@
+//! Backlot's catalog backend: reading `catalog-info.yaml` locations, the SQLite store, full-text
+//! search, queries and facets, the embedded demo catalog and the `backlot catalog` CLI.
+
+pub mod cli;
+mod collect;
+pub mod demo;
+pub mod error;
+mod ingest;
+mod migrations;
+mod store;
+mod yaml;
+
+pub use error::{IngestError, StoreError};
+pub use ingest::{ValidationOutcome, ingest, validate};
+pub use migrations::latest_version as schema_version;
+pub use store::{ApplyOutcome, Store};

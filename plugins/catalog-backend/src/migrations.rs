@@ -1,0 +1,56 @@
+//! Versioned schema: the numbered files of `migrations/`, applied in order at open and tracked
+//! in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use crate::error::{Result, StoreError};
+
+/// `(version, sql)`, in order. Add a file to `migrations/` and a line here.
+const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../../migrations/0001_catalog.sql"))];
+
+/// The schema version this build writes.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+pub fn current_version(conn: &Connection) -> Result<u32> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get::<_, u32>(0))?)
+}
+
+/// Applies every migration newer than the database, each in its own transaction.
+pub fn apply(conn: &mut Connection) -> Result<u32> {
+    let found = current_version(conn)?;
+    let latest = latest_version();
+    if found > latest {
+        return Err(StoreError::SchemaTooNew { found, supported: latest });
+    }
+    for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
+        let tx = conn.transaction().map_err(|source| StoreError::Migration { version, source })?;
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
+        tx.pragma_update(None, "user_version", version).map_err(|source| StoreError::Migration { version, source })?;
+        tx.commit().map_err(|source| StoreError::Migration { version, source })?;
+    }
+    Ok(latest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_increasing_from_one() {
+        for (i, (v, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*v as usize, i + 1);
+        }
+    }
+
+    #[test]
+    fn applies_once_and_refuses_newer_databases() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(apply(&mut conn).unwrap(), latest_version());
+        assert_eq!(current_version(&conn).unwrap(), latest_version());
+        assert_eq!(apply(&mut conn).unwrap(), latest_version());
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(apply(&mut conn), Err(StoreError::SchemaTooNew { found: 99, .. })));
+    }
+}

@@ -1,0 +1,86 @@
+//! `EntityFilter` → SQL conditions on `entities e` (ANDed across fields, ORed within a list,
+//! compared lowercased).
+
+use backlot_model::entity_ref::{EntityRef, normalize_ref};
+use backlot_model::query::EntityFilter;
+use backlot_model::relations::RELATION_TYPES;
+use rusqlite::types::Value as SqlValue;
+
+use crate::error::{Result, StoreError};
+
+#[derive(Debug, Default)]
+pub(crate) struct Conditions {
+    pub sql: Vec<String>,
+    pub params: Vec<SqlValue>,
+}
+
+impl Conditions {
+    /// ` AND `-joined conditions, or `1` when there are none.
+    pub fn clause(&self) -> String {
+        if self.sql.is_empty() { "1".to_string() } else { self.sql.join(" AND ") }
+    }
+
+    pub fn push(&mut self, sql: impl Into<String>, params: impl IntoIterator<Item = SqlValue>) {
+        self.sql.push(sql.into());
+        self.params.extend(params);
+    }
+
+    fn any_of(&mut self, column: &str, values: Vec<String>) {
+        if values.is_empty() {
+            return;
+        }
+        let marks = vec!["?"; values.len()].join(", ");
+        self.push(format!("{column} IN ({marks})"), values.into_iter().map(SqlValue::Text));
+    }
+}
+
+fn lower(values: &[String]) -> Vec<String> {
+    values.iter().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty()).collect()
+}
+
+fn refs(values: &[String], default_kind: &str) -> Result<Vec<String>> {
+    values
+        .iter()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| normalize_ref(v, default_kind).map_err(|e| StoreError::InvalidQuery(e.to_string())))
+        .collect()
+}
+
+pub(crate) fn is_empty(filter: &EntityFilter) -> bool {
+    *filter == EntityFilter::default()
+}
+
+pub(crate) fn conditions(filter: &EntityFilter) -> Result<Conditions> {
+    let mut c = Conditions::default();
+    c.any_of("e.kind", lower(&filter.kinds));
+    c.any_of("e.spec_type", lower(&filter.types));
+    c.any_of("e.namespace", lower(&filter.namespaces));
+    c.any_of("e.owner", refs(&filter.owners, "group")?);
+    c.any_of("e.lifecycle", lower(&filter.lifecycles));
+    c.any_of("e.system", refs(&filter.systems, "system")?);
+    let tags = lower(&filter.tags);
+    if !tags.is_empty() {
+        let marks = vec!["?"; tags.len()].join(", ");
+        c.push(
+            format!("EXISTS (SELECT 1 FROM entity_tags t WHERE t.entity_id = e.id AND t.tag IN ({marks}))"),
+            tags.into_iter().map(SqlValue::Text),
+        );
+    }
+    if let Some(rel) = &filter.relation {
+        let Some(rel_type) = RELATION_TYPES.iter().find(|t| t.eq_ignore_ascii_case(rel.relation_type.trim())) else {
+            return Err(StoreError::InvalidQuery(format!(
+                "unknown relation type \"{}\"; known types are {}",
+                rel.relation_type,
+                RELATION_TYPES.join(", ")
+            )));
+        };
+        let target = EntityRef::parse(rel.target_ref.trim(), None, "default")
+            .map_err(|e| StoreError::InvalidQuery(e.to_string()))?
+            .key();
+        c.push(
+            "EXISTS (SELECT 1 FROM relations r WHERE r.target_ref = ? AND r.type = ? AND r.source_ref = e.entity_ref)",
+            [SqlValue::Text(target), SqlValue::Text((*rel_type).to_string())],
+        );
+    }
+    Ok(c)
+}

@@ -1,0 +1,130 @@
+//! The SQLite catalog store: one connection, WAL, schema migrated at open.
+
+mod details;
+mod facets;
+mod filter;
+mod query;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use backlot_model::ipc::{CatalogSummary, StoreStatus};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::{Result, StoreError};
+use crate::migrations;
+
+pub use write::ApplyOutcome;
+
+/// The catalog database. `Send` (one connection); wrap it in a `Mutex` to share it.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    schema_version: u32,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).field("schema_version", &self.schema_version).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating the file and its folders if needed) the database at `path`, in WAL mode,
+    /// and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
+            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        Store::setup(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private in-memory store, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: ":memory:".into(), source })?;
+        Store::setup(conn, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+        )?;
+        let schema_version = migrations::apply(&mut conn)?;
+        Ok(Store { conn, path, schema_version })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Health and size, for the app's status view.
+    pub fn status(&self) -> StoreStatus {
+        let path = self.path.as_ref().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|| ":memory:".into());
+        let size_bytes = self.path.as_ref().map_or(0, |p| {
+            let wal = PathBuf::from(format!("{}-wal", p.display()));
+            [p.as_path(), wal.as_path()].iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum()
+        });
+        let read = || -> Result<(u64, u32)> {
+            let count = self.conn.query_row("SELECT count(*) FROM entities", [], |r| r.get::<_, u64>(0))?;
+            Ok((count, migrations::current_version(&self.conn)?))
+        };
+        let latest = migrations::latest_version();
+        match read() {
+            Ok((entity_count, v)) => StoreStatus {
+                path,
+                ok: v == latest,
+                schema_version: v,
+                entity_count,
+                size_bytes,
+                error: (v != latest).then(|| format!("schema version {v}, expected {latest}")),
+            },
+            Err(e) => StoreStatus {
+                path,
+                ok: false,
+                schema_version: self.schema_version,
+                entity_count: 0,
+                size_bytes,
+                error: Some(e.to_string()),
+            },
+        }
+    }
+
+    pub fn get_preference(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM preferences WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_preference(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO preferences (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Totals by kind and the number of problems recorded by the last ingestion of each root.
+    pub fn summary(&self) -> Result<CatalogSummary> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT value, count FROM facet_counts WHERE facet = 'kind' ORDER BY count DESC, value")?;
+        let by_kind = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let total = by_kind.iter().map(|k| k.1).sum();
+        let error_count = self.conn.query_row("SELECT count(*) FROM ingest_errors", [], |r| r.get(0))?;
+        Ok(CatalogSummary { total, by_kind, error_count })
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests;

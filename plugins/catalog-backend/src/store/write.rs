@@ -1,0 +1,237 @@
+//! Applying a collected set of entities to the store: add, update (only what changed), remove
+//! (only within the same source roots), all in one transaction.
+
+use std::collections::HashSet;
+
+use backlot_model::relations::{OWNED_BY, PART_OF};
+use backlot_model::{IngestProblem, ValidEntity};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::Store;
+use crate::collect::{Candidate, Collected};
+use crate::error::Result;
+
+/// Counts of what changed, and entities refused because another root already holds their ref.
+#[derive(Debug, Default)]
+pub struct ApplyOutcome {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+    pub conflicts: Vec<IngestProblem>,
+}
+
+/// FNV-1a, 64 bit: a stable content hash (std's hasher is not stable across releases).
+fn fnv(parts: &[&[u8]]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in *part {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h as i64
+}
+
+/// The indexed columns of an entity.
+pub(crate) struct Row {
+    pub entity_ref: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub spec_type: Option<String>,
+    pub owner: Option<String>,
+    pub lifecycle: Option<String>,
+    pub system: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub json: String,
+}
+
+pub(crate) fn row_of(valid: &ValidEntity) -> Result<Row> {
+    let e = &valid.entity;
+    let entity_ref = e.entity_ref().key();
+    let outgoing = |t: &str, prefix: &str| {
+        valid
+            .relations
+            .iter()
+            .find(|r| r.source_ref == entity_ref && r.relation_type == t && r.target_ref.starts_with(prefix))
+            .map(|r| r.target_ref.clone())
+    };
+    let owner = outgoing(OWNED_BY, "");
+    let system = outgoing(PART_OF, "system:");
+    let mut tags: Vec<String> = e.metadata.tags.iter().map(|t| t.to_lowercase()).collect();
+    tags.sort();
+    tags.dedup();
+    Ok(Row {
+        kind: e.kind.to_lowercase(),
+        namespace: e.namespace().to_lowercase(),
+        name: e.metadata.name.to_lowercase(),
+        spec_type: e.spec_str("type").map(str::to_lowercase),
+        lifecycle: e.spec_str("lifecycle").map(str::to_lowercase),
+        owner,
+        system,
+        title: e.metadata.title.clone(),
+        description: e.metadata.description.clone(),
+        tags,
+        json: serde_json::to_string(e)?,
+        entity_ref,
+    })
+}
+
+impl Store {
+    /// Writes `collected` to the store. Entities of `collected.roots` that were not seen again
+    /// are removed; entities of other roots are never touched. A ref already held by another
+    /// root stays with it (first wins) and the newcomer is reported.
+    pub fn apply(&mut self, collected: &Collected) -> Result<ApplyOutcome> {
+        let tx = self.conn.transaction()?;
+        let mut out = ApplyOutcome::default();
+        let mut seen: HashSet<i64> = HashSet::with_capacity(collected.entities.len());
+        for c in &collected.entities {
+            apply_one(&tx, c, &collected.roots, &mut seen, &mut out)?;
+        }
+        for root in &collected.roots {
+            let stale: Vec<i64> = {
+                let mut stmt = tx.prepare_cached("SELECT id FROM entities WHERE source_root = ?1")?;
+                stmt.query_map([root], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<i64>>>()?
+                    .into_iter()
+                    .filter(|id| !seen.contains(id))
+                    .collect()
+            };
+            for id in stale {
+                delete_children(&tx, id)?;
+                tx.execute("DELETE FROM entities WHERE id = ?1", [id])?;
+                out.removed += 1;
+            }
+            tx.execute("DELETE FROM ingest_errors WHERE source_root = ?1", [root])?;
+        }
+        record_problems(&tx, collected, &out.conflicts)?;
+        refresh_facet_counts(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+fn apply_one(tx: &Transaction, c: &Candidate, roots: &[String], seen: &mut HashSet<i64>, out: &mut ApplyOutcome) -> Result<()> {
+    let row = row_of(&c.valid)?;
+    let hash = fnv(&[row.json.as_bytes(), c.root.as_bytes(), c.file.as_bytes(), &c.line.to_le_bytes(), &c.document.to_le_bytes()]);
+    let existing: Option<(i64, i64, String, String, i64)> = tx
+        .prepare_cached("SELECT id, hash, source_root, source_file, line FROM entities WHERE entity_ref = ?1")?
+        .query_row([&row.entity_ref], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .optional()?;
+    match existing {
+        Some((_, _, other_root, other_file, other_line)) if !roots.contains(&other_root) => {
+            out.conflicts.push(IngestProblem {
+                file: c.file.clone(),
+                line: Some(c.line),
+                document: Some(c.document),
+                entity_ref: Some(row.entity_ref.clone()),
+                message: format!(
+                    "duplicate entity {}: already in the catalog from {other_file}:{other_line}; this one is ignored",
+                    row.entity_ref
+                ),
+                ..Default::default()
+            });
+        }
+        Some((id, old_hash, ..)) if old_hash == hash => {
+            seen.insert(id);
+            out.unchanged += 1;
+        }
+        Some((id, ..)) => {
+            delete_children(tx, id)?;
+            tx.prepare_cached(
+                "UPDATE entities SET kind = ?2, namespace = ?3, name = ?4, spec_type = ?5, owner = ?6, lifecycle = ?7,
+                 system = ?8, title = ?9, description = ?10, source_root = ?11, source_file = ?12, doc_index = ?13,
+                 line = ?14, hash = ?15, json = ?16 WHERE id = ?1",
+            )?
+            .execute(params![
+                id, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system, row.title,
+                row.description, c.root, c.file, c.document as i64, c.line as i64, hash, row.json
+            ])?;
+            insert_children(tx, id, &row, &c.valid)?;
+            seen.insert(id);
+            out.updated += 1;
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO entities (entity_ref, kind, namespace, name, spec_type, owner, lifecycle, system, title,
+                 description, source_root, source_file, doc_index, line, hash, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?
+            .execute(params![
+                row.entity_ref, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system,
+                row.title, row.description, c.root, c.file, c.document as i64, c.line as i64, hash, row.json
+            ])?;
+            let id = tx.last_insert_rowid();
+            insert_children(tx, id, &row, &c.valid)?;
+            seen.insert(id);
+            out.added += 1;
+        }
+    }
+    Ok(())
+}
+
+fn delete_children(tx: &Transaction, id: i64) -> Result<()> {
+    tx.prepare_cached("DELETE FROM entity_tags WHERE entity_id = ?1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM relations WHERE originating_id = ?1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM entities_fts WHERE rowid = ?1")?.execute([id])?;
+    Ok(())
+}
+
+pub(crate) fn insert_children(tx: &Transaction, id: i64, row: &Row, valid: &ValidEntity) -> Result<()> {
+    let mut tag_stmt = tx.prepare_cached("INSERT OR IGNORE INTO entity_tags (tag, entity_id) VALUES (?1, ?2)")?;
+    for tag in &row.tags {
+        tag_stmt.execute(params![tag, id])?;
+    }
+    let mut rel_stmt =
+        tx.prepare_cached("INSERT INTO relations (originating_id, source_ref, type, target_ref) VALUES (?1, ?2, ?3, ?4)")?;
+    for r in &valid.relations {
+        rel_stmt.execute(params![id, r.source_ref, r.relation_type, r.target_ref])?;
+    }
+    // unicode61 splits names on `-`, `_` and `.`, so `pay` finds `payment-service`.
+    tx.prepare_cached("INSERT INTO entities_fts (rowid, name, title, description, tags) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![id, valid.entity.metadata.name, row.title, row.description, row.tags.join(" ")])?;
+    Ok(())
+}
+
+fn record_problems(tx: &Transaction, collected: &Collected, conflicts: &[IngestProblem]) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO ingest_errors (source_root, file, doc_index, line, col, field, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for p in collected.errors.iter().chain(conflicts) {
+        let root = collected
+            .roots
+            .iter()
+            .find(|r| p.file.starts_with(r.as_str()))
+            .or(collected.roots.first())
+            .cloned()
+            .unwrap_or_else(|| p.file.clone());
+        stmt.execute(params![
+            root,
+            p.file,
+            p.document.map(|d| d as i64),
+            p.line.map(|l| l as i64),
+            p.column.map(|c| c as i64),
+            p.field,
+            p.message
+        ])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn refresh_facet_counts(tx: &Transaction) -> Result<()> {
+    tx.execute_batch(
+        "DELETE FROM facet_counts;
+         INSERT INTO facet_counts SELECT 'kind', kind, count(*) FROM entities GROUP BY kind;
+         INSERT INTO facet_counts SELECT 'namespace', namespace, count(*) FROM entities GROUP BY namespace;
+         INSERT INTO facet_counts SELECT 'type', spec_type, count(*) FROM entities WHERE spec_type IS NOT NULL GROUP BY spec_type;
+         INSERT INTO facet_counts SELECT 'owner', owner, count(*) FROM entities WHERE owner IS NOT NULL GROUP BY owner;
+         INSERT INTO facet_counts SELECT 'lifecycle', lifecycle, count(*) FROM entities WHERE lifecycle IS NOT NULL GROUP BY lifecycle;
+         INSERT INTO facet_counts SELECT 'tag', tag, count(*) FROM entity_tags GROUP BY tag;",
+    )?;
+    Ok(())
+}
