@@ -36,6 +36,15 @@ const fn opt(name: &'static str, shape: Shape) -> Field {
     Field { name, shape, required: false }
 }
 
+/// Backstage's `API.v1alpha1.mcp-server` variant: remotes instead of a definition.
+const MCP_SERVER: &[Field] = &[
+    req("type", Shape::Str),
+    req("lifecycle", Shape::Str),
+    req("owner", Shape::Str),
+    req("remotes", Shape::ObjList(&["type", "url"])),
+    opt("system", Shape::Str),
+];
+
 const PROFILE_FIELDS: [&str; 3] = ["displayName", "email", "picture"];
 
 fn schema(kind: Kind) -> &'static [Field] {
@@ -153,7 +162,12 @@ pub(super) fn check(value: &Value, errors: &mut Vec<ValidationError>) {
         }
         Some(_) => return, // reported by the envelope check
     };
-    for field in schema(kind) {
+    let fields = if kind == Kind::Api && spec.get("type").and_then(Value::as_str) == Some("mcp-server") {
+        MCP_SERVER
+    } else {
+        schema(kind)
+    };
+    for field in fields {
         check_field(&mut r, spec, field);
     }
     if matches!(kind, Kind::User | Kind::Group)

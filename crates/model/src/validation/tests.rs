@@ -223,3 +223,11 @@ fn incoming_relations_field_is_dropped() {
     assert!(ok.entity.relations.is_empty());
     assert!(ok.relations.iter().all(|r| r.target_ref != "group:default/evil"));
 }
+
+#[test]
+fn mcp_server_apis_need_remotes_instead_of_a_definition() {
+    let spec = json!({"type": "mcp-server", "lifecycle": "experimental", "owner": "t"});
+    assert_eq!(fields(entity("API", spec.clone())), ["spec.remotes"]);
+    let ok = with(spec, "/remotes", json!([{"type": "streamable-http", "url": "http://localhost:7007/api/mcp/v1"}]));
+    assert!(validate_entity(entity("API", ok)).is_ok());
+}
