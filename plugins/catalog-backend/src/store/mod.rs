@@ -117,7 +117,11 @@ impl Store {
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let total = by_kind.iter().map(|k| k.1).sum();
-        let error_count = self.conn.query_row("SELECT count(*) FROM ingest_errors", [], |r| r.get(0))?;
+        let error_count = self.conn.query_row(
+            "SELECT count(*) FROM (SELECT DISTINCT file, doc_index, line FROM ingest_errors)",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(CatalogSummary { total, by_kind, error_count })
     }
 
