@@ -49,3 +49,25 @@ pub fn validate(paths: &[PathBuf]) -> ValidationOutcome {
     let problems = collected.errors.into_iter().filter(|p| p.document.is_none()).collect();
     ValidationOutcome { results: collected.results, problems, warnings: collected.warnings }
 }
+
+/// Ingests already-parsed entity documents (e.g. from a Backstage API or a generator) under
+/// the source name `source`: validated, deduplicated (first wins) and applied like files are,
+/// replacing whatever `source` held before.
+pub fn ingest_values(
+    store: &mut Store,
+    source: &str,
+    values: Vec<serde_json::Value>,
+) -> Result<IngestReport, IngestError> {
+    let collected = crate::collect::from_values(source, values);
+    let outcome = store.apply(&collected)?;
+    let mut errors = collected.errors;
+    errors.extend(outcome.conflicts);
+    Ok(IngestReport {
+        added: outcome.added,
+        updated: outcome.updated,
+        unchanged: outcome.unchanged,
+        removed: outcome.removed,
+        errors,
+        warnings: collected.warnings,
+    })
+}

@@ -11,6 +11,6 @@ mod store;
 mod yaml;
 
 pub use error::{IngestError, StoreError};
-pub use ingest::{ValidationOutcome, ingest, validate};
+pub use ingest::{ValidationOutcome, ingest, ingest_values, validate};
 pub use migrations::latest_version as schema_version;
 pub use store::{ApplyOutcome, Store};

@@ -3,7 +3,7 @@
 
 mod common;
 
-use backlot_catalog_backend::{Store, ingest};
+use backlot_catalog_backend::Store;
 use backlot_model::query::{EntityFilter, EntityQuery, RelationFilter, SortField, SortOrder};
 use common::*;
 
@@ -96,7 +96,7 @@ fn cursor_pagination_walks_every_row_once() {
     ] {
         let mut seen = Vec::new();
         let mut cursor = None;
-        let mut total = 0;
+        let mut total;
         loop {
             let page = store.query(&EntityQuery { order, text: text.clone(), cursor: cursor.clone(), limit: 7, ..Default::default() }).unwrap();
             total = page.total;

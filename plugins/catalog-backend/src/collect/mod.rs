@@ -287,3 +287,42 @@ fn location_targets(valid: &ValidEntity) -> Option<(Vec<String>, bool)> {
     let optional = spec.get("presence").and_then(Value::as_str) == Some("optional");
     Some((targets, optional))
 }
+
+/// Validates in-memory documents as if they were the documents of one file named `source`.
+pub fn from_values(source: &str, values: Vec<Value>) -> Collected {
+    let mut out = Collected { roots: vec![source.to_string()], ..Default::default() };
+    let mut seen: HashSet<String> = HashSet::with_capacity(values.len());
+    for (i, value) in values.into_iter().enumerate() {
+        let document = i as u64;
+        let entity_ref = entity_ref_of(&value);
+        match validate_entity(value) {
+            Ok(valid) => {
+                let key = valid.entity.entity_ref().key();
+                if !seen.insert(key.clone()) {
+                    out.errors.push(IngestProblem {
+                        file: source.to_string(),
+                        document: Some(document),
+                        entity_ref: Some(key.clone()),
+                        message: format!("duplicate entity {key}: this one is ignored"),
+                        ..Default::default()
+                    });
+                    continue;
+                }
+                out.entities.push(Candidate { root: source.to_string(), file: source.to_string(), document, line: 0, valid });
+            }
+            Err(errors) => {
+                for e in errors {
+                    out.errors.push(IngestProblem {
+                        file: source.to_string(),
+                        document: Some(document),
+                        entity_ref: entity_ref.clone(),
+                        field: Some(e.field),
+                        message: e.message,
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+    }
+    out
+}

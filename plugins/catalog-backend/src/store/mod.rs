@@ -125,6 +125,7 @@ impl Store {
         Ok(CatalogSummary { total, by_kind, error_count })
     }
 
+    #[cfg(test)]
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
