@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use backlot_model::ipc::{GetPreferences, Preferences, SetPreferences, UiReady};
+use backlot_plugin_api::routing::{parse_query, split_location};
 use backlot_plugin_api::{BackendHandle, PluginRegistry, ShellContext};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -53,6 +54,20 @@ struct ShellProps {
 impl PartialEq for ShellProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.registry, &other.registry) && self.backend == other.backend
+    }
+}
+
+/// Pushes `location` (`/path?a=b`) onto the history. The query goes through the history's
+/// query API: a memory history refuses a `?` in the path.
+pub fn navigate_to(history: &AnyHistory, location: &str) {
+    let (path, query) = split_location(location);
+    if query.is_empty() {
+        history.push(path.to_string());
+    } else {
+        let pairs: Vec<(String, String)> = parse_query(query).into_iter().collect();
+        if history.push_with_query(path.to_string(), pairs).is_err() {
+            history.push(path.to_string());
+        }
     }
 }
 
@@ -109,7 +124,7 @@ fn shell(props: &ShellProps) -> Html {
     };
     let navigate = {
         let history = props.history.clone();
-        Callback::from(move |to: String| history.push(to))
+        Callback::from(move |to: String| navigate_to(&history, &to))
     };
 
     let context = ShellContext {

@@ -52,20 +52,24 @@ pub fn panes(props: &PanesProps) -> Html {
     let active = props.resolved.as_ref().map(|r| set.borrow_mut().visit(&props.registry, r));
     let set: &RefCell<PaneSet> = &set;
     let set = set.borrow();
-    html! {
-        <main class="content">
-            { for set.iter().map(|(key, resolved)| {
-                let is_active = active.as_deref() == Some(key.as_str());
-                pane(key, is_active, *props.registry.route(resolved), &resolved.matched)
-            }) }
-            if active.is_none() {
-                <div class="pane pane-active" data-pane="not-found">
-                    <EmptyState title="Page not found" icon={Icon::Warning}
-                        message="Nothing lives at this address. Use the sidebar to find your way." />
-                </div>
-            }
-        </main>
+    // One keyed child per pane (the not-found page included): with keys on every child,
+    // Yew moves panes instead of re-creating them when the list changes.
+    let mut children: Vec<Html> = set
+        .iter()
+        .map(|(key, resolved)| {
+            let is_active = active.as_deref() == Some(key.as_str());
+            pane(key, is_active, *props.registry.route(resolved), &resolved.matched)
+        })
+        .collect();
+    if active.is_none() {
+        children.push(html! {
+            <div key="not-found" class="pane pane-active" data-pane="not-found">
+                <EmptyState title="Page not found" icon={Icon::Warning}
+                    message="Nothing lives at this address. Use the sidebar to find your way." />
+            </div>
+        });
     }
+    html! { <main class="content">{ for children }</main> }
 }
 
 fn pane(key: &str, active: bool, route: Route, matched: &RouteMatch) -> Html {

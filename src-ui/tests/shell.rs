@@ -56,8 +56,9 @@ async fn mount(path: &str) -> Mounted {
     root.set_attribute("style", "position:fixed; inset:0; width:1200px; height:700px").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     let fake = FakeBackend::new().with_entities(many_entities());
-    let history = MemoryHistory::with_entries(vec![path.to_string()]);
-    let props = AppProps { backend: BackendHandle::new(fake.clone()), history: Some(AnyHistory::from(history)) };
+    let history = AnyHistory::from(MemoryHistory::new());
+    backlot_ui::app::navigate_to(&history, path);
+    let props = AppProps { backend: BackendHandle::new(fake.clone()), history: Some(history) };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;
     Mounted { root, fake }
@@ -170,7 +171,8 @@ async fn kind_chips_filter_and_unknown_routes_say_not_found() {
     drop(app);
     let app = mount("/no/such/page").await;
     assert!(app.text(".pane-active").contains("Page not found"));
-    assert!(app.one(".nav-item.active").get_attribute("data-plugin").is_none() || app.all(".nav-item.active").is_empty());
+    assert!(app.all(".nav-item.active").is_empty());
+    assert_eq!(app.text(".page-title"), "Not found");
 }
 
 #[wasm_bindgen_test]
