@@ -11,8 +11,6 @@ CREATE TABLE entities (
     owner        TEXT,                      -- full ref, lowercased
     lifecycle    TEXT,                      -- lowercased
     system       TEXT,                      -- full ref, lowercased
-    title        TEXT,
-    description  TEXT,
     source_root  TEXT NOT NULL,             -- the ingested path this entity came through
     source_file  TEXT NOT NULL,
     doc_index    INTEGER NOT NULL,
@@ -21,7 +19,9 @@ CREATE TABLE entities (
     json         TEXT NOT NULL              -- the entity in Backstage's API shape, without relations
 );
 
-CREATE INDEX entities_kind_name ON entities (kind, name);
+-- Secondary indexes are dropped and rebuilt around large ingestions (see store/write.rs);
+-- every index on entities, entity_tags and relations must be recreatable from its SQL.
+CREATE INDEX entities_kind ON entities (kind);
 CREATE INDEX entities_name ON entities (name);
 CREATE INDEX entities_type ON entities (spec_type);
 CREATE INDEX entities_owner ON entities (owner);
@@ -30,33 +30,34 @@ CREATE INDEX entities_system ON entities (system);
 CREATE INDEX entities_namespace ON entities (namespace);
 CREATE INDEX entities_source_root ON entities (source_root);
 
+-- Children of entities are deleted explicitly with their entity (no foreign keys: they would
+-- cost a lookup per inserted row).
 CREATE TABLE entity_tags (
+    entity_id  INTEGER NOT NULL,
     tag        TEXT NOT NULL,               -- lowercased
-    entity_id  INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
-    PRIMARY KEY (tag, entity_id)
+    PRIMARY KEY (entity_id, tag)
 ) WITHOUT ROWID;
 
-CREATE INDEX entity_tags_entity ON entity_tags (entity_id);
+CREATE INDEX entity_tags_tag ON entity_tags (tag);
 
--- Every relation an entity's spec produces, both directions; an entity's relations are the
--- rows whose source_ref is its ref, whichever entity originated them.
+-- The relations an entity's spec produces, stored once, in the direction they are written
+-- (ownedBy, partOf, …). The inverse direction (ownerOf, hasPart, …) is read from the same row:
+-- an entity's relations are its own rows plus the inverses of rows that target it.
 CREATE TABLE relations (
-    originating_id  INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
-    source_ref      TEXT NOT NULL,
+    originating_id  INTEGER NOT NULL,       -- entities.id of the entity whose spec says it
     type            TEXT NOT NULL,
-    target_ref      TEXT NOT NULL
-);
+    target_ref      TEXT NOT NULL,          -- lowercased
+    PRIMARY KEY (originating_id, type, target_ref)
+) WITHOUT ROWID;
 
-CREATE INDEX relations_source ON relations (source_ref, type, target_ref);
 CREATE INDEX relations_target ON relations (target_ref, type);
-CREATE INDEX relations_origin ON relations (originating_id);
 
 -- Full-text index over name, title, description and tags; rowid = entities.id.
 CREATE VIRTUAL TABLE entities_fts USING fts5 (
     name, title, description, tags,
     content = '',
     contentless_delete = 1,
-    prefix = '2 3 4',
+    detail = column,
     tokenize = "unicode61 remove_diacritics 2 tokenchars '+#'"
 );
 

@@ -40,6 +40,28 @@ pub const RELATION_TYPES: [&str; 14] = [
     CHILD_OF,
 ];
 
+/// The relation type seen from the other end (`ownedBy` ↔ `ownerOf`, …).
+pub fn inverse(relation_type: &str) -> Option<&'static str> {
+    const PAIRS: [(&str, &str); 7] = [
+        (OWNED_BY, OWNER_OF),
+        (PART_OF, HAS_PART),
+        (PROVIDES_API, API_PROVIDED_BY),
+        (CONSUMES_API, API_CONSUMED_BY),
+        (DEPENDS_ON, DEPENDENCY_OF),
+        (MEMBER_OF, HAS_MEMBER),
+        (PARENT_OF, CHILD_OF),
+    ];
+    PAIRS.iter().find_map(|&(a, b)| {
+        if a == relation_type {
+            Some(b)
+        } else if b == relation_type {
+            Some(a)
+        } else {
+            None
+        }
+    })
+}
+
 /// A directed relation between two lowercased refs (`kind:namespace/name`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

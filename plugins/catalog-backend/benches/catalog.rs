@@ -69,6 +69,14 @@ fn main() {
     let ingest_time = t.elapsed();
     assert!(report.errors.is_empty(), "{:?}", report.errors.first());
 
+    // Where the time goes: parsing and validation (with relation derivation) alone.
+    let t = Instant::now();
+    for text in &texts {
+        let v: serde_json::Value = serde_json::from_str(text).expect("json");
+        let _ = backlot_model::validate_entity(v).expect("valid");
+    }
+    let validate_time = t.elapsed();
+
     // Re-ingest with nothing changed.
     let t = Instant::now();
     let parsed: Vec<serde_json::Value> = texts.iter().map(|t| serde_json::from_str(t).expect("json")).collect();
@@ -84,6 +92,7 @@ fn main() {
     row("baseline (serde_json + 1 insert, 1 tx)", baseline);
     row(&format!("backlot ingest (added {})", report.added), ingest_time);
     row(&format!("backlot re-ingest, unchanged ({})", again.unchanged), reingest_time);
+    row("  of which: parse + validate + relations only", validate_time);
 
     let relation_rows: u64 = store.export().map(|e| e.iter().map(|x| x.relations.len() as u64).sum()).unwrap_or(0);
     println!("\nrelations served: {relation_rows}\n");

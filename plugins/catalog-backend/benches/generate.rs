@@ -104,6 +104,7 @@ pub fn entities(n: usize, seed: u64) -> Vec<Value> {
             "spec": {"type": "database", "owner": format!("group-{}", rng.below(g)), "system": format!("system-{}", rng.below(s))}}));
     }
     for i in 0..components {
+        let words = 60 + rng.below(60);
         let w1 = rng.pick(WORDS);
         let w2 = rng.pick(WORDS);
         let provides: Vec<String> = (0..rng.below(3)).map(|_| format!("api:{}-api-{}", rng.pick(WORDS), rng.below(apis.max(1)))).collect();
@@ -115,7 +116,7 @@ pub fn entities(n: usize, seed: u64) -> Vec<Value> {
             "metadata": {
                 "name": format!("{w1}-{w2}-{i}"),
                 "title": format!("{} {}", w1, w2),
-                "description": sentence(&mut rng, 60 + rng.below(60)),
+                "description": sentence(&mut rng, words),
                 "tags": [rng.pick(LANGS), rng.pick(WORDS), rng.pick(&["backend", "frontend", "data", "platform"])],
                 "annotations": {"github.com/project-slug": format!("example/{w1}-{w2}-{i}"), "backstage.io/techdocs-ref": "dir:.",
                                  "pagerduty.com/service-id": format!("P{:06}", rng.below(999_999))},

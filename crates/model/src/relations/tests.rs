@@ -159,3 +159,15 @@ fn every_relation_type_is_covered_and_default_kinds_match_backstage() {
         assert!(REF_FIELDS.iter().any(|f| f.outgoing == t || f.incoming == t), "{t}");
     }
 }
+
+#[test]
+fn inverse_pairs_every_type_and_matches_derivation() {
+    for t in RELATION_TYPES {
+        let inv = inverse(t).unwrap();
+        assert_eq!(inverse(inv), Some(t));
+    }
+    assert_eq!(inverse("likes"), None);
+    for rf in REF_FIELDS {
+        assert_eq!(inverse(rf.outgoing), Some(rf.incoming), "{}", rf.field);
+    }
+}

@@ -1,8 +1,9 @@
 //! Single entities with their relations, and the whole catalog in Backstage's API shape.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use backlot_model::entity_ref::EntityRef;
+use backlot_model::relations::inverse;
 use backlot_model::{Entity, EntityDetails, EntityRelation};
 use rusqlite::OptionalExtension;
 use rusqlite::types::Value as SqlValue;
@@ -16,13 +17,28 @@ fn ref_key(text: &str) -> Result<String> {
 }
 
 impl Store {
-    /// Outgoing relations of `entity_ref` (lowercased key), deduplicated and sorted.
+    /// Relations of the entity with this (lowercased) ref: the ones its spec states, plus the
+    /// inverse of every stored relation that targets it. Deduplicated and sorted.
     pub fn relations_of(&self, key: &str) -> Result<Vec<EntityRelation>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT type, target_ref FROM relations WHERE source_ref = ?1 ORDER BY type, target_ref",
+        let mut out = BTreeSet::new();
+        let mut own = self.conn.prepare_cached(
+            "SELECT r.type, r.target_ref FROM relations r JOIN entities e ON e.id = r.originating_id
+             WHERE e.entity_ref = ?1",
         )?;
-        let rows = stmt.query_map([key], |r| Ok(EntityRelation { relation_type: r.get(0)?, target_ref: r.get(1)? }))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        for row in own.query_map([key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            out.insert(row?);
+        }
+        let mut incoming = self.conn.prepare_cached(
+            "SELECT r.type, e.entity_ref FROM relations r JOIN entities e ON e.id = r.originating_id
+             WHERE r.target_ref = ?1",
+        )?;
+        for row in incoming.query_map([key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (t, source) = row?;
+            if let Some(inv) = inverse(&t) {
+                out.insert((inv.to_string(), source));
+            }
+        }
+        Ok(out.into_iter().map(|(relation_type, target_ref)| EntityRelation { relation_type, target_ref }).collect())
     }
 
     /// The entity named by `entity_ref` (`kind:[namespace/]name`, any case) with its relations.
@@ -60,15 +76,18 @@ impl Store {
 
     /// Every entity, sorted by ref, each with `relations: [{type, targetRef}]`.
     pub fn export(&self) -> Result<Vec<Entity>> {
-        let mut relations: HashMap<String, Vec<EntityRelation>> = HashMap::new();
+        let mut relations: HashMap<String, BTreeSet<(String, String)>> = HashMap::new();
         {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT DISTINCT source_ref, type, target_ref FROM relations ORDER BY source_ref, type, target_ref")?;
+            let mut stmt = self.conn.prepare(
+                "SELECT e.entity_ref, r.type, r.target_ref FROM relations r JOIN entities e ON e.id = r.originating_id",
+            )?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
             for row in rows {
                 let (source, relation_type, target_ref) = row?;
-                relations.entry(source).or_default().push(EntityRelation { relation_type, target_ref });
+                if let Some(inv) = inverse(&relation_type) {
+                    relations.entry(target_ref.clone()).or_default().insert((inv.to_string(), source.clone()));
+                }
+                relations.entry(source).or_default().insert((relation_type, target_ref));
             }
         }
         let mut stmt = self.conn.prepare("SELECT entity_ref, json FROM entities ORDER BY entity_ref")?;
@@ -77,7 +96,12 @@ impl Store {
         for row in rows {
             let (key, json) = row?;
             let mut entity: Entity = serde_json::from_str(&json)?;
-            entity.relations = relations.remove(&key).unwrap_or_default();
+            entity.relations = relations
+                .remove(&key)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(relation_type, target_ref)| EntityRelation { relation_type, target_ref })
+                .collect();
             out.push(entity);
         }
         Ok(out)

@@ -77,9 +77,18 @@ pub(crate) fn conditions(filter: &EntityFilter) -> Result<Conditions> {
         let target = EntityRef::parse(rel.target_ref.trim(), None, "default")
             .map_err(|e| StoreError::InvalidQuery(e.to_string()))?
             .key();
+        let inverse = backlot_model::relations::inverse(rel_type).unwrap_or(rel_type);
+        // Stated by this entity, or stated (inversely) by the target.
         c.push(
-            "EXISTS (SELECT 1 FROM relations r WHERE r.target_ref = ? AND r.type = ? AND r.source_ref = e.entity_ref)",
-            [SqlValue::Text(target), SqlValue::Text((*rel_type).to_string())],
+            "(EXISTS (SELECT 1 FROM relations r WHERE r.originating_id = e.id AND r.type = ? AND r.target_ref = ?)
+              OR EXISTS (SELECT 1 FROM relations r WHERE r.originating_id = (SELECT id FROM entities WHERE entity_ref = ?)
+                         AND r.type = ? AND r.target_ref = e.entity_ref))",
+            [
+                SqlValue::Text((*rel_type).to_string()),
+                SqlValue::Text(target.clone()),
+                SqlValue::Text(target),
+                SqlValue::Text(inverse.to_string()),
+            ],
         );
     }
     Ok(c)

@@ -20,7 +20,8 @@ const RANK_WINDOW: usize = 5000;
 
 /// Columns read for a summary, in the order `summary_from_row` expects.
 pub(crate) const SUMMARY_COLUMNS: &str = "e.entity_ref, json_extract(e.json, '$.kind'), json_extract(e.json, '$.metadata.namespace'),
-     json_extract(e.json, '$.metadata.name'), e.title, e.description, json_extract(e.json, '$.spec.type'),
+     json_extract(e.json, '$.metadata.name'), json_extract(e.json, '$.metadata.title'),
+     json_extract(e.json, '$.metadata.description'), json_extract(e.json, '$.spec.type'),
      e.owner, json_extract(e.json, '$.spec.lifecycle'), e.system, json_extract(e.json, '$.metadata.tags')";
 
 pub(crate) fn summary_from_row(row: &Row) -> rusqlite::Result<EntitySummary> {
@@ -137,14 +138,15 @@ impl Store {
         match cursor {
             None => {}
             Some(Cursor::Key(v, r)) => {
-                clause.push_str(&format!(" AND ({expr}, e.entity_ref) {cmp} (?, ?)"));
+                let id: i64 = r.parse().map_err(|_| StoreError::InvalidQuery("malformed cursor".into()))?;
+                clause.push_str(&format!(" AND ({expr}, e.id) {cmp} (?, ?)"));
                 params.push(SqlValue::Text(v));
-                params.push(SqlValue::Text(r));
+                params.push(SqlValue::Integer(id));
             }
             Some(Cursor::Offset(_)) => return Err(StoreError::InvalidQuery("this cursor belongs to a ranked search".into())),
         }
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, {expr} FROM entities e WHERE {clause} ORDER BY {expr} {dir}, e.entity_ref {dir} LIMIT {}",
+            "SELECT {SUMMARY_COLUMNS}, {expr}, e.id FROM entities e WHERE {clause} ORDER BY {expr} {dir}, e.id {dir} LIMIT {}",
             limit + 1
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -157,9 +159,8 @@ impl Store {
                 more = true;
                 break;
             }
-            let summary = summary_from_row(row)?;
-            last_key = Some((row.get::<_, String>(11)?, summary.entity_ref.clone()));
-            items.push(summary);
+            last_key = Some((row.get::<_, String>(11)?, row.get::<_, i64>(12)?.to_string()));
+            items.push(summary_from_row(row)?);
         }
         let next_cursor = if more { last_key.map(|(v, r)| encode(&Cursor::Key(v, r))) } else { None };
         Ok(EntityPage { items, total, next_cursor })

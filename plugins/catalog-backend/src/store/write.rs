@@ -1,15 +1,22 @@
 //! Applying a collected set of entities to the store: add, update (only what changed), remove
 //! (only within the same source roots), all in one transaction.
+//!
+//! Large loads (thousands of new rows, more than the table already holds) drop the secondary
+//! indexes first and rebuild them at the end: one sort per index instead of a random B-tree
+//! insert per row.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use backlot_model::relations::{OWNED_BY, PART_OF};
 use backlot_model::{IngestProblem, ValidEntity};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 
 use super::Store;
 use crate::collect::{Candidate, Collected};
 use crate::error::Result;
+
+/// New rows from which the bulk path (drop and rebuild indexes) pays off.
+const BULK_MIN_NEW_ROWS: usize = 5_000;
 
 /// Counts of what changed, and entities refused because another root already holds their ref.
 #[derive(Debug, Default)]
@@ -45,8 +52,6 @@ pub(crate) struct Row {
     pub owner: Option<String>,
     pub lifecycle: Option<String>,
     pub system: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
     pub tags: Vec<String>,
     pub json: String,
 }
@@ -74,12 +79,19 @@ pub(crate) fn row_of(valid: &ValidEntity) -> Result<Row> {
         lifecycle: e.spec_str("lifecycle").map(str::to_lowercase),
         owner,
         system,
-        title: e.metadata.title.clone(),
-        description: e.metadata.description.clone(),
         tags,
         json: serde_json::to_string(e)?,
         entity_ref,
     })
+}
+
+/// What the store already holds for a ref.
+struct Existing {
+    id: i64,
+    hash: i64,
+    root: String,
+    file: String,
+    line: i64,
 }
 
 impl Store {
@@ -88,26 +100,26 @@ impl Store {
     /// root stays with it (first wins) and the newcomer is reported.
     pub fn apply(&mut self, collected: &Collected) -> Result<ApplyOutcome> {
         let tx = self.conn.transaction()?;
+        let mut existing = load_existing(&tx)?;
+        let new_rows = collected.entities.iter().filter(|c| !existing.contains_key(&c.valid.entity.entity_ref().key())).count();
+        let dropped = if new_rows >= BULK_MIN_NEW_ROWS && new_rows > existing.len() { drop_indexes(&tx)? } else { Vec::new() };
         let mut out = ApplyOutcome::default();
         let mut seen: HashSet<i64> = HashSet::with_capacity(collected.entities.len());
         for c in &collected.entities {
-            apply_one(&tx, c, &collected.roots, &mut seen, &mut out)?;
+            apply_one(&tx, c, &collected.roots, &mut existing, &mut seen, &mut out)?;
         }
         for root in &collected.roots {
-            let stale: Vec<i64> = {
-                let mut stmt = tx.prepare_cached("SELECT id FROM entities WHERE source_root = ?1")?;
-                stmt.query_map([root], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<i64>>>()?
-                    .into_iter()
-                    .filter(|id| !seen.contains(id))
-                    .collect()
-            };
+            let stale: Vec<i64> =
+                existing.values().filter(|e| e.root == *root && !seen.contains(&e.id)).map(|e| e.id).collect();
             for id in stale {
                 delete_children(&tx, id)?;
-                tx.execute("DELETE FROM entities WHERE id = ?1", [id])?;
+                tx.prepare_cached("DELETE FROM entities WHERE id = ?1")?.execute([id])?;
                 out.removed += 1;
             }
             tx.execute("DELETE FROM ingest_errors WHERE source_root = ?1", [root])?;
+        }
+        for sql in &dropped {
+            tx.execute_batch(sql)?;
         }
         record_problems(&tx, collected, &out.conflicts)?;
         refresh_facet_counts(&tx)?;
@@ -116,41 +128,68 @@ impl Store {
     }
 }
 
-fn apply_one(tx: &Transaction, c: &Candidate, roots: &[String], seen: &mut HashSet<i64>, out: &mut ApplyOutcome) -> Result<()> {
+fn load_existing(tx: &Transaction) -> Result<HashMap<String, Existing>> {
+    let mut stmt = tx.prepare_cached("SELECT entity_ref, id, hash, source_root, source_file, line FROM entities")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, Existing { id: r.get(1)?, hash: r.get(2)?, root: r.get(3)?, file: r.get(4)?, line: r.get(5)? }))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Drops the secondary indexes of the bulk-written tables; returns the SQL that recreates them.
+fn drop_indexes(tx: &Transaction) -> Result<Vec<String>> {
+    let indexes: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND tbl_name IN ('entities', 'entity_tags', 'relations')",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+    };
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+}
+
+fn apply_one(
+    tx: &Transaction,
+    c: &Candidate,
+    roots: &[String],
+    existing: &mut HashMap<String, Existing>,
+    seen: &mut HashSet<i64>,
+    out: &mut ApplyOutcome,
+) -> Result<()> {
     let row = row_of(&c.valid)?;
     let hash = fnv(&[row.json.as_bytes(), c.root.as_bytes(), c.file.as_bytes(), &c.line.to_le_bytes(), &c.document.to_le_bytes()]);
-    let existing: Option<(i64, i64, String, String, i64)> = tx
-        .prepare_cached("SELECT id, hash, source_root, source_file, line FROM entities WHERE entity_ref = ?1")?
-        .query_row([&row.entity_ref], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .optional()?;
-    match existing {
-        Some((_, _, other_root, other_file, other_line)) if !roots.contains(&other_root) => {
+    match existing.get(&row.entity_ref) {
+        Some(e) if !roots.contains(&e.root) => {
             out.conflicts.push(IngestProblem {
                 file: c.file.clone(),
                 line: Some(c.line),
                 document: Some(c.document),
                 entity_ref: Some(row.entity_ref.clone()),
                 message: format!(
-                    "duplicate entity {}: already in the catalog from {other_file}:{other_line}; this one is ignored",
-                    row.entity_ref
+                    "duplicate entity {}: already in the catalog from {}:{}; this one is ignored",
+                    row.entity_ref, e.file, e.line
                 ),
                 ..Default::default()
             });
         }
-        Some((id, old_hash, ..)) if old_hash == hash => {
-            seen.insert(id);
+        Some(e) if e.hash == hash => {
+            seen.insert(e.id);
             out.unchanged += 1;
         }
-        Some((id, ..)) => {
+        Some(e) => {
+            let id = e.id;
             delete_children(tx, id)?;
             tx.prepare_cached(
                 "UPDATE entities SET kind = ?2, namespace = ?3, name = ?4, spec_type = ?5, owner = ?6, lifecycle = ?7,
-                 system = ?8, title = ?9, description = ?10, source_root = ?11, source_file = ?12, doc_index = ?13,
-                 line = ?14, hash = ?15, json = ?16 WHERE id = ?1",
+                 system = ?8, source_root = ?9, source_file = ?10, doc_index = ?11, line = ?12, hash = ?13, json = ?14
+                 WHERE id = ?1",
             )?
             .execute(params![
-                id, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system, row.title,
-                row.description, c.root, c.file, c.document as i64, c.line as i64, hash, row.json
+                id, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system, c.root,
+                c.file, c.document as i64, c.line as i64, hash, row.json
             ])?;
             insert_children(tx, id, &row, &c.valid)?;
             seen.insert(id);
@@ -158,17 +197,21 @@ fn apply_one(tx: &Transaction, c: &Candidate, roots: &[String], seen: &mut HashS
         }
         None => {
             tx.prepare_cached(
-                "INSERT INTO entities (entity_ref, kind, namespace, name, spec_type, owner, lifecycle, system, title,
-                 description, source_root, source_file, doc_index, line, hash, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                "INSERT INTO entities (entity_ref, kind, namespace, name, spec_type, owner, lifecycle, system,
+                 source_root, source_file, doc_index, line, hash, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(params![
                 row.entity_ref, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system,
-                row.title, row.description, c.root, c.file, c.document as i64, c.line as i64, hash, row.json
+                c.root, c.file, c.document as i64, c.line as i64, hash, row.json
             ])?;
             let id = tx.last_insert_rowid();
             insert_children(tx, id, &row, &c.valid)?;
             seen.insert(id);
+            existing.insert(
+                row.entity_ref,
+                Existing { id, hash, root: c.root.clone(), file: c.file.clone(), line: c.line as i64 },
+            );
             out.added += 1;
         }
     }
@@ -183,18 +226,20 @@ fn delete_children(tx: &Transaction, id: i64) -> Result<()> {
 }
 
 pub(crate) fn insert_children(tx: &Transaction, id: i64, row: &Row, valid: &ValidEntity) -> Result<()> {
-    let mut tag_stmt = tx.prepare_cached("INSERT OR IGNORE INTO entity_tags (tag, entity_id) VALUES (?1, ?2)")?;
+    let mut tag_stmt = tx.prepare_cached("INSERT OR IGNORE INTO entity_tags (entity_id, tag) VALUES (?1, ?2)")?;
     for tag in &row.tags {
-        tag_stmt.execute(params![tag, id])?;
+        tag_stmt.execute(params![id, tag])?;
     }
+    // Only the direction the spec states; the inverse is read from the same row.
     let mut rel_stmt =
-        tx.prepare_cached("INSERT INTO relations (originating_id, source_ref, type, target_ref) VALUES (?1, ?2, ?3, ?4)")?;
-    for r in &valid.relations {
-        rel_stmt.execute(params![id, r.source_ref, r.relation_type, r.target_ref])?;
+        tx.prepare_cached("INSERT OR IGNORE INTO relations (originating_id, type, target_ref) VALUES (?1, ?2, ?3)")?;
+    for r in valid.relations.iter().filter(|r| r.source_ref == row.entity_ref) {
+        rel_stmt.execute(params![id, r.relation_type, r.target_ref])?;
     }
     // unicode61 splits names on `-`, `_` and `.`, so `pay` finds `payment-service`.
+    let meta = &valid.entity.metadata;
     tx.prepare_cached("INSERT INTO entities_fts (rowid, name, title, description, tags) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![id, valid.entity.metadata.name, row.title, row.description, row.tags.join(" ")])?;
+        .execute(params![id, meta.name, meta.title, meta.description, row.tags.join(" ")])?;
     Ok(())
 }
 
