@@ -25,10 +25,7 @@ CREATE INDEX entities_kind ON entities (kind);
 CREATE INDEX entities_name ON entities (name);
 CREATE INDEX entities_type ON entities (spec_type);
 CREATE INDEX entities_owner ON entities (owner);
-CREATE INDEX entities_lifecycle ON entities (lifecycle);
 CREATE INDEX entities_system ON entities (system);
-CREATE INDEX entities_namespace ON entities (namespace);
-CREATE INDEX entities_source_root ON entities (source_root);
 
 -- Children of entities are deleted explicitly with their entity (no foreign keys: they would
 -- cost a lookup per inserted row).
@@ -79,11 +76,12 @@ CREATE TABLE preferences (
     value  TEXT NOT NULL
 );
 
--- Facet counts over the whole catalog, refreshed after each ingestion, so the unfiltered
--- facets (the catalog page's first view) cost a few index reads.
+-- Facet counts per kind, refreshed after each ingestion, so the facets of the whole catalog
+-- and of a kind selection (the catalog page's usual views) cost a few index reads.
 CREATE TABLE facet_counts (
+    kind   TEXT NOT NULL,
     facet  TEXT NOT NULL,
     value  TEXT NOT NULL,
     count  INTEGER NOT NULL,
-    PRIMARY KEY (facet, value)
+    PRIMARY KEY (kind, facet, value)
 ) WITHOUT ROWID;

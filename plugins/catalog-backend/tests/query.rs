@@ -132,6 +132,12 @@ fn facets_unfiltered_and_filtered() {
     assert_eq!(filtered["kind"][0].count, 13);
     assert!(filtered["lifecycle"].iter().any(|v| v.value == "deprecated" && v.count == 1));
     assert!(filtered["tag"].iter().any(|v| v.value == "rust" && v.count == 2));
+    // The precomputed path (kinds only) and the counting path (any other filter) agree.
+    for kinds in [vec![], vec!["component".to_string()], vec!["API".to_string(), "resource".to_string()]] {
+        let fast = store.facets(&EntityFilter { kinds: kinds.clone(), ..Default::default() }).unwrap();
+        let slow = store.facets(&EntityFilter { kinds: kinds.clone(), namespaces: vec!["default".into()], ..Default::default() }).unwrap();
+        assert_eq!(fast, slow, "{kinds:?}");
+    }
 }
 
 #[test]

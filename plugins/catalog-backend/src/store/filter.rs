@@ -46,10 +46,6 @@ fn refs(values: &[String], default_kind: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-pub(crate) fn is_empty(filter: &EntityFilter) -> bool {
-    *filter == EntityFilter::default()
-}
-
 pub(crate) fn conditions(filter: &EntityFilter) -> Result<Conditions> {
     let mut c = Conditions::default();
     c.any_of("e.kind", lower(&filter.kinds));

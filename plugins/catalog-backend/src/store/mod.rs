@@ -113,6 +113,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT value, count FROM facet_counts WHERE facet = 'kind' ORDER BY count DESC, value")?;
+        // (one row per kind: the kind facet of each kind is the kind itself)
         let by_kind = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;

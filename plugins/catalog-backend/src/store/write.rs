@@ -271,12 +271,12 @@ fn record_problems(tx: &Transaction, collected: &Collected, conflicts: &[IngestP
 pub(crate) fn refresh_facet_counts(tx: &Transaction) -> Result<()> {
     tx.execute_batch(
         "DELETE FROM facet_counts;
-         INSERT INTO facet_counts SELECT 'kind', kind, count(*) FROM entities GROUP BY kind;
-         INSERT INTO facet_counts SELECT 'namespace', namespace, count(*) FROM entities GROUP BY namespace;
-         INSERT INTO facet_counts SELECT 'type', spec_type, count(*) FROM entities WHERE spec_type IS NOT NULL GROUP BY spec_type;
-         INSERT INTO facet_counts SELECT 'owner', owner, count(*) FROM entities WHERE owner IS NOT NULL GROUP BY owner;
-         INSERT INTO facet_counts SELECT 'lifecycle', lifecycle, count(*) FROM entities WHERE lifecycle IS NOT NULL GROUP BY lifecycle;
-         INSERT INTO facet_counts SELECT 'tag', tag, count(*) FROM entity_tags GROUP BY tag;",
+         INSERT INTO facet_counts SELECT kind, 'kind', kind, count(*) FROM entities GROUP BY kind;
+         INSERT INTO facet_counts SELECT kind, 'namespace', namespace, count(*) FROM entities GROUP BY kind, namespace;
+         INSERT INTO facet_counts SELECT kind, 'type', spec_type, count(*) FROM entities WHERE spec_type IS NOT NULL GROUP BY kind, spec_type;
+         INSERT INTO facet_counts SELECT kind, 'owner', owner, count(*) FROM entities WHERE owner IS NOT NULL GROUP BY kind, owner;
+         INSERT INTO facet_counts SELECT kind, 'lifecycle', lifecycle, count(*) FROM entities WHERE lifecycle IS NOT NULL GROUP BY kind, lifecycle;
+         INSERT INTO facet_counts SELECT e.kind, 'tag', t.tag, count(*) FROM entity_tags t JOIN entities e ON e.id = t.entity_id GROUP BY e.kind, t.tag;",
     )?;
     Ok(())
 }
