@@ -21,7 +21,7 @@ CREATE TABLE entities (
 
 -- Secondary indexes are dropped and rebuilt around large ingestions (see store/write.rs);
 -- every index on entities, entity_tags and relations must be recreatable from its SQL.
-CREATE INDEX entities_kind ON entities (kind);
+CREATE INDEX entities_kind ON entities (kind, lifecycle);
 CREATE INDEX entities_name ON entities (name);
 CREATE INDEX entities_type ON entities (spec_type);
 CREATE INDEX entities_owner ON entities (owner);
@@ -49,12 +49,12 @@ CREATE TABLE relations (
 
 CREATE INDEX relations_target ON relations (target_ref, type);
 
--- Full-text index over name, title, description and tags; rowid = entities.id.
+-- Full-text index over name, title, description and tags; rowid = entities.id. The kind is
+-- indexed too so that a kind filter is matched inside the index (it is never searched as text).
 CREATE VIRTUAL TABLE entities_fts USING fts5 (
-    name, title, description, tags,
+    name, title, description, tags, kind,
     content = '',
     contentless_delete = 1,
-    detail = column,
     tokenize = "unicode61 remove_diacritics 2 tokenchars '+#'"
 );
 

@@ -2,10 +2,13 @@
 //!
 //! Relevance: FTS5's bm25 (name weighted highest, then title, tags, description). Ranking costs
 //! time per matching row, so it is computed over at most `RANK_WINDOW` matches: exact for any
-//! query matching fewer rows, and for broader queries over the name matches first (the rows
-//! that would rank highest anyway), then the rest.
+//! query matching fewer rows; for broader queries the name matches are ranked first (they
+//! outrank the rest) and the remaining matches follow in index order. Pages are chosen on ids
+//! first and only the page's rows are read.
 
-use backlot_model::query::{EntityPage, EntityQuery, EntitySummary, SortField};
+use std::collections::HashMap;
+
+use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, SortField, SortOrder};
 use rusqlite::Row;
 use rusqlite::types::Value as SqlValue;
 
@@ -103,6 +106,18 @@ fn sort_expr(field: SortField) -> &'static str {
     }
 }
 
+/// Restricts an FTS expression to entities of the given (lowercased) kinds, using the `kind`
+/// column of the full-text index (cheaper than joining `entities` for the most common filter).
+/// With `names_only`, the text must match in the name column.
+fn with_kinds(fts: &str, kinds: &[String], names_only: bool) -> String {
+    let text = if names_only { format!("{{name}} : ({fts})") } else { fts.to_string() };
+    if kinds.is_empty() {
+        return text;
+    }
+    let kinds: Vec<String> = kinds.iter().map(|k| format!("\"{}\"", k.replace('"', ""))).collect();
+    format!("({{kind}} : ({})) AND ({text})", kinds.join(" OR "))
+}
+
 impl Store {
     /// A page of entities matching `q`.
     pub fn query(&self, q: &EntityQuery) -> Result<EntityPage> {
@@ -112,10 +127,17 @@ impl Store {
         };
         let cursor = q.cursor.as_deref().filter(|c| !c.is_empty()).map(decode).transpose()?;
         let text = q.text.as_deref().and_then(fts_expression);
-        let mut cond = conditions(&q.filter)?;
         match (text, q.order) {
-            (Some(fts), None) => self.ranked(&fts, &cond, cursor, limit),
+            (Some(fts), None) => {
+                // Kinds are matched inside the full-text index; the other filters join.
+                let kinds: Vec<String> =
+                    q.filter.kinds.iter().map(|k| k.trim().to_lowercase()).filter(|k| !k.is_empty()).collect();
+                let rest = EntityFilter { kinds: Vec::new(), ..q.filter.clone() };
+                let cond = conditions(&rest)?;
+                self.ranked(&fts, &kinds, &cond, cursor, limit)
+            }
             (text, order) => {
+                let mut cond = conditions(&q.filter)?;
                 if let Some(fts) = text {
                     cond.push("e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)", [SqlValue::Text(fts)]);
                 }
@@ -129,7 +151,23 @@ impl Store {
         Ok(self.conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(&cond.params), |r| r.get(0))?)
     }
 
-    fn sorted(&self, cond: &Conditions, order: backlot_model::query::SortOrder, cursor: Option<Cursor>, limit: u32) -> Result<EntityPage> {
+    /// Summaries of `ids`, in that order (the page is chosen first, then only its rows are read).
+    fn summaries(&self, ids: &[i64]) -> Result<Vec<EntitySummary>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        let sql = format!("SELECT {SUMMARY_COLUMNS}, e.id FROM entities e WHERE e.id IN ({marks})");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(ids))?;
+        let mut by_id = HashMap::with_capacity(ids.len());
+        while let Some(row) = rows.next()? {
+            by_id.insert(row.get::<_, i64>(11)?, summary_from_row(row)?);
+        }
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    fn sorted(&self, cond: &Conditions, order: SortOrder, cursor: Option<Cursor>, limit: u32) -> Result<EntityPage> {
         let total = self.count(cond)?;
         let expr = sort_expr(order.field);
         let (dir, cmp) = if order.descending { ("DESC", "<") } else { ("ASC", ">") };
@@ -145,94 +183,88 @@ impl Store {
             }
             Some(Cursor::Offset(_)) => return Err(StoreError::InvalidQuery("this cursor belongs to a ranked search".into())),
         }
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, {expr}, e.id FROM entities e WHERE {clause} ORDER BY {expr} {dir}, e.id {dir} LIMIT {}",
-            limit + 1
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(&params))?;
-        let mut items = Vec::new();
-        let mut last_key = None;
-        let mut more = false;
-        while let Some(row) = rows.next()? {
-            if items.len() == limit as usize {
-                more = true;
-                break;
-            }
-            last_key = Some((row.get::<_, String>(11)?, row.get::<_, i64>(12)?.to_string()));
-            items.push(summary_from_row(row)?);
-        }
-        let next_cursor = if more { last_key.map(|(v, r)| encode(&Cursor::Key(v, r))) } else { None };
-        Ok(EntityPage { items, total, next_cursor })
+        let sql = format!("SELECT e.id, {expr} FROM entities e WHERE {clause} ORDER BY {expr} {dir}, e.id {dir} LIMIT {}", limit + 1);
+        let mut keys: Vec<(i64, String)> = {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            stmt.query_map(rusqlite::params_from_iter(&params), |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let more = keys.len() > limit as usize;
+        keys.truncate(limit as usize);
+        let next_cursor = if more { keys.last().map(|(id, v)| encode(&Cursor::Key(v.clone(), id.to_string()))) } else { None };
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        Ok(EntityPage { items: self.summaries(&ids)?, total, next_cursor })
     }
 
-    fn ranked(&self, fts: &str, cond: &Conditions, cursor: Option<Cursor>, limit: u32) -> Result<EntityPage> {
+    /// Ids of matches of `fts` (and `cond`), best first, `skip`/`take` within the ranked window.
+    fn ranked_ids(&self, fts: &str, cond: &Conditions, skip: u64, take: usize) -> Result<Vec<i64>> {
+        let join = if cond.sql.is_empty() { String::new() } else { "JOIN entities e ON e.id = m.id".to_string() };
+        let sql = format!(
+            "SELECT m.id FROM (SELECT rowid AS id, bm25(entities_fts, 10.0, 4.0, 1.0, 3.0, 0.0) AS score
+                              FROM entities_fts WHERE entities_fts MATCH ? LIMIT {RANK_WINDOW}) m
+             {join} WHERE {} ORDER BY m.score, m.id LIMIT {take} OFFSET {skip}",
+            cond.clause()
+        );
+        let mut params = vec![SqlValue::Text(fts.to_string())];
+        params.extend(cond.params.iter().cloned());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let ids = stmt.query_map(rusqlite::params_from_iter(&params), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
+    fn match_count(&self, fts: &str, cond: &Conditions) -> Result<u64> {
+        if cond.sql.is_empty() {
+            return Ok(self
+                .conn
+                .prepare_cached("SELECT count(*) FROM entities_fts WHERE entities_fts MATCH ?1")?
+                .query_row([fts], |r| r.get(0))?);
+        }
+        let mut c = Conditions { sql: cond.sql.clone(), params: cond.params.clone() };
+        c.push("e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)", [SqlValue::Text(fts.to_string())]);
+        self.count(&c)
+    }
+
+    fn ranked(&self, text: &str, kinds: &[String], cond: &Conditions, cursor: Option<Cursor>, limit: u32) -> Result<EntityPage> {
+        let fts = &with_kinds(text, kinds, false);
         let offset = match cursor {
             None => 0,
             Some(Cursor::Offset(o)) => o,
             Some(Cursor::Key(..)) => return Err(StoreError::InvalidQuery("this cursor belongs to a sorted listing".into())),
         };
-        let filtered = !cond.sql.is_empty();
-        let total: u64 = if filtered {
-            let mut c = Conditions { sql: cond.sql.clone(), params: cond.params.clone() };
-            c.push("e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)", [SqlValue::Text(fts.to_string())]);
-            self.count(&c)?
+        let total = self.match_count(fts, cond)?;
+        let want = limit as usize + 1;
+        let mut ids = if total as usize <= RANK_WINDOW {
+            // Small enough to rank every match.
+            self.ranked_ids(fts, cond, offset, want)?
         } else {
-            self.conn
-                .prepare_cached("SELECT count(*) FROM entities_fts WHERE entities_fts MATCH ?1")?
-                .query_row([fts], |r| r.get(0))?
-        };
-        // Matches beyond the window are ranked only when the window is exhausted: first the
-        // window over name matches, then over all matches.
-        let window = if total as usize > RANK_WINDOW { format!("{{name}} : ({fts})") } else { fts.to_string() };
-        let mut params = vec![SqlValue::Text(window)];
-        params.extend(cond.params.iter().cloned());
-        let sql = format!(
-            "WITH m AS (SELECT rowid AS id, bm25(entities_fts, 10.0, 4.0, 1.0, 3.0) AS score
-                        FROM entities_fts WHERE entities_fts MATCH ? LIMIT {RANK_WINDOW})
-             SELECT {SUMMARY_COLUMNS} FROM m JOIN entities e ON e.id = m.id WHERE {}
-             ORDER BY m.score, e.entity_ref LIMIT {} OFFSET {offset}",
-            cond.clause(),
-            limit + 1
-        );
-        let mut items: Vec<EntitySummary> = {
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            stmt.query_map(rusqlite::params_from_iter(&params), summary_from_row)?.collect::<rusqlite::Result<_>>()?
-        };
-        let ranked_rows = items.len();
-        if total as usize > RANK_WINDOW && ranked_rows <= limit as usize {
-            // Past the ranked name matches: continue with the remaining matches in stable order.
-            let ranked_count: u64 = {
+            // Broad query: rank the name matches (which outrank the rest), then continue with
+            // the remaining matches in index order.
+            let names = with_kinds(text, kinds, true);
+            let mut ids = self.ranked_ids(&names, cond, offset, want)?;
+            if ids.len() < want {
+                let ranked_total = self.ranked_ids(&names, cond, 0, RANK_WINDOW)?.len() as u64;
+                let skip = (offset + ids.len() as u64).saturating_sub(ranked_total);
+                let rest_take = want - ids.len();
                 let sql = format!(
-                    "SELECT count(*) FROM (SELECT rowid AS id FROM entities_fts WHERE entities_fts MATCH ? LIMIT {RANK_WINDOW}) m
-                     JOIN entities e ON e.id = m.id WHERE {}",
+                    "SELECT e.id FROM entities e
+                     WHERE e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid NOT IN
+                       (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? LIMIT {RANK_WINDOW}))
+                       AND {} ORDER BY e.id LIMIT {rest_take} OFFSET {skip}",
                     cond.clause()
                 );
-                let mut p = vec![SqlValue::Text(format!("{{name}} : ({fts})"))];
+                let mut p = vec![SqlValue::Text(fts.to_string()), SqlValue::Text(names)];
                 p.extend(cond.params.iter().cloned());
-                self.conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(&p), |r| r.get(0))?
-            };
-            let skip = (offset + ranked_rows as u64).saturating_sub(ranked_count);
-            let want = limit as usize + 1 - ranked_rows;
-            let sql = format!(
-                "SELECT {SUMMARY_COLUMNS} FROM entities e
-                 WHERE e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid NOT IN
-                   (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? LIMIT {RANK_WINDOW}))
-                   AND {} ORDER BY e.id LIMIT {want} OFFSET {skip}",
-                cond.clause()
-            );
-            let mut p = vec![SqlValue::Text(fts.to_string()), SqlValue::Text(format!("{{name}} : ({fts})"))];
-            p.extend(cond.params.iter().cloned());
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            let rest = stmt.query_map(rusqlite::params_from_iter(&p), summary_from_row)?;
-            for r in rest {
-                items.push(r?);
+                let mut stmt = self.conn.prepare_cached(&sql)?;
+                for id in stmt.query_map(rusqlite::params_from_iter(&p), |r| r.get::<_, i64>(0))? {
+                    ids.push(id?);
+                }
             }
-        }
-        let more = items.len() > limit as usize;
-        items.truncate(limit as usize);
+            ids
+        };
+        let more = ids.len() > limit as usize;
+        ids.truncate(limit as usize);
         let next_cursor = more.then(|| encode(&Cursor::Offset(offset + limit as u64)));
-        Ok(EntityPage { items, total, next_cursor })
+        Ok(EntityPage { items: self.summaries(&ids)?, total, next_cursor })
     }
 }
 

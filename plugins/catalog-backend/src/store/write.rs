@@ -238,8 +238,8 @@ pub(crate) fn insert_children(tx: &Transaction, id: i64, row: &Row, valid: &Vali
     }
     // unicode61 splits names on `-`, `_` and `.`, so `pay` finds `payment-service`.
     let meta = &valid.entity.metadata;
-    tx.prepare_cached("INSERT INTO entities_fts (rowid, name, title, description, tags) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![id, meta.name, meta.title, meta.description, row.tags.join(" ")])?;
+    tx.prepare_cached("INSERT INTO entities_fts (rowid, name, title, description, tags, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![id, meta.name, meta.title, meta.description, row.tags.join(" "), row.kind])?;
     Ok(())
 }
 
