@@ -50,13 +50,16 @@ fn install_stylesheet(document: &web_sys::Document) {
 }
 
 async fn mount(path: &str) -> Mounted {
+    mount_with(path, AnyHistory::from(MemoryHistory::new())).await
+}
+
+async fn mount_with(path: &str, history: AnyHistory) -> Mounted {
     let document = gloo_document();
     install_stylesheet(&document);
     let root = document.create_element("div").unwrap();
     root.set_attribute("style", "position:fixed; inset:0; width:1200px; height:700px").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     let fake = FakeBackend::new().with_entities(many_entities());
-    let history = AnyHistory::from(MemoryHistory::new());
     backlot_ui::app::navigate_to(&history, path);
     let props = AppProps { backend: BackendHandle::new(fake.clone()), history: Some(history) };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
@@ -185,4 +188,20 @@ async fn theme_choice_is_applied_and_saved() {
     app.click("[data-theme-choice='light']").await;
     assert_eq!(root.get_attribute("data-theme").as_deref(), Some("light"));
     assert_eq!(app.fake.preferences().theme, ThemePreference::Light);
+}
+
+#[wasm_bindgen_test]
+async fn state_survives_a_tour_of_every_page_and_a_theme_change() {
+    // The browser's history, as in the app.
+    let app = mount_with("/", AnyHistory::from(yew_router::history::BrowserHistory::new())).await;
+    app.click(".nav-item[data-plugin='catalog']").await;
+    app.type_into(".pane-active input[name='catalog-search']", "payments").await;
+    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 1);
+    app.click(".nav-item[data-plugin='settings']").await;
+    app.click("[data-theme-choice='dark']").await;
+    app.click(".nav-item[data-plugin='home']").await;
+    app.click(".nav-item[data-plugin='catalog']").await;
+    let input: HtmlInputElement = app.one(".pane-active input[name='catalog-search']").dyn_into().unwrap();
+    assert_eq!(input.value(), "payments");
+    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 1);
 }

@@ -28,6 +28,9 @@ async fn navigates_the_shell_and_keeps_page_state() {
         "return document.querySelector('.pane-active [data-testid=result-count]')?.textContent.includes('entities') ?? false",
     )
     .await;
+    let typed = app.js("return document.querySelector('.pane-active input[name=catalog-search]').value").await;
+    assert_eq!(typed, "a", "typing reached the field");
+    app.js("document.querySelector('.pane-active .page').dataset.marker = 'kept'; return true").await;
     app.js("const p = document.querySelector('.pane-active'); p.scrollTop = 0; return true").await;
     let scroll_before = app.js("const p = document.querySelector('.pane-active'); p.scrollTop = 120; return p.scrollTop").await;
     assert!(scroll_before.as_f64().unwrap_or_default() > 0.0, "the catalog page should scroll: {scroll_before}");
@@ -51,6 +54,8 @@ async fn navigates_the_shell_and_keeps_page_state() {
     // Back to the catalog: the typed text and the scroll position are as we left them.
     app.find(".nav-item[data-plugin='catalog']").await.click().await.unwrap();
     app.find(".nav-item[data-plugin='catalog'][aria-current='page']").await;
+    let marker = app.js("return document.querySelector('.pane-active .page').dataset.marker ?? null").await;
+    assert_eq!(marker, "kept", "the catalog page was not re-created");
     let value = app.js("return document.querySelector('.pane-active input[name=catalog-search]').value").await;
     assert_eq!(value, "a");
     let scroll_after = app.js("return document.querySelector('.pane-active').scrollTop").await;
@@ -60,7 +65,7 @@ async fn navigates_the_shell_and_keeps_page_state() {
     // Global search from the header lands on the catalog with the query applied.
     app.find(".nav-item[data-plugin='home']").await.click().await.unwrap();
     let global = app.find(".global-search input").await;
-    global.send_keys("zzz-no-such-entity\n").await.unwrap();
+    global.send_keys("zzz-no-such-entity\u{E007}").await.unwrap(); // WebDriver's Enter key
     app.find(".nav-item[data-plugin='catalog'][aria-current='page']").await;
     app.wait_until(
         "the header search to reach the catalog",
