@@ -106,6 +106,14 @@ impl App {
 
     /// Saves a screenshot of the window under `target/e2e/<name>.png`; returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // Let the last change reach the screen: two animation frames.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
         let png = self.client.screenshot().await.expect("screenshot");
         let dir = workspace_root().join("target/e2e");
         std::fs::create_dir_all(&dir).expect("target/e2e");
