@@ -51,10 +51,23 @@ CREATE INDEX relations_target ON relations (target_ref, type);
 
 -- Full-text index over name, title, description and tags; rowid = entities.id. The kind is
 -- indexed too so that a kind filter is matched inside the index (it is never searched as text).
+-- The 3-character prefix index makes the usual short prefixes ("pay*") read one doclist.
+-- Contentless tables need detail=full for bm25 to work.
 CREATE VIRTUAL TABLE entities_fts USING fts5 (
     name, title, description, tags, kind,
     content = '',
     contentless_delete = 1,
+    prefix = '3',
+    tokenize = "unicode61 remove_diacritics 2 tokenchars '+#'"
+);
+
+-- Names alone: a small index to rank name matches first when a search matches too many
+-- entities to rank them all (see store/query.rs).
+CREATE VIRTUAL TABLE entity_names_fts USING fts5 (
+    name, kind,
+    content = '',
+    contentless_delete = 1,
+    prefix = '3',
     tokenize = "unicode61 remove_diacritics 2 tokenchars '+#'"
 );
 

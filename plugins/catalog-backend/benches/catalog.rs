@@ -34,6 +34,13 @@ fn measure(name: &str, runs: usize, mut f: impl FnMut(usize)) {
 
 fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
+    // BACKLOT_BENCH_DB=<file> with an existing file: skip ingestion, only measure queries
+    // (for tuning queries without re-running the heavy part).
+    if let Some(path) = std::env::var_os("BACKLOT_BENCH_DB").map(std::path::PathBuf::from).filter(|p| p.exists()) {
+        let store = Store::open(&path).expect("store");
+        queries(&store, n);
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let values = entities(n, 42);
     let texts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
@@ -62,7 +69,8 @@ fn main() {
 
     // Backlot: parse, validate, derive relations, write entities + relations + tags + FTS +
     // facet counts, in one transaction.
-    let mut store = Store::open(&dir.path().join("catalog.db")).expect("store");
+    let db_path = std::env::var_os("BACKLOT_BENCH_DB").map_or_else(|| dir.path().join("catalog.db"), std::path::PathBuf::from);
+    let mut store = Store::open(&db_path).expect("store");
     let t = Instant::now();
     let parsed: Vec<serde_json::Value> = texts.iter().map(|t| serde_json::from_str(t).expect("json")).collect();
     let report = ingest_values(&mut store, "bench", parsed).expect("ingest");
@@ -96,6 +104,10 @@ fn main() {
 
     let relation_rows: u64 = store.export().map(|e| e.iter().map(|x| x.relations.len() as u64).sum()).unwrap_or(0);
     println!("\nrelations served: {relation_rows}\n");
+    queries(&store, n);
+}
+
+fn queries(store: &Store, n: usize) {
     println!("| query at {n} entities (200 runs) | p50 ms | p95 ms |");
     println!("|---|---:|---:|");
     let g = groups(n);

@@ -108,14 +108,20 @@ fn sort_expr(field: SortField) -> &'static str {
 
 /// Restricts an FTS expression to entities of the given (lowercased) kinds, using the `kind`
 /// column of the full-text index (cheaper than joining `entities` for the most common filter).
-/// With `names_only`, the text must match in the name column.
-fn with_kinds(fts: &str, kinds: &[String], names_only: bool) -> String {
-    let text = if names_only { format!("{{name}} : ({fts})") } else { fts.to_string() };
+fn with_kinds(fts: &str, kinds: &[String]) -> String {
+    let text = fts.to_string();
     if kinds.is_empty() {
         return text;
     }
     let kinds: Vec<String> = kinds.iter().map(|k| format!("\"{}\"", k.replace('"', ""))).collect();
     format!("({{kind}} : ({})) AND ({text})", kinds.join(" OR "))
+}
+
+/// Which full-text index a ranking reads.
+#[derive(Clone, Copy)]
+enum Index {
+    All,
+    Names,
 }
 
 impl Store {
@@ -138,10 +144,15 @@ impl Store {
             }
             (text, order) => {
                 let mut cond = conditions(&q.filter)?;
+                // Counting through the index is much cheaper than through `IN (…)`.
+                let known_total = match &text {
+                    Some(fts) if cond.sql.is_empty() => Some(self.match_count(fts, &cond)?),
+                    _ => None,
+                };
                 if let Some(fts) = text {
                     cond.push("e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)", [SqlValue::Text(fts)]);
                 }
-                self.sorted(&cond, order.unwrap_or_default(), cursor, limit)
+                self.sorted(&cond, order.unwrap_or_default(), cursor, limit, known_total)
             }
         }
     }
@@ -167,8 +178,18 @@ impl Store {
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
-    fn sorted(&self, cond: &Conditions, order: SortOrder, cursor: Option<Cursor>, limit: u32) -> Result<EntityPage> {
-        let total = self.count(cond)?;
+    fn sorted(
+        &self,
+        cond: &Conditions,
+        order: SortOrder,
+        cursor: Option<Cursor>,
+        limit: u32,
+        known_total: Option<u64>,
+    ) -> Result<EntityPage> {
+        let total = match known_total {
+            Some(t) => t,
+            None => self.count(cond)?,
+        };
         let expr = sort_expr(order.field);
         let (dir, cmp) = if order.descending { ("DESC", "<") } else { ("ASC", ">") };
         let mut params = cond.params.clone();
@@ -197,11 +218,15 @@ impl Store {
     }
 
     /// Ids of matches of `fts` (and `cond`), best first, `skip`/`take` within the ranked window.
-    fn ranked_ids(&self, fts: &str, cond: &Conditions, skip: u64, take: usize) -> Result<Vec<i64>> {
+    fn ranked_ids(&self, index: Index, fts: &str, cond: &Conditions, skip: u64, take: usize) -> Result<Vec<i64>> {
         let join = if cond.sql.is_empty() { String::new() } else { "JOIN entities e ON e.id = m.id".to_string() };
+        let (table, weights) = match index {
+            Index::All => ("entities_fts", "10.0, 4.0, 1.0, 3.0, 0.0"),
+            Index::Names => ("entity_names_fts", "1.0, 0.0"),
+        };
         let sql = format!(
-            "SELECT m.id FROM (SELECT rowid AS id, bm25(entities_fts, 10.0, 4.0, 1.0, 3.0, 0.0) AS score
-                              FROM entities_fts WHERE entities_fts MATCH ? LIMIT {RANK_WINDOW}) m
+            "SELECT m.id FROM (SELECT rowid AS id, bm25({table}, {weights}) AS score
+                              FROM {table} WHERE {table} MATCH ? LIMIT {RANK_WINDOW}) m
              {join} WHERE {} ORDER BY m.score, m.id LIMIT {take} OFFSET {skip}",
             cond.clause()
         );
@@ -225,7 +250,7 @@ impl Store {
     }
 
     fn ranked(&self, text: &str, kinds: &[String], cond: &Conditions, cursor: Option<Cursor>, limit: u32) -> Result<EntityPage> {
-        let fts = &with_kinds(text, kinds, false);
+        let fts = &with_kinds(text, kinds);
         let offset = match cursor {
             None => 0,
             Some(Cursor::Offset(o)) => o,
@@ -235,20 +260,20 @@ impl Store {
         let want = limit as usize + 1;
         let mut ids = if total as usize <= RANK_WINDOW {
             // Small enough to rank every match.
-            self.ranked_ids(fts, cond, offset, want)?
+            self.ranked_ids(Index::All, fts, cond, offset, want)?
         } else {
             // Broad query: rank the name matches (which outrank the rest), then continue with
             // the remaining matches in index order.
-            let names = with_kinds(text, kinds, true);
-            let mut ids = self.ranked_ids(&names, cond, offset, want)?;
+            let names = with_kinds(text, kinds);
+            let mut ids = self.ranked_ids(Index::Names, &names, cond, offset, want)?;
             if ids.len() < want {
-                let ranked_total = self.ranked_ids(&names, cond, 0, RANK_WINDOW)?.len() as u64;
+                let ranked_total = self.ranked_ids(Index::Names, &names, cond, 0, RANK_WINDOW)?.len() as u64;
                 let skip = (offset + ids.len() as u64).saturating_sub(ranked_total);
                 let rest_take = want - ids.len();
                 let sql = format!(
                     "SELECT e.id FROM entities e
                      WHERE e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid NOT IN
-                       (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? LIMIT {RANK_WINDOW}))
+                       (SELECT rowid FROM entity_names_fts WHERE entity_names_fts MATCH ? LIMIT {RANK_WINDOW}))
                        AND {} ORDER BY e.id LIMIT {rest_take} OFFSET {skip}",
                     cond.clause()
                 );

@@ -224,6 +224,7 @@ fn delete_children(tx: &Transaction, id: i64) -> Result<()> {
     tx.prepare_cached("DELETE FROM entity_tags WHERE entity_id = ?1")?.execute([id])?;
     tx.prepare_cached("DELETE FROM relations WHERE originating_id = ?1")?.execute([id])?;
     tx.prepare_cached("DELETE FROM entities_fts WHERE rowid = ?1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM entity_names_fts WHERE rowid = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -242,6 +243,8 @@ pub(crate) fn insert_children(tx: &Transaction, id: i64, row: &Row, valid: &Vali
     let meta = &valid.entity.metadata;
     tx.prepare_cached("INSERT INTO entities_fts (rowid, name, title, description, tags, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
         .execute(params![id, meta.name, meta.title, meta.description, row.tags.join(" "), row.kind])?;
+    tx.prepare_cached("INSERT INTO entity_names_fts (rowid, name, kind) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, meta.name, row.kind])?;
     Ok(())
 }
 
