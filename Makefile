@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: run setup ui app test test-native test-ui test-e2e bench-startup fmt clippy clean
+.PHONY: run setup ui app release test test-native test-ui test-e2e bench-startup fmt clippy clean
 
 run: setup app
 	./target/debug/backlot
@@ -22,10 +22,10 @@ ui:
 app: ui
 	$(CARGO) build -p backlot
 
-test: setup test-native test-ui test-e2e
+test: setup ui test-native test-ui test-e2e
 
 # Domain logic, API, CLI, plugin registry: plain cargo tests, no window.
-test-native:
+test-native: ui
 	$(CARGO) test -p backlot-model -p backlot-catalog-backend -p backlot-app -p backlot-plugin-api -p backlot
 
 # The UI against the fake backend, in headless Chromium (wasm-bindgen-test).
@@ -37,10 +37,14 @@ test-e2e: app
 	xvfb-run -a -s "-screen 0 1440x900x24" $(CARGO) test -p backlot-e2e -- --test-threads=1
 
 # Cold start to first paint, idle memory, binary size (release build).
-bench-startup:
-	cd src-ui && trunk build --release
-	$(CARGO) build -p backlot --release
-	python3 scripts/bench_startup.py target/release/backlot
+bench-startup: release
+	xvfb-run -a -s "-screen 0 1440x900x24" python3 scripts/bench_startup.py target/release/backlot
+
+# Release binary with the optimised UI embedded (src-ui/dist-release, so the debug UI in
+# src-ui/dist is left alone).
+release: setup
+	cd src-ui && trunk build --release --dist dist-release
+	TAURI_CONFIG='{"build":{"frontendDist":"../src-ui/dist-release"}}' $(CARGO) build -p backlot --release
 
 fmt:
 	$(CARGO) fmt --all
@@ -50,4 +54,4 @@ clippy:
 
 clean:
 	$(CARGO) clean
-	rm -rf src-ui/dist
+	rm -rf src-ui/dist src-ui/dist-release

@@ -70,3 +70,19 @@ pub fn error_banner(props: &ErrorBannerProps) -> Html {
 pub fn spinner() -> Html {
     html! { <div class="spinner" role="progressbar" aria-label="Loading"></div> }
 }
+
+/// A kind as Backstage writes it (`api` → `API`, `component` → `Component`); unknown kinds
+/// are shown as given.
+pub fn kind_label(kind: &str) -> &str {
+    backlot_model::entity::Kind::from_name_ignore_case(kind).map_or(kind, |k| k.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kind_labels_follow_backstage_spelling() {
+        assert_eq!(super::kind_label("api"), "API");
+        assert_eq!(super::kind_label("COMPONENT"), "Component");
+        assert_eq!(super::kind_label("AiResource"), "AiResource");
+    }
+}

@@ -4,7 +4,7 @@
 use backlot_model::ApiError;
 use backlot_model::ipc::{GetFacets, QueryEntities};
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount};
-use backlot_plugin_api::components::{EmptyState, ErrorBanner, Spinner};
+use backlot_plugin_api::components::{EmptyState, ErrorBanner, Spinner, kind_label};
 use backlot_plugin_api::routing::RouteMatch;
 use backlot_plugin_api::{Icon, IconView, use_backend};
 use web_sys::HtmlInputElement;
@@ -116,7 +116,7 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
                 </div>
                 <div class="chips" role="group" aria-label="Kind">
                     { kind_chip("", format!("All ({all_count})")) }
-                    { for kinds.iter().map(|k| kind_chip(&k.value.to_lowercase(), format!("{} ({})", k.value, k.count))) }
+                    { for kinds.iter().map(|k| kind_chip(&k.value.to_lowercase(), format!("{} ({})", kind_label(&k.value), k.count))) }
                 </div>
             </div>
             { match &*load {
@@ -172,7 +172,7 @@ fn row(e: &EntitySummary) -> Html {
                 </div>
                 if e.title.is_some() { <div class="muted small">{&e.name}</div> }
             </td>
-            <td>{&e.kind}</td>
+            <td>{kind_label(&e.kind)}</td>
             <td>{e.spec_type.clone().unwrap_or_default()}</td>
             <td>{e.owner.as_deref().map(short_ref).unwrap_or_default()}</td>
             <td>

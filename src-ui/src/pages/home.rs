@@ -2,7 +2,7 @@
 
 use backlot_model::ApiError;
 use backlot_model::ipc::{CatalogSummary, GetCatalogSummary};
-use backlot_plugin_api::components::{Card, EmptyState, ErrorBanner, Spinner};
+use backlot_plugin_api::components::{Card, EmptyState, ErrorBanner, Spinner, kind_label};
 use backlot_plugin_api::routing::{RouteMatch, build_query};
 use backlot_plugin_api::{Icon, IconView, Link, Plugin, use_backend};
 use yew::platform::spawn_local;
@@ -55,7 +55,7 @@ fn counts(summary: &CatalogSummary) -> Html {
                     <Link to={format!("/catalog{}", build_query([("kind", kind.to_lowercase().as_str())]))} class="stat">
                         <IconView icon={Icon::for_kind(kind)} size={22} />
                         <span class="stat-value" data-kind={kind.clone()}>{count}</span>
-                        <span class="stat-label">{kind}</span>
+                        <span class="stat-label">{kind_label(kind)}</span>
                     </Link>
                 }) }
             </div>

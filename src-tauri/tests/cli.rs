@@ -1,0 +1,98 @@
+//! The `backlot` binary as scripts use it: headless subcommands, no window, data folder
+//! from `--data-dir` or `BACKLOT_DATA_DIR`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn backlot(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_backlot"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        // A subcommand must never need a display: prove it by taking the display away.
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run backlot")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures")
+}
+
+#[test]
+fn version_and_help() {
+    let out = Command::new(env!("CARGO_BIN_EXE_backlot")).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(stdout(&out).trim(), format!("backlot {}", env!("CARGO_PKG_VERSION")));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_backlot")).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = stdout(&out);
+    assert!(help.contains("catalog"), "{help}");
+    assert!(help.contains("--data-dir"), "{help}");
+}
+
+#[test]
+fn unknown_subcommand_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = backlot(dir.path(), &["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("frobnicate"));
+}
+
+#[test]
+fn catalog_round_trip_in_the_data_dir_without_a_display() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = fixtures().join("backstage-examples/acme/org.yaml");
+    let out = backlot(dir.path(), &["catalog", "ingest", "--json", org.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["added"].as_u64().unwrap() > 5, "{report}");
+    assert!(dir.path().join("backlot.db").is_file(), "the store lives in the data dir");
+
+    let out = backlot(dir.path(), &["catalog", "search", "--json", "team"]);
+    assert!(out.status.success());
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let refs: Vec<&str> = page["items"].as_array().unwrap().iter().map(|i| i["entityRef"].as_str().unwrap()).collect();
+    assert!(refs.contains(&"group:default/team-a"), "{refs:?}");
+
+    let out = backlot(dir.path(), &["catalog", "export"]);
+    assert!(out.status.success());
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let team_a = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["metadata"]["name"] == "team-a")
+        .expect("team-a exported");
+    assert!(
+        team_a["relations"].as_array().unwrap().iter().any(|r| r["type"] == "childOf"),
+        "team-a has its parent relation: {team_a}"
+    );
+}
+
+#[test]
+fn data_dir_comes_from_the_environment_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = fixtures().join("backstage-examples/acme/org.yaml");
+    let out = Command::new(env!("CARGO_BIN_EXE_backlot"))
+        .args(["catalog", "ingest", org.to_str().unwrap()])
+        .env("BACKLOT_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.path().join("backlot.db").is_file());
+}
+
+#[test]
+fn validate_exits_1_on_invalid_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = fixtures().join("backstage-examples/components/invalid-component.yaml");
+    let out = backlot(dir.path(), &["catalog", "validate", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+}
