@@ -2,7 +2,7 @@
 //! and rebuilt) and ranking of broad searches beyond the ranking window.
 
 use backlot_catalog_backend::{Store, ingest_values};
-use backlot_model::query::{EntityFilter, EntityQuery};
+use backlot_model::query::{EntityFilter, EntityQuery, SortField, SortOrder};
 use serde_json::json;
 
 fn component(i: usize) -> serde_json::Value {
@@ -51,6 +51,37 @@ fn bulk_load_keeps_indexes_and_broad_search_ranks_names_first() {
     let p = store.query(&EntityQuery { text: Some("gamma".into()), filter: EntityFilter { kinds: vec!["Resource".into()], ..Default::default() }, limit: 5, ..Default::default() }).unwrap();
     assert_eq!(p.total, 3000);
     assert!(p.items.iter().all(|s| s.kind == "Resource"));
+
+    // Name-ordered text search: the index walk (broad, text only) and the SQL path (forced by
+    // a filter that every entity passes) return the same pages, in both directions.
+    for descending in [false, true] {
+        let order = Some(SortOrder { field: SortField::Name, descending });
+        let walk = |filter: EntityFilter| {
+            let mut all = Vec::new();
+            let mut cursor = None;
+            loop {
+                let q = EntityQuery { text: Some("gam".into()), order, filter: filter.clone(), cursor: cursor.clone(), limit: 700, ..Default::default() };
+                let p = store.query(&q).unwrap();
+                assert_eq!(p.total, 6000);
+                all.extend(p.items.into_iter().map(|s| s.name));
+                match p.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            all
+        };
+        let fast = walk(EntityFilter::default());
+        let slow = walk(EntityFilter { namespaces: vec!["default".into()], ..Default::default() });
+        assert_eq!(fast.len(), 6000);
+        assert_eq!(fast, slow);
+        let mut sorted = fast.clone();
+        sorted.sort_by_key(|n| n.to_lowercase());
+        if descending {
+            sorted.reverse();
+        }
+        assert_eq!(fast.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>(), sorted.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>());
+    }
 
     // Relations survive the bulk path; a second run changes nothing.
     let sys = store.relations_of("system:default/big").unwrap();

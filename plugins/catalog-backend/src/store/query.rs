@@ -6,7 +6,7 @@
 //! outrank the rest) and the remaining matches follow in index order. Pages are chosen on ids
 //! first and only the page's rows are read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, SortField, SortOrder};
 use rusqlite::Row;
@@ -20,6 +20,8 @@ const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 1000;
 /// Most matches ranked per query (see the module docs).
 const RANK_WINDOW: usize = 5000;
+/// Text matches from which a name-ordered page walks the name index instead of sorting.
+const WALK_MIN_MATCHES: u64 = 5000;
 
 /// Columns read for a summary, in the order `summary_from_row` expects.
 pub(crate) const SUMMARY_COLUMNS: &str = "e.entity_ref, json_extract(e.json, '$.kind'), json_extract(e.json, '$.metadata.namespace'),
@@ -149,12 +151,56 @@ impl Store {
                     Some(fts) if cond.sql.is_empty() => Some(self.match_count(fts, &cond)?),
                     _ => None,
                 };
+                let order = order.unwrap_or_default();
+                if let (Some(fts), Some(total)) = (&text, known_total)
+                    && order.field == SortField::Name
+                    && total > WALK_MIN_MATCHES
+                {
+                    return self.walk_names(fts, total, order.descending, cursor, limit);
+                }
                 if let Some(fts) = text {
                     cond.push("e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)", [SqlValue::Text(fts)]);
                 }
-                self.sorted(&cond, order.unwrap_or_default(), cursor, limit, known_total)
+                self.sorted(&cond, order, cursor, limit, known_total)
             }
         }
+    }
+
+    /// A name-ordered page of a broad text match: the matching ids are collected from the
+    /// full-text index (cheap), then the name index is walked in order and stops as soon as the
+    /// page is full, instead of sorting every match.
+    fn walk_names(&self, fts: &str, total: u64, descending: bool, cursor: Option<Cursor>, limit: u32) -> Result<EntityPage> {
+        let matches: HashSet<i64> = {
+            let mut stmt = self.conn.prepare_cached("SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?1")?;
+            stmt.query_map([fts], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        let (dir, cmp) = if descending { ("DESC", "<") } else { ("ASC", ">") };
+        let (clause, params) = match cursor {
+            None => ("1".to_string(), Vec::new()),
+            Some(Cursor::Key(v, r)) => {
+                let id: i64 = r.parse().map_err(|_| StoreError::InvalidQuery("malformed cursor".into()))?;
+                (format!("(name, id) {cmp} (?, ?)"), vec![SqlValue::Text(v), SqlValue::Integer(id)])
+            }
+            Some(Cursor::Offset(_)) => return Err(StoreError::InvalidQuery("this cursor belongs to a ranked search".into())),
+        };
+        let sql = format!("SELECT id, name FROM entities INDEXED BY entities_name WHERE {clause} ORDER BY name {dir}, id {dir}");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(&params))?;
+        let mut keys: Vec<(i64, String)> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            if matches.contains(&id) {
+                keys.push((id, row.get(1)?));
+                if keys.len() > limit as usize {
+                    break;
+                }
+            }
+        }
+        let more = keys.len() > limit as usize;
+        keys.truncate(limit as usize);
+        let next_cursor = if more { keys.last().map(|(id, v)| encode(&Cursor::Key(v.clone(), id.to_string()))) } else { None };
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        Ok(EntityPage { items: self.summaries(&ids)?, total, next_cursor })
     }
 
     fn count(&self, cond: &Conditions) -> Result<u64> {
@@ -267,14 +313,24 @@ impl Store {
             let names = with_kinds(text, kinds);
             let mut ids = self.ranked_ids(Index::Names, &names, cond, offset, want)?;
             if ids.len() < want {
-                let ranked_total = self.ranked_ids(Index::Names, &names, cond, 0, RANK_WINDOW)?.len() as u64;
+                let join = if cond.sql.is_empty() { String::new() } else { "JOIN entities e ON e.id = m.id".to_string() };
+                let ranked_total: u64 = {
+                    let sql = format!(
+                        "SELECT count(*) FROM (SELECT rowid AS id FROM entity_names_fts WHERE entity_names_fts MATCH ?
+                         LIMIT {RANK_WINDOW}) m {join} WHERE {}",
+                        cond.clause()
+                    );
+                    let mut p = vec![SqlValue::Text(names.clone())];
+                    p.extend(cond.params.iter().cloned());
+                    self.conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(&p), |r| r.get(0))?
+                };
                 let skip = (offset + ids.len() as u64).saturating_sub(ranked_total);
                 let rest_take = want - ids.len();
+                // The full-text index yields rowids in order, so this stops after the page.
                 let sql = format!(
-                    "SELECT e.id FROM entities e
-                     WHERE e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ? AND rowid NOT IN
-                       (SELECT rowid FROM entity_names_fts WHERE entity_names_fts MATCH ? LIMIT {RANK_WINDOW}))
-                       AND {} ORDER BY e.id LIMIT {rest_take} OFFSET {skip}",
+                    "SELECT m.id FROM (SELECT rowid AS id FROM entities_fts WHERE entities_fts MATCH ? AND rowid NOT IN
+                       (SELECT rowid FROM entity_names_fts WHERE entity_names_fts MATCH ? LIMIT {RANK_WINDOW})) m
+                     {join} WHERE {} ORDER BY m.id LIMIT {rest_take} OFFSET {skip}",
                     cond.clause()
                 );
                 let mut p = vec![SqlValue::Text(fts.to_string()), SqlValue::Text(names)];
