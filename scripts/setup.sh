@@ -48,8 +48,10 @@ fi
 
 # Node tools (Tauri CLI, tauri-driver, binaryen's wasm-opt) are prebuilt npm packages,
 # pinned in package.json / package-lock.json and installed into ./node_modules.
+# (`npm ci` refuses this lock file: tauri-driver lists platform packages that were never
+# published; `npm install --no-save` installs the locked versions and leaves the lock alone.)
 if [ ! -x node_modules/.bin/tauri ] || [ ! -x node_modules/.bin/tauri-driver ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing node tools (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "setup: installing node tools (npm)"
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 echo "setup: ok"

@@ -108,32 +108,40 @@ fn shell(props: &ShellProps) -> Html {
     }
     crate::theme::use_theme(preferences.theme);
 
+    // Stable callbacks and memoized lists keep the context equal between renders, so
+    // plugin pages (hidden ones included) do not re-render on every navigation.
     let set_preferences = {
-        let backend = props.backend.clone();
-        let preferences = preferences.clone();
-        Callback::from(move |wanted: Preferences| {
-            preferences.set(wanted.clone());
-            let backend = backend.clone();
-            let preferences = preferences.clone();
+        let setter = preferences.setter();
+        use_callback(props.backend.clone(), move |wanted: Preferences, backend| {
+            setter.set(wanted.clone());
+            let (backend, setter) = (backend.clone(), setter.clone());
             spawn_local(async move {
                 if let Ok(saved) = backend.call(SetPreferences { preferences: wanted }).await {
-                    preferences.set(saved);
+                    setter.set(saved);
                 }
             });
         })
     };
     let navigate = {
         let history = props.history.clone();
-        Callback::from(move |to: String| navigate_to(&history, &to))
+        use_callback((), move |to: String, _| navigate_to(&history, &to))
     };
 
+    let entity_tabs = use_memo((), {
+        let registry = props.registry.clone();
+        move |_| registry.entity_tabs()
+    });
+    let entity_cards = use_memo((), {
+        let registry = props.registry.clone();
+        move |_| registry.entity_cards()
+    });
     let context = ShellContext {
         backend: props.backend.clone(),
         preferences: (*preferences).clone(),
         set_preferences,
         navigate: navigate.clone(),
-        entity_tabs: Rc::new(props.registry.entity_tabs()),
-        entity_cards: Rc::new(props.registry.entity_cards()),
+        entity_tabs,
+        entity_cards,
     };
 
     let resolved = props.registry.resolve(&location);
