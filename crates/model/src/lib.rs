@@ -1,6 +1,8 @@
 //! Backlot's shared contract: compiled by the native side and by the wasm UI, so it does no
 //! I/O and depends on nothing platform-specific.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod entity;
 pub mod entity_ref;
 pub mod error;

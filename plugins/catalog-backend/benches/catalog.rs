@@ -2,6 +2,8 @@
 //! (default 100 000) against a same-run baseline, then measures query latencies. Prints a
 //! table of ratios and percentiles; asserts nothing.
 
+#![allow(clippy::unwrap_used)]
+
 mod generate;
 
 use std::time::{Duration, Instant};

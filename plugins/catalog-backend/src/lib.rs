@@ -1,6 +1,8 @@
 //! Backlot's catalog backend: reading `catalog-info.yaml` locations, the SQLite store, full-text
 //! search, queries and facets, the embedded demo catalog and the `backlot catalog` CLI.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod cli;
 mod collect;
 pub mod demo;

@@ -1,5 +1,7 @@
 //! The CLI as a process: the crate's own `backlot-catalog` binary.
 
+#![allow(clippy::unwrap_used)]
+
 use std::process::Command;
 
 #[test]

@@ -1,5 +1,7 @@
 //! The `backlot catalog` commands through the library entry point.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use backlot_catalog_backend::cli::{CatalogCommand, run_with};

@@ -1,6 +1,8 @@
 //! Every file under ../shared/fixtures ingests; the invalid example is reported, not fatal;
 //! relations of the Backstage example org and systems match what Backstage serves.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::PathBuf;

@@ -1,6 +1,8 @@
 //! Ingestion behaviour: positions, partial failures, re-ingestion, scoping, duplicates,
 //! locations and cycles.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use backlot_catalog_backend::ingest;

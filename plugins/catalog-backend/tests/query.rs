@@ -1,6 +1,8 @@
 //! Queries over a real SQLite file: filters, full-text search with prefixes and ranking,
 //! cursor pagination, facets, lookup by ref with related summaries, export.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use backlot_catalog_backend::Store;

@@ -1,13 +1,15 @@
 //! Behaviour that only shows with thousands of entities: the bulk-load path (indexes dropped
 //! and rebuilt) and ranking of broad searches beyond the ranking window.
 
+#![allow(clippy::unwrap_used)]
+
 use backlot_catalog_backend::{Store, ingest_values};
 use backlot_model::query::{EntityFilter, EntityQuery, SortField, SortOrder};
 use serde_json::json;
 
 fn component(i: usize) -> serde_json::Value {
-    let name = if i % 600 == 0 { format!("alpha-{i}") } else { format!("svc-{i}") };
-    json!({"apiVersion": "backstage.io/v1alpha1", "kind": if i % 2 == 0 { "Component" } else { "Resource" },
+    let name = if i.is_multiple_of(600) { format!("alpha-{i}") } else { format!("svc-{i}") };
+    json!({"apiVersion": "backstage.io/v1alpha1", "kind": if i.is_multiple_of(2) { "Component" } else { "Resource" },
         "metadata": {"name": name, "description": format!("alpha beta gamma {i}"), "tags": ["bulk"]},
         "spec": {"type": "service", "lifecycle": "production", "owner": format!("team-{}", i % 7), "system": "big"}})
 }
@@ -60,7 +62,7 @@ fn bulk_load_keeps_indexes_and_broad_search_ranks_names_first() {
             let mut all = Vec::new();
             let mut cursor = None;
             loop {
-                let q = EntityQuery { text: Some("gam".into()), order, filter: filter.clone(), cursor: cursor.clone(), limit: 700, ..Default::default() };
+                let q = EntityQuery { text: Some("gam".into()), order, filter: filter.clone(), cursor: cursor.clone(), limit: 700 };
                 let p = store.query(&q).unwrap();
                 assert_eq!(p.total, 6000);
                 all.extend(p.items.into_iter().map(|s| s.name));

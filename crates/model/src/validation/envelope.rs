@@ -80,7 +80,7 @@ fn check_metadata(r: &mut Report, meta: &Map<String, Value>) {
     }
     for field in ["title", "uid", "etag"] {
         if let Some(v) = meta.get(field)
-            && !v.as_str().is_some_and(|s| !s.is_empty())
+            && v.as_str().is_none_or(str::is_empty)
         {
             r.push(format!("metadata.{field}"), format!("must be a non-empty string, found {}", found(v)));
         }
@@ -160,7 +160,7 @@ fn check_links(r: &mut Report, links: Option<&Value>) {
             r.push(format!("{base}.icon"), not_valid(NAME_RULE, v));
         }
         if let Some(v) = link.get("type")
-            && !v.as_str().is_some_and(|s| !s.is_empty())
+            && v.as_str().is_none_or(str::is_empty)
         {
             r.push(format!("{base}.type"), not_valid("a non empty string", v));
         }

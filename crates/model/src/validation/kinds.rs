@@ -175,7 +175,7 @@ pub(super) fn check(value: &Value, errors: &mut Vec<ValidationError>) {
     {
         for f in PROFILE_FIELDS {
             if let Some(v) = profile.get(f)
-                && !v.as_str().is_some_and(|s| !s.is_empty())
+                && v.as_str().is_none_or(str::is_empty)
             {
                 r.push(format!("spec.profile.{f}"), format!("must be a non-empty string, found {}", describe(v)));
             }
@@ -196,7 +196,7 @@ fn check_field(r: &mut Report, spec: &Map<String, Value>, field: &Field) {
     };
     match field.shape {
         Shape::Str => {
-            if !value.as_str().is_some_and(|s| !s.is_empty()) {
+            if value.as_str().is_none_or(str::is_empty) {
                 let what = if value.is_object() && is_placeholder(value) {
                     "an unresolved placeholder".to_string()
                 } else {
@@ -219,7 +219,7 @@ fn check_field(r: &mut Report, spec: &Map<String, Value>, field: &Field) {
             None => r.push(path, format!("must be an array of strings, found {}", describe(value))),
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    if !item.as_str().is_some_and(|s| !s.is_empty()) {
+                    if item.as_str().is_none_or(str::is_empty) {
                         r.push(format!("{path}.{i}"), format!("must be a non-empty string, found {}", describe(item)));
                     }
                 }

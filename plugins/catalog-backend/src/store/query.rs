@@ -80,7 +80,7 @@ fn encode(cursor: &Cursor) -> String {
 
 fn decode(text: &str) -> Result<Cursor> {
     let bad = || StoreError::InvalidQuery("the cursor is not one this store issued".into());
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(bad());
     }
     let bytes: Vec<u8> = (0..text.len())

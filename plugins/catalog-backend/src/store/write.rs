@@ -121,6 +121,10 @@ impl Store {
         for sql in &dropped {
             tx.execute_batch(sql)?;
         }
+        if !dropped.is_empty() {
+            // Fresh statistics for the planner after a large load (sampled: tens of ms).
+            tx.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
+        }
         record_problems(&tx, collected, &out.conflicts)?;
         if out.added + out.updated + out.removed > 0 {
             refresh_facet_counts(&tx)?;
