@@ -12,7 +12,7 @@ const ROOT_FIELDS: [&str; 6] = ["apiVersion", "kind", "metadata", "spec", "relat
 
 pub(super) const NAME_RULE: &str =
     "a string of [a-zA-Z0-9] runs separated by any of [-_.], at most 63 characters in total";
-const NAMESPACE_RULE: &str = "a string of [a-z0-9] runs separated by single dashes, at most 63 characters in total";
+const NAMESPACE_RULE: &str = "a string of [a-z0-9] runs separated by dashes, at most 63 characters in total";
 const TAG_RULE: &str = "a string of [a-z0-9:+#] runs separated by single dashes, at most 63 characters in total";
 const KEY_RULE: &str =
     "an optional DNS-subdomain prefix and a slash, followed by [a-zA-Z0-9] runs separated by any of [-_.] (at most 63 characters)";
@@ -155,9 +155,9 @@ fn check_links(r: &mut Report, links: Option<&Value>) {
             r.push(format!("{base}.title"), not_valid("a non empty string", v));
         }
         if let Some(v) = link.get("icon")
-            && !v.as_str().is_some_and(is_valid_object_name)
+            && v.as_str().is_none_or(str::is_empty)
         {
-            r.push(format!("{base}.icon"), not_valid(NAME_RULE, v));
+            r.push(format!("{base}.icon"), not_valid("a non empty string", v));
         }
         if let Some(v) = link.get("type")
             && v.as_str().is_none_or(str::is_empty)

@@ -28,9 +28,13 @@ pub fn is_valid_object_name(value: &str) -> bool {
         && value.chars().all(|c| is_alnum(c) || matches!(c, '-' | '_' | '.'))
 }
 
-/// DNS label (RFC 1123): 1–63 chars, `[a-z0-9]` runs joined by single `-`. Namespaces use it.
+/// DNS label (RFC 1123): 1–63 chars of `[a-z0-9-]`, a letter or digit at both ends (so dashes
+/// may repeat inside, as Backstage accepts: `a--b`). Namespaces use it.
 pub fn is_valid_dns_label(value: &str) -> bool {
-    (1..=63).contains(&value.len()) && runs_joined_by_dash(value, is_lower_alnum)
+    (1..=63).contains(&value.len())
+        && !value.starts_with('-')
+        && !value.ends_with('-')
+        && value.chars().all(|c| is_lower_alnum(c) || c == '-')
 }
 
 /// DNS subdomain: 1–253 chars of `.`-separated DNS labels.
@@ -124,10 +128,10 @@ mod tests {
 
     #[test]
     fn namespaces_are_dns_labels() {
-        for ok in ["default", "team-a", "a1-b2-c3"] {
+        for ok in ["default", "team-a", "a1-b2-c3", "a--b"] {
             assert!(is_valid_namespace(ok), "{ok}");
         }
-        for bad in ["", "Default", "a--b", "-a", "a-", "a_b", "a.b", &"a".repeat(64)] {
+        for bad in ["", "Default", "-a", "a-", "a_b", "a.b", &"a".repeat(64)] {
             assert!(!is_valid_namespace(bad), "{bad}");
         }
     }
