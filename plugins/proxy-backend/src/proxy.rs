@@ -1,0 +1,263 @@
+//! The proxy itself: one pooled client, the configured endpoints, and `handle`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use backlot_config::{Config, ProxyEndpoint, ProxyTuning, Template};
+use backlot_secrets::{SecretError, Sensitive};
+use http::{HeaderName, HeaderValue, Method};
+use regex::Regex;
+
+use crate::body::{ProxyBody, ResponseBody};
+use crate::error::{ProxyError, describe};
+use crate::headers::{AllowLists, filter_request, filter_response};
+use crate::path::{matches_route, rewrite, split_query, upstream_url, validate};
+use crate::resolver::SecretResolver;
+
+/// A call from a plugin: `path` is `/<endpoint route>/<rest>[?query]` (what follows
+/// `/api/proxy` in Backstage).
+#[derive(Debug)]
+pub struct ProxyRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: ProxyBody,
+}
+
+impl ProxyRequest {
+    pub fn get(path: impl Into<String>) -> Self {
+        Self { method: "GET".into(), path: path.into(), headers: Vec::new(), body: ProxyBody::Empty }
+    }
+
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// The upstream's answer: status, allowed headers (lower-case names), body stream.
+#[derive(Debug)]
+pub struct ProxyResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: ResponseBody,
+}
+
+impl ProxyResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+struct Endpoint {
+    config: ProxyEndpoint,
+    rewrite: Option<Vec<(Regex, String)>>,
+    allow: AllowLists,
+    injected: Vec<(HeaderName, Template)>,
+    has_secrets: bool,
+}
+
+struct Inner {
+    endpoints: Vec<Endpoint>,
+    client: reqwest::Client,
+    tuning: ProxyTuning,
+    resolver: Arc<dyn SecretResolver>,
+}
+
+/// Cheap to clone; share one per app (it owns the connection pool).
+#[derive(Clone)]
+pub struct Proxy {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Proxy")
+            .field("endpoints", &self.inner.endpoints.iter().map(|e| e.config.route.as_str()).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Options beyond the config file.
+#[derive(Debug, Clone, Default)]
+pub struct ProxyOptions {
+    /// Extra trusted CA certificates (PEM), in addition to the platform's and `caFile`.
+    pub extra_roots_pem: Option<Vec<u8>>,
+}
+
+impl Proxy {
+    /// The endpoints and limits of a loaded configuration.
+    pub fn from_config(config: &Config, resolver: Arc<dyn SecretResolver>) -> Result<Self, ProxyError> {
+        Self::new(config.proxy_endpoints.clone(), config.backlot.proxy.clone(), resolver, ProxyOptions::default())
+    }
+
+    pub fn new(
+        endpoints: Vec<ProxyEndpoint>,
+        tuning: ProxyTuning,
+        resolver: Arc<dyn SecretResolver>,
+        options: ProxyOptions,
+    ) -> Result<Self, ProxyError> {
+        let client = crate::client::build(&tuning, options.extra_roots_pem.as_deref())?;
+        let endpoints = endpoints.into_iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { inner: Arc::new(Inner { endpoints, client, tuning, resolver }) })
+    }
+
+    pub fn endpoints(&self) -> impl Iterator<Item = &ProxyEndpoint> {
+        self.inner.endpoints.iter().map(|e| &e.config)
+    }
+
+    /// Proxies one call. Refusals happen before anything is sent upstream.
+    pub async fn handle(&self, request: ProxyRequest) -> Result<ProxyResponse, ProxyError> {
+        let started = Instant::now();
+        let method_text = request.method.clone();
+        let result = self.handle_inner(request).await;
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        match &result {
+            Ok((route, response)) => tracing::info!(
+                method = %method_text, endpoint = %route, status = response.status,
+                duration_ms = elapsed_ms, "proxied"
+            ),
+            Err((route, e)) => tracing::info!(
+                method = %method_text, endpoint = %route, status = e.status(),
+                duration_ms = elapsed_ms, error = %e, "proxy refused or failed"
+            ),
+        }
+        result.map(|(_, r)| r).map_err(|(_, e)| e)
+    }
+
+    async fn handle_inner(&self, request: ProxyRequest) -> Result<(String, ProxyResponse), (String, ProxyError)> {
+        let unknown = || "-".to_owned();
+        validate(&request.path).map_err(|e| (unknown(), e))?;
+        let (path_only, _) = split_query(&request.path);
+        let endpoint = self
+            .inner
+            .endpoints
+            .iter()
+            .find(|e| matches_route(&e.config.route, path_only))
+            .ok_or_else(|| {
+                let first = path_only.split('/').nth(1).unwrap_or_default();
+                (unknown(), ProxyError::UnknownEndpoint { path: format!("/{}", first.chars().take(64).collect::<String>()) })
+            })?;
+        let route = endpoint.config.route.clone();
+        let fail = |e: ProxyError| (route.clone(), e);
+
+        let method = Method::from_bytes(request.method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| fail(ProxyError::InvalidHeader { name: ":method".into(), reason: "not a valid HTTP method" }))?;
+        if let Some(allowed) = &endpoint.config.allowed_methods {
+            if !allowed.iter().any(|m| m == method.as_str()) {
+                return Err(fail(ProxyError::MethodNotAllowed {
+                    method: method.to_string(),
+                    endpoint: route.clone(),
+                    allowed: allowed.join(", "),
+                }));
+            }
+        }
+
+        let mut headers = filter_request(&request.headers, &endpoint.allow.request).map_err(fail)?;
+        let rewritten = rewrite(&route, &request.path, endpoint.rewrite.as_deref());
+        let url = upstream_url(&endpoint.config.target, &rewritten).map_err(fail)?;
+
+        for (name, value) in self.injected_headers(endpoint).await.map_err(fail)? {
+            headers.insert(name, value);
+        }
+
+        let mut builder = self.inner.client.request(method, url).headers(headers);
+        if let Some(body) = request.body.into_reqwest() {
+            builder = builder.body(body);
+        }
+        let sent = tokio::time::timeout(self.inner.tuning.request_timeout, builder.send()).await;
+        let response = match sent {
+            Err(_) => return Err(fail(ProxyError::Timeout { endpoint: route.clone() })),
+            Ok(Err(e)) if e.is_timeout() => return Err(fail(ProxyError::Timeout { endpoint: route.clone() })),
+            Ok(Err(e)) if e.is_connect() => {
+                return Err(fail(ProxyError::Connect { endpoint: route.clone(), detail: describe(e) }));
+            }
+            Ok(Err(e)) => return Err(fail(ProxyError::Upstream { endpoint: route.clone(), detail: describe(e) })),
+            Ok(Ok(r)) => r,
+        };
+        let limit = self.inner.tuning.max_response_bytes;
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Err(fail(ProxyError::ResponseTooLarge { endpoint: route.clone(), limit }));
+        }
+        let status = response.status().as_u16();
+        let headers = filter_response(response.headers(), &endpoint.allow.response);
+        let body = ResponseBody::new(response, route.clone(), limit);
+        Ok((route, ProxyResponse { status, headers, body }))
+    }
+
+    /// Renders the endpoint's configured headers, resolving secrets on a blocking thread.
+    async fn injected_headers(&self, endpoint: &Endpoint) -> Result<Vec<(HeaderName, HeaderValue)>, ProxyError> {
+        if endpoint.injected.is_empty() {
+            return Ok(Vec::new());
+        }
+        let route = endpoint.config.route.clone();
+        let templates = endpoint.injected.clone();
+        let render = {
+            let resolver = Arc::clone(&self.inner.resolver);
+            let route = route.clone();
+            move || render_headers(&route, &templates, resolver.as_ref())
+        };
+        if endpoint.has_secrets {
+            tokio::task::spawn_blocking(render)
+                .await
+                .map_err(|_| ProxyError::Client("the secret lookup task failed".into()))?
+        } else {
+            render()
+        }
+    }
+}
+
+fn render_headers(
+    route: &str,
+    templates: &[(HeaderName, Template)],
+    resolver: &dyn SecretResolver,
+) -> Result<Vec<(HeaderName, HeaderValue)>, ProxyError> {
+    let mut out = Vec::with_capacity(templates.len());
+    for (name, template) in templates {
+        let rendered: Sensitive<String> = template
+            .render(|secret| {
+                resolver.resolve(secret).map(Sensitive::into_inner).map_err(|e| match e {
+                    SecretError::NotFound { name } => ProxyError::MissingSecret { name, endpoint: route.to_owned() },
+                    other => ProxyError::Keychain(other),
+                })
+            })
+            .map(Sensitive::new)?;
+        let mut value = HeaderValue::from_str(rendered.expose())
+            .map_err(|_| ProxyError::InvalidInjectedHeader { endpoint: route.to_owned(), header: name.to_string() })?;
+        if template.has_secrets() {
+            value.set_sensitive(true);
+        }
+        out.push((name.clone(), value));
+    }
+    Ok(out)
+}
+
+fn prepare(config: ProxyEndpoint) -> Result<Endpoint, ProxyError> {
+    let bad = |reason: String| ProxyError::Config { endpoint: config.route.clone(), reason };
+    let rewrite = match &config.path_rewrite {
+        None => None,
+        Some(rules) => Some(
+            rules
+                .iter()
+                .map(|(pattern, replacement)| {
+                    Regex::new(pattern)
+                        .map(|re| (re, replacement.clone()))
+                        .map_err(|e| bad(format!("pathRewrite `{pattern}` is not a valid regular expression: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    let mut injected = Vec::with_capacity(config.headers.len());
+    for (name, template) in &config.headers {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| bad(format!("`{name}` is not a valid header name")))?;
+        if let Some(plain) = template.as_plain() {
+            HeaderValue::from_str(&plain).map_err(|_| bad(format!("the value of header `{name}` is not a valid header value")))?;
+        }
+        injected.push((header, template.clone()));
+    }
+    let has_secrets = config.headers.iter().any(|(_, t)| t.has_secrets());
+    let allow = AllowLists::for_endpoint(&config);
+    Ok(Endpoint { config, rewrite, allow, injected, has_secrets })
+}
