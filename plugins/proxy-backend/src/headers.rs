@@ -2,6 +2,7 @@
 //! - request: the safe list, the names of configured `headers`, `allowedHeaders`, and
 //!   `authorization` when `credentials: forward`;
 //! - response: the safe list and `allowedHeaders`.
+//!
 //! Everything else is dropped. Hop-by-hop headers are always dropped (the HTTP client sets
 //! `host`, `content-length` and framing itself).
 
@@ -78,10 +79,11 @@ pub(crate) fn filter_response(headers: &HeaderMap, allow: &HashSet<String>) -> V
     let mut out = Vec::new();
     for (name, value) in headers {
         let lower = name.as_str();
-        if allow.contains(lower) && !RESPONSE_HOP_BY_HOP.contains(&lower) {
-            if let Ok(v) = value.to_str() {
-                out.push((lower.to_owned(), v.to_owned()));
-            }
+        if allow.contains(lower)
+            && !RESPONSE_HOP_BY_HOP.contains(&lower)
+            && let Ok(v) = value.to_str()
+        {
+            out.push((lower.to_owned(), v.to_owned()));
         }
     }
     out

@@ -23,6 +23,7 @@
 //! duration — never header values, query strings or secrets.
 
 mod body;
+mod cache;
 mod client;
 mod error;
 mod headers;
@@ -31,6 +32,7 @@ mod proxy;
 mod resolver;
 
 pub use body::{BodyStream, ProxyBody, ResponseBody};
+pub use cache::CachingResolver;
 pub use error::ProxyError;
 pub use headers::SAFE_FORWARD_HEADERS;
 pub use proxy::{Proxy, ProxyOptions, ProxyRequest, ProxyResponse};

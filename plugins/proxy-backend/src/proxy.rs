@@ -144,14 +144,14 @@ impl Proxy {
 
         let method = Method::from_bytes(request.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| fail(ProxyError::InvalidHeader { name: ":method".into(), reason: "not a valid HTTP method" }))?;
-        if let Some(allowed) = &endpoint.config.allowed_methods {
-            if !allowed.iter().any(|m| m == method.as_str()) {
-                return Err(fail(ProxyError::MethodNotAllowed {
-                    method: method.to_string(),
-                    endpoint: route.clone(),
-                    allowed: allowed.join(", "),
-                }));
-            }
+        if let Some(allowed) = &endpoint.config.allowed_methods
+            && !allowed.iter().any(|m| m == method.as_str())
+        {
+            return Err(fail(ProxyError::MethodNotAllowed {
+                method: method.to_string(),
+                endpoint: route.clone(),
+                allowed: allowed.join(", "),
+            }));
         }
 
         let mut headers = filter_request(&request.headers, &endpoint.allow.request).map_err(fail)?;
@@ -186,45 +186,70 @@ impl Proxy {
         Ok((route, ProxyResponse { status, headers, body }))
     }
 
-    /// Renders the endpoint's configured headers, resolving secrets on a blocking thread.
+    /// Renders the endpoint's configured headers. Secrets come from the resolver's
+    /// non-blocking path when it has them all, otherwise from a blocking thread.
     async fn injected_headers(&self, endpoint: &Endpoint) -> Result<Vec<(HeaderName, HeaderValue)>, ProxyError> {
         if endpoint.injected.is_empty() {
             return Ok(Vec::new());
         }
         let route = endpoint.config.route.clone();
-        let templates = endpoint.injected.clone();
-        let render = {
-            let resolver = Arc::clone(&self.inner.resolver);
-            let route = route.clone();
-            move || render_headers(&route, &templates, resolver.as_ref())
-        };
-        if endpoint.has_secrets {
-            tokio::task::spawn_blocking(render)
-                .await
-                .map_err(|_| ProxyError::Client("the secret lookup task failed".into()))?
-        } else {
-            render()
+        if !endpoint.has_secrets {
+            return render_headers(&route, &endpoint.injected, &mut |_| Err(Lookup::Pending)).map_err(Lookup::into_error);
         }
+        let resolver = Arc::clone(&self.inner.resolver);
+        let fast = render_headers(&route, &endpoint.injected, &mut |name| resolver.resolve_now(name).ok_or(Lookup::Pending));
+        match fast {
+            Ok(headers) => return Ok(headers),
+            Err(Lookup::Failed(e)) => return Err(e),
+            Err(Lookup::Pending) => {}
+        }
+        let templates = endpoint.injected.clone();
+        let blocking_route = route.clone();
+        tokio::task::spawn_blocking(move || {
+            render_headers(&blocking_route, &templates, &mut |name| {
+                resolver.resolve(name).map_err(|e| Lookup::Failed(secret_error(e, &blocking_route)))
+            })
+            .map_err(Lookup::into_error)
+        })
+        .await
+        .map_err(|_| ProxyError::Client("the secret lookup task failed".into()))?
+    }
+}
+
+/// A secret lookup that could not finish on the fast path.
+enum Lookup {
+    /// Needs the blocking resolver.
+    Pending,
+    Failed(ProxyError),
+}
+
+impl Lookup {
+    fn into_error(self) -> ProxyError {
+        match self {
+            Lookup::Failed(e) => e,
+            Lookup::Pending => ProxyError::Client("a secret lookup did not complete".into()),
+        }
+    }
+}
+
+fn secret_error(e: SecretError, route: &str) -> ProxyError {
+    match e {
+        SecretError::NotFound { name } => ProxyError::MissingSecret { name, endpoint: route.to_owned() },
+        other => ProxyError::Keychain(other),
     }
 }
 
 fn render_headers(
     route: &str,
     templates: &[(HeaderName, Template)],
-    resolver: &dyn SecretResolver,
-) -> Result<Vec<(HeaderName, HeaderValue)>, ProxyError> {
+    lookup: &mut dyn FnMut(&str) -> Result<Sensitive<String>, Lookup>,
+) -> Result<Vec<(HeaderName, HeaderValue)>, Lookup> {
     let mut out = Vec::with_capacity(templates.len());
     for (name, template) in templates {
-        let rendered: Sensitive<String> = template
-            .render(|secret| {
-                resolver.resolve(secret).map(Sensitive::into_inner).map_err(|e| match e {
-                    SecretError::NotFound { name } => ProxyError::MissingSecret { name, endpoint: route.to_owned() },
-                    other => ProxyError::Keychain(other),
-                })
-            })
-            .map(Sensitive::new)?;
-        let mut value = HeaderValue::from_str(rendered.expose())
-            .map_err(|_| ProxyError::InvalidInjectedHeader { endpoint: route.to_owned(), header: name.to_string() })?;
+        let rendered = Sensitive::new(template.render(|secret| lookup(secret).map(Sensitive::into_inner))?);
+        let mut value = HeaderValue::from_str(rendered.expose()).map_err(|_| {
+            Lookup::Failed(ProxyError::InvalidInjectedHeader { endpoint: route.to_owned(), header: name.to_string() })
+        })?;
         if template.has_secrets() {
             value.set_sensitive(true);
         }

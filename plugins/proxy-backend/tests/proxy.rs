@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use backlot_model::{ApiError, ErrorCode};
-use backlot_proxy_backend::{NoSecrets, ProxyBody, ProxyError, ProxyRequest};
+use backlot_proxy_backend::{NoSecrets, ProxyBody, ProxyError, ProxyRequest, SecretResolver};
 use bytes::Bytes;
 use common::*;
 use futures::StreamExt;
@@ -311,4 +311,23 @@ async fn bad_configuration_is_reported_at_setup() {
     assert!(e.to_string().contains("pathRewrite"), "{e}");
     let yaml = "proxy:\n  endpoints:\n    /r:\n      target: http://127.0.0.1:1\n      headers:\n        'Bad Header': x\n";
     assert!(backlot_proxy_backend::Proxy::from_config(&config(yaml), Arc::new(NoSecrets)).is_err());
+}
+
+#[tokio::test]
+async fn cached_secrets_skip_the_keychain_until_invalidated() {
+    let up = start().await;
+    let keychain = MapResolver::with(&[("ECHO_KEY", "cached-key")]);
+    let cache = Arc::new(backlot_proxy_backend::CachingResolver::new(keychain.clone(), Duration::from_secs(60)));
+    let calls = || keychain.calls.load(std::sync::atomic::Ordering::SeqCst);
+    let p = proxy(&echo_yaml(&up.url()), cache.clone());
+    for _ in 0..3 {
+        p.handle(ProxyRequest::get("/echo/x")).await.expect("ok");
+        assert_eq!(up.log.last().header("x-api-key"), Some("cached-key"));
+    }
+    // Only the first request reached the (blocking) resolver: the cache answered the rest.
+    assert_eq!(calls(), 1);
+    cache.invalidate("ECHO_KEY");
+    assert!(cache.resolve_now("ECHO_KEY").is_none());
+    p.handle(ProxyRequest::get("/echo/x")).await.expect("ok after invalidate");
+    assert_eq!(calls(), 2);
 }

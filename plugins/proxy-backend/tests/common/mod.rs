@@ -226,10 +226,14 @@ pub struct MapResolver {
 
 impl MapResolver {
     pub fn with(pairs: &[(&str, &str)]) -> Arc<Self> {
-        Arc::new(Self {
+        Arc::new(Self::owned(pairs))
+    }
+
+    pub fn owned(pairs: &[(&str, &str)]) -> Self {
+        Self {
             values: pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             calls: AtomicUsize::new(0),
-        })
+        }
     }
 }
 
