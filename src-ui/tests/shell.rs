@@ -54,12 +54,15 @@ async fn mount(path: &str) -> Mounted {
 }
 
 async fn mount_with(path: &str, history: AnyHistory) -> Mounted {
+    mount_fake(path, history, FakeBackend::new().with_entities(many_entities())).await
+}
+
+async fn mount_fake(path: &str, history: AnyHistory, fake: FakeBackend) -> Mounted {
     let document = gloo_document();
     install_stylesheet(&document);
     let root = document.create_element("div").unwrap();
     root.set_attribute("style", "position:fixed; inset:0; width:1200px; height:700px").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let fake = FakeBackend::new().with_entities(many_entities());
     backlot_ui::app::navigate_to(&history, path);
     let props = AppProps { backend: BackendHandle::new(fake.clone()), history: Some(history) };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
@@ -204,4 +207,47 @@ async fn state_survives_a_tour_of_every_page_and_a_theme_change() {
     let input: HtmlInputElement = app.one(".pane-active input[name='catalog-search']").dyn_into().unwrap();
     assert_eq!(input.value(), "payments");
     assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 1);
+}
+
+async fn submit(app: &Mounted, form_css: &str) {
+    let form: web_sys::HtmlFormElement = app.one(form_css).dyn_into().unwrap();
+    form.request_submit().unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn credentials_are_stored_replaced_and_deleted_without_coming_back() {
+    let fake = FakeBackend::new().with_secret_needed("github-token", "proxy /github");
+    let app = mount_fake("/settings", AnyHistory::from(MemoryHistory::new()), fake).await;
+    let row = "[data-secret='github-token']";
+    assert_eq!(app.text(&format!("{row} [data-testid='secret-state']")), "Missing");
+    assert!(app.text(row).contains("used by proxy /github"));
+
+    let input: HtmlInputElement = app.one(&format!("{row} input[name='secret-value']")).dyn_into().unwrap();
+    assert_eq!(input.type_(), "password");
+    input.set_value("ghp_canary_value");
+    submit(&app, &format!("{row} form")).await;
+    assert_eq!(app.fake.keychain_value("github-token").as_deref(), Some("ghp_canary_value"));
+    assert_eq!(app.text(&format!("{row} [data-testid='secret-state']")), "Set");
+    let input: HtmlInputElement = app.one(&format!("{row} input[name='secret-value']")).dyn_into().unwrap();
+    assert_eq!(input.value(), "", "the value does not stay in the page");
+    assert!(!app.root.inner_html().contains("ghp_canary_value"));
+
+    app.click(&format!("{row} .button-secondary")).await;
+    assert_eq!(app.fake.keychain_value("github-token"), None);
+    assert_eq!(app.text(&format!("{row} [data-testid='secret-state']")), "Missing");
+}
+
+#[wasm_bindgen_test]
+async fn an_unavailable_keychain_is_explained_and_inputs_are_disabled() {
+    use backlot_model::{ApiError, ErrorCode};
+    let fake = FakeBackend::new()
+        .with_secret_needed("github-token", "proxy /github")
+        .with_keychain_error(ApiError::new(ErrorCode::KeychainUnavailable, "no Secret Service is running"));
+    let app = mount_fake("/settings", AnyHistory::from(MemoryHistory::new()), fake).await;
+    let banner = app.text(".credentials .banner-error");
+    assert!(banner.contains("no Secret Service is running"), "{banner}");
+    assert!(banner.contains("keychain_unavailable"), "{banner}");
+    let input: HtmlInputElement = app.one("[data-secret='github-token'] input").dyn_into().unwrap();
+    assert!(input.disabled());
 }

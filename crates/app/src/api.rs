@@ -1,17 +1,21 @@
 //! The API behind every IPC command.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use backlot_catalog_backend::Store;
 use backlot_model::ipc::{
-    self, AppInfo, CatalogSummary, Command, GetAppInfo, GetCatalogSummary, GetFacets, GetPreferences, Preferences,
-    QueryEntities, SetPreferences, StoreStatus, UiReady,
+    self, AppInfo, CatalogSummary, Command, DeleteCredential, GetAppInfo, GetCatalogSummary, GetConfigSummary,
+    GetCredentials, GetFacets, GetPreferences, Preferences, ProxyCall, QueryEntities, SetCredential, SetPreferences,
+    StoreStatus, UiReady,
 };
+use backlot_proxy_backend::Proxy;
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, Facets};
 use backlot_model::{ApiError, ErrorCode};
 
+use crate::credentials::KeychainSlot;
 use crate::paths::STORE_FILE;
+use crate::settings::{LoadedConfig, config_files};
 
 const PREFERENCES_KEY: &str = "ui.preferences";
 const DEMO_KEY: &str = "demo-catalog.installed";
@@ -26,18 +30,35 @@ pub struct Api {
     data_dir: PathBuf,
     store_path: PathBuf,
     store: Mutex<StoreSlot>,
+    config: LoadedConfig,
+    keychain: Arc<KeychainSlot>,
+    /// The proxy over the configured endpoints, or why it could not be set up.
+    proxy: Result<Proxy, ApiError>,
 }
 
 impl Api {
-    /// Opens the store in `data_dir`. Never fails: a store that cannot be opened is
-    /// reported by `app_info` and by every command that needs it.
+    /// Opens the store in `data_dir` with the data folder's own app-config files.
     pub fn open(data_dir: &Path) -> Self {
+        Self::open_with_config(data_dir, &[])
+    }
+
+    /// Opens the store in `data_dir` and loads the configuration (the data folder's
+    /// app-config files, then `config` in order). Never fails: a store or configuration
+    /// that cannot be loaded is reported by `app_info`/`config_summary` and by every
+    /// command that needs it.
+    pub fn open_with_config(data_dir: &Path, config: &[PathBuf]) -> Self {
         let store_path = data_dir.join(STORE_FILE);
         let slot = match Store::open(&store_path) {
             Ok(store) => StoreSlot::Open(store),
             Err(e) => StoreSlot::Failed(e.to_string()),
         };
-        Self { data_dir: data_dir.to_path_buf(), store_path, store: Mutex::new(slot) }
+        let config = LoadedConfig::load(config_files(data_dir, config));
+        let keychain = Arc::new(KeychainSlot::default());
+        let proxy = match &config.config {
+            Some(c) => Proxy::from_config(c, keychain.clone()).map_err(ApiError::from),
+            None => Proxy::new(Vec::new(), Default::default(), keychain.clone(), Default::default()).map_err(ApiError::from),
+        };
+        Self { data_dir: data_dir.to_path_buf(), store_path, store: Mutex::new(slot), config, keychain, proxy }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -70,8 +91,26 @@ impl Api {
             GetCatalogSummary::NAME => ipc::dispatch_typed::<GetCatalogSummary>(args, |_| self.catalog_summary()),
             QueryEntities::NAME => ipc::dispatch_typed::<QueryEntities>(args, |c| self.query_entities(&c.query)),
             GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| self.facets(&c.filter)),
+            GetConfigSummary::NAME => ipc::dispatch_typed::<GetConfigSummary>(args, |_| Ok(self.config.summary())),
+            GetCredentials::NAME => {
+                ipc::dispatch_typed::<GetCredentials>(args, |_| Ok(self.keychain.credentials(self.config.secrets_needed())))
+            }
+            SetCredential::NAME => ipc::dispatch_typed::<SetCredential>(args, |c| {
+                let used_by = self.used_by(&c.name);
+                self.keychain.set(&c.name, c.value, used_by)
+            }),
+            DeleteCredential::NAME => ipc::dispatch_typed::<DeleteCredential>(args, |c| {
+                self.keychain.delete(&c.name, self.used_by(&c.name))
+            }),
+            ProxyCall::NAME => ipc::dispatch_typed::<ProxyCall>(args, |c| {
+                crate::proxy_call::call(self.proxy.as_ref().map_err(Clone::clone)?, c)
+            }),
             other => Err(ipc::unknown_command(other)),
         }
+    }
+
+    fn used_by(&self, secret: &str) -> Vec<String> {
+        self.config.secrets_needed().into_iter().find(|(n, _)| n == secret).map(|(_, u)| u).unwrap_or_default()
     }
 
     pub fn app_info(&self) -> AppInfo {
@@ -159,10 +198,18 @@ mod tests {
                 "set_preferences" => json!({"preferences": {}}),
                 "query_entities" => json!({"query": {}}),
                 "facets" => json!({"filter": {}}),
+                "set_credential" => json!({"name": "x", "value": "y"}),
+                "delete_credential" => json!({"name": "x"}),
+                "proxy" => json!({"method": "GET", "path": "/nowhere/x"}),
                 _ => json!({}),
             };
+            // Handled means: a result, or a specific error — never "unknown command".
             if let Err(e) = api.dispatch(name, args) {
-                panic!("`{name}` failed: {e}");
+                assert_ne!(e.code, ErrorCode::Unsupported, "`{name}` is not handled: {e}");
+                assert!(
+                    matches!(name, &"set_credential" | &"delete_credential" | &"proxy"),
+                    "`{name}` failed: {e}"
+                );
             }
         }
         assert_eq!(api.dispatch("no_such_command", json!({})).unwrap_err().code, ErrorCode::Unsupported);

@@ -3,7 +3,10 @@
 //! the CLI are thin layers over it; nothing here knows about windows or webviews.
 
 mod api;
+mod credentials;
 mod paths;
+mod proxy_call;
+mod settings;
 
 pub use api::Api;
 pub use paths::{DataDirError, STORE_FILE, resolve_data_dir};

@@ -32,6 +32,11 @@ pub const COMMAND_NAMES: &[&str] = &[
     GetCatalogSummary::NAME,
     QueryEntities::NAME,
     GetFacets::NAME,
+    GetConfigSummary::NAME,
+    GetCredentials::NAME,
+    SetCredential::NAME,
+    DeleteCredential::NAME,
+    ProxyCall::NAME,
 ];
 
 // ---- app ----
@@ -131,6 +136,110 @@ pub struct GetFacets {
 }
 command!(GetFacets => Facets, "facets");
 
+// ---- configuration ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetConfigSummary {}
+command!(GetConfigSummary => ConfigSummary, "config_summary");
+
+/// What the loaded app-config.yaml files amount to, for Settings. No secret values.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ConfigSummary {
+    /// The files read, in merge order (later ones override earlier ones).
+    pub files: Vec<String>,
+    /// Keys that were ignored and other non-fatal findings, with file and line.
+    pub warnings: Vec<String>,
+    /// Why the configuration could not be loaded (Backlot then runs on defaults).
+    pub error: Option<String>,
+    pub team_backend: Option<String>,
+    pub proxy_endpoints: Vec<ProxyEndpointInfo>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ProxyEndpointInfo {
+    /// `/github`
+    pub route: String,
+    pub target: String,
+    /// Empty means every method.
+    pub allowed_methods: Vec<String>,
+    /// Keychain secrets its headers use (`${secret:NAME}`).
+    pub secrets: Vec<String>,
+}
+
+// ---- credentials (OS keychain) ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetCredentials {}
+command!(GetCredentials => Credentials, "credentials");
+
+/// The secrets the configuration and plugins need, and whether each is in the keychain.
+/// Values never cross the bridge in this direction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Credentials {
+    /// `None` when the keychain works; otherwise why not (code `keychain_unavailable`).
+    pub keychain_error: Option<crate::ApiError>,
+    pub secrets: Vec<SecretStatus>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SecretStatus {
+    pub name: String,
+    /// Whether the keychain holds a value (unknown → false, see `Credentials::keychain_error`).
+    pub set: bool,
+    /// Who needs it: `proxy /github`, `plugin github-actions`, …
+    pub used_by: Vec<String>,
+}
+
+/// Stores (or replaces) a secret in the OS keychain. The only message that carries a
+/// secret value, UI → Rust; its Debug output is redacted.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetCredential {
+    pub name: String,
+    pub value: String,
+}
+command!(SetCredential => SecretStatus, "set_credential");
+
+impl std::fmt::Debug for SetCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetCredential").field("name", &self.name).field("value", &"<redacted>").finish()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteCredential {
+    pub name: String,
+}
+command!(DeleteCredential => SecretStatus, "delete_credential");
+
+// ---- proxy ----
+
+/// One request through a configured proxy endpoint: `path` is `/<endpoint>/<rest>?query`,
+/// exactly as a Backstage plugin would call `/api/proxy/<endpoint>/<rest>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ProxyCall {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    /// A text body (JSON, form data); binary bodies are not sent from the UI.
+    pub body: Option<String>,
+}
+command!(ProxyCall => ProxyReply, "proxy");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ProxyReply {
+    pub status: u16,
+    /// Response headers after the proxy's allow-list.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (lossy UTF-8 for binary responses).
+    pub body: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +265,14 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code, crate::ErrorCode::InvalidInput);
         assert!(err.message.contains("set_preferences"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_credential_value_never_shows_in_debug_output() {
+        let c = SetCredential { name: "github-token".into(), value: "ghp_canary123".into() };
+        let debug = format!("{c:?}");
+        assert!(debug.contains("github-token"));
+        assert!(!debug.contains("ghp_canary123"), "{debug}");
     }
 
     #[test]

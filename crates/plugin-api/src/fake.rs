@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use backlot_model::ApiError;
 use backlot_model::ipc::{
-    self, AppInfo, CatalogSummary, Command, GetAppInfo, GetCatalogSummary, GetFacets, GetPreferences, Preferences,
-    QueryEntities, SetPreferences, StoreStatus, UiReady,
+    self, AppInfo, CatalogSummary, Command, ConfigSummary, Credentials, DeleteCredential, GetAppInfo,
+    GetCatalogSummary, GetConfigSummary, GetCredentials, GetFacets, GetPreferences, Preferences, ProxyCall,
+    QueryEntities, SecretStatus, SetCredential, SetPreferences, StoreStatus, UiReady,
 };
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount, Facets};
 
@@ -20,6 +21,12 @@ struct FakeState {
     preferences: Preferences,
     calls: Vec<&'static str>,
     fail: BTreeMap<&'static str, ApiError>,
+    config: ConfigSummary,
+    /// Secret name → who needs it.
+    secrets_needed: BTreeMap<String, Vec<String>>,
+    /// What the "keychain" holds. Only tests read it back; the UI never gets values.
+    keychain: BTreeMap<String, String>,
+    keychain_error: Option<ApiError>,
 }
 
 /// Cloning shares the state, so a test can keep a handle to inspect calls.
@@ -36,6 +43,28 @@ impl FakeBackend {
     pub fn with_entities(self, entities: Vec<EntitySummary>) -> Self {
         self.state.borrow_mut().entities = entities;
         self
+    }
+
+    pub fn with_config(self, config: ConfigSummary) -> Self {
+        self.state.borrow_mut().config = config;
+        self
+    }
+
+    /// Declares a secret the configuration needs, and who uses it.
+    pub fn with_secret_needed(self, name: &str, used_by: &str) -> Self {
+        self.state.borrow_mut().secrets_needed.entry(name.to_string()).or_default().push(used_by.to_string());
+        self
+    }
+
+    /// Makes the keychain unavailable: reads report the error, writes fail with it.
+    pub fn with_keychain_error(self, error: ApiError) -> Self {
+        self.state.borrow_mut().keychain_error = Some(error);
+        self
+    }
+
+    /// What the fake keychain holds for `name` (for assertions).
+    pub fn keychain_value(&self, name: &str) -> Option<String> {
+        self.state.borrow().keychain.get(name).cloned()
     }
 
     /// Makes every call of command `C` fail with `error`.
@@ -85,8 +114,42 @@ impl FakeBackend {
             GetCatalogSummary::NAME => ipc::dispatch_typed::<GetCatalogSummary>(args, |_| Ok(summary(&state.entities))),
             QueryEntities::NAME => ipc::dispatch_typed::<QueryEntities>(args, |c| Ok(query(&state.entities, &c.query))),
             GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| Ok(facets(&state.entities, &c.filter))),
+            GetConfigSummary::NAME => ipc::dispatch_typed::<GetConfigSummary>(args, |_| Ok(state.config.clone())),
+            GetCredentials::NAME => ipc::dispatch_typed::<GetCredentials>(args, |_| Ok(credentials(&state))),
+            SetCredential::NAME => ipc::dispatch_typed::<SetCredential>(args, |c| {
+                if let Some(error) = &state.keychain_error {
+                    return Err(error.clone());
+                }
+                state.keychain.insert(c.name.clone(), c.value);
+                Ok(secret_status(&state, &c.name))
+            }),
+            DeleteCredential::NAME => ipc::dispatch_typed::<DeleteCredential>(args, |c| {
+                if let Some(error) = &state.keychain_error {
+                    return Err(error.clone());
+                }
+                state.keychain.remove(&c.name);
+                Ok(secret_status(&state, &c.name))
+            }),
+            ProxyCall::NAME => ipc::dispatch_typed::<ProxyCall>(args, |c| {
+                Err(ApiError::not_found(format!("no proxy endpoint matches {} (preview backend)", c.path)))
+            }),
             other => Err(ipc::unknown_command(other)),
         }
+    }
+}
+
+fn secret_status(state: &FakeState, name: &str) -> SecretStatus {
+    SecretStatus {
+        name: name.to_string(),
+        set: state.keychain_error.is_none() && state.keychain.contains_key(name),
+        used_by: state.secrets_needed.get(name).cloned().unwrap_or_default(),
+    }
+}
+
+fn credentials(state: &FakeState) -> Credentials {
+    Credentials {
+        keychain_error: state.keychain_error.clone(),
+        secrets: state.secrets_needed.keys().map(|name| secret_status(state, name)).collect(),
     }
 }
 

@@ -1,4 +1,8 @@
-//! Settings: appearance, who "me" is, and what this installation is made of.
+//! Settings: appearance, who "me" is, credentials, configuration, and what this
+//! installation is made of.
+
+mod configuration;
+mod credentials;
 
 use backlot_model::ApiError;
 use backlot_model::ipc::{AppInfo, GetAppInfo, Preferences, ThemePreference};
@@ -21,6 +25,8 @@ fn settings_page() -> Html {
         <div class="page settings">
             <Appearance />
             <Identity />
+            <credentials::CredentialsCard />
+            <configuration::ConfigurationCard />
             <About />
         </div>
     }

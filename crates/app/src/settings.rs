@@ -1,0 +1,82 @@
+//! The app-config.yaml files Backlot runs with: `<data dir>/app-config.yaml`, then
+//! `<data dir>/app-config.local.yaml`, then each `--config FILE` in order (later files
+//! override earlier ones, as Backstage merges them).
+
+use std::path::{Path, PathBuf};
+
+use backlot_config::Config;
+use backlot_model::ipc::{ConfigSummary, ProxyEndpointInfo};
+
+pub struct LoadedConfig {
+    pub files: Vec<PathBuf>,
+    /// `None` when loading failed (see `error`): Backlot then runs on defaults.
+    pub config: Option<Config>,
+    pub error: Option<String>,
+}
+
+/// The files to read, in merge order: the data folder's own, then the explicit ones.
+pub fn config_files(data_dir: &Path, explicit: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ["app-config.yaml", "app-config.local.yaml"]
+        .iter()
+        .map(|name| data_dir.join(name))
+        .filter(|path| path.is_file())
+        .collect();
+    files.extend(explicit.iter().cloned());
+    files
+}
+
+impl LoadedConfig {
+    pub fn load(files: Vec<PathBuf>) -> Self {
+        if files.is_empty() {
+            return Self { files, config: None, error: None };
+        }
+        match Config::load_files(&files) {
+            Ok(config) => Self { files, config: Some(config), error: None },
+            Err(e) => Self { files, config: None, error: Some(e.to_string()) },
+        }
+    }
+
+    /// Every `${secret:NAME}` the configuration references, with who uses it.
+    pub fn secrets_needed(&self) -> Vec<(String, Vec<String>)> {
+        let Some(config) = &self.config else { return Vec::new() };
+        config
+            .secret_names
+            .iter()
+            .map(|name| {
+                let mut used_by: Vec<String> = config
+                    .proxy_endpoints
+                    .iter()
+                    .filter(|e| e.secret_names().any(|n| n == name))
+                    .map(|e| format!("proxy {}", e.route))
+                    .collect();
+                if used_by.is_empty() {
+                    used_by.push("app-config".to_string());
+                }
+                (name.clone(), used_by)
+            })
+            .collect()
+    }
+
+    pub fn summary(&self) -> ConfigSummary {
+        let config = self.config.as_ref();
+        ConfigSummary {
+            files: self.files.iter().map(|f| f.display().to_string()).collect(),
+            warnings: config.map(|c| c.warnings.iter().map(ToString::to_string).collect()).unwrap_or_default(),
+            error: self.error.clone(),
+            team_backend: config.and_then(|c| c.team_backend_base_url()).map(ToString::to_string),
+            proxy_endpoints: config
+                .map(|c| {
+                    c.proxy_endpoints
+                        .iter()
+                        .map(|e| ProxyEndpointInfo {
+                            route: e.route.clone(),
+                            target: e.target.to_string(),
+                            allowed_methods: e.allowed_methods.clone().unwrap_or_default(),
+                            secrets: e.secret_names().map(str::to_string).collect(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
