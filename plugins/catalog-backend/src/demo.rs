@@ -18,7 +18,7 @@ macro_rules! demo_files {
 
 /// `(relative path, content)` of every demo file.
 pub const FILES: &[(&str, &str)] = demo_files![
-    "all.yaml",
+    "catalog-info.yaml",
     "org.yaml",
     "domains.yaml",
     "systems.yaml",
@@ -32,7 +32,7 @@ pub const FILES: &[(&str, &str)] = demo_files![
 ];
 
 /// The entry file of the demo catalog (a Location pointing at the others).
-pub const ENTRY: &str = "all.yaml";
+pub const ENTRY: &str = "catalog-info.yaml";
 
 /// Where `install` puts the demo catalog.
 pub fn demo_dir(data_dir: &Path) -> PathBuf {

@@ -50,14 +50,14 @@ fn ingest_search_facets_export_on_a_db_file() {
     let (code, out, _) = run(CatalogCommand::Search { query: "paym".into(), kind: Some("api".into()), limit: 5, db: None, json: true }, &db);
     assert_eq!(code, 0);
     let page: backlot_model::query::EntityPage = serde_json::from_str(&out).unwrap();
-    assert_eq!(page.items[0].entity_ref, "api:default/payments-api");
+    assert_eq!(page.items[0].entity_ref, "api:default/payment-api");
     let (_, out, _) = run(CatalogCommand::Search { query: "route".into(), kind: None, limit: 2, db: None, json: false }, &db);
     assert_eq!(out.lines().count(), 3, "{out}");
 
     let (code, out, _) = run(CatalogCommand::Facets { db: None, json: true }, &db);
     assert_eq!(code, 0);
     let facets: backlot_model::query::Facets = serde_json::from_str(&out).unwrap();
-    assert!(facets.facets["owner"].iter().any(|f| f.value == "group:default/team-payments"));
+    assert!(facets.facets["owner"].iter().any(|f| f.value == "group:default/team-pay"));
 
     let (code, out, _) = run(CatalogCommand::Export { db: None, json: false }, &db);
     assert_eq!(code, 0);

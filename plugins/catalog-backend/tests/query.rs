@@ -48,7 +48,7 @@ fn filters_by_each_field_case_insensitively() {
     assert_eq!(p.total, 6);
     let p = q(EntityFilter { kinds: vec!["component".into()], types: vec!["Website".into()], ..Default::default() });
     assert_eq!(refs(&p), ["component:default/parcelpine-web"]);
-    let p = q(EntityFilter { owners: vec!["Team-Payments".into()], kinds: vec!["component".into()], ..Default::default() });
+    let p = q(EntityFilter { owners: vec!["Team-Pay".into()], kinds: vec!["component".into()], ..Default::default() });
     assert_eq!(refs(&p), ["component:default/checkout-service", "component:default/invoice-generator"]);
     let p = q(EntityFilter { owners: vec!["user:olek.nowak".into()], ..Default::default() });
     assert_eq!(refs(&p), ["component:default/legacy-label-printer"]);
@@ -79,7 +79,7 @@ fn full_text_search_prefix_and_relevance() {
     let p = search("checkout");
     let mut top2 = refs(&p)[..2].to_vec();
     top2.sort();
-    assert_eq!(top2, ["component:default/checkout-service", "system:default/checkout"], "{:?}", refs(&p));
+    assert_eq!(top2, ["component:default/checkout-service", "system:default/parcel-checkout"], "{:?}", refs(&p));
     assert_eq!(p.total, 4);
     let p = search("invoice");
     assert_eq!(refs(&p)[0], "component:default/invoice-generator", "{:?}", refs(&p));
