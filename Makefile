@@ -24,9 +24,12 @@ app: ui
 
 test: setup ui test-native test-ui test-e2e
 
-# Domain logic, API, CLI, plugin registry: plain cargo tests, no window.
+# Domain logic, config, keychain, proxy, API, CLI, plugin registry: plain cargo tests, no
+# window, inside a private D-Bus session with a real, unlocked gnome-keyring.
+NATIVE_CRATES := backlot-model backlot-catalog-backend backlot-config backlot-secrets backlot-proxy-backend \
+	backlot-app backlot-plugin-api backlot
 test-native: ui
-	$(CARGO) test -p backlot-model -p backlot-catalog-backend -p backlot-app -p backlot-plugin-api -p backlot
+	scripts/with-keyring.sh $(CARGO) test $(addprefix -p ,$(NATIVE_CRATES))
 
 # The UI against the fake backend, in headless Chromium (wasm-bindgen-test).
 test-ui:

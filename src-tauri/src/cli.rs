@@ -21,6 +21,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "BACKLOT_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// An app-config.yaml to load after the data folder's own (repeatable; later files
+    /// override earlier ones, as Backstage merges app-config.local.yaml).
+    #[arg(long = "config", global = true, value_name = "FILE")]
+    pub config: Vec<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -50,8 +55,9 @@ mod tests {
 
     #[test]
     fn no_subcommand_means_the_window() {
-        let cli = Cli::try_parse_from(["backlot", "--data-dir", "/tmp/x"]).unwrap();
+        let cli = Cli::try_parse_from(["backlot", "--data-dir", "/tmp/x", "--config", "a.yaml", "--config", "b.yaml"]).unwrap();
         assert!(cli.command.is_none());
         assert_eq!(cli.data_dir.as_deref(), Some(Path::new("/tmp/x")));
+        assert_eq!(cli.config, [PathBuf::from("a.yaml"), PathBuf::from("b.yaml")]);
     }
 }

@@ -1,6 +1,6 @@
 //! The desktop window.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -25,8 +25,8 @@ impl Startup {
     }
 }
 
-pub fn run(data_dir: &Path, started: Instant) -> ExitCode {
-    let api = Arc::new(Api::open(data_dir));
+pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
+    let api = Arc::new(Api::open_with_config(data_dir, config));
     if let Err(e) = api.install_demo_on_first_run() {
         eprintln!("backlot: could not load the demo catalog: {e}");
     }

@@ -22,6 +22,6 @@ pub fn main() -> ExitCode {
     };
     match args.command {
         Some(command) => cli::run(command, &data_dir),
-        None => gui::run(&data_dir, started),
+        None => gui::run(&data_dir, &args.config, started),
     }
 }

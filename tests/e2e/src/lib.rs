@@ -37,6 +37,12 @@ pub struct App {
 impl App {
     /// Starts the app on a fresh, empty data folder.
     pub async fn launch() -> App {
+        Self::launch_with(|_| Vec::new()).await
+    }
+
+    /// Like [`launch`](Self::launch), with extra command-line arguments computed from the
+    /// data folder (e.g. `--config` files written into it).
+    pub async fn launch_with(extra_args: impl FnOnce(&Path) -> Vec<String>) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run end-to-end tests under xvfb-run (make test-e2e)"
@@ -52,10 +58,12 @@ impl App {
             .spawn()
             .expect("start tauri-driver");
 
+        let mut args = vec!["--data-dir".to_string(), data_dir.path().display().to_string()];
+        args.extend(extra_args(data_dir.path()));
         let capabilities = serde_json::json!({
             "tauri:options": {
                 "application": app_binary(),
-                "args": ["--data-dir", data_dir.path()],
+                "args": args,
             }
         });
         let capabilities = match capabilities {

@@ -1,0 +1,45 @@
+//! Credentials end to end against a real Secret Service (run under scripts/with-keyring.sh):
+//! a token stored through the API reaches the upstream in a proxied call's header, and
+//! never comes back through the API.
+
+mod common;
+
+use backlot_model::ErrorCode;
+use common::{api_with_config, echo_server};
+use serde_json::json;
+
+#[test]
+fn a_stored_token_goes_out_with_proxied_calls_and_nowhere_else() {
+    assert!(
+        std::env::var_os("BACKLOT_KEYRING_SESSION").is_some(),
+        "needs a real Secret Service: run under scripts/with-keyring.sh (make test-native does)"
+    );
+    let port = echo_server();
+    let secret_name = format!("probe-token-{}", std::process::id());
+    let (_dir, api) = api_with_config(&format!(
+        "proxy:\n  endpoints:\n    /echo:\n      target: http://127.0.0.1:{port}\n      headers:\n        x-probe: ${{secret:{secret_name}}}\n"
+    ));
+
+    let before = api.dispatch("credentials", json!({})).unwrap();
+    assert_eq!(before["keychainError"], serde_json::Value::Null, "{before}");
+    assert_eq!(before["secrets"], json!([{"name": secret_name, "set": false, "usedBy": ["proxy /echo"]}]));
+
+    let canary = "canary-7f3a9c-token";
+    let set = api.dispatch("set_credential", json!({"name": secret_name, "value": canary})).unwrap();
+    assert_eq!(set["set"], true);
+    assert!(!set.to_string().contains(canary));
+    let after = api.dispatch("credentials", json!({})).unwrap();
+    assert_eq!(after["secrets"][0]["set"], true);
+    assert!(!after.to_string().contains(canary));
+
+    let reply = api.dispatch("proxy", json!({"method": "GET", "path": "/echo/whoami"})).unwrap();
+    assert_eq!(reply["status"], 200);
+    assert_eq!(reply["body"], format!("GET /whoami HTTP/1.1 probe={canary}"));
+
+    let deleted = api.dispatch("delete_credential", json!({"name": secret_name})).unwrap();
+    assert_eq!(deleted["set"], false);
+    let err = api.dispatch("proxy", json!({"method": "GET", "path": "/echo/whoami"})).unwrap_err();
+    assert!(err.message.contains(&secret_name), "the error names the missing secret: {err}");
+    assert!(!err.message.contains(canary));
+    assert_ne!(err.code, ErrorCode::Internal, "{err}");
+}
