@@ -16,7 +16,7 @@ fn a_stored_token_goes_out_with_proxied_calls_and_nowhere_else() {
     );
     let port = echo_server();
     let secret_name = format!("probe-token-{}", std::process::id());
-    let (_dir, api) = api_with_config(&format!(
+    let (dir, api) = api_with_config(&format!(
         "proxy:\n  endpoints:\n    /echo:\n      target: http://127.0.0.1:{port}\n      headers:\n        x-probe: ${{secret:{secret_name}}}\n"
     ));
 
@@ -36,10 +36,30 @@ fn a_stored_token_goes_out_with_proxied_calls_and_nowhere_else() {
     assert_eq!(reply["status"], 200);
     assert_eq!(reply["body"], format!("GET /whoami HTTP/1.1 probe={canary}"));
 
+    // Nothing Backlot wrote holds the value: not the store (db, WAL), not the config.
+    api.dispatch("set_preferences", json!({"preferences": {"theme": "dark"}})).unwrap();
+    for entry in walk(dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !bytes.windows(canary.len()).any(|w| w == canary.as_bytes()),
+            "the secret leaked into {}",
+            entry.display()
+        );
+    }
+
     let deleted = api.dispatch("delete_credential", json!({"name": secret_name})).unwrap();
     assert_eq!(deleted["set"], false);
     let err = api.dispatch("proxy", json!({"method": "GET", "path": "/echo/whoami"})).unwrap_err();
     assert!(err.message.contains(&secret_name), "the error names the missing secret: {err}");
     assert!(!err.message.contains(canary));
     assert_ne!(err.code, ErrorCode::Internal, "{err}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
 }
