@@ -9,7 +9,7 @@ use rusqlite::OptionalExtension;
 use rusqlite::types::Value as SqlValue;
 
 use super::Store;
-use super::query::{SUMMARY_COLUMNS, summary_from_row};
+use super::query::{SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row};
 use crate::error::{Result, StoreError};
 
 fn ref_key(text: &str) -> Result<String> {
@@ -46,7 +46,7 @@ impl Store {
         let key = ref_key(entity_ref)?;
         let json: Option<String> = self
             .conn
-            .prepare_cached("SELECT json FROM entities WHERE entity_ref = ?1")?
+            .prepare_cached("SELECT d.json FROM entities e JOIN entity_docs d ON d.id = e.id WHERE e.entity_ref = ?1")?
             .query_row([&key], |r| r.get(0))
             .optional()?;
         let Some(json) = json else { return Ok(None) };
@@ -64,7 +64,7 @@ impl Store {
         let mut related = Vec::new();
         for chunk in targets.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");
-            let sql = format!("SELECT {SUMMARY_COLUMNS} FROM entities e WHERE e.entity_ref IN ({marks}) ORDER BY e.entity_ref");
+            let sql = format!("SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE e.entity_ref IN ({marks}) ORDER BY e.entity_ref");
             let mut stmt = self.conn.prepare(&sql)?;
             let params = chunk.iter().map(|t| SqlValue::Text((*t).to_string()));
             for s in stmt.query_map(rusqlite::params_from_iter(params), summary_from_row)? {
@@ -90,7 +90,8 @@ impl Store {
                 relations.entry(source).or_default().insert((relation_type, target_ref));
             }
         }
-        let mut stmt = self.conn.prepare("SELECT entity_ref, json FROM entities ORDER BY entity_ref")?;
+        let mut stmt =
+            self.conn.prepare("SELECT e.entity_ref, d.json FROM entities e JOIN entity_docs d ON d.id = e.id ORDER BY e.entity_ref")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {

@@ -23,11 +23,14 @@ const RANK_WINDOW: usize = 5000;
 /// Text matches from which a name-ordered page walks the name index instead of sorting.
 const WALK_MIN_MATCHES: u64 = 5000;
 
+/// The tables `SUMMARY_COLUMNS` read from.
+pub(crate) const SUMMARY_FROM: &str = "entities e JOIN entity_docs d ON d.id = e.id";
+
 /// Columns read for a summary, in the order `summary_from_row` expects.
-pub(crate) const SUMMARY_COLUMNS: &str = "e.entity_ref, json_extract(e.json, '$.kind'), json_extract(e.json, '$.metadata.namespace'),
-     json_extract(e.json, '$.metadata.name'), json_extract(e.json, '$.metadata.title'),
-     json_extract(e.json, '$.metadata.description'), json_extract(e.json, '$.spec.type'),
-     e.owner, json_extract(e.json, '$.spec.lifecycle'), e.system, json_extract(e.json, '$.metadata.tags')";
+pub(crate) const SUMMARY_COLUMNS: &str = "e.entity_ref, json_extract(d.json, '$.kind'), json_extract(d.json, '$.metadata.namespace'),
+     json_extract(d.json, '$.metadata.name'), json_extract(d.json, '$.metadata.title'),
+     json_extract(d.json, '$.metadata.description'), json_extract(d.json, '$.spec.type'),
+     e.owner, json_extract(d.json, '$.spec.lifecycle'), e.system, json_extract(d.json, '$.metadata.tags')";
 
 pub(crate) fn summary_from_row(row: &Row) -> rusqlite::Result<EntitySummary> {
     let tags: Option<String> = row.get(10)?;
@@ -214,7 +217,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let marks = vec!["?"; ids.len()].join(", ");
-        let sql = format!("SELECT {SUMMARY_COLUMNS}, e.id FROM entities e WHERE e.id IN ({marks})");
+        let sql = format!("SELECT {SUMMARY_COLUMNS}, e.id FROM {SUMMARY_FROM} WHERE e.id IN ({marks})");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(ids))?;
         let mut by_id = HashMap::with_capacity(ids.len());

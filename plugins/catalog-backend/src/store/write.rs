@@ -113,6 +113,7 @@ impl Store {
                 existing.values().filter(|e| e.root == *root && !seen.contains(&e.id)).map(|e| e.id).collect();
             for id in stale {
                 delete_children(&tx, id)?;
+                tx.prepare_cached("DELETE FROM entity_docs WHERE id = ?1")?.execute([id])?;
                 tx.prepare_cached("DELETE FROM entities WHERE id = ?1")?.execute([id])?;
                 out.removed += 1;
             }
@@ -190,13 +191,14 @@ fn apply_one(
             delete_children(tx, id)?;
             tx.prepare_cached(
                 "UPDATE entities SET kind = ?2, namespace = ?3, name = ?4, spec_type = ?5, owner = ?6, lifecycle = ?7,
-                 system = ?8, source_root = ?9, source_file = ?10, doc_index = ?11, line = ?12, hash = ?13, json = ?14
+                 system = ?8, source_root = ?9, source_file = ?10, doc_index = ?11, line = ?12, hash = ?13
                  WHERE id = ?1",
             )?
             .execute(params![
                 id, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system, c.root,
-                c.file, c.document as i64, c.line as i64, hash, row.json
+                c.file, c.document as i64, c.line as i64, hash
             ])?;
+            tx.prepare_cached("UPDATE entity_docs SET json = ?2 WHERE id = ?1")?.execute(params![id, row.json])?;
             insert_children(tx, id, &row, &c.valid)?;
             seen.insert(id);
             out.updated += 1;
@@ -204,14 +206,15 @@ fn apply_one(
         None => {
             tx.prepare_cached(
                 "INSERT INTO entities (entity_ref, kind, namespace, name, spec_type, owner, lifecycle, system,
-                 source_root, source_file, doc_index, line, hash, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 source_root, source_file, doc_index, line, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 row.entity_ref, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system,
-                c.root, c.file, c.document as i64, c.line as i64, hash, row.json
+                c.root, c.file, c.document as i64, c.line as i64, hash
             ])?;
             let id = tx.last_insert_rowid();
+            tx.prepare_cached("INSERT INTO entity_docs (id, json) VALUES (?1, ?2)")?.execute(params![id, row.json])?;
             insert_children(tx, id, &row, &c.valid)?;
             seen.insert(id);
             existing.insert(
