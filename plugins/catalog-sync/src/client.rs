@@ -1,0 +1,459 @@
+//! The Backstage catalog API client: `GET /api/catalog/entities/by-query` (one page per
+//! call, cursor paging), `POST /api/catalog/entities/by-refs`, `GET /api/catalog/entity-facets`.
+//!
+//! One attempt per call; retries are the caller's ([`crate::retry`]). The bearer token is
+//! injected from a [`Sensitive`] and marked sensitive in the header map; it never appears
+//! in `Debug`, errors or logs. Bodies are read chunk by chunk as they arrive, gzip is
+//! decoded by hand so the bytes on the wire can be counted ([`Meter`]).
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use backlot_secrets::Sensitive;
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HeaderValue};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{SyncError, backstage_message, from_transport};
+use crate::retry::RetryPolicy;
+
+/// Largest decoded response body accepted (a page of 1000 large entities is a few MB).
+const MAX_BODY: usize = 512 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub connect_timeout: Duration,
+    /// Longest silence while waiting for or reading a response.
+    pub read_timeout: Duration,
+    /// `limit` of each by-query page (clamped to 1..=1000; Backstage's own client uses 1000).
+    pub page_size: u32,
+    /// Refs per `POST /entities/by-refs`.
+    pub refs_batch: usize,
+    pub retry: RetryPolicy,
+    /// Ask for gzip (`Accept-Encoding: gzip`).
+    pub gzip: bool,
+    /// Extra trusted root certificates (PEM), e.g. a company CA.
+    pub extra_roots_pem: Option<Vec<u8>>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+            page_size: 500,
+            refs_batch: 200,
+            retry: RetryPolicy::default(),
+            gzip: true,
+            extra_roots_pem: None,
+        }
+    }
+}
+
+/// Traffic counters of one client (all requests, all attempts).
+#[derive(Debug, Default)]
+pub struct Meter {
+    requests: AtomicU64,
+    bytes_sent: AtomicU64,
+    bytes_received: AtomicU64,
+    bytes_decoded: AtomicU64,
+    retries: AtomicU64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeterSnapshot {
+    pub requests: u64,
+    /// Request bodies (by-refs JSON).
+    pub bytes_sent: u64,
+    /// Response bodies as they came over the wire (compressed when gzip was used).
+    pub bytes_received: u64,
+    /// Response bodies after gzip decoding.
+    pub bytes_decoded: u64,
+    pub retries: u64,
+}
+
+impl MeterSnapshot {
+    pub fn since(&self, earlier: &MeterSnapshot) -> MeterSnapshot {
+        MeterSnapshot {
+            requests: self.requests.saturating_sub(earlier.requests),
+            bytes_sent: self.bytes_sent.saturating_sub(earlier.bytes_sent),
+            bytes_received: self.bytes_received.saturating_sub(earlier.bytes_received),
+            bytes_decoded: self.bytes_decoded.saturating_sub(earlier.bytes_decoded),
+            retries: self.retries.saturating_sub(earlier.retries),
+        }
+    }
+}
+
+impl Meter {
+    fn snapshot(&self) -> MeterSnapshot {
+        MeterSnapshot {
+            requests: self.requests.load(Ordering::Relaxed),
+            bytes_sent: self.bytes_sent.load(Ordering::Relaxed),
+            bytes_received: self.bytes_received.load(Ordering::Relaxed),
+            bytes_decoded: self.bytes_decoded.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What to list with by-query. `filters` and `order_field` go on the first page only
+/// (the cursor carries them); `fields` is repeated on every page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuerySpec {
+    pub fields: Vec<String>,
+    /// Each entry is one `filter` parameter (`kind=component,spec.type=service`).
+    pub filters: Vec<String>,
+    pub order_field: Option<String>,
+}
+
+/// One by-query page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub items: Vec<Value>,
+    pub total_items: Option<u64>,
+    pub next_cursor: Option<String>,
+    /// Response body bytes on the wire for this page.
+    pub wire_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Cheap to clone (shares the connection pool and the meter).
+#[derive(Clone)]
+pub struct CatalogClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// `scheme://host[:port][/prefix]`, no trailing slash.
+    base: String,
+    host: String,
+    auth: Option<HeaderValue>,
+    opts: ClientOptions,
+    meter: Meter,
+}
+
+impl std::fmt::Debug for CatalogClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogClient")
+            .field("base", &self.inner.base)
+            .field("token", &if self.inner.auth.is_some() { "<redacted>" } else { "<none>" })
+            .finish()
+    }
+}
+
+/// The backend base URL: `https://host[:port][/prefix]`; a trailing `/api/catalog` is accepted
+/// and removed. Returns (base, host for messages).
+pub(crate) fn normalize_base(url: &str) -> Result<(String, String), SyncError> {
+    let invalid = |reason: &str| SyncError::InvalidUrl { url: url.to_owned(), reason: reason.to_owned() };
+    let parsed = url::Url::parse(url.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid("only http:// and https:// are supported"));
+    }
+    let Some(host) = parsed.host_str() else {
+        return Err(invalid("it has no host"));
+    };
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid("put credentials in the token, not in the URL"));
+    }
+    let host = match parsed.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_owned(),
+    };
+    let mut base = parsed.as_str().trim_end_matches('/').to_owned();
+    for suffix in ["/api/catalog", "/api"] {
+        if base.ends_with(suffix) {
+            base.truncate(base.len() - suffix.len());
+            break;
+        }
+    }
+    Ok((base, host))
+}
+
+impl CatalogClient {
+    pub fn new(base_url: &str, token: Option<&Sensitive<String>>, opts: ClientOptions) -> Result<Self, SyncError> {
+        let (base, host) = normalize_base(base_url)?;
+        let auth = match token {
+            Some(t) if !t.expose().is_empty() => {
+                let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| SyncError::InvalidToken)?;
+                v.set_sensitive(true);
+                Some(v)
+            }
+            _ => None,
+        };
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(opts.connect_timeout)
+            .read_timeout(opts.read_timeout)
+            .pool_max_idle_per_host(4)
+            .user_agent(concat!("backlot-sync/", env!("CARGO_PKG_VERSION")))
+            // Never carry the token to another origin.
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(pem) = &opts.extra_roots_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| SyncError::Client(format!("the extra CA certificates are not PEM: {e}")))?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        let http = builder.build().map_err(|e| SyncError::Client(e.to_string()))?;
+        Ok(Self { inner: Arc::new(Inner { http, base, host, auth, opts, meter: Meter::default() }) })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.opts
+    }
+
+    pub fn meter(&self) -> MeterSnapshot {
+        self.inner.meter.snapshot()
+    }
+
+    pub(crate) fn count_retry(&self) {
+        self.inner.meter.retries.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.inner.base, path)
+    }
+
+    fn url_with_query(&self, path: &str, query: &[(&str, String)]) -> Result<url::Url, SyncError> {
+        let mut url = url::Url::parse(&self.url(path))
+            .map_err(|e| SyncError::InvalidUrl { url: self.inner.base.clone(), reason: e.to_string() })?;
+        {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in query {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
+    }
+
+    fn page_size(&self) -> u32 {
+        self.inner.opts.page_size.clamp(1, 1000)
+    }
+
+    /// One by-query page. Without `cursor`: the first page, with filters, order and
+    /// `totalItems=include|exclude`. With `cursor`: only `cursor`, `limit` and `fields`.
+    pub async fn query_page(&self, spec: &QuerySpec, cursor: Option<&str>, total_items: bool) -> Result<Page, SyncError> {
+        let mut query: Vec<(&str, String)> = vec![("limit", self.page_size().to_string())];
+        if !spec.fields.is_empty() {
+            query.push(("fields", spec.fields.join(",")));
+        }
+        match cursor {
+            Some(c) => query.push(("cursor", c.to_owned())),
+            None => {
+                for f in &spec.filters {
+                    query.push(("filter", f.clone()));
+                }
+                if let Some(o) = &spec.order_field {
+                    query.push(("orderField", o.clone()));
+                }
+                query.push(("totalItems", if total_items { "include" } else { "exclude" }.to_owned()));
+            }
+        }
+        let req = self.inner.http.get(self.url_with_query("/api/catalog/entities/by-query", &query)?);
+        let (body, wire) = self.execute(req, cursor.is_some()).await?;
+        #[derive(Deserialize)]
+        struct RawPage {
+            items: Vec<Value>,
+            #[serde(rename = "totalItems", default)]
+            total_items: Option<u64>,
+            #[serde(rename = "pageInfo", default)]
+            page_info: RawPageInfo,
+        }
+        #[derive(Deserialize, Default)]
+        struct RawPageInfo {
+            #[serde(rename = "nextCursor", default)]
+            next_cursor: Option<String>,
+        }
+        let raw: RawPage = serde_json::from_slice(&body).map_err(json_error)?;
+        Ok(Page {
+            items: raw.items,
+            total_items: raw.total_items,
+            next_cursor: raw.page_info.next_cursor.filter(|c| !c.is_empty()),
+            wire_bytes: wire,
+        })
+    }
+
+    /// `POST /entities/by-refs`: one entry per ref, in request order, `None` where the
+    /// catalog has no such entity.
+    pub async fn entities_by_refs(&self, refs: &[String], fields: &[String]) -> Result<Vec<Option<Value>>, SyncError> {
+        let mut body = serde_json::json!({ "entityRefs": refs });
+        if !fields.is_empty() {
+            body["fields"] = serde_json::json!(fields);
+        }
+        let bytes = serde_json::to_vec(&body).map_err(|e| SyncError::Internal(e.to_string()))?;
+        self.inner.meter.bytes_sent.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let req = self
+            .inner
+            .http
+            .post(self.url("/api/catalog/entities/by-refs"))
+            .header(CONTENT_TYPE, "application/json")
+            .body(bytes);
+        let (body, _) = self.execute(req, false).await?;
+        #[derive(Deserialize)]
+        struct Items {
+            items: Vec<Option<Value>>,
+        }
+        let items: Items = serde_json::from_slice(&body).map_err(json_error)?;
+        if items.items.len() != refs.len() {
+            return Err(SyncError::UnexpectedResponse {
+                detail: format!("by-refs answered {} items for {} refs", items.items.len(), refs.len()),
+            });
+        }
+        Ok(items.items)
+    }
+
+    /// `GET /entity-facets?facet=…`: value counts per facet.
+    pub async fn facets(&self, facets: &[&str]) -> Result<BTreeMap<String, Vec<FacetCount>>, SyncError> {
+        let query: Vec<(&str, String)> = facets.iter().map(|f| ("facet", (*f).to_owned())).collect();
+        let req = self.inner.http.get(self.url_with_query("/api/catalog/entity-facets", &query)?);
+        let (body, _) = self.execute(req, false).await?;
+        #[derive(Deserialize)]
+        struct Facets {
+            facets: BTreeMap<String, Vec<FacetCount>>,
+        }
+        let f: Facets = serde_json::from_slice(&body).map_err(json_error)?;
+        Ok(f.facets)
+    }
+
+    /// Sends, reads the whole body (decoding gzip as chunks arrive) and maps the status.
+    async fn execute(&self, mut req: reqwest::RequestBuilder, cursor_sent: bool) -> Result<(Vec<u8>, u64), SyncError> {
+        let inner = &self.inner;
+        req = req.header(ACCEPT, "application/json");
+        if inner.opts.gzip {
+            req = req.header(ACCEPT_ENCODING, "gzip");
+        }
+        if let Some(auth) = &inner.auth {
+            req = req.header(AUTHORIZATION, auth.clone());
+        }
+        inner.meter.requests.fetch_add(1, Ordering::Relaxed);
+        let resp = req.send().await.map_err(|e| from_transport(e, &inner.host, false, inner.opts.read_timeout))?;
+        let status = resp.status().as_u16();
+        let content_type = header_str(&resp, CONTENT_TYPE).unwrap_or_default().to_ascii_lowercase();
+        let gzip = header_str(&resp, CONTENT_ENCODING).is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
+        let body = self.read_body(resp, gzip).await;
+        let url = format!("{}/api/catalog", inner.base);
+        if (200..300).contains(&status) {
+            let (body, wire) = body?;
+            if content_type.starts_with("text/html") {
+                return Err(SyncError::NotACatalog { url, detail: "it answered with an HTML page".into() });
+            }
+            return Ok((body, wire));
+        }
+        let detail = match &body {
+            Ok((b, _)) => backstage_message(b),
+            Err(e) => e.to_string(),
+        };
+        Err(match status {
+            401 => SyncError::Unauthorized,
+            403 => SyncError::Forbidden { detail },
+            404 | 405 => SyncError::NotACatalog { url, detail: format!("HTTP {status}: {detail}") },
+            400 if cursor_sent => SyncError::CursorExpired { detail },
+            500..=599 => SyncError::Server { status, detail },
+            _ => SyncError::Rejected { status, detail },
+        })
+    }
+
+    async fn read_body(&self, mut resp: reqwest::Response, gzip: bool) -> Result<(Vec<u8>, u64), SyncError> {
+        let inner = &self.inner;
+        let mut wire = 0u64;
+        let mut plain = Vec::new();
+        let mut decoder = gzip.then(|| flate2::write::GzDecoder::new(Vec::new()));
+        loop {
+            let chunk = resp.chunk().await.map_err(|e| from_transport(e, &inner.host, true, inner.opts.read_timeout))?;
+            let Some(chunk) = chunk else { break };
+            wire += chunk.len() as u64;
+            inner.meter.bytes_received.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            let decoded_len = match &mut decoder {
+                Some(d) => {
+                    d.write_all(&chunk).map_err(|e| SyncError::UnexpectedResponse { detail: format!("invalid gzip data: {e}") })?;
+                    d.get_ref().len()
+                }
+                None => {
+                    plain.extend_from_slice(&chunk);
+                    plain.len()
+                }
+            };
+            if decoded_len > MAX_BODY {
+                return Err(SyncError::UnexpectedResponse { detail: format!("a response is larger than {MAX_BODY} bytes") });
+            }
+        }
+        let body = match decoder {
+            Some(d) => d.finish().map_err(|e| SyncError::UnexpectedResponse { detail: format!("invalid gzip data: {e}") })?,
+            None => plain,
+        };
+        inner.meter.bytes_decoded.fetch_add(body.len() as u64, Ordering::Relaxed);
+        Ok((body, wire))
+    }
+}
+
+fn header_str(resp: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+fn json_error(e: serde_json::Error) -> SyncError {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => SyncError::MalformedJson { detail: e.to_string() },
+        Category::Data => SyncError::UnexpectedResponse { detail: e.to_string() },
+        Category::Io => SyncError::Internal(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        let ok = |u: &str| normalize_base(u).map(|(b, _)| b).ok();
+        assert_eq!(ok("http://127.0.0.1:7007").as_deref(), Some("http://127.0.0.1:7007"));
+        assert_eq!(ok("https://bs.example.com/").as_deref(), Some("https://bs.example.com"));
+        assert_eq!(ok("https://bs.example.com/api/catalog/").as_deref(), Some("https://bs.example.com"));
+        assert_eq!(ok("https://bs.example.com/backstage/api").as_deref(), Some("https://bs.example.com/backstage"));
+        assert!(matches!(normalize_base("ftp://x"), Err(SyncError::InvalidUrl { .. })));
+        assert!(matches!(normalize_base("not a url"), Err(SyncError::InvalidUrl { .. })));
+        assert!(matches!(normalize_base("http://u:p@h"), Err(SyncError::InvalidUrl { .. })));
+        assert_eq!(normalize_base("http://h:81/x").map(|(_, h)| h).ok().as_deref(), Some("h:81"));
+    }
+
+    #[test]
+    fn token_never_in_debug() {
+        let token = Sensitive::new("s3cret-token".to_owned());
+        let c = CatalogClient::new("http://127.0.0.1:1", Some(&token), ClientOptions::default());
+        let text = format!("{c:?}");
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.contains("<redacted>"));
+        let bad = Sensitive::new("a\nb".to_owned());
+        assert!(matches!(
+            CatalogClient::new("http://127.0.0.1:1", Some(&bad), ClientOptions::default()),
+            Err(SyncError::InvalidToken)
+        ));
+    }
+
+    #[test]
+    fn json_errors_are_classified() {
+        let syntax = serde_json::from_slice::<Value>(b"{\"items\": [").map_err(json_error);
+        assert!(matches!(syntax, Err(SyncError::MalformedJson { .. })));
+        #[derive(Deserialize, Debug)]
+        struct P {
+            #[allow(dead_code)]
+            items: Vec<Value>,
+        }
+        let shape = serde_json::from_slice::<P>(b"{\"status\":\"ok\"}").map_err(json_error);
+        assert!(matches!(shape, Err(SyncError::UnexpectedResponse { .. })));
+    }
+}

@@ -1,0 +1,35 @@
+//! Sync of the local catalog from a team Backstage backend.
+//!
+//! - [`CatalogClient`]: the Backstage catalog REST API (by-query cursor paging, by-refs,
+//!   entity-facets), bearer token from a [`backlot_secrets::Sensitive`], gzip, bytes counted.
+//! - [`SyncError`]: every failure class, with user-facing messages, `is_transient()` for the
+//!   bounded exponential [`RetryPolicy`], and `Into<backlot_model::ApiError>`.
+//! - [`full_sync`] / [`incremental_sync`] against a [`SyncTarget`] (the store implements it
+//!   as one SQLite transaction), with [`Progress`] callbacks and a [`CancelToken`].
+//! - [`test_connection`]: entity count or the exact failure.
+//! - feature `test-server`: [`test_server`], a Backstage-compatible server with fault injection.
+
+mod cancel;
+mod client;
+mod connection;
+mod entity_key;
+mod error;
+mod plan;
+mod progress;
+mod report;
+mod retry;
+mod target;
+
+#[cfg(feature = "test-server")]
+pub mod test_server;
+
+pub use cancel::CancelToken;
+pub use client::{CatalogClient, ClientOptions, FacetCount, MeterSnapshot, Page, QuerySpec};
+pub use connection::{ConnectionInfo, test_connection, test_connection_with};
+pub use entity_key::{entity_etag, entity_key, entity_ref};
+pub use error::{StorageError, SyncError};
+pub use plan::{LISTING_FIELDS, SyncOptions, full_sync, incremental_sync, sync};
+pub use progress::{Phase, Progress, ProgressFn};
+pub use report::SyncReport;
+pub use retry::RetryPolicy;
+pub use target::{SyncMode, SyncTarget};
