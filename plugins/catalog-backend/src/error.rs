@@ -42,6 +42,8 @@ impl From<StoreError> for ApiError {
 pub enum IngestError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("reading the catalog files stopped unexpectedly; nothing was written")]
+    ReaderStopped,
     #[error("cannot write the demo catalog to {path}: {source}")]
     WriteDemo { path: PathBuf, source: std::io::Error },
 }
@@ -56,6 +58,7 @@ impl From<IngestError> for ApiError {
     fn from(e: IngestError) -> Self {
         match e {
             IngestError::Store(s) => s.into(),
+            IngestError::ReaderStopped => ApiError::internal(e.to_string()),
             other => ApiError::new(ErrorCode::Storage, other.to_string()),
         }
     }

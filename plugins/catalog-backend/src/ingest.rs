@@ -1,30 +1,63 @@
 //! Ingestion and validation entry points.
 
 use std::path::PathBuf;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 use backlot_model::{IngestProblem, IngestReport, ValidationResult};
 
-use crate::collect::collect;
+use crate::collect::{Candidate, Collected, collect, collect_streaming, from_values, root_keys};
 use crate::error::IngestError;
-use crate::store::Store;
+use crate::store::{ApplyOutcome, Store, Writer};
 
-/// Reads `paths` (files, folders, and what their Location entities point at) and brings the
-/// store in line with them: adds new entities, updates changed ones, removes the ones these
-/// same paths no longer produce. Entities ingested from other paths are left alone. Problems
-/// with single files, documents or entities are listed in the report, never fatal.
-pub fn ingest(store: &mut Store, paths: &[PathBuf]) -> Result<IngestReport, IngestError> {
-    let collected = collect(paths);
-    let outcome = store.apply(&collected)?;
+/// Candidates in flight between the reading thread and the writer.
+const CHANNEL_DEPTH: usize = 512;
+
+/// Runs `read` on a second thread, sending candidates to `writer` on this one, so parsing and
+/// validation overlap with SQLite work. Returns what `read` collected (problems) and the
+/// writer's outcome.
+fn pipeline(
+    mut writer: Writer<'_>,
+    read: impl FnOnce(SyncSender<Candidate>) -> Collected + Send,
+) -> Result<(ApplyOutcome, Collected), IngestError> {
+    let (collected, pushed) = std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel(CHANNEL_DEPTH);
+        let reader = scope.spawn(move || read(tx));
+        let mut pushed = Ok(());
+        for candidate in rx {
+            pushed = writer.push(candidate);
+            if pushed.is_err() {
+                break; // dropping the receiver lets the reader finish without sending more
+            }
+        }
+        (reader.join(), pushed)
+    });
+    let collected = collected.map_err(|_| IngestError::ReaderStopped)?;
+    pushed?;
+    let outcome = writer.finish(&collected.errors)?;
+    Ok((outcome, collected))
+}
+
+fn report(outcome: ApplyOutcome, collected: Collected) -> IngestReport {
     let mut errors = collected.errors;
     errors.extend(outcome.conflicts);
-    Ok(IngestReport {
+    IngestReport {
         added: outcome.added,
         updated: outcome.updated,
         unchanged: outcome.unchanged,
         removed: outcome.removed,
         errors,
         warnings: collected.warnings,
-    })
+    }
+}
+
+/// Reads `paths` (files, folders, and what their Location entities point at) and brings the
+/// store in line with them: adds new entities, updates changed ones, removes the ones these
+/// same paths no longer produce. Entities ingested from other paths are left alone. Problems
+/// with single files, documents or entities are listed in the report, never fatal.
+pub fn ingest(store: &mut Store, paths: &[PathBuf]) -> Result<IngestReport, IngestError> {
+    let writer = store.writer(root_keys(paths))?;
+    let (outcome, collected) = pipeline(writer, |sink| collect_streaming(paths, sink))?;
+    Ok(report(outcome, collected))
 }
 
 /// What `validate` found: one result per document, and problems that belong to no document
@@ -58,16 +91,7 @@ pub fn ingest_values(
     source: &str,
     values: Vec<serde_json::Value>,
 ) -> Result<IngestReport, IngestError> {
-    let collected = crate::collect::from_values(source, values);
-    let outcome = store.apply(&collected)?;
-    let mut errors = collected.errors;
-    errors.extend(outcome.conflicts);
-    Ok(IngestReport {
-        added: outcome.added,
-        updated: outcome.updated,
-        unchanged: outcome.unchanged,
-        removed: outcome.removed,
-        errors,
-        warnings: collected.warnings,
-    })
+    let writer = store.writer(vec![source.to_string()])?;
+    let (outcome, collected) = pipeline(writer, |sink| from_values(source, values, sink))?;
+    Ok(report(outcome, collected))
 }

@@ -6,6 +6,7 @@ mod placeholders;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
 
 use backlot_model::validation::ValidationError;
 use backlot_model::{IngestProblem, ValidEntity, ValidationResult, validate_entity};
@@ -42,15 +43,38 @@ pub struct Collected {
 
 struct Walker {
     out: Collected,
+    /// When set, valid entities go here (to be written while reading goes on) instead of
+    /// `out.entities`.
+    sink: Option<SyncSender<Candidate>>,
     /// Files already read in this run.
     visited: HashSet<PathBuf>,
     /// Ref key → (file, line) of the first entity with that ref.
     seen_refs: HashMap<String, (String, u64)>,
 }
 
+/// The root keys `collect` will use for `paths`: each readable path, canonicalised, once.
+pub fn root_keys(paths: &[PathBuf]) -> Vec<String> {
+    let mut roots: Vec<String> = Vec::new();
+    for key in paths.iter().filter_map(|p| p.canonicalize().ok()).map(|p| p.to_string_lossy().into_owned()) {
+        if !roots.contains(&key) {
+            roots.push(key);
+        }
+    }
+    roots
+}
+
 /// Reads `paths` (files or folders) and everything their Location entities point at.
 pub fn collect(paths: &[PathBuf]) -> Collected {
-    let mut w = Walker { out: Collected::default(), visited: HashSet::new(), seen_refs: HashMap::new() };
+    collect_with(paths, None)
+}
+
+/// Like `collect`, sending each valid entity to `sink` as soon as it is read.
+pub fn collect_streaming(paths: &[PathBuf], sink: SyncSender<Candidate>) -> Collected {
+    collect_with(paths, Some(sink))
+}
+
+fn collect_with(paths: &[PathBuf], sink: Option<SyncSender<Candidate>>) -> Collected {
+    let mut w = Walker { out: Collected::default(), sink, visited: HashSet::new(), seen_refs: HashMap::new() };
     for path in paths {
         let canonical = match path.canonicalize() {
             Ok(p) => p,
@@ -115,6 +139,16 @@ fn entity_ref_of(value: &Value) -> Option<String> {
 }
 
 impl Walker {
+    fn emit(&mut self, c: Candidate) {
+        match &self.sink {
+            // A closed sink means the writer gave up (its error is reported there).
+            Some(sink) => {
+                let _ = sink.send(c);
+            }
+            None => self.out.entities.push(c),
+        }
+    }
+
     fn read_file(&mut self, file: &Path, root: &str, root_dir: &Path, stack: &mut Vec<PathBuf>) {
         if !self.visited.insert(file.to_path_buf()) {
             return;
@@ -216,7 +250,7 @@ impl Walker {
             result.valid = true;
             self.out.results.push(result);
             let targets = location_targets(&valid);
-            self.out.entities.push(Candidate { root: root.to_string(), file: file_str.clone(), document: doc.index, line: doc.line, valid });
+            self.emit(Candidate { root: root.to_string(), file: file_str.clone(), document: doc.index, line: doc.line, valid });
             if let Some((targets, optional)) = targets {
                 for target in targets {
                     self.follow(&target, optional, dir, root, root_dir, stack, &at);
@@ -288,8 +322,9 @@ fn location_targets(valid: &ValidEntity) -> Option<(Vec<String>, bool)> {
     Some((targets, optional))
 }
 
-/// Validates in-memory documents as if they were the documents of one file named `source`.
-pub fn from_values(source: &str, values: Vec<Value>) -> Collected {
+/// Validates in-memory documents as if they were the documents of one file named `source`,
+/// sending each valid entity to `sink`.
+pub fn from_values(source: &str, values: Vec<Value>, sink: SyncSender<Candidate>) -> Collected {
     let mut out = Collected { roots: vec![source.to_string()], ..Default::default() };
     let mut seen: HashSet<String> = HashSet::with_capacity(values.len());
     for (i, value) in values.into_iter().enumerate() {
@@ -308,7 +343,7 @@ pub fn from_values(source: &str, values: Vec<Value>) -> Collected {
                     });
                     continue;
                 }
-                out.entities.push(Candidate { root: source.to_string(), file: source.to_string(), document, line: 0, valid });
+                let _ = sink.send(Candidate { root: source.to_string(), file: source.to_string(), document, line: 0, valid });
             }
             Err(errors) => {
                 for e in errors {

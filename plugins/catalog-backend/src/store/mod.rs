@@ -15,6 +15,7 @@ use crate::error::{Result, StoreError};
 use crate::migrations;
 
 pub use write::ApplyOutcome;
+pub(crate) use write::Writer;
 
 /// The catalog database. `Send` (one connection); wrap it in a `Mutex` to share it.
 pub struct Store {

@@ -1,5 +1,5 @@
-//! Applying a collected set of entities to the store: add, update (only what changed), remove
-//! (only within the same source roots), all in one transaction.
+//! Writing an ingestion to the store: add, update (only what changed), remove (only within the
+//! same source roots), all in one transaction, fed while the files are still being read.
 //!
 //! Large loads (thousands of new rows, more than the table already holds) drop the secondary
 //! indexes first and rebuild them at the end: one sort per index instead of a random B-tree
@@ -12,7 +12,7 @@ use backlot_model::{IngestProblem, ValidEntity};
 use rusqlite::{Transaction, params};
 
 use super::Store;
-use crate::collect::{Candidate, Collected};
+use crate::collect::Candidate;
 use crate::error::Result;
 
 /// New rows from which the bulk path (drop and rebuild indexes) pays off.
@@ -94,31 +94,93 @@ struct Existing {
     line: i64,
 }
 
+/// Most candidates held back while deciding whether a load is large enough for the bulk path.
+const MAX_UNDECIDED: usize = 50_000;
+
+/// One ingestion's transaction: candidates are pushed as they are read, `finish` removes what
+/// the roots no longer produce, records problems and commits. Entities of other roots are never
+/// touched; a ref already held by another root stays with it (first wins) and the newcomer is
+/// reported.
+pub(crate) struct Writer<'c> {
+    tx: Transaction<'c>,
+    roots: Vec<String>,
+    existing: HashMap<String, Existing>,
+    seen: HashSet<i64>,
+    out: ApplyOutcome,
+    /// `None` until decided; then the SQL of the indexes dropped for a bulk load (maybe none).
+    dropped: Option<Vec<String>>,
+    held: Vec<Candidate>,
+    held_new: usize,
+}
+
 impl Store {
-    /// Writes `collected` to the store. Entities of `collected.roots` that were not seen again
-    /// are removed; entities of other roots are never touched. A ref already held by another
-    /// root stays with it (first wins) and the newcomer is reported.
-    pub fn apply(&mut self, collected: &Collected) -> Result<ApplyOutcome> {
+    /// Starts writing an ingestion of `roots`.
+    pub(crate) fn writer(&mut self, roots: Vec<String>) -> Result<Writer<'_>> {
         let tx = self.conn.transaction()?;
-        let mut existing = load_existing(&tx)?;
-        let new_rows = collected.entities.iter().filter(|c| !existing.contains_key(&c.valid.entity.entity_ref().key())).count();
-        let dropped = if new_rows >= BULK_MIN_NEW_ROWS && new_rows > existing.len() { drop_indexes(&tx)? } else { Vec::new() };
-        let mut out = ApplyOutcome::default();
-        let mut seen: HashSet<i64> = HashSet::with_capacity(collected.entities.len());
-        for c in &collected.entities {
-            apply_one(&tx, c, &collected.roots, &mut existing, &mut seen, &mut out)?;
+        let existing = load_existing(&tx)?;
+        Ok(Writer {
+            tx,
+            roots,
+            existing,
+            seen: HashSet::new(),
+            out: ApplyOutcome::default(),
+            dropped: None,
+            held: Vec::new(),
+            held_new: 0,
+        })
+    }
+}
+
+impl Writer<'_> {
+    /// Writes one entity (or holds it until the bulk decision is made).
+    pub fn push(&mut self, c: Candidate) -> Result<()> {
+        if self.dropped.is_some() {
+            return apply_one(&self.tx, &c, &self.roots, &mut self.existing, &mut self.seen, &mut self.out);
         }
-        for root in &collected.roots {
+        if !self.existing.contains_key(&c.valid.entity.entity_ref().key()) {
+            self.held_new += 1;
+        }
+        self.held.push(c);
+        if self.bulk_pays_off() {
+            self.decide(true)?;
+        } else if self.held.len() >= MAX_UNDECIDED {
+            self.decide(false)?;
+        }
+        Ok(())
+    }
+
+    fn bulk_pays_off(&self) -> bool {
+        self.held_new >= BULK_MIN_NEW_ROWS && self.held_new > self.existing.len()
+    }
+
+    fn decide(&mut self, bulk: bool) -> Result<()> {
+        self.dropped = Some(if bulk { drop_indexes(&self.tx)? } else { Vec::new() });
+        for c in std::mem::take(&mut self.held) {
+            apply_one(&self.tx, &c, &self.roots, &mut self.existing, &mut self.seen, &mut self.out)?;
+        }
+        Ok(())
+    }
+
+    /// Removes what the roots no longer hold, rebuilds indexes, records `problems` (and the
+    /// conflicts found) for the roots, refreshes facet counts and commits.
+    pub fn finish(mut self, problems: &[IngestProblem]) -> Result<ApplyOutcome> {
+        if self.dropped.is_none() {
+            let bulk = self.bulk_pays_off();
+            self.decide(bulk)?;
+        }
+        let tx = &self.tx;
+        for root in &self.roots {
             let stale: Vec<i64> =
-                existing.values().filter(|e| e.root == *root && !seen.contains(&e.id)).map(|e| e.id).collect();
+                self.existing.values().filter(|e| e.root == *root && !self.seen.contains(&e.id)).map(|e| e.id).collect();
             for id in stale {
-                delete_children(&tx, id)?;
+                delete_children(tx, id)?;
                 tx.prepare_cached("DELETE FROM entity_docs WHERE id = ?1")?.execute([id])?;
                 tx.prepare_cached("DELETE FROM entities WHERE id = ?1")?.execute([id])?;
-                out.removed += 1;
+                self.out.removed += 1;
             }
             tx.execute("DELETE FROM ingest_errors WHERE source_root = ?1", [root])?;
         }
+        let dropped = self.dropped.take().unwrap_or_default();
         for sql in &dropped {
             tx.execute_batch(sql)?;
         }
@@ -126,12 +188,12 @@ impl Store {
             // Fresh statistics for the planner after a large load (sampled: tens of ms).
             tx.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
         }
-        record_problems(&tx, collected, &out.conflicts)?;
-        if out.added + out.updated + out.removed > 0 {
-            refresh_facet_counts(&tx)?;
+        record_problems(tx, &self.roots, problems, &self.out.conflicts)?;
+        if self.out.added + self.out.updated + self.out.removed > 0 {
+            refresh_facet_counts(tx)?;
         }
-        tx.commit()?;
-        Ok(out)
+        self.tx.commit()?;
+        Ok(self.out)
     }
 }
 
@@ -255,16 +317,15 @@ pub(crate) fn insert_children(tx: &Transaction, id: i64, row: &Row, valid: &Vali
     Ok(())
 }
 
-fn record_problems(tx: &Transaction, collected: &Collected, conflicts: &[IngestProblem]) -> Result<()> {
+fn record_problems(tx: &Transaction, roots: &[String], problems: &[IngestProblem], conflicts: &[IngestProblem]) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO ingest_errors (source_root, file, doc_index, line, col, field, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for p in collected.errors.iter().chain(conflicts) {
-        let root = collected
-            .roots
+    for p in problems.iter().chain(conflicts) {
+        let root = roots
             .iter()
             .find(|r| p.file.starts_with(r.as_str()))
-            .or(collected.roots.first())
+            .or(roots.first())
             .cloned()
             .unwrap_or_else(|| p.file.clone());
         stmt.execute(params![
