@@ -27,7 +27,7 @@ where
     Fut: std::future::Future<Output = bool> + Send,
 {
     // Warm-up: connections, pools, caches.
-    for _ in 0..(concurrency * 4).max(50) {
+    for _ in 0..(concurrency * 16).max(1000) {
         call().await;
     }
     let started = Instant::now();
