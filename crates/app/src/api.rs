@@ -9,7 +9,7 @@ use backlot_model::ipc::{
     GetCredentials, GetFacets, GetPreferences, Preferences, ProxyCall, QueryEntities, SetCredential, SetPreferences,
     StoreStatus, UiReady,
 };
-use backlot_proxy_backend::Proxy;
+use backlot_proxy_backend::{CachingResolver, Proxy};
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, Facets};
 use backlot_model::{ApiError, ErrorCode};
 
@@ -19,6 +19,9 @@ use crate::settings::{LoadedConfig, config_files};
 
 const PREFERENCES_KEY: &str = "ui.preferences";
 const DEMO_KEY: &str = "demo-catalog.installed";
+/// How long a secret read from the keychain is reused by the proxy. Changes made through
+/// Backlot apply at once; changes made with another tool apply within this time.
+const SECRET_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// The store, or why it could not be opened (shown in Settings, returned as `storage`).
 enum StoreSlot {
@@ -32,6 +35,9 @@ pub struct Api {
     store: Mutex<StoreSlot>,
     config: LoadedConfig,
     keychain: Arc<KeychainSlot>,
+    /// What the proxy reads `${secret:…}` through: the keychain, with values cached in
+    /// memory for a while so calls skip the D-Bus round trip. Set/delete invalidate.
+    secrets: Arc<CachingResolver<Arc<KeychainSlot>>>,
     /// The proxy over the configured endpoints, or why it could not be set up.
     proxy: Result<Proxy, ApiError>,
 }
@@ -54,11 +60,12 @@ impl Api {
         };
         let config = LoadedConfig::load(config_files(data_dir, config));
         let keychain = Arc::new(KeychainSlot::default());
+        let secrets = Arc::new(CachingResolver::new(keychain.clone(), SECRET_CACHE_TTL));
         let proxy = match &config.config {
-            Some(c) => Proxy::from_config(c, keychain.clone()).map_err(ApiError::from),
-            None => Proxy::new(Vec::new(), Default::default(), keychain.clone(), Default::default()).map_err(ApiError::from),
+            Some(c) => Proxy::from_config(c, secrets.clone()).map_err(ApiError::from),
+            None => Proxy::new(Vec::new(), Default::default(), secrets.clone(), Default::default()).map_err(ApiError::from),
         };
-        Self { data_dir: data_dir.to_path_buf(), store_path, store: Mutex::new(slot), config, keychain, proxy }
+        Self { data_dir: data_dir.to_path_buf(), store_path, store: Mutex::new(slot), config, keychain, secrets, proxy }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -97,10 +104,14 @@ impl Api {
             }
             SetCredential::NAME => ipc::dispatch_typed::<SetCredential>(args, |c| {
                 let used_by = self.used_by(&c.name);
-                self.keychain.set(&c.name, c.value, used_by)
+                let status = self.keychain.set(&c.name, c.value, used_by);
+                self.secrets.invalidate(&c.name);
+                status
             }),
             DeleteCredential::NAME => ipc::dispatch_typed::<DeleteCredential>(args, |c| {
-                self.keychain.delete(&c.name, self.used_by(&c.name))
+                let status = self.keychain.delete(&c.name, self.used_by(&c.name));
+                self.secrets.invalidate(&c.name);
+                status
             }),
             ProxyCall::NAME => ipc::dispatch_typed::<ProxyCall>(args, |c| {
                 crate::proxy_call::call(self.proxy.as_ref().map_err(Clone::clone)?, c)
