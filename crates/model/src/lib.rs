@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod ipc;
 pub mod query;
 pub mod relations;
+pub mod sync;
 pub mod validation;
 
 pub use entity::{Entity, EntityLink, EntityMetadata, EntityRelation, Kind};

@@ -22,6 +22,10 @@ pub enum StoreError {
     InvalidQuery(String),
     #[error("not found: {0}")]
     NotFound(String),
+    #[error("syncing from a team backend needs a catalog database file (this store is in memory)")]
+    SyncNeedsFile,
+    #[error("{0} was called outside a sync transaction (begin was not called)")]
+    NoSyncTransaction(&'static str),
 }
 
 impl From<StoreError> for ApiError {

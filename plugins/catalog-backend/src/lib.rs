@@ -4,6 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod cli;
+pub mod cli_sync;
 mod collect;
 pub mod demo;
 pub mod error;
@@ -15,4 +16,4 @@ mod yaml;
 pub use error::{IngestError, StoreError};
 pub use ingest::{ValidationOutcome, ingest, ingest_values, validate};
 pub use migrations::latest_version as schema_version;
-pub use store::{ApplyOutcome, Store};
+pub use store::{ApplyOutcome, Store, TeamSync};

@@ -6,7 +6,10 @@ use rusqlite::Connection;
 use crate::error::{Result, StoreError};
 
 /// `(version, sql)`, in order. Add a file to `migrations/` and a line here.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../../migrations/0001_catalog.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../../../migrations/0001_catalog.sql")),
+    (2, include_str!("../../../migrations/0002_team_sync.sql")),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> u32 {

@@ -4,6 +4,8 @@ mod details;
 mod facets;
 mod filter;
 mod query;
+mod team;
+mod team_sync;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::error::{Result, StoreError};
 use crate::migrations;
 
+pub use team_sync::TeamSync;
 pub use write::ApplyOutcome;
 pub(crate) use write::Writer;
 

@@ -9,9 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use backlot_model::relations::{OWNED_BY, PART_OF};
 use backlot_model::{IngestProblem, ValidEntity};
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 
 use super::Store;
+use super::team::{is_team_root, restore_team_copy};
 use crate::collect::Candidate;
 use crate::error::Result;
 
@@ -170,12 +171,18 @@ impl Writer<'_> {
         }
         let tx = &self.tx;
         for root in &self.roots {
-            let stale: Vec<i64> =
-                self.existing.values().filter(|e| e.root == *root && !self.seen.contains(&e.id)).map(|e| e.id).collect();
-            for id in stale {
+            let stale: Vec<(i64, &str)> = self
+                .existing
+                .iter()
+                .filter(|(_, e)| e.root == *root && !self.seen.contains(&e.id))
+                .map(|(key, e)| (e.id, key.as_str()))
+                .collect();
+            for (id, key) in stale {
                 delete_children(tx, id)?;
                 tx.prepare_cached("DELETE FROM entity_docs WHERE id = ?1")?.execute([id])?;
                 tx.prepare_cached("DELETE FROM entities WHERE id = ?1")?.execute([id])?;
+                // A team copy the local entity shadowed becomes visible again.
+                restore_team_copy(tx, key)?;
                 self.out.removed += 1;
             }
             tx.execute("DELETE FROM ingest_errors WHERE source_root = ?1", [root])?;
@@ -231,7 +238,7 @@ fn apply_one(
     let row = row_of(&c.valid)?;
     let hash = fnv(&[row.json.as_bytes(), c.root.as_bytes(), c.file.as_bytes(), &c.line.to_le_bytes(), &c.document.to_le_bytes()]);
     match existing.get(&row.entity_ref) {
-        Some(e) if !roots.contains(&e.root) => {
+        Some(e) if !roots.contains(&e.root) && !is_team_root(&e.root) => {
             out.conflicts.push(IngestProblem {
                 file: c.file.clone(),
                 line: Some(c.line),
@@ -249,7 +256,10 @@ fn apply_one(
             out.unchanged += 1;
         }
         Some(e) => {
+            // A local file takes the ref over from a team entity (local files win; the team
+            // copy stays in team_entities), or a changed entity of these roots is updated.
             let id = e.id;
+            let was_team = is_team_root(&e.root);
             delete_children(tx, id)?;
             tx.prepare_cached(
                 "UPDATE entities SET kind = ?2, namespace = ?3, name = ?4, spec_type = ?5, owner = ?6, lifecycle = ?7,
@@ -263,7 +273,15 @@ fn apply_one(
             tx.prepare_cached("UPDATE entity_docs SET json = ?2 WHERE id = ?1")?.execute(params![id, row.json])?;
             insert_children(tx, id, &row, &c.valid)?;
             seen.insert(id);
-            out.updated += 1;
+            if was_team {
+                existing.insert(
+                    row.entity_ref,
+                    Existing { id, hash, root: c.root.clone(), file: c.file.clone(), line: c.line as i64 },
+                );
+                out.added += 1;
+            } else {
+                out.updated += 1;
+            }
         }
         None => {
             tx.prepare_cached(
@@ -289,7 +307,7 @@ fn apply_one(
     Ok(())
 }
 
-fn delete_children(tx: &Transaction, id: i64) -> Result<()> {
+pub(crate) fn delete_children(tx: &Connection, id: i64) -> Result<()> {
     tx.prepare_cached("DELETE FROM entity_tags WHERE entity_id = ?1")?.execute([id])?;
     tx.prepare_cached("DELETE FROM relations WHERE originating_id = ?1")?.execute([id])?;
     tx.prepare_cached("DELETE FROM entities_fts WHERE rowid = ?1")?.execute([id])?;
@@ -297,7 +315,7 @@ fn delete_children(tx: &Transaction, id: i64) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn insert_children(tx: &Transaction, id: i64, row: &Row, valid: &ValidEntity) -> Result<()> {
+pub(crate) fn insert_children(tx: &Connection, id: i64, row: &Row, valid: &ValidEntity) -> Result<()> {
     let mut tag_stmt = tx.prepare_cached("INSERT OR IGNORE INTO entity_tags (entity_id, tag) VALUES (?1, ?2)")?;
     for tag in &row.tags {
         tag_stmt.execute(params![id, tag])?;
@@ -343,7 +361,7 @@ fn record_problems(tx: &Transaction, roots: &[String], problems: &[IngestProblem
 
 /// Recomputes the per-kind facet counts in one pass over the entities and one over the tags
 /// (hash counting here is much cheaper than one sorting GROUP BY per facet).
-pub(crate) fn refresh_facet_counts(tx: &Transaction) -> Result<()> {
+pub(crate) fn refresh_facet_counts(tx: &Connection) -> Result<()> {
     const COLUMNS: [&str; 5] = ["kind", "type", "owner", "lifecycle", "namespace"];
     let mut counts: HashMap<(String, &'static str, String), u64> = HashMap::new();
     let mut kind_of: HashMap<i64, String> = HashMap::new();
