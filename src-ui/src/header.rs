@@ -33,11 +33,14 @@ pub fn header(props: &HeaderProps) -> Html {
     html! {
         <header class="header">
             <h1 class="page-title">{&props.title}</h1>
-            <form class="global-search" role="search" {onsubmit}>
-                <IconView icon={Icon::Search} size={18} />
-                <input ref={input} type="search" name="q" placeholder="Search the catalog…" aria-label="Search"
-                       disabled={props.search_path.is_none()} autocomplete="off" spellcheck="false" />
-            </form>
+            <div class="header-tools">
+                <crate::sync_indicator::SyncIndicator />
+                <form class="global-search" role="search" {onsubmit}>
+                    <IconView icon={Icon::Search} size={18} />
+                    <input ref={input} type="search" name="q" placeholder="Search the catalog…" aria-label="Search"
+                           disabled={props.search_path.is_none()} autocomplete="off" spellcheck="false" />
+                </form>
+            </div>
         </header>
     }
 }

@@ -8,6 +8,8 @@ mod panes;
 mod plugins;
 mod preview;
 mod sidebar;
+mod sync_indicator;
+mod sync_view;
 mod theme;
 
 pub use app::{App, AppProps};

@@ -251,3 +251,52 @@ async fn an_unavailable_keychain_is_explained_and_inputs_are_disabled() {
     let input: HtmlInputElement = app.one("[data-secret='github-token'] input").dyn_into().unwrap();
     assert!(input.disabled());
 }
+
+#[wasm_bindgen_test]
+async fn team_backend_can_be_tested_saved_and_synced() {
+    let app = mount_fake("/settings", AnyHistory::from(MemoryHistory::new()), FakeBackend::new().with_entities(many_entities())).await;
+    let card = ".pane-active .team-backend";
+    assert!(app.one(&format!("{card} [data-action='sync']")).has_attribute("disabled"), "nothing to sync yet");
+    assert_eq!(app.text(&format!("{card} [data-testid='token-state']")), "not set");
+    assert!(app.all("[data-testid='sync-indicator']").is_empty(), "no indicator without a backend");
+
+    let url: HtmlInputElement = app.one(&format!("{card} input[name='team-url']")).dyn_into().unwrap();
+    url.set_value("not a url");
+    app.click(&format!("{card} [data-action='test']")).await;
+    assert!(app.text(&format!("{card} [data-testid='connection-check']")).contains("invalid_input"));
+
+    url.set_value("https://backstage.example.com");
+    let token: HtmlInputElement = app.one(&format!("{card} input[name='team-token']")).dyn_into().unwrap();
+    token.set_value("tok_canary");
+    app.click(&format!("{card} [data-action='test']")).await;
+    assert_eq!(
+        app.text(&format!("{card} [data-testid='connection-check']")),
+        "Connected: the catalog holds 62 entities (1 ms)."
+    );
+    submit(&app, &format!("{card} form")).await;
+    assert_eq!(token.value(), "", "a saved token is taken out of the page");
+    assert_eq!(app.fake.keychain_value("team-backend-token").as_deref(), Some("tok_canary"));
+    assert_eq!(app.text(&format!("{card} [data-testid='token-state']")), "stored in keychain");
+    assert!(!app.root.inner_html().contains("tok_canary"));
+
+    app.click(&format!("{card} [data-action='sync']")).await;
+    assert!(app.text(&format!("{card} [data-testid='sync-detail']")).starts_with("incremental sync · listing"));
+    app.click(&format!("{card} [data-action='cancel']")).await;
+    assert!(app.all(&format!("{card} [data-testid='sync-progress']")).is_empty());
+    assert_eq!(app.text(&format!("{card} [data-testid='last-sync']")), "Not synced yet.");
+}
+
+#[wasm_bindgen_test]
+async fn the_header_says_how_old_the_team_catalog_is() {
+    use backlot_model::ipc::{SyncState, TeamBackend};
+    use backlot_model::sync::SyncStatus;
+    let twelve_minutes_ago = js_sys::Date::now() as u64 - 12 * 60_000 - 5_000;
+    let status = SyncStatus { last_success_ms: Some(twelve_minutes_ago), ..Default::default() };
+    let team = TeamBackend {
+        url: Some("https://backstage.example.com".into()),
+        sync: SyncState { status: Some(status), ..Default::default() },
+        ..Default::default()
+    };
+    let app = mount_fake("/", AnyHistory::from(MemoryHistory::new()), FakeBackend::new().with_team_backend(team)).await;
+    assert_eq!(app.text("[data-testid='sync-indicator']"), "Team catalog synced 12 min ago");
+}

@@ -5,10 +5,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use backlot_catalog_backend::Store;
 use backlot_model::ipc::{
-    self, AppInfo, CatalogSummary, Command, DeleteCredential, GetAppInfo, GetCatalogSummary, GetConfigSummary,
-    GetCredentials, GetFacets, GetPreferences, Preferences, ProxyCall, QueryEntities, SetCredential, SetPreferences,
-    StoreStatus, UiReady,
+    self, AppInfo, CancelSync, CatalogSummary, Command, ConnectionCheck, DeleteCredential, GetAppInfo,
+    GetCatalogSummary, GetConfigSummary, GetCredentials, GetFacets, GetPreferences, GetTeamBackend, Preferences,
+    ProxyCall, QueryEntities, SaveTeamBackend, SetCredential, SetPreferences, StartSync, StoreStatus, SyncState,
+    TEAM_BACKEND_TOKEN, TeamBackend, TestTeamBackend, UiReady,
 };
+use backlot_secrets::{SecretError, Sensitive};
 use backlot_proxy_backend::{CachingResolver, Proxy};
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, Facets};
 use backlot_model::{ApiError, ErrorCode};
@@ -40,6 +42,7 @@ pub struct Api {
     secrets: Arc<CachingResolver<Arc<KeychainSlot>>>,
     /// The proxy over the configured endpoints, or why it could not be set up.
     proxy: Result<Proxy, ApiError>,
+    sync: Arc<crate::team::SyncRunner>,
 }
 
 impl Api {
@@ -65,7 +68,7 @@ impl Api {
             Some(c) => Proxy::from_config(c, secrets.clone()).map_err(ApiError::from),
             None => Proxy::new(Vec::new(), Default::default(), secrets.clone(), Default::default()).map_err(ApiError::from),
         };
-        Self { data_dir: data_dir.to_path_buf(), store_path, store: Mutex::new(slot), config, keychain, secrets, proxy }
+        Self { data_dir: data_dir.to_path_buf(), store_path, store: Mutex::new(slot), config, keychain, secrets, proxy, sync: Arc::default() }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -113,11 +116,122 @@ impl Api {
                 self.secrets.invalidate(&c.name);
                 status
             }),
+            GetTeamBackend::NAME => ipc::dispatch_typed::<GetTeamBackend>(args, |_| self.team_backend()),
+            SaveTeamBackend::NAME => {
+                ipc::dispatch_typed::<SaveTeamBackend>(args, |c| self.save_team_backend(&c.url, c.token))
+            }
+            TestTeamBackend::NAME => {
+                ipc::dispatch_typed::<TestTeamBackend>(args, |c| self.test_team_backend(&c.url, c.token))
+            }
+            StartSync::NAME => ipc::dispatch_typed::<StartSync>(args, |c| self.start_sync(c.full)),
+            CancelSync::NAME => ipc::dispatch_typed::<CancelSync>(args, |_| {
+                self.sync.cancel();
+                self.sync_state()
+            }),
             ProxyCall::NAME => ipc::dispatch_typed::<ProxyCall>(args, |c| {
                 crate::proxy_call::call(self.proxy.as_ref().map_err(Clone::clone)?, c)
             }),
             other => Err(ipc::unknown_command(other)),
         }
+    }
+
+    /// The team backend's URL: saved from Settings, else app-config.yaml's.
+    pub fn team_url(&self) -> Result<Option<String>, ApiError> {
+        let saved = self.with_store(|store| store.get_preference(crate::team::URL_KEY).map_err(ApiError::from))?;
+        Ok(saved.or_else(|| {
+            self.config
+                .config
+                .as_ref()
+                .and_then(|c| c.team_backend_base_url())
+                .map(|u| u.as_str().trim_end_matches('/').to_string())
+        }))
+    }
+
+    /// The stored team token, `None` when there is none; keychain failures are errors.
+    fn team_token(&self) -> Result<Option<Sensitive<String>>, ApiError> {
+        match self.keychain.get().and_then(|k| k.get(TEAM_BACKEND_TOKEN)) {
+            Ok(token) => Ok(Some(token)),
+            Err(SecretError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn team_backend(&self) -> Result<TeamBackend, ApiError> {
+        let (token_set, keychain_error) = match self.keychain.get().and_then(|k| k.status(TEAM_BACKEND_TOKEN)) {
+            Ok(status) => (status == backlot_secrets::SecretStatus::Set, None),
+            Err(e) => (false, Some(ApiError::from(e))),
+        };
+        Ok(TeamBackend { url: self.team_url()?, token_set, keychain_error, sync: self.sync_state()? })
+    }
+
+    fn sync_state(&self) -> Result<SyncState, ApiError> {
+        let status = self.with_store(|store| store.sync_status().map_err(ApiError::from))?;
+        Ok(self.sync.state(status))
+    }
+
+    pub fn save_team_backend(&self, url: &str, token: Option<String>) -> Result<TeamBackend, ApiError> {
+        let url = url.trim().trim_end_matches('/');
+        crate::team::check_url(url)?;
+        if let Some(token) = token {
+            self.keychain.get()?.set(TEAM_BACKEND_TOKEN, &Sensitive::new(token))?;
+        }
+        self.with_store(|store| store.set_preference(crate::team::URL_KEY, url).map_err(ApiError::from))?;
+        self.team_backend()
+    }
+
+    /// Starts a sync in the background (incremental when a previous sync from the same
+    /// backend succeeded, unless `full`) and returns at once; progress shows in
+    /// `team_backend().sync`. One sync at a time.
+    pub fn start_sync(&self, full: bool) -> Result<SyncState, ApiError> {
+        use backlot_catalog_sync::{CatalogClient, ClientOptions, SyncMode, SyncOptions};
+
+        let url = self.team_url()?.ok_or_else(|| {
+            ApiError::invalid_input(
+                "no team backend: set its URL in Settings → Team backend (or backend.baseUrl in app-config.yaml)",
+            )
+        })?;
+        // A keychain that cannot be read means no token: a backend that needs one answers
+        // 401, which the status then shows.
+        let token = self.team_token().unwrap_or(None);
+        let status = self.with_store(|store| store.sync_status().map_err(ApiError::from))?;
+        let synced_before = status.is_some_and(|s| s.last_success_ms.is_some() && s.source == url);
+        let mode = if full || !synced_before { SyncMode::Full } else { SyncMode::Incremental };
+        let client = CatalogClient::new(&url, token.as_ref(), ClientOptions::default()).map_err(ApiError::from)?;
+        let target = self.with_store(|store| store.team_sync(&url).map_err(ApiError::from))?;
+        let cancel = self
+            .sync
+            .begin(crate::team::mode_name(mode))
+            .ok_or_else(|| ApiError::new(ErrorCode::Conflict, "a sync is already running"))?;
+
+        let runner = self.sync.clone();
+        let progress = self.sync.clone();
+        let options = SyncOptions::new().with_cancel(cancel).with_progress(move |p| progress.progress(p));
+        let store_path = self.store_path.clone();
+        crate::proxy_call::runtime()?.spawn(async move {
+            let result = backlot_catalog_sync::sync(&client, target, mode, &options).await;
+            if let Err(error) = &result {
+                // The engine rolled the catalog back; record why, for Settings and the header.
+                if let Ok(store) = Store::open(&store_path) {
+                    let _ = store.record_sync_failure(&url, error);
+                }
+            }
+            runner.finish();
+        });
+        self.sync_state()
+    }
+
+    /// Checks `url` with the token given, else the stored one. Saves nothing.
+    pub fn test_team_backend(&self, url: &str, token: Option<String>) -> Result<ConnectionCheck, ApiError> {
+        let url = url.trim().trim_end_matches('/');
+        crate::team::check_url(url)?;
+        let token = match token {
+            Some(t) => Some(Sensitive::new(t)),
+            None => self.team_token().ok().flatten(),
+        };
+        let info = crate::proxy_call::runtime()?
+            .block_on(backlot_catalog_sync::test_connection(url, token.as_ref()))
+            .map_err(ApiError::from)?;
+        Ok(ConnectionCheck { entity_count: info.entity_count, duration_ms: info.latency_ms })
     }
 
     fn used_by(&self, secret: &str) -> Vec<String> {
@@ -212,13 +326,15 @@ mod tests {
                 "set_credential" => json!({"name": "x", "value": "y"}),
                 "delete_credential" => json!({"name": "x"}),
                 "proxy" => json!({"method": "GET", "path": "/nowhere/x"}),
+                "save_team_backend" | "test_team_backend" => json!({"url": "http://127.0.0.1:9", "token": null}),
+                "start_sync" => json!({"full": false}),
                 _ => json!({}),
             };
             // Handled means: a result, or a specific error — never "unknown command".
             if let Err(e) = api.dispatch(name, args) {
                 assert_ne!(e.code, ErrorCode::Unsupported, "`{name}` is not handled: {e}");
                 assert!(
-                    matches!(name, &"set_credential" | &"delete_credential" | &"proxy"),
+                    matches!(name, &"set_credential" | &"delete_credential" | &"proxy" | &"test_team_backend"),
                     "`{name}` failed: {e}"
                 );
             }

@@ -7,6 +7,7 @@ mod credentials;
 mod paths;
 mod proxy_call;
 mod settings;
+mod team;
 
 pub use api::Api;
 pub use paths::{DataDirError, STORE_FILE, resolve_data_dir};

@@ -37,6 +37,11 @@ pub const COMMAND_NAMES: &[&str] = &[
     SetCredential::NAME,
     DeleteCredential::NAME,
     ProxyCall::NAME,
+    GetTeamBackend::NAME,
+    SaveTeamBackend::NAME,
+    TestTeamBackend::NAME,
+    StartSync::NAME,
+    CancelSync::NAME,
 ];
 
 // ---- app ----
@@ -240,6 +245,105 @@ pub struct ProxyReply {
     pub body: String,
 }
 
+// ---- team backend (a Backstage backend the catalog syncs from) ----
+
+/// The keychain entry holding the team backend's token.
+pub const TEAM_BACKEND_TOKEN: &str = "team-backend-token";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetTeamBackend {}
+command!(GetTeamBackend => TeamBackend, "team_backend");
+
+/// The team backend as Settings and the header show it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TeamBackend {
+    /// Base URL (`https://backstage.example.com`), from Settings or app-config.yaml.
+    pub url: Option<String>,
+    /// Whether the keychain holds the token (`team-backend-token`).
+    pub token_set: bool,
+    pub keychain_error: Option<crate::ApiError>,
+    pub sync: SyncState,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SyncState {
+    /// Set while a sync runs.
+    pub running: Option<SyncProgress>,
+    /// What the store recorded: the last success (when, what changed) and the last
+    /// failed attempt's error. Survives restarts; `None` before the first attempt.
+    pub status: Option<crate::sync::SyncStatus>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SyncProgress {
+    /// `full` or `incremental`.
+    pub mode: String,
+    /// `starting`, `listing`, `fetching`, `removing`, `committing`.
+    pub phase: String,
+    pub pages: u64,
+    pub entities: u64,
+    pub total: Option<u64>,
+    pub bytes_received: u64,
+    pub elapsed_ms: u64,
+    /// Entities per second in the current phase.
+    pub rate: f64,
+    pub eta_ms: Option<u64>,
+}
+
+/// Saves the URL and, when given, the token (into the keychain). The token never comes
+/// back; Debug output redacts it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveTeamBackend {
+    pub url: String,
+    pub token: Option<String>,
+}
+command!(SaveTeamBackend => TeamBackend, "save_team_backend");
+
+/// Checks a backend without saving anything: the token given, or the stored one.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestTeamBackend {
+    pub url: String,
+    pub token: Option<String>,
+}
+command!(TestTeamBackend => ConnectionCheck, "test_team_backend");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ConnectionCheck {
+    /// Entities the backend's catalog holds.
+    pub entity_count: u64,
+    pub duration_ms: u64,
+}
+
+macro_rules! redacted_debug {
+    ($ty:ident, $($field:ident),*) => {
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    $(.field(stringify!($field), &self.$field))*
+                    .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+                    .finish()
+            }
+        }
+    };
+}
+redacted_debug!(SaveTeamBackend, url);
+redacted_debug!(TestTeamBackend, url);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartSync {
+    /// Page everything instead of comparing etags.
+    pub full: bool,
+}
+command!(StartSync => SyncState, "start_sync");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelSync {}
+command!(CancelSync => SyncState, "cancel_sync");
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +377,16 @@ mod tests {
         let debug = format!("{c:?}");
         assert!(debug.contains("github-token"));
         assert!(!debug.contains("ghp_canary123"), "{debug}");
+    }
+
+    #[test]
+    fn team_backend_tokens_never_show_in_debug_output() {
+        let save = SaveTeamBackend { url: "https://bs.example".into(), token: Some("tok_canary".into()) };
+        let test = TestTeamBackend { url: "https://bs.example".into(), token: Some("tok_canary".into()) };
+        for debug in [format!("{save:?}"), format!("{test:?}")] {
+            assert!(debug.contains("https://bs.example") && debug.contains("<redacted>"), "{debug}");
+            assert!(!debug.contains("tok_canary"), "{debug}");
+        }
     }
 
     #[test]

@@ -7,9 +7,10 @@ use std::rc::Rc;
 
 use backlot_model::ApiError;
 use backlot_model::ipc::{
-    self, AppInfo, CatalogSummary, Command, ConfigSummary, Credentials, DeleteCredential, GetAppInfo,
-    GetCatalogSummary, GetConfigSummary, GetCredentials, GetFacets, GetPreferences, Preferences, ProxyCall,
-    QueryEntities, SecretStatus, SetCredential, SetPreferences, StoreStatus, UiReady,
+    self, AppInfo, CancelSync, CatalogSummary, Command, ConfigSummary, ConnectionCheck, Credentials,
+    DeleteCredential, GetAppInfo, GetCatalogSummary, GetConfigSummary, GetCredentials, GetFacets, GetPreferences,
+    GetTeamBackend, Preferences, ProxyCall, QueryEntities, SaveTeamBackend, SecretStatus, SetCredential,
+    SetPreferences, StartSync, StoreStatus, SyncProgress, TeamBackend, TestTeamBackend, UiReady,
 };
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount, Facets};
 
@@ -27,6 +28,7 @@ struct FakeState {
     /// What the "keychain" holds. Only tests read it back; the UI never gets values.
     keychain: BTreeMap<String, String>,
     keychain_error: Option<ApiError>,
+    team: TeamBackend,
 }
 
 /// Cloning shares the state, so a test can keep a handle to inspect calls.
@@ -59,6 +61,12 @@ impl FakeBackend {
     /// Makes the keychain unavailable: reads report the error, writes fail with it.
     pub fn with_keychain_error(self, error: ApiError) -> Self {
         self.state.borrow_mut().keychain_error = Some(error);
+        self
+    }
+
+    /// Sets what the team backend looks like (URL, a sync running, the last outcome).
+    pub fn with_team_backend(self, team: TeamBackend) -> Self {
+        self.state.borrow_mut().team = team;
         self
     }
 
@@ -130,11 +138,48 @@ impl FakeBackend {
                 state.keychain.remove(&c.name);
                 Ok(secret_status(&state, &c.name))
             }),
+            GetTeamBackend::NAME => ipc::dispatch_typed::<GetTeamBackend>(args, |_| Ok(team(&state))),
+            SaveTeamBackend::NAME => ipc::dispatch_typed::<SaveTeamBackend>(args, |c| {
+                if let Some(token) = c.token {
+                    if let Some(error) = &state.keychain_error {
+                        return Err(error.clone());
+                    }
+                    state.keychain.insert(ipc::TEAM_BACKEND_TOKEN.to_string(), token);
+                }
+                state.team.url = Some(c.url);
+                Ok(team(&state))
+            }),
+            TestTeamBackend::NAME => ipc::dispatch_typed::<TestTeamBackend>(args, |c| {
+                if c.url.starts_with("http://") || c.url.starts_with("https://") {
+                    Ok(ConnectionCheck { entity_count: state.entities.len() as u64, duration_ms: 1 })
+                } else {
+                    Err(ApiError::invalid_input(format!("“{}” is not an http(s) URL", c.url)))
+                }
+            }),
+            StartSync::NAME => ipc::dispatch_typed::<StartSync>(args, |c| {
+                let mode = if c.full { "full" } else { "incremental" };
+                state.team.sync.running =
+                    Some(SyncProgress { mode: mode.into(), phase: "listing".into(), ..Default::default() });
+                Ok(state.team.sync.clone())
+            }),
+            CancelSync::NAME => ipc::dispatch_typed::<CancelSync>(args, |_| {
+                state.team.sync.running = None;
+                Ok(state.team.sync.clone())
+            }),
             ProxyCall::NAME => ipc::dispatch_typed::<ProxyCall>(args, |c| {
                 Err(ApiError::not_found(format!("no proxy endpoint matches {} (preview backend)", c.path)))
             }),
             other => Err(ipc::unknown_command(other)),
         }
+    }
+}
+
+
+fn team(state: &FakeState) -> TeamBackend {
+    TeamBackend {
+        token_set: state.keychain.contains_key(ipc::TEAM_BACKEND_TOKEN),
+        keychain_error: state.keychain_error.clone(),
+        ..state.team.clone()
     }
 }
 

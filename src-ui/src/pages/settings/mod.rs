@@ -3,6 +3,7 @@
 
 mod configuration;
 mod credentials;
+mod team_backend;
 
 use backlot_model::ApiError;
 use backlot_model::ipc::{AppInfo, GetAppInfo, Preferences, ThemePreference};
@@ -25,6 +26,7 @@ fn settings_page() -> Html {
         <div class="page settings">
             <Appearance />
             <Identity />
+            <team_backend::TeamBackendCard />
             <credentials::CredentialsCard />
             <configuration::ConfigurationCard />
             <About />
