@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use backlot_catalog_backend::cli::CatalogCommand;
+use backlot_catalog_backend::cli_sync::SyncArgs;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -35,11 +36,21 @@ pub enum Command {
     /// Work with the software catalog: validate, ingest, export, search, facets.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Sync the catalog from the team's Backstage backend (incremental when possible).
+    /// The backend defaults to the one saved in Settings or set in app-config.yaml.
+    Sync(SyncArgs),
 }
 
-pub fn run(command: Command, data_dir: &Path) -> ExitCode {
+pub fn run(command: Command, data_dir: &Path, config: &[PathBuf]) -> ExitCode {
+    let store = data_dir.join(backlot_app::STORE_FILE);
     match command {
-        Command::Catalog(cmd) => backlot_catalog_backend::cli::run(cmd, &data_dir.join(backlot_app::STORE_FILE)),
+        Command::Catalog(cmd) => backlot_catalog_backend::cli::run(cmd, &store),
+        Command::Sync(mut args) => {
+            if args.backend.is_none() && args.db.is_none() {
+                args.backend = backlot_app::Api::open_with_config(data_dir, config).team_url().ok().flatten();
+            }
+            backlot_catalog_backend::cli_sync::run_sync(args, &store)
+        }
     }
 }
 

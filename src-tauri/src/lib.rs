@@ -21,7 +21,7 @@ pub fn main() -> ExitCode {
         }
     };
     match args.command {
-        Some(command) => cli::run(command, &data_dir),
+        Some(command) => cli::run(command, &data_dir, &args.config),
         None => gui::run(&data_dir, &args.config, started),
     }
 }

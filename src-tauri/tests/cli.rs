@@ -96,3 +96,50 @@ fn validate_exits_1_on_invalid_input() {
     let out = backlot(dir.path(), &["catalog", "validate", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn sync_from_a_team_backend_with_a_token_from_the_environment() {
+    use backlot_catalog_sync::test_server::{Catalog, ServerOptions, TestServer};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(TestServer::start(Catalog::generate(150), ServerOptions::default())).unwrap();
+    let token = ServerOptions::default().token.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    let sync = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_backlot"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["sync", "--backend", &server.base_url(), "--token-env", "TEAM_TOKEN", "--json"])
+            .args(extra)
+            .env("TEAM_TOKEN", &token)
+            .env_remove("DISPLAY")
+            .output()
+            .unwrap()
+    };
+    let out = sync(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["added"], 150, "{summary}");
+
+    let out = backlot(dir.path(), &["catalog", "facets", "--json"]);
+    assert!(out.status.success());
+    let out = sync(&[]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["mode"], "incremental", "{summary}");
+    assert_eq!(summary["added"], 0);
+
+    // A wrong token: exit 1, a clear message, the catalog kept.
+    let out = Command::new(env!("CARGO_BIN_EXE_backlot"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["sync", "--backend", &server.base_url(), "--token-env", "TEAM_TOKEN"])
+        .env("TEAM_TOKEN", "wrong-token")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(stderr.contains("401") || stderr.contains("unauthorized") || stderr.contains("token"), "{stderr}");
+    let out = backlot(dir.path(), &["catalog", "search", "--json", "--limit", "1", "service"]);
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(page["total"].as_u64().unwrap_or_default() > 0 || !page["items"].as_array().unwrap().is_empty(), "{page}");
+}
