@@ -30,6 +30,7 @@ pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
     if let Err(e) = api.install_demo_on_first_run() {
         eprintln!("backlot: could not load the demo catalog: {e}");
     }
+    spawn_background_sync(api.clone());
     let startup = Startup { started, trace: std::env::var_os("BACKLOT_TRACE_STARTUP").is_some() };
     let result = tauri::Builder::default()
         .manage(api)
@@ -42,5 +43,26 @@ pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
             eprintln!("backlot: the window could not be opened: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Keeps the team catalog fresh: shortly after start, then every minute, starts an
+/// incremental sync when one is due (see `Api::sync_if_due`). Never blocks the window.
+fn spawn_background_sync(api: Arc<Api>) {
+    let spawned = std::thread::Builder::new().name("backlot-sync-timer".into()).spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        loop {
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or_default();
+            if let Err(e) = api.sync_if_due(now_ms) {
+                eprintln!("backlot: background sync not started: {e}");
+            }
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("backlot: background sync is off: {e}");
     }
 }

@@ -220,6 +220,32 @@ impl Api {
         self.sync_state()
     }
 
+    /// Minutes between background syncs: `backlot.teamBackend.syncIntervalMinutes` in
+    /// app-config.yaml, default 15; 0 turns background sync off.
+    pub fn sync_interval_minutes(&self) -> u64 {
+        self.config
+            .config
+            .as_ref()
+            .and_then(|c| c.backlot.team_sync_interval_minutes)
+            .unwrap_or(crate::team::DEFAULT_INTERVAL_MINUTES)
+    }
+
+    /// Starts an incremental sync when a team backend is set, background sync is on, none
+    /// is running, and the last attempt is older than the interval. Returns whether it did.
+    pub fn sync_if_due(&self, now_ms: u64) -> Result<bool, ApiError> {
+        let interval = self.sync_interval_minutes();
+        if interval == 0 || self.team_url()?.is_none() || self.sync.state(None).running.is_some() {
+            return Ok(false);
+        }
+        let status = self.with_store(|store| store.sync_status().map_err(ApiError::from))?;
+        let last = status.and_then(|s| s.last_attempt_ms).unwrap_or(0);
+        if now_ms.saturating_sub(last) < interval * 60_000 {
+            return Ok(false);
+        }
+        self.start_sync(false)?;
+        Ok(true)
+    }
+
     /// Checks `url` with the token given, else the stored one. Saves nothing.
     pub fn test_team_backend(&self, url: &str, token: Option<String>) -> Result<ConnectionCheck, ApiError> {
         let url = url.trim().trim_end_matches('/');

@@ -11,6 +11,9 @@ use backlot_model::sync::SyncStatus;
 /// The preference key holding the URL saved from Settings.
 pub const URL_KEY: &str = "team-backend.url";
 
+/// Minutes between background syncs unless app-config.yaml says otherwise.
+pub const DEFAULT_INTERVAL_MINUTES: u64 = 15;
+
 /// What the running sync, if any, is doing, and how the last one ended.
 #[derive(Default)]
 pub struct SyncRunner {

@@ -105,3 +105,25 @@ fn sync_without_a_backend_or_twice_at_once_is_refused_clearly() {
     let err = api.dispatch("save_team_backend", json!({"url": "backstage.local", "token": null})).unwrap_err();
     assert!(err.message.contains("not a backend URL"), "{err}");
 }
+
+#[test]
+fn background_sync_runs_when_due_and_not_before() {
+    let (_rt, server) = server(40, ServerOptions { token: None, ..ServerOptions::default() });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app-config.yaml"),
+        format!("backlot:\n  teamBackend:\n    baseUrl: {}\n    syncIntervalMinutes: 10\n", server.base_url()),
+    )
+    .unwrap();
+    let api = Api::open(dir.path());
+    assert_eq!(api.sync_interval_minutes(), 10);
+    assert_eq!(team(&api).url.as_deref(), Some(server.base_url().as_str()), "the URL comes from app-config.yaml");
+
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    assert!(api.sync_if_due(now).unwrap(), "never synced: due at once");
+    wait_for_sync(&api);
+    assert_eq!(total(&api), 40);
+    assert!(!api.sync_if_due(now + 60_000).unwrap(), "one minute later: not due");
+    assert!(api.sync_if_due(now + 11 * 60_000).unwrap(), "after the interval: due");
+    wait_for_sync(&api);
+}

@@ -72,6 +72,8 @@ pub struct BacklotSettings {
     pub team_backend_url: Option<Url>,
     /// `backlot.teamBackend.token`, typically `${secret:BACKSTAGE_TOKEN}`.
     pub team_backend_token: Option<Template>,
+    /// `backlot.teamBackend.syncIntervalMinutes`: minutes between background syncs (0: off).
+    pub team_sync_interval_minutes: Option<u64>,
     pub proxy: ProxyTuning,
 }
 
@@ -276,7 +278,11 @@ fn read_backlot(node: Option<&Node>, warnings: &mut Vec<ConfigWarning>) -> Resul
     let Some(node) = node else { return Ok(out) };
     warn_unknown(map(node, "backlot")?, "backlot", &["teamBackend", "proxy"], "", warnings);
     if let Some(team) = node.get("teamBackend") {
-        warn_unknown(map(team, "backlot.teamBackend")?, "backlot.teamBackend", &["baseUrl", "token"], "", warnings);
+        let known = ["baseUrl", "token", "syncIntervalMinutes"];
+        warn_unknown(map(team, "backlot.teamBackend")?, "backlot.teamBackend", &known, "", warnings);
+        if let Some(n) = team.get("syncIntervalMinutes") {
+            out.team_sync_interval_minutes = Some(unsigned(n, "backlot.teamBackend.syncIntervalMinutes")?);
+        }
         if let Some(u) = team.get("baseUrl") {
             out.team_backend_url = Some(http_url(u, "backlot.teamBackend.baseUrl")?);
         }
