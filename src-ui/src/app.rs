@@ -127,6 +127,11 @@ fn shell(props: &ShellProps) -> Html {
         use_callback((), move |to: String, _| navigate_to(&history, &to))
     };
 
+    let catalog_version = use_state(|| 0u64);
+    let catalog_changed = {
+        let setter = catalog_version.setter();
+        use_callback(*catalog_version, move |_: (), version| setter.set(*version + 1))
+    };
     let entity_tabs = use_memo((), {
         let registry = props.registry.clone();
         move |_| registry.entity_tabs()
@@ -140,6 +145,8 @@ fn shell(props: &ShellProps) -> Html {
         preferences: (*preferences).clone(),
         set_preferences,
         navigate: navigate.clone(),
+        catalog_version: *catalog_version,
+        catalog_changed,
         entity_tabs,
         entity_cards,
     };

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use backlot_model::ipc::{GetTeamBackend, TeamBackend};
-use backlot_plugin_api::use_backend;
+use backlot_plugin_api::{use_backend, use_shell};
 use yew::platform::spawn_local;
 use yew::platform::time::sleep;
 use yew::prelude::*;
@@ -17,7 +17,10 @@ const BUSY_POLL: Duration = Duration::from_millis(700);
 #[component(SyncIndicator)]
 pub fn sync_indicator() -> Html {
     let backend = use_backend();
+    let catalog_changed = use_shell().catalog_changed;
     let team = use_state(|| None::<TeamBackend>);
+    // The last success seen: when it moves, a sync landed and catalog pages re-load.
+    let seen_success = use_mut_ref(|| None::<Option<u64>>);
     // Each answer schedules the next poll: fast while syncing, slow otherwise.
     let tick = use_state(|| 0u64);
     {
@@ -30,6 +33,11 @@ pub fn sync_indicator() -> Html {
                     sleep(if busy { BUSY_POLL } else { IDLE_POLL }).await;
                 }
                 if let Ok(latest) = backend.call(GetTeamBackend {}).await {
+                    let success = latest.sync.status.as_ref().and_then(|s| s.last_success_ms);
+                    let previous = seen_success.borrow_mut().replace(success);
+                    if previous.is_some_and(|p| p != success) {
+                        catalog_changed.emit(());
+                    }
                     team.set(Some(latest));
                 }
                 tick_handle.set(*tick_handle + 1);

@@ -260,12 +260,11 @@ async fn team_backend_can_be_tested_saved_and_synced() {
     assert_eq!(app.text(&format!("{card} [data-testid='token-state']")), "not set");
     assert!(app.all("[data-testid='sync-indicator']").is_empty(), "no indicator without a backend");
 
-    let url: HtmlInputElement = app.one(&format!("{card} input[name='team-url']")).dyn_into().unwrap();
-    url.set_value("not a url");
+    app.type_into(&format!("{card} input[name='team-url']"), "not a url").await;
     app.click(&format!("{card} [data-action='test']")).await;
     assert!(app.text(&format!("{card} [data-testid='connection-check']")).contains("invalid_input"));
 
-    url.set_value("https://backstage.example.com");
+    app.type_into(&format!("{card} input[name='team-url']"), "https://backstage.example.com").await;
     let token: HtmlInputElement = app.one(&format!("{card} input[name='team-token']")).dyn_into().unwrap();
     token.set_value("tok_canary");
     app.click(&format!("{card} [data-action='test']")).await;
@@ -278,6 +277,8 @@ async fn team_backend_can_be_tested_saved_and_synced() {
     assert_eq!(app.fake.keychain_value("team-backend-token").as_deref(), Some("tok_canary"));
     assert_eq!(app.text(&format!("{card} [data-testid='token-state']")), "stored in keychain");
     assert!(!app.root.inner_html().contains("tok_canary"));
+    let url: HtmlInputElement = app.one(&format!("{card} input[name='team-url']")).dyn_into().unwrap();
+    assert_eq!(url.value(), "https://backstage.example.com", "the typed URL survived the check and the save");
 
     app.click(&format!("{card} [data-action='sync']")).await;
     assert!(app.text(&format!("{card} [data-testid='sync-detail']")).starts_with("incremental sync · listing"));
@@ -299,4 +300,19 @@ async fn the_header_says_how_old_the_team_catalog_is() {
     };
     let app = mount_fake("/", AnyHistory::from(MemoryHistory::new()), FakeBackend::new().with_team_backend(team)).await;
     assert_eq!(app.text("[data-testid='sync-indicator']"), "Team catalog synced 12 min ago");
+}
+
+#[wasm_bindgen_test]
+async fn a_finished_sync_reloads_catalog_pages_kept_alive() {
+    let app = mount("/").await;
+    app.click(".nav-item[data-plugin='settings']").await;
+    let card = ".pane-active .team-backend";
+    app.type_into(&format!("{card} input[name='team-url']"), "https://backstage.example.com").await;
+    submit(&app, &format!("{card} form")).await;
+    let summaries_before = app.fake.calls().iter().filter(|c| **c == "catalog_summary").count();
+    app.click(&format!("{card} [data-action='sync']")).await;
+    app.click(&format!("{card} [data-action='cancel']")).await;
+    gloo_timers::future::sleep(Duration::from_millis(200)).await;
+    let summaries_after = app.fake.calls().iter().filter(|c| **c == "catalog_summary").count();
+    assert_eq!(summaries_after, summaries_before + 1, "Home re-loaded its counts once the sync ended");
 }

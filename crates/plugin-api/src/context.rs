@@ -14,6 +14,11 @@ pub struct ShellContext {
     pub set_preferences: Callback<Preferences>,
     /// Goes to an in-app location (`/catalog?kind=api`), adding a history entry.
     pub navigate: Callback<String>,
+    /// Bumped whenever the catalog's content changed underneath the pages (a sync
+    /// finished, files were ingested): pages that show catalog data re-load when it moves.
+    pub catalog_version: u64,
+    /// Announces such a change.
+    pub catalog_changed: Callback<()>,
     /// Every plugin's entity-page tabs and cards, for the entity page to compose.
     pub entity_tabs: std::rc::Rc<Vec<EntityTab>>,
     pub entity_cards: std::rc::Rc<Vec<EntityCard>>,
@@ -28,6 +33,13 @@ pub fn use_shell() -> ShellContext {
 #[hook]
 pub fn use_backend() -> BackendHandle {
     use_shell().backend
+}
+
+/// The catalog's version (see [`ShellContext::catalog_version`]): use it as an effect
+/// dependency to re-load catalog data after it changed.
+#[hook]
+pub fn use_catalog_version() -> u64 {
+    use_shell().catalog_version
 }
 
 #[derive(Properties, PartialEq)]

@@ -140,6 +140,9 @@ impl FakeBackend {
             }),
             GetTeamBackend::NAME => ipc::dispatch_typed::<GetTeamBackend>(args, |_| Ok(team(&state))),
             SaveTeamBackend::NAME => ipc::dispatch_typed::<SaveTeamBackend>(args, |c| {
+                if !is_http_url(&c.url) {
+                    return Err(ApiError::invalid_input(format!("“{}” is not a backend URL", c.url)));
+                }
                 if let Some(token) = c.token {
                     if let Some(error) = &state.keychain_error {
                         return Err(error.clone());
@@ -150,7 +153,7 @@ impl FakeBackend {
                 Ok(team(&state))
             }),
             TestTeamBackend::NAME => ipc::dispatch_typed::<TestTeamBackend>(args, |c| {
-                if c.url.starts_with("http://") || c.url.starts_with("https://") {
+                if is_http_url(&c.url) {
                     Ok(ConnectionCheck { entity_count: state.entities.len() as u64, duration_ms: 1 })
                 } else {
                     Err(ApiError::invalid_input(format!("“{}” is not an http(s) URL", c.url)))
@@ -174,6 +177,10 @@ impl FakeBackend {
     }
 }
 
+
+fn is_http_url(url: &str) -> bool {
+    url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).is_some_and(|host| !host.is_empty())
+}
 
 fn team(state: &FakeState) -> TeamBackend {
     TeamBackend {

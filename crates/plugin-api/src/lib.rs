@@ -16,7 +16,7 @@ mod registry;
 pub mod routing;
 
 pub use backend::{Backend, BackendFuture, BackendHandle};
-pub use context::{Link, ShellContext, use_backend, use_shell};
+pub use context::{Link, ShellContext, use_backend, use_catalog_version, use_shell};
 pub use fake::FakeBackend;
 pub use icons::{Icon, IconView};
 pub use plugin::{EntityCard, EntityContext, EntityTab, NavEntry, Plugin, ProxyEndpointNeed, Route, SecretNeed};

@@ -6,7 +6,7 @@ use backlot_model::ipc::{GetFacets, QueryEntities};
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount};
 use backlot_plugin_api::components::{EmptyState, ErrorBanner, Spinner, kind_label};
 use backlot_plugin_api::routing::RouteMatch;
-use backlot_plugin_api::{Icon, IconView, use_backend};
+use backlot_plugin_api::{Icon, IconView, use_backend, use_catalog_version};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -34,6 +34,7 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
     let kinds = use_state(Vec::<FacetCount>::new);
     // Answers can arrive out of order while typing: only the newest request may write.
     let generation = use_mut_ref(|| 0u64);
+    let version = use_catalog_version();
 
     // A new `?q=`/`?kind=` in the location (e.g. from the header's search) replaces ours.
     {
@@ -52,7 +53,7 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
     }
     {
         let (backend, kinds) = (backend.clone(), kinds.clone());
-        use_effect_with((), move |_| {
+        use_effect_with(version, move |_| {
             spawn_local(async move {
                 if let Ok(facets) = backend.call(GetFacets { filter: EntityFilter::default() }).await {
                     kinds.set(facets.facets.get("kind").cloned().unwrap_or_default());
@@ -62,7 +63,7 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
     }
     {
         let (backend, load, generation) = (backend.clone(), load.clone(), generation.clone());
-        use_effect_with(((*text).clone(), (*kind).clone()), move |(text, kind)| {
+        use_effect_with(((*text).clone(), (*kind).clone(), version), move |(text, kind, _)| {
             let query = EntityQuery {
                 filter: EntityFilter {
                     kinds: if kind.is_empty() { vec![] } else { vec![kind.clone()] },

@@ -4,7 +4,7 @@ use backlot_model::ApiError;
 use backlot_model::ipc::{CatalogSummary, GetCatalogSummary};
 use backlot_plugin_api::components::{Card, EmptyState, ErrorBanner, Spinner, kind_label};
 use backlot_plugin_api::routing::{RouteMatch, build_query};
-use backlot_plugin_api::{Icon, IconView, Link, Plugin, use_backend};
+use backlot_plugin_api::{Icon, IconView, Link, Plugin, use_backend, use_catalog_version};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -16,9 +16,10 @@ pub fn plugin() -> Plugin {
 fn home_page() -> Html {
     let backend = use_backend();
     let summary = use_state(|| None::<Result<CatalogSummary, ApiError>>);
+    let version = use_catalog_version();
     {
         let summary = summary.clone();
-        use_effect_with((), move |_| {
+        use_effect_with(version, move |_| {
             spawn_local(async move { summary.set(Some(backend.call(GetCatalogSummary {}).await)) });
         });
     }

@@ -9,7 +9,7 @@ use backlot_model::ipc::{
 };
 use backlot_model::sync::SyncStatus;
 use backlot_plugin_api::components::{Card, ErrorBanner, Spinner};
-use backlot_plugin_api::use_backend;
+use backlot_plugin_api::{use_backend, use_shell};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::platform::time::sleep;
@@ -23,15 +23,22 @@ pub fn team_backend_card() -> Html {
     let team = use_state(|| None::<Result<TeamBackend, ApiError>>);
     let check = use_state(|| None::<Result<ConnectionCheck, ApiError>>);
     let action_error = use_state(|| None::<ApiError>);
-    let url_input = use_node_ref();
+    // The URL field is controlled: its text lives in state (seeded from the saved URL), so
+    // re-renders (a connection check, sync progress) never reset what the user typed.
+    let url_text = use_state(|| None::<String>);
     let token_input = use_node_ref();
 
-    // Load, and keep polling while a sync runs.
+    // Load, and keep polling while a sync runs; when one ends, catalog pages re-load.
     let running = matches!(&*team, Some(Ok(t)) if t.sync.running.is_some());
+    let catalog_changed = use_shell().catalog_changed;
+    let was_running = use_mut_ref(|| false);
     {
         let (backend, team) = (backend.clone(), team.clone());
         use_effect_with(running, move |running| {
             let running = *running;
+            if std::mem::replace(&mut *was_running.borrow_mut(), running) && !running {
+                catalog_changed.emit(());
+            }
             spawn_local(async move {
                 if running {
                     sleep(Duration::from_millis(500)).await;
@@ -41,11 +48,24 @@ pub fn team_backend_card() -> Html {
         });
     }
 
+    let saved_url = match &*team {
+        Some(Ok(t)) => t.url.clone(),
+        _ => None,
+    };
+    let shown_url = (*url_text).clone().or(saved_url).unwrap_or_default();
+    let on_url_input = {
+        let url_text = url_text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                url_text.set(Some(input.value()));
+            }
+        })
+    };
     let read_fields = {
-        let (url_input, token_input) = (url_input.clone(), token_input.clone());
+        let (shown_url, token_input) = (shown_url.clone(), token_input.clone());
         // Saving takes the token out of the page; testing leaves it for the Save that follows.
         move |clear_token: bool| {
-            let url = url_input.cast::<HtmlInputElement>().map(|i| i.value().trim().to_string()).unwrap_or_default();
+            let url = shown_url.trim().to_string();
             let token = token_input.cast::<HtmlInputElement>().and_then(|i| {
                 let value = i.value();
                 if clear_token {
@@ -109,8 +129,8 @@ pub fn team_backend_card() -> Html {
             <>
                 <form class="field" onsubmit={on_save}>
                     <label class="field-label" for="team-url">{"Backstage backend URL"}</label>
-                    <input id="team-url" ref={url_input} type="text" name="team-url" placeholder="https://backstage.example.com"
-                           value={team.url.clone().unwrap_or_default()} spellcheck="false" autocomplete="off" />
+                    <input id="team-url" type="text" name="team-url" placeholder="https://backstage.example.com"
+                           value={shown_url.clone()} oninput={on_url_input} spellcheck="false" autocomplete="off" />
                     <label class="field-label" for="team-token">
                         {"Token "}
                         if team.token_set {
