@@ -5,15 +5,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use backlot_catalog_backend::Store;
 use backlot_model::ipc::{
-    self, AppInfo, CancelSync, CatalogSummary, Command, ConnectionCheck, DeleteCredential, GetAppInfo,
-    GetCatalogSummary, GetConfigSummary, GetCredentials, GetFacets, GetPreferences, GetTeamBackend, Preferences,
-    ProxyCall, QueryEntities, SaveTeamBackend, SetCredential, SetPreferences, StartSync, StoreStatus, SyncState,
-    TEAM_BACKEND_TOKEN, TeamBackend, TestTeamBackend, UiReady,
+    self, AppInfo, CancelSync, CatalogSummary, Command, DeleteCredential, GetAppInfo,
+    GetCatalogSummary, GetConfigSummary, GetCredentials, GetFacets, GetPreferences, GetTeamBackend,
+    Preferences, ProxyCall, QueryEntities, SaveTeamBackend, SetCredential, SetPreferences,
+    StartSync, StoreStatus, TestTeamBackend, UiReady,
 };
-use backlot_secrets::{SecretError, Sensitive};
-use backlot_proxy_backend::{CachingResolver, Proxy};
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, Facets};
 use backlot_model::{ApiError, ErrorCode};
+use backlot_proxy_backend::{CachingResolver, Proxy};
 
 use crate::credentials::KeychainSlot;
 use crate::paths::STORE_FILE;
@@ -33,16 +32,16 @@ enum StoreSlot {
 
 pub struct Api {
     data_dir: PathBuf,
-    store_path: PathBuf,
+    pub(crate) store_path: PathBuf,
     store: Mutex<StoreSlot>,
-    config: LoadedConfig,
-    keychain: Arc<KeychainSlot>,
+    pub(crate) config: LoadedConfig,
+    pub(crate) keychain: Arc<KeychainSlot>,
     /// What the proxy reads `${secret:…}` through: the keychain, with values cached in
     /// memory for a while so calls skip the D-Bus round trip. Set/delete invalidate.
     secrets: Arc<CachingResolver<Arc<KeychainSlot>>>,
     /// The proxy over the configured endpoints, or why it could not be set up.
     proxy: Result<Proxy, ApiError>,
-    sync: Arc<crate::team::SyncRunner>,
+    pub(crate) sync: Arc<crate::team::SyncRunner>,
 }
 
 impl Api {
@@ -66,9 +65,24 @@ impl Api {
         let secrets = Arc::new(CachingResolver::new(keychain.clone(), SECRET_CACHE_TTL));
         let proxy = match &config.config {
             Some(c) => Proxy::from_config(c, secrets.clone()).map_err(ApiError::from),
-            None => Proxy::new(Vec::new(), Default::default(), secrets.clone(), Default::default()).map_err(ApiError::from),
+            None => Proxy::new(
+                Vec::new(),
+                Default::default(),
+                secrets.clone(),
+                Default::default(),
+            )
+            .map_err(ApiError::from),
         };
-        Self { data_dir: data_dir.to_path_buf(), store_path, store: Mutex::new(slot), config, keychain, secrets, proxy, sync: Arc::default() }
+        Self {
+            data_dir: data_dir.to_path_buf(),
+            store_path,
+            store: Mutex::new(slot),
+            config,
+            keychain,
+            secrets,
+            proxy,
+            sync: Arc::default(),
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -78,33 +92,55 @@ impl Api {
     fn slot(&self) -> MutexGuard<'_, StoreSlot> {
         // A panic while holding the lock cannot leave the store half-written (SQLite
         // transactions roll back), so a poisoned lock is safe to keep using.
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    pub(crate) fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         match &mut *self.slot() {
             StoreSlot::Open(store) => f(store),
             StoreSlot::Failed(why) => Err(ApiError::new(
                 ErrorCode::Storage,
-                format!("the catalog store at {} is unavailable: {why}", self.store_path.display()),
+                format!(
+                    "the catalog store at {} is unavailable: {why}",
+                    self.store_path.display()
+                ),
             )),
         }
     }
 
     /// Answers one IPC command: `name` as in [`Command::NAME`], `args` its JSON arguments.
-    pub fn dispatch(&self, name: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+    pub fn dispatch(
+        &self,
+        name: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, ApiError> {
         match name {
             GetAppInfo::NAME => ipc::dispatch_typed::<GetAppInfo>(args, |_| Ok(self.app_info())),
             UiReady::NAME => ipc::dispatch_typed::<UiReady>(args, |_| Ok(())),
-            GetPreferences::NAME => ipc::dispatch_typed::<GetPreferences>(args, |_| self.preferences()),
-            SetPreferences::NAME => ipc::dispatch_typed::<SetPreferences>(args, |c| self.set_preferences(c.preferences)),
-            GetCatalogSummary::NAME => ipc::dispatch_typed::<GetCatalogSummary>(args, |_| self.catalog_summary()),
-            QueryEntities::NAME => ipc::dispatch_typed::<QueryEntities>(args, |c| self.query_entities(&c.query)),
-            GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| self.facets(&c.filter)),
-            GetConfigSummary::NAME => ipc::dispatch_typed::<GetConfigSummary>(args, |_| Ok(self.config.summary())),
-            GetCredentials::NAME => {
-                ipc::dispatch_typed::<GetCredentials>(args, |_| Ok(self.keychain.credentials(self.config.secrets_needed())))
+            GetPreferences::NAME => {
+                ipc::dispatch_typed::<GetPreferences>(args, |_| self.preferences())
             }
+            SetPreferences::NAME => {
+                ipc::dispatch_typed::<SetPreferences>(args, |c| self.set_preferences(c.preferences))
+            }
+            GetCatalogSummary::NAME => {
+                ipc::dispatch_typed::<GetCatalogSummary>(args, |_| self.catalog_summary())
+            }
+            QueryEntities::NAME => {
+                ipc::dispatch_typed::<QueryEntities>(args, |c| self.query_entities(&c.query))
+            }
+            GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| self.facets(&c.filter)),
+            GetConfigSummary::NAME => {
+                ipc::dispatch_typed::<GetConfigSummary>(args, |_| Ok(self.config.summary()))
+            }
+            GetCredentials::NAME => ipc::dispatch_typed::<GetCredentials>(args, |_| {
+                Ok(self.keychain.credentials(self.config.secrets_needed()))
+            }),
             SetCredential::NAME => ipc::dispatch_typed::<SetCredential>(args, |c| {
                 let used_by = self.used_by(&c.name);
                 let status = self.keychain.set(&c.name, c.value, used_by);
@@ -116,13 +152,15 @@ impl Api {
                 self.secrets.invalidate(&c.name);
                 status
             }),
-            GetTeamBackend::NAME => ipc::dispatch_typed::<GetTeamBackend>(args, |_| self.team_backend()),
-            SaveTeamBackend::NAME => {
-                ipc::dispatch_typed::<SaveTeamBackend>(args, |c| self.save_team_backend(&c.url, c.token))
+            GetTeamBackend::NAME => {
+                ipc::dispatch_typed::<GetTeamBackend>(args, |_| self.team_backend())
             }
-            TestTeamBackend::NAME => {
-                ipc::dispatch_typed::<TestTeamBackend>(args, |c| self.test_team_backend(&c.url, c.token))
-            }
+            SaveTeamBackend::NAME => ipc::dispatch_typed::<SaveTeamBackend>(args, |c| {
+                self.save_team_backend(&c.url, c.token)
+            }),
+            TestTeamBackend::NAME => ipc::dispatch_typed::<TestTeamBackend>(args, |c| {
+                self.test_team_backend(&c.url, c.token)
+            }),
             StartSync::NAME => ipc::dispatch_typed::<StartSync>(args, |c| self.start_sync(c.full)),
             CancelSync::NAME => ipc::dispatch_typed::<CancelSync>(args, |_| {
                 self.sync.cancel();
@@ -135,133 +173,13 @@ impl Api {
         }
     }
 
-    /// The team backend's URL: saved from Settings, else app-config.yaml's.
-    pub fn team_url(&self) -> Result<Option<String>, ApiError> {
-        let saved = self.with_store(|store| store.get_preference(crate::team::URL_KEY).map_err(ApiError::from))?;
-        Ok(saved.or_else(|| {
-            self.config
-                .config
-                .as_ref()
-                .and_then(|c| c.team_backend_base_url())
-                .map(|u| u.as_str().trim_end_matches('/').to_string())
-        }))
-    }
-
-    /// The stored team token, `None` when there is none; keychain failures are errors.
-    fn team_token(&self) -> Result<Option<Sensitive<String>>, ApiError> {
-        match self.keychain.get().and_then(|k| k.get(TEAM_BACKEND_TOKEN)) {
-            Ok(token) => Ok(Some(token)),
-            Err(SecretError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    pub fn team_backend(&self) -> Result<TeamBackend, ApiError> {
-        let (token_set, keychain_error) = match self.keychain.get().and_then(|k| k.status(TEAM_BACKEND_TOKEN)) {
-            Ok(status) => (status == backlot_secrets::SecretStatus::Set, None),
-            Err(e) => (false, Some(ApiError::from(e))),
-        };
-        Ok(TeamBackend { url: self.team_url()?, token_set, keychain_error, sync: self.sync_state()? })
-    }
-
-    fn sync_state(&self) -> Result<SyncState, ApiError> {
-        let status = self.with_store(|store| store.sync_status().map_err(ApiError::from))?;
-        Ok(self.sync.state(status))
-    }
-
-    pub fn save_team_backend(&self, url: &str, token: Option<String>) -> Result<TeamBackend, ApiError> {
-        let url = url.trim().trim_end_matches('/');
-        crate::team::check_url(url)?;
-        if let Some(token) = token {
-            self.keychain.get()?.set(TEAM_BACKEND_TOKEN, &Sensitive::new(token))?;
-        }
-        self.with_store(|store| store.set_preference(crate::team::URL_KEY, url).map_err(ApiError::from))?;
-        self.team_backend()
-    }
-
-    /// Starts a sync in the background (incremental when a previous sync from the same
-    /// backend succeeded, unless `full`) and returns at once; progress shows in
-    /// `team_backend().sync`. One sync at a time.
-    pub fn start_sync(&self, full: bool) -> Result<SyncState, ApiError> {
-        use backlot_catalog_sync::{CatalogClient, ClientOptions, SyncMode, SyncOptions};
-
-        let url = self.team_url()?.ok_or_else(|| {
-            ApiError::invalid_input(
-                "no team backend: set its URL in Settings → Team backend (or backend.baseUrl in app-config.yaml)",
-            )
-        })?;
-        // A keychain that cannot be read means no token: a backend that needs one answers
-        // 401, which the status then shows.
-        let token = self.team_token().unwrap_or(None);
-        let status = self.with_store(|store| store.sync_status().map_err(ApiError::from))?;
-        let synced_before = status.is_some_and(|s| s.last_success_ms.is_some() && s.source == url);
-        let mode = if full || !synced_before { SyncMode::Full } else { SyncMode::Incremental };
-        let client = CatalogClient::new(&url, token.as_ref(), ClientOptions::default()).map_err(ApiError::from)?;
-        let target = self.with_store(|store| store.team_sync(&url).map_err(ApiError::from))?;
-        let cancel = self
-            .sync
-            .begin(crate::team::mode_name(mode))
-            .ok_or_else(|| ApiError::new(ErrorCode::Conflict, "a sync is already running"))?;
-
-        let runner = self.sync.clone();
-        let progress = self.sync.clone();
-        let options = SyncOptions::new().with_cancel(cancel).with_progress(move |p| progress.progress(p));
-        let store_path = self.store_path.clone();
-        crate::proxy_call::runtime()?.spawn(async move {
-            let result = backlot_catalog_sync::sync(&client, target, mode, &options).await;
-            if let Err(error) = &result {
-                // The engine rolled the catalog back; record why, for Settings and the header.
-                if let Ok(store) = Store::open(&store_path) {
-                    let _ = store.record_sync_failure(&url, error);
-                }
-            }
-            runner.finish();
-        });
-        self.sync_state()
-    }
-
-    /// Minutes between background syncs: `backlot.teamBackend.syncIntervalMinutes` in
-    /// app-config.yaml, default 15; 0 turns background sync off.
-    pub fn sync_interval_minutes(&self) -> u64 {
-        self.config
-            .config
-            .as_ref()
-            .and_then(|c| c.backlot.team_sync_interval_minutes)
-            .unwrap_or(crate::team::DEFAULT_INTERVAL_MINUTES)
-    }
-
-    /// Starts an incremental sync when a team backend is set, background sync is on, none
-    /// is running, and the last attempt is older than the interval. Returns whether it did.
-    pub fn sync_if_due(&self, now_ms: u64) -> Result<bool, ApiError> {
-        let interval = self.sync_interval_minutes();
-        if interval == 0 || self.team_url()?.is_none() || self.sync.state(None).running.is_some() {
-            return Ok(false);
-        }
-        let status = self.with_store(|store| store.sync_status().map_err(ApiError::from))?;
-        let last = status.and_then(|s| s.last_attempt_ms).unwrap_or(0);
-        if now_ms.saturating_sub(last) < interval * 60_000 {
-            return Ok(false);
-        }
-        self.start_sync(false)?;
-        Ok(true)
-    }
-
-    /// Checks `url` with the token given, else the stored one. Saves nothing.
-    pub fn test_team_backend(&self, url: &str, token: Option<String>) -> Result<ConnectionCheck, ApiError> {
-        let url = url.trim().trim_end_matches('/');
-        crate::team::check_url(url)?;
-        let token = match token {
-            Some(t) => Some(Sensitive::new(t)),
-            None => self.team_token().ok().flatten(),
-        };
-        let info = crate::proxy_call::runtime()?
-            .block_on(backlot_catalog_sync::test_connection(url, token.as_ref()))
-            .map_err(ApiError::from)?;
-        Ok(ConnectionCheck { entity_count: info.entity_count, duration_ms: info.latency_ms })
-    }
-
     fn used_by(&self, secret: &str) -> Vec<String> {
-        self.config.secrets_needed().into_iter().find(|(n, _)| n == secret).map(|(_, u)| u).unwrap_or_default()
+        self.config
+            .secrets_needed()
+            .into_iter()
+            .find(|(n, _)| n == secret)
+            .map(|(_, u)| u)
+            .unwrap_or_default()
     }
 
     pub fn app_info(&self) -> AppInfo {
@@ -285,21 +203,30 @@ impl Api {
 
     pub fn preferences(&self) -> Result<Preferences, ApiError> {
         self.with_store(|store| {
-            let saved = store.get_preference(PREFERENCES_KEY).map_err(ApiError::from)?;
+            let saved = store
+                .get_preference(PREFERENCES_KEY)
+                .map_err(ApiError::from)?;
             // Preferences written by a newer or broken build fall back to defaults
             // rather than locking the user out of the app.
-            Ok(saved.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+            Ok(saved
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default())
         })
     }
 
     pub fn set_preferences(&self, preferences: Preferences) -> Result<Preferences, ApiError> {
         if let Some(me) = &preferences.user_entity_ref {
-            backlot_model::entity_ref::EntityRef::parse(me, Some("user"), "default").map_err(|e| {
-                ApiError::invalid_input(format!("“{me}” is not an entity reference: {e}"))
-            })?;
+            backlot_model::entity_ref::EntityRef::parse(me, Some("user"), "default").map_err(
+                |e| ApiError::invalid_input(format!("“{me}” is not an entity reference: {e}")),
+            )?;
         }
-        let json = serde_json::to_string(&preferences).map_err(|e| ApiError::internal(e.to_string()))?;
-        self.with_store(|store| store.set_preference(PREFERENCES_KEY, &json).map_err(ApiError::from))?;
+        let json =
+            serde_json::to_string(&preferences).map_err(|e| ApiError::internal(e.to_string()))?;
+        self.with_store(|store| {
+            store
+                .set_preference(PREFERENCES_KEY, &json)
+                .map_err(ApiError::from)
+        })?;
         Ok(preferences)
     }
 
@@ -320,11 +247,18 @@ impl Api {
     pub fn install_demo_on_first_run(&self) -> Result<bool, ApiError> {
         let data_dir = self.data_dir.clone();
         self.with_store(|store| {
-            if store.get_preference(DEMO_KEY).map_err(ApiError::from)?.is_some() || store.status().entity_count > 0 {
+            if store
+                .get_preference(DEMO_KEY)
+                .map_err(ApiError::from)?
+                .is_some()
+                || store.status().entity_count > 0
+            {
                 return Ok(false);
             }
             backlot_catalog_backend::demo::install(store, &data_dir).map_err(ApiError::from)?;
-            store.set_preference(DEMO_KEY, "1").map_err(ApiError::from)?;
+            store
+                .set_preference(DEMO_KEY, "1")
+                .map_err(ApiError::from)?;
             Ok(true)
         })
     }
@@ -352,20 +286,32 @@ mod tests {
                 "set_credential" => json!({"name": "x", "value": "y"}),
                 "delete_credential" => json!({"name": "x"}),
                 "proxy" => json!({"method": "GET", "path": "/nowhere/x"}),
-                "save_team_backend" | "test_team_backend" => json!({"url": "http://127.0.0.1:9", "token": null}),
+                "save_team_backend" | "test_team_backend" => {
+                    json!({"url": "http://127.0.0.1:9", "token": null})
+                }
                 "start_sync" => json!({"full": false}),
                 _ => json!({}),
             };
             // Handled means: a result, or a specific error — never "unknown command".
             if let Err(e) = api.dispatch(name, args) {
-                assert_ne!(e.code, ErrorCode::Unsupported, "`{name}` is not handled: {e}");
+                assert_ne!(
+                    e.code,
+                    ErrorCode::Unsupported,
+                    "`{name}` is not handled: {e}"
+                );
                 assert!(
-                    matches!(name, &"set_credential" | &"delete_credential" | &"proxy" | &"test_team_backend"),
+                    matches!(
+                        name,
+                        &"set_credential" | &"delete_credential" | &"proxy" | &"test_team_backend"
+                    ),
                     "`{name}` failed: {e}"
                 );
             }
         }
-        assert_eq!(api.dispatch("no_such_command", json!({})).unwrap_err().code, ErrorCode::Unsupported);
+        assert_eq!(
+            api.dispatch("no_such_command", json!({})).unwrap_err().code,
+            ErrorCode::Unsupported
+        );
     }
 
     #[test]
@@ -374,7 +320,10 @@ mod tests {
         let info = api.app_info();
         assert_eq!(info.data_dir, dir.path().display().to_string());
         assert!(info.store.ok, "{:?}", info.store);
-        assert_eq!(info.store.path, dir.path().join(STORE_FILE).display().to_string());
+        assert_eq!(
+            info.store.path,
+            dir.path().join(STORE_FILE).display().to_string()
+        );
         assert!(info.store.schema_version >= 1);
         assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
     }
@@ -386,7 +335,10 @@ mod tests {
             let api = Api::open(dir.path());
             assert_eq!(api.preferences().unwrap(), Preferences::default());
             let out = api
-                .dispatch("set_preferences", json!({"preferences": {"theme": "dark", "userEntityRef": "user:default/ada"}}))
+                .dispatch(
+                    "set_preferences",
+                    json!({"preferences": {"theme": "dark", "userEntityRef": "user:default/ada"}}),
+                )
                 .unwrap();
             assert_eq!(out["theme"], "dark");
         }
@@ -400,7 +352,10 @@ mod tests {
     fn a_bad_user_ref_is_refused_and_nothing_is_saved() {
         let (_dir, api) = api();
         let err = api
-            .dispatch("set_preferences", json!({"preferences": {"userEntityRef": "user:default/"}}))
+            .dispatch(
+                "set_preferences",
+                json!({"preferences": {"userEntityRef": "user:default/"}}),
+            )
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput);
         assert_eq!(api.preferences().unwrap(), Preferences::default());
@@ -423,9 +378,17 @@ mod tests {
         assert!(api.install_demo_on_first_run().unwrap());
         let summary = api.catalog_summary().unwrap();
         assert!(summary.total >= 20, "{summary:?}");
-        assert_eq!(summary.error_count, 0, "the demo catalog must be valid: {summary:?}");
+        assert_eq!(
+            summary.error_count, 0,
+            "the demo catalog must be valid: {summary:?}"
+        );
         assert!(!api.install_demo_on_first_run().unwrap());
-        let page = api.query_entities(&EntityQuery { limit: 5, ..Default::default() }).unwrap();
+        let page = api
+            .query_entities(&EntityQuery {
+                limit: 5,
+                ..Default::default()
+            })
+            .unwrap();
         assert_eq!(page.items.len(), 5);
         assert_eq!(page.total, summary.total);
     }

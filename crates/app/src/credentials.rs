@@ -46,17 +46,33 @@ impl KeychainSlot {
             };
             secrets.push(SecretStatusInfo { name, set, used_by });
         }
-        Credentials { keychain_error, secrets }
+        Credentials {
+            keychain_error,
+            secrets,
+        }
     }
 
-    pub fn set(&self, name: &str, value: String, used_by: Vec<String>) -> Result<SecretStatusInfo, ApiError> {
+    pub fn set(
+        &self,
+        name: &str,
+        value: String,
+        used_by: Vec<String>,
+    ) -> Result<SecretStatusInfo, ApiError> {
         self.get()?.set(name, &Sensitive::new(value))?;
-        Ok(SecretStatusInfo { name: name.to_string(), set: true, used_by })
+        Ok(SecretStatusInfo {
+            name: name.to_string(),
+            set: true,
+            used_by,
+        })
     }
 
     pub fn delete(&self, name: &str, used_by: Vec<String>) -> Result<SecretStatusInfo, ApiError> {
         self.get()?.delete(name)?;
-        Ok(SecretStatusInfo { name: name.to_string(), set: false, used_by })
+        Ok(SecretStatusInfo {
+            name: name.to_string(),
+            set: false,
+            used_by,
+        })
     }
 }
 

@@ -8,6 +8,7 @@ mod paths;
 mod proxy_call;
 mod settings;
 mod team;
+mod team_api;
 
 pub use api::Api;
 pub use paths::{DataDirError, STORE_FILE, resolve_data_dir};

@@ -8,10 +8,15 @@ pub const STORE_FILE: &str = "backlot.db";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DataDirError {
-    #[error("no data folder: the platform has no user data directory; pass --data-dir or set BACKLOT_DATA_DIR")]
+    #[error(
+        "no data folder: the platform has no user data directory; pass --data-dir or set BACKLOT_DATA_DIR"
+    )]
     NoPlatformDir,
     #[error("cannot create the data folder {path}: {source}")]
-    Create { path: PathBuf, source: std::io::Error },
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Picks the data folder (`explicit` comes from `--data-dir` or `BACKLOT_DATA_DIR`, which
@@ -19,9 +24,14 @@ pub enum DataDirError {
 pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf, DataDirError> {
     let dir = match explicit {
         Some(dir) => dir.to_path_buf(),
-        None => dirs::data_dir().ok_or(DataDirError::NoPlatformDir)?.join("backlot"),
+        None => dirs::data_dir()
+            .ok_or(DataDirError::NoPlatformDir)?
+            .join("backlot"),
     };
-    std::fs::create_dir_all(&dir).map_err(|source| DataDirError::Create { path: dir.clone(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| DataDirError::Create {
+        path: dir.clone(),
+        source,
+    })?;
     Ok(dir)
 }
 
@@ -43,6 +53,9 @@ mod tests {
         let file = tmp.path().join("a-file");
         std::fs::write(&file, "x").unwrap();
         let err = resolve_data_dir(Some(&file.join("below"))).unwrap_err();
-        assert!(err.to_string().contains("cannot create the data folder"), "{err}");
+        assert!(
+            err.to_string().contains("cannot create the data folder"),
+            "{err}"
+        );
     }
 }

@@ -24,16 +24,27 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime, ApiError> {
 
 pub fn call(proxy: &Proxy, call: ProxyCall) -> Result<ProxyReply, ApiError> {
     let request = ProxyRequest {
-        method: if call.method.is_empty() { "GET".to_string() } else { call.method },
+        method: if call.method.is_empty() {
+            "GET".to_string()
+        } else {
+            call.method
+        },
         path: call.path,
         headers: call.headers,
-        body: call.body.map(|b| ProxyBody::from(b.into_bytes())).unwrap_or(ProxyBody::Empty),
+        body: call
+            .body
+            .map(|b| ProxyBody::from(b.into_bytes()))
+            .unwrap_or(ProxyBody::Empty),
     };
     runtime()?.block_on(async {
         let response = proxy.handle(request).await?;
         let status = response.status;
         let headers = response.headers;
         let body = response.body.bytes().await?;
-        Ok(ProxyReply { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
+        Ok(ProxyReply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
     })
 }

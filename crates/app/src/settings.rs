@@ -28,17 +28,31 @@ pub fn config_files(data_dir: &Path, explicit: &[PathBuf]) -> Vec<PathBuf> {
 impl LoadedConfig {
     pub fn load(files: Vec<PathBuf>) -> Self {
         if files.is_empty() {
-            return Self { files, config: None, error: None };
+            return Self {
+                files,
+                config: None,
+                error: None,
+            };
         }
         match Config::load_files(&files) {
-            Ok(config) => Self { files, config: Some(config), error: None },
-            Err(e) => Self { files, config: None, error: Some(e.to_string()) },
+            Ok(config) => Self {
+                files,
+                config: Some(config),
+                error: None,
+            },
+            Err(e) => Self {
+                files,
+                config: None,
+                error: Some(e.to_string()),
+            },
         }
     }
 
     /// Every `${secret:NAME}` the configuration references, with who uses it.
     pub fn secrets_needed(&self) -> Vec<(String, Vec<String>)> {
-        let Some(config) = &self.config else { return Vec::new() };
+        let Some(config) = &self.config else {
+            return Vec::new();
+        };
         config
             .secret_names
             .iter()
@@ -61,9 +75,13 @@ impl LoadedConfig {
         let config = self.config.as_ref();
         ConfigSummary {
             files: self.files.iter().map(|f| f.display().to_string()).collect(),
-            warnings: config.map(|c| c.warnings.iter().map(ToString::to_string).collect()).unwrap_or_default(),
+            warnings: config
+                .map(|c| c.warnings.iter().map(ToString::to_string).collect())
+                .unwrap_or_default(),
             error: self.error.clone(),
-            team_backend: config.and_then(|c| c.team_backend_base_url()).map(ToString::to_string),
+            team_backend: config
+                .and_then(|c| c.team_backend_base_url())
+                .map(ToString::to_string),
             proxy_endpoints: config
                 .map(|c| {
                     c.proxy_endpoints

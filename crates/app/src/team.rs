@@ -37,7 +37,11 @@ impl SyncRunner {
             return None;
         }
         let cancel = CancelToken::new();
-        let progress = SyncProgress { mode: mode.into(), phase: "starting".into(), ..Default::default() };
+        let progress = SyncProgress {
+            mode: mode.into(),
+            phase: "starting".into(),
+            ..Default::default()
+        };
         state.running = Some((cancel.clone(), progress));
         Some(cancel)
     }
@@ -59,7 +63,10 @@ impl SyncRunner {
     }
 
     pub fn state(&self, status: Option<SyncStatus>) -> SyncState {
-        SyncState { running: self.lock().running.as_ref().map(|(_, p)| p.clone()), status }
+        SyncState {
+            running: self.lock().running.as_ref().map(|(_, p)| p.clone()),
+            status,
+        }
     }
 }
 
@@ -73,7 +80,10 @@ pub fn mode_name(mode: backlot_catalog_sync::SyncMode) -> &'static str {
 fn progress_info(p: &Progress) -> SyncProgress {
     SyncProgress {
         mode: mode_name(p.mode).into(),
-        phase: serde_json::to_value(p.phase).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        phase: serde_json::to_value(p.phase)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
         pages: p.pages,
         entities: p.entities,
         total: p.total,
@@ -86,9 +96,15 @@ fn progress_info(p: &Progress) -> SyncProgress {
 
 /// Whether `url` is a usable http(s) base URL.
 pub fn check_url(url: &str) -> Result<(), ApiError> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
     match rest {
-        Some(host) if !host.is_empty() && !host.starts_with('/') && !url.contains(char::is_whitespace) => Ok(()),
+        Some(host)
+            if !host.is_empty() && !host.starts_with('/') && !url.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
         _ => Err(ApiError::invalid_input(format!(
             "“{url}” is not a backend URL: expected http:// or https:// and a host, e.g. https://backstage.example.com"
         ))),
@@ -103,7 +119,14 @@ mod tests {
     fn urls_are_checked() {
         assert!(check_url("https://backstage.example.com").is_ok());
         assert!(check_url("http://127.0.0.1:7007").is_ok());
-        for bad in ["", "backstage.example.com", "ftp://x", "https://", "https:///x", "https://a b"] {
+        for bad in [
+            "",
+            "backstage.example.com",
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "https://a b",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
     }
@@ -112,8 +135,14 @@ mod tests {
     fn one_sync_at_a_time_and_cancel_reaches_it() {
         let runner = SyncRunner::default();
         let token = runner.begin("full").expect("first");
-        assert!(runner.begin("full").is_none(), "a second sync waits for the first");
-        assert_eq!(runner.state(None).running.map(|p| p.phase), Some("starting".into()));
+        assert!(
+            runner.begin("full").is_none(),
+            "a second sync waits for the first"
+        );
+        assert_eq!(
+            runner.state(None).running.map(|p| p.phase),
+            Some("starting".into())
+        );
         runner.cancel();
         assert!(token.is_cancelled());
         runner.finish();

@@ -13,7 +13,10 @@ fn settings_show_the_config_files_endpoints_and_needed_secrets() {
         "proxy:\n  endpoints:\n    /github:\n      target: https://api.github.com\n      allowedMethods: [GET]\n      headers:\n        Authorization: Bearer ${secret:github-token}\n    /plain: http://127.0.0.1:9\n",
     );
     let summary = api.dispatch("config_summary", json!({})).unwrap();
-    assert_eq!(summary["files"], json!([dir.path().join("app-config.yaml").display().to_string()]));
+    assert_eq!(
+        summary["files"],
+        json!([dir.path().join("app-config.yaml").display().to_string()])
+    );
     assert_eq!(summary["error"], serde_json::Value::Null);
     let endpoints = summary["proxyEndpoints"].as_array().unwrap();
     assert_eq!(endpoints.len(), 2);
@@ -50,11 +53,20 @@ fn proxied_calls_reach_the_upstream_and_refusals_are_typed() {
     assert_eq!(reply["status"], 200);
     assert_eq!(reply["body"], "GET /base/hello?x=1 HTTP/1.1 probe=p1");
 
-    let err = api.dispatch("proxy", json!({"method": "GET", "path": "/nope/x"})).unwrap_err();
+    let err = api
+        .dispatch("proxy", json!({"method": "GET", "path": "/nope/x"}))
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound, "{err}");
-    let err = api.dispatch("proxy", json!({"method": "GET", "path": "/echo/%2e%2e/etc"})).unwrap_err();
+    let err = api
+        .dispatch(
+            "proxy",
+            json!({"method": "GET", "path": "/echo/%2e%2e/etc"}),
+        )
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput, "{err}");
-    let err = api.dispatch("proxy", json!({"method": "DELETE", "path": "/echo/x"})).unwrap_err();
+    let err = api
+        .dispatch("proxy", json!({"method": "DELETE", "path": "/echo/x"}))
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Unsupported, "{err}");
     assert!(err.message.contains("DELETE is not allowed"), "{err}");
 }

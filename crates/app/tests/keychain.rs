@@ -22,22 +22,36 @@ fn a_stored_token_goes_out_with_proxied_calls_and_nowhere_else() {
 
     let before = api.dispatch("credentials", json!({})).unwrap();
     assert_eq!(before["keychainError"], serde_json::Value::Null, "{before}");
-    assert_eq!(before["secrets"], json!([{"name": secret_name, "set": false, "usedBy": ["proxy /echo"]}]));
+    assert_eq!(
+        before["secrets"],
+        json!([{"name": secret_name, "set": false, "usedBy": ["proxy /echo"]}])
+    );
 
     let canary = "canary-7f3a9c-token";
-    let set = api.dispatch("set_credential", json!({"name": secret_name, "value": canary})).unwrap();
+    let set = api
+        .dispatch(
+            "set_credential",
+            json!({"name": secret_name, "value": canary}),
+        )
+        .unwrap();
     assert_eq!(set["set"], true);
     assert!(!set.to_string().contains(canary));
     let after = api.dispatch("credentials", json!({})).unwrap();
     assert_eq!(after["secrets"][0]["set"], true);
     assert!(!after.to_string().contains(canary));
 
-    let reply = api.dispatch("proxy", json!({"method": "GET", "path": "/echo/whoami"})).unwrap();
+    let reply = api
+        .dispatch("proxy", json!({"method": "GET", "path": "/echo/whoami"}))
+        .unwrap();
     assert_eq!(reply["status"], 200);
-    assert_eq!(reply["body"], format!("GET /whoami HTTP/1.1 probe={canary}"));
+    assert_eq!(
+        reply["body"],
+        format!("GET /whoami HTTP/1.1 probe={canary}")
+    );
 
     // Nothing Backlot wrote holds the value: not the store (db, WAL), not the config.
-    api.dispatch("set_preferences", json!({"preferences": {"theme": "dark"}})).unwrap();
+    api.dispatch("set_preferences", json!({"preferences": {"theme": "dark"}}))
+        .unwrap();
     for entry in walk(dir.path()) {
         let bytes = std::fs::read(&entry).unwrap();
         assert!(
@@ -47,10 +61,17 @@ fn a_stored_token_goes_out_with_proxied_calls_and_nowhere_else() {
         );
     }
 
-    let deleted = api.dispatch("delete_credential", json!({"name": secret_name})).unwrap();
+    let deleted = api
+        .dispatch("delete_credential", json!({"name": secret_name}))
+        .unwrap();
     assert_eq!(deleted["set"], false);
-    let err = api.dispatch("proxy", json!({"method": "GET", "path": "/echo/whoami"})).unwrap_err();
-    assert!(err.message.contains(&secret_name), "the error names the missing secret: {err}");
+    let err = api
+        .dispatch("proxy", json!({"method": "GET", "path": "/echo/whoami"}))
+        .unwrap_err();
+    assert!(
+        err.message.contains(&secret_name),
+        "the error names the missing secret: {err}"
+    );
     assert!(!err.message.contains(canary));
     assert_ne!(err.code, ErrorCode::Internal, "{err}");
 }
@@ -59,7 +80,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
-        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+        if path.is_dir() {
+            files.extend(walk(&path))
+        } else {
+            files.push(path)
+        }
     }
     files
 }

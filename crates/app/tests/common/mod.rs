@@ -45,4 +45,3 @@ pub fn api_with_config(yaml: &str) -> (tempfile::TempDir, Api) {
     let api = Api::open(dir.path());
     (dir, api)
 }
-
