@@ -14,11 +14,14 @@ use crate::retry::retry;
 /// Consecutive empty pages that still carry a next cursor before we call it a loop.
 const MAX_EMPTY_PAGES: u32 = 3;
 
+/// A page being fetched (with retries) in the background.
+type PageFetch = JoinHandle<Result<Page, SyncError>>;
+
 pub(crate) struct Pager {
     client: CatalogClient,
     spec: Arc<QuerySpec>,
     cancel: CancelToken,
-    next: Option<(Option<String>, JoinHandle<Result<Page, SyncError>>)>,
+    next: Option<(Option<String>, PageFetch)>,
     restarts_left: u32,
     pub(crate) restarts: u64,
     empty_pages: u32,

@@ -38,7 +38,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
@@ -74,7 +74,9 @@ fn matches(entity: &Value, filters: &[String]) -> bool {
                 (None, _) => true,
                 (Some(w), Value::String(s)) => s.eq_ignore_ascii_case(w),
                 (Some(w), Value::Array(a)) => a.iter().any(|x| x.as_str().is_some_and(|s| s.eq_ignore_ascii_case(w))),
-                (Some(w), other) => other.to_string() == w,
+                (Some(w), Value::Bool(b)) => w == if *b { "true" } else { "false" },
+                (Some(w), Value::Number(n)) => n.as_f64().is_some_and(|x| w.parse::<f64>().is_ok_and(|y| x == y)),
+                (Some(_), _) => false,
             }
         })
     })
@@ -118,9 +120,8 @@ pub(crate) fn by_query(catalog: &Catalog, query: &[(String, String)], url: &str)
     let mut out = Vec::with_capacity(limit.min(1000) * 1200 + 128);
     out.extend_from_slice(b"{\"items\":[");
     let mut last: Option<&String> = None;
-    let mut n = 0;
     let mut more = false;
-    for (key, e) in catalog.range_after(after.as_deref()).filter(|(_, e)| matches(e, &filters)) {
+    for (n, (key, e)) in catalog.range_after(after.as_deref()).filter(|(_, e)| matches(e, &filters)).enumerate() {
         if n == limit {
             more = true;
             break;
@@ -137,7 +138,6 @@ pub(crate) fn by_query(catalog: &Catalog, query: &[(String, String)], url: &str)
             return error(500, "Error", "serialization failed", "GET", url);
         }
         last = Some(key);
-        n += 1;
     }
     let _ = write!(out, "],\"totalItems\":{total},\"pageInfo\":{{");
     if let (true, Some(last)) = (more, last) {
@@ -241,7 +241,8 @@ mod tests {
                 seen.push(item["metadata"]["name"].as_str().unwrap_or("").to_owned());
             }
             let Some(cursor) = page["pageInfo"]["nextCursor"].as_str().map(str::to_owned) else { break };
-            page = parse(&by_query(&c, &q(&[("limit", "10"), ("cursor", &cursor)]), "/"));
+            // As in Backstage, `fields` must be repeated with the cursor.
+            page = parse(&by_query(&c, &q(&[("limit", "10"), ("cursor", &cursor), ("fields", "metadata.name")]), "/"));
             pages += 1;
             assert!(pages < 20);
         }

@@ -74,14 +74,14 @@ pub(crate) enum Route {
 
 impl FaultOn {
     fn matches(self, route: Route) -> bool {
-        match (self, route) {
-            (FaultOn::Any, _) => true,
-            (FaultOn::FirstPage, Route::Query { cursor: false }) => true,
-            (FaultOn::CursorPage, Route::Query { cursor: true }) => true,
-            (FaultOn::ByRefs, Route::ByRefs) => true,
-            (FaultOn::Facets, Route::Facets) => true,
-            _ => false,
-        }
+        matches!(
+            (self, route),
+            (FaultOn::Any, _)
+                | (FaultOn::FirstPage, Route::Query { cursor: false })
+                | (FaultOn::CursorPage, Route::Query { cursor: true })
+                | (FaultOn::ByRefs, Route::ByRefs)
+                | (FaultOn::Facets, Route::Facets)
+        )
     }
 }
 

@@ -218,7 +218,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
         Err(_) => Bytes::new(),
     };
     let path = full_path.strip_prefix(state.opts.prefix.as_str()).unwrap_or("/__outside_prefix__").to_owned();
-    let url = format!("{full_path}");
+    let url = full_path.clone();
     let route = match (method.as_str(), path.as_str()) {
         ("GET", "/api/catalog/entities/by-query") => Route::Query { cursor: query.iter().any(|(k, _)| k == "cursor") },
         ("POST", "/api/catalog/entities/by-refs") => Route::ByRefs,
