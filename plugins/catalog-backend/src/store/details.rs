@@ -20,6 +20,10 @@ impl Store {
     /// Relations of the entity with this (lowercased) ref: the ones its spec states, plus the
     /// inverse of every stored relation that targets it. Deduplicated and sorted.
     pub fn relations_of(&self, key: &str) -> Result<Vec<EntityRelation>> {
+        self.snapshot(|| self.relations_now(key))
+    }
+
+    fn relations_now(&self, key: &str) -> Result<Vec<EntityRelation>> {
         let mut out = BTreeSet::new();
         let mut own = self.conn.prepare_cached(
             "SELECT r.type, r.target_ref FROM relations r JOIN entities e ON e.id = r.originating_id
@@ -43,6 +47,10 @@ impl Store {
 
     /// The entity named by `entity_ref` (`kind:[namespace/]name`, any case) with its relations.
     pub fn get_entity(&self, entity_ref: &str) -> Result<Option<Entity>> {
+        self.snapshot(|| self.get_entity_now(entity_ref))
+    }
+
+    fn get_entity_now(&self, entity_ref: &str) -> Result<Option<Entity>> {
         let key = ref_key(entity_ref)?;
         let json: Option<String> = self
             .conn
@@ -57,6 +65,10 @@ impl Store {
 
     /// The entity, its relations, and summaries of the related entities that are in the catalog.
     pub fn entity_by_ref(&self, entity_ref: &str) -> Result<Option<EntityDetails>> {
+        self.snapshot(|| self.entity_by_ref_now(entity_ref))
+    }
+
+    fn entity_by_ref_now(&self, entity_ref: &str) -> Result<Option<EntityDetails>> {
         let Some(entity) = self.get_entity(entity_ref)? else { return Ok(None) };
         let mut targets: Vec<&str> = entity.relations.iter().map(|r| r.target_ref.as_str()).collect();
         targets.sort_unstable();
@@ -76,6 +88,10 @@ impl Store {
 
     /// Every entity, sorted by ref, each with `relations: [{type, targetRef}]`.
     pub fn export(&self) -> Result<Vec<Entity>> {
+        self.snapshot(|| self.export_now())
+    }
+
+    fn export_now(&self) -> Result<Vec<Entity>> {
         let mut relations: HashMap<String, BTreeSet<(String, String)>> = HashMap::new();
         {
             let mut stmt = self.conn.prepare(

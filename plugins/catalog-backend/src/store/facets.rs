@@ -39,6 +39,10 @@ fn facet_name(name: &str) -> Option<&'static str> {
 
 impl Store {
     pub fn facets(&self, filter: &EntityFilter) -> Result<Facets> {
+        self.snapshot(|| self.facets_now(filter))
+    }
+
+    fn facets_now(&self, filter: &EntityFilter) -> Result<Facets> {
         let kinds_only = EntityFilter { kinds: Vec::new(), ..filter.clone() } == EntityFilter::default();
         let mut counts: HashMap<&'static str, HashMap<String, u64>> = HashMap::new();
         if kinds_only {

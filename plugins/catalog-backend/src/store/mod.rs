@@ -114,6 +114,10 @@ impl Store {
 
     /// Totals by kind and the number of problems recorded by the last ingestion of each root.
     pub fn summary(&self) -> Result<CatalogSummary> {
+        self.snapshot(|| self.summary_now())
+    }
+
+    fn summary_now(&self) -> Result<CatalogSummary> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT value, count FROM facet_counts WHERE facet = 'kind' ORDER BY count DESC, value")?;
@@ -128,6 +132,20 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(CatalogSummary { total, by_kind, error_count })
+    }
+
+    /// Runs `read` in one read transaction, so that its several statements see one snapshot
+    /// of the catalog: a sync or ingestion committing meanwhile is seen entirely or not at all.
+    /// Nested calls run in the enclosing snapshot.
+    pub(crate) fn snapshot<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return read();
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        let out = read();
+        // Only reads happened: ending the transaction either way is the same.
+        tx.rollback()?;
+        out
     }
 
     #[cfg(test)]

@@ -132,6 +132,10 @@ enum Index {
 impl Store {
     /// A page of entities matching `q`.
     pub fn query(&self, q: &EntityQuery) -> Result<EntityPage> {
+        self.snapshot(|| self.query_now(q))
+    }
+
+    fn query_now(&self, q: &EntityQuery) -> Result<EntityPage> {
         let limit = match q.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),

@@ -59,8 +59,12 @@ fn served_relations(value: &Value) -> Vec<(String, String)> {
 
 /// Validates a server entity with Backstage's rules and keeps its served relations.
 pub(crate) fn prepare(value: &Value) -> std::result::Result<TeamEntity, Vec<ValidationError>> {
+    prepare_served(value, value.to_string())
+}
+
+/// [`prepare`] with the entity's JSON text already made.
+pub(crate) fn prepare_served(value: &Value, served: String) -> std::result::Result<TeamEntity, Vec<ValidationError>> {
     let relations = served_relations(value);
-    let served = value.to_string();
     let mut valid = validate_entity(value.clone())?;
     let key = valid.entity.entity_ref().key();
     valid.relations = relations
@@ -163,10 +167,10 @@ impl Store {
     /// is the one shown.
     pub fn shadowed_team_copy(&self, entity_ref: &str) -> Result<Option<Entity>> {
         let key = ref_key(entity_ref)?;
-        match visible_row(&self.conn, &key)? {
+        self.snapshot(|| match visible_row(&self.conn, &key)? {
             Some((_, root)) if !is_team_root(&root) => self.team_copy(entity_ref),
             _ => Ok(None),
-        }
+        })
     }
 
     /// Whether the entity shown for `entity_ref` came from the team backend (not a local file).

@@ -14,14 +14,18 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 use super::Store;
-use super::team::{delete_visible, insert_visible, is_team_root, prepare, team_root, update_visible, visible_row};
-use super::write::refresh_facet_counts;
+use super::team::{delete_visible, insert_visible, is_team_root, prepare_served, team_root, update_visible, visible_row};
+use super::write::{drop_indexes, refresh_facet_counts};
 use crate::error::{Result, StoreError};
 
 /// How long `begin` waits for another writer (a local ingestion) to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// New rows from which the planner statistics are refreshed at commit.
 const ANALYZE_MIN_INSERTS: u64 = 5_000;
+/// A first full sync into a store with fewer entities than this drops the secondary indexes
+/// and rebuilds them at commit (one sort per index instead of a B-tree insert per row), as
+/// large local ingestions do. In the same transaction, so a rollback restores them.
+const BULK_MAX_EXISTING: u64 = 5_000;
 /// Invalid entities described in the status (the rest are only counted).
 const MAX_INVALID_SAMPLES: usize = 20;
 
@@ -45,6 +49,8 @@ pub struct TeamSync {
     inserted: u64,
     invalid: u64,
     invalid_samples: Vec<String>,
+    /// SQL of the indexes dropped for a bulk load, recreated at commit.
+    dropped_indexes: Vec<String>,
 }
 
 impl std::fmt::Debug for TeamSync {
@@ -72,6 +78,7 @@ impl Store {
             inserted: 0,
             invalid: 0,
             invalid_samples: Vec::new(),
+            dropped_indexes: Vec::new(),
         })
     }
 
@@ -152,7 +159,19 @@ impl TeamSync {
             self.note_invalid("an entity without kind or metadata.name".into());
             return Ok(());
         };
-        let team = match prepare(value) {
+        let served = value.to_string();
+        // A full sync sends every entity again: one that is stored exactly as served is left
+        // alone (its visible row, if any, is already this copy).
+        let same: bool = self
+            .conn
+            .prepare_cached("SELECT 1 FROM team_entities WHERE entity_ref = ?1 AND source = ?2 AND json = ?3")?
+            .query_row(params![key, self.source, served], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if same {
+            return Ok(());
+        }
+        let team = match prepare_served(value, served) {
             Ok(t) => t,
             Err(errors) => {
                 let detail = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
@@ -182,6 +201,9 @@ impl TeamSync {
     }
 
     fn finish(&mut self, report: &SyncReport) -> Result<()> {
+        for sql in std::mem::take(&mut self.dropped_indexes) {
+            self.conn.execute_batch(&sql)?;
+        }
         if self.changed {
             refresh_facet_counts(&self.conn)?;
         }
@@ -231,7 +253,7 @@ impl SyncTarget for TeamSync {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn begin(&mut self, _mode: SyncMode) -> Result<()> {
+    fn begin(&mut self, mode: SyncMode) -> Result<()> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         self.begun = true;
         // One team backend at a time: entities of a previous backend go.
@@ -241,6 +263,13 @@ impl SyncTarget for TeamSync {
         };
         for key in others {
             self.remove_key(&key)?;
+        }
+        if mode == SyncMode::Full {
+            let team: u64 = self.conn.query_row("SELECT count(*) FROM team_entities", [], |r| r.get(0))?;
+            let existing: u64 = self.conn.query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
+            if team == 0 && existing < BULK_MAX_EXISTING {
+                self.dropped_indexes = drop_indexes(&self.conn)?;
+            }
         }
         Ok(())
     }

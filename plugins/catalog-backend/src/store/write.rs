@@ -213,7 +213,7 @@ fn load_existing(tx: &Transaction) -> Result<HashMap<String, Existing>> {
 }
 
 /// Drops the secondary indexes of the bulk-written tables; returns the SQL that recreates them.
-fn drop_indexes(tx: &Transaction) -> Result<Vec<String>> {
+pub(crate) fn drop_indexes(tx: &Connection) -> Result<Vec<String>> {
     let indexes: Vec<(String, String)> = {
         let mut stmt = tx.prepare(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
