@@ -68,7 +68,7 @@ async fn the_token_is_sent_only_as_a_bearer_header_and_never_shows_in_errors() {
     let c = client(&srv, options());
     c.query_page(&QuerySpec::default(), None, true).await.expect("authorized");
     srv.inject(FaultRule::once(FaultOn::Any, Fault::Status(500)));
-    let e = c.query_page(&QuerySpec::default(), None, true).await.err().expect("500");
+    let e = c.query_page(&QuerySpec::default(), None, true).await.expect_err("500");
     assert!(!e.to_string().contains(secret));
     assert!(!format!("{e:?}").contains(secret));
     assert!(!format!("{c:?}").contains(secret));

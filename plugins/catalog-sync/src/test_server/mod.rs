@@ -80,6 +80,9 @@ impl RequestRecord {
 
 struct State {
     catalog: Mutex<Catalog>,
+    /// Rendered (and gzipped) by-query pages by query string, dropped whenever the catalog
+    /// is touched: a benchmark measures the client, not this server's JSON and gzip work.
+    pages: Mutex<std::collections::HashMap<(bool, String), Rendered>>,
     faults: Mutex<Vec<FaultRule>>,
     log: Mutex<Vec<RequestRecord>>,
     opts: ServerOptions,
@@ -114,6 +117,7 @@ impl TestServer {
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             catalog: Mutex::new(catalog),
+            pages: Mutex::new(std::collections::HashMap::new()),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             opts,
@@ -153,7 +157,9 @@ impl TestServer {
 
     /// Reads or edits the served catalog (e.g. between syncs).
     pub fn with_catalog<R>(&self, f: impl FnOnce(&mut Catalog) -> R) -> R {
-        f(&mut lock(&self.state.catalog))
+        let mut catalog = lock(&self.state.catalog);
+        lock(&self.state.pages).clear();
+        f(&mut catalog)
     }
 
     pub fn inject(&self, rule: FaultRule) {
@@ -205,10 +211,81 @@ fn stream_body(segments: Vec<Segment>) -> Body {
     BodyExt::boxed(StreamBody::new(stream))
 }
 
+#[derive(Clone)]
+struct Rendered {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+}
+
+/// The response body (gzipped when `gzip`), with the fault applied to its content.
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    state: &State,
+    fault: Option<&Fault>,
+    route: Route,
+    authorized: bool,
+    gzip: bool,
+    method: &str,
+    full_path: &str,
+    query: &[(String, String)],
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Rendered {
+    let url = full_path.to_owned();
+    if let Some(Fault::Delay(d)) = fault {
+        tokio::time::sleep(*d).await;
+    }
+    let reply = match fault {
+        Some(Fault::Status(s)) => {
+            let name = if *s >= 500 { "Error" } else { "InputError" };
+            api::error(*s, name, &format!("injected failure {s}"), method, &url)
+        }
+        Some(Fault::ExpireCursor) if matches!(route, Route::Query { cursor: true }) => {
+            api::error(400, "InputError", "Malformed cursor, could not be parsed", method, &url)
+        }
+        Some(Fault::Html) => Reply {
+            status: 200,
+            content_type: "text/html; charset=utf-8",
+            body: b"<!doctype html><html><body><div id=\"root\"></div></body></html>".to_vec(),
+        },
+        _ => {
+            if route == Route::Other {
+                api::error(404, "NotFoundError", &format!("No route for {method} {full_path}"), method, &url)
+            } else if !authorized {
+                api::error(401, "AuthenticationError", "Missing credentials", method, &url)
+            } else {
+                let catalog = lock(&state.catalog);
+                match route {
+                    Route::Query { .. } => api::by_query(&catalog, query, &url),
+                    Route::ByRefs => api::by_refs(&catalog, query, content_type, body, &url),
+                    Route::Facets => api::facets(&catalog, query),
+                    Route::Other => api::error(404, "NotFoundError", "not found", method, &url),
+                }
+            }
+        }
+    };
+    let Reply { status, content_type, body: mut out } = reply;
+    if fault == Some(&Fault::BadJson) {
+        out.truncate(out.len() / 2);
+        out.extend_from_slice(b"\x00<<not json>>");
+    }
+    if gzip {
+        let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(out.len() / 4), flate2::Compression::new(state.opts.gzip_level.min(9)));
+        if enc.write_all(&out).is_ok()
+            && let Ok(z) = enc.finish()
+        {
+            out = z;
+        }
+    }
+    Rendered { status, content_type, body: out }
+}
+
 async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
     let method = req.method().as_str().to_owned();
     let full_path = req.uri().path().to_owned();
-    let query = parse_query(req.uri().query());
+    let req_query = req.uri().query().map(str::to_owned);
+    let query = parse_query(req_query.as_deref());
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let accepts_gzip = header("accept-encoding").is_some_and(|v| v.contains("gzip"));
     let auth = header("authorization");
@@ -218,7 +295,6 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
         Err(_) => Bytes::new(),
     };
     let path = full_path.strip_prefix(state.opts.prefix.as_str()).unwrap_or("/__outside_prefix__").to_owned();
-    let url = full_path.clone();
     let route = match (method.as_str(), path.as_str()) {
         ("GET", "/api/catalog/entities/by-query") => Route::Query { cursor: query.iter().any(|(k, _)| k == "cursor") },
         ("POST", "/api/catalog/entities/by-refs") => Route::ByRefs,
@@ -226,58 +302,27 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
         _ => Route::Other,
     };
     let fault = faults::take(&mut lock(&state.faults), route);
-
-    if let Some(Fault::Delay(d)) = &fault {
-        tokio::time::sleep(*d).await;
-    }
-    let reply = match &fault {
-        Some(Fault::Status(s)) => {
-            let name = if *s >= 500 { "Error" } else { "InputError" };
-            api::error(*s, name, &format!("injected failure {s}"), &method, &url)
-        }
-        Some(Fault::ExpireCursor) if matches!(route, Route::Query { cursor: true }) => {
-            api::error(400, "InputError", "Malformed cursor, could not be parsed", &method, &url)
-        }
-        Some(Fault::Html) => Reply {
-            status: 200,
-            content_type: "text/html; charset=utf-8",
-            body: b"<!doctype html><html><body><div id=\"root\"></div></body></html>".to_vec(),
-        },
-        _ => {
-            let authorized = match &state.opts.token {
-                None => true,
-                Some(t) => auth.as_deref() == Some(format!("Bearer {t}").as_str()),
-            };
-            if route == Route::Other {
-                api::error(404, "NotFoundError", &format!("No route for {method} {full_path}"), &method, &url)
-            } else if !authorized {
-                api::error(401, "AuthenticationError", "Missing credentials", &method, &url)
-            } else {
-                let catalog = lock(&state.catalog);
-                match route {
-                    Route::Query { .. } => api::by_query(&catalog, &query, &url),
-                    Route::ByRefs => api::by_refs(&catalog, &query, content_type.as_deref(), &body, &url),
-                    Route::Facets => api::facets(&catalog, &query),
-                    Route::Other => api::error(404, "NotFoundError", "not found", &method, &url),
-                }
+    let gzip = accepts_gzip && state.opts.gzip_level > 0;
+    let authorized = match &state.opts.token {
+        None => true,
+        Some(t) => auth.as_deref() == Some(format!("Bearer {t}").as_str()),
+    };
+    let cache_key = (fault.is_none() && authorized && matches!(route, Route::Query { .. }))
+        .then(|| (gzip, req_query.clone().unwrap_or_default()));
+    let cached = cache_key.as_ref().and_then(|k| lock(&state.pages).get(k).cloned());
+    let rendered = match cached {
+        Some(r) => r,
+        None => {
+            let r = render(&state, fault.as_ref(), route, authorized, gzip, &method, &full_path, &query, content_type.as_deref(), &body).await;
+            if let Some(k) = cache_key {
+                lock(&state.pages).insert(k, r.clone());
             }
+            r
         }
     };
-    let Reply { status, content_type, body: mut out } = reply;
-    if fault == Some(Fault::BadJson) {
-        out.truncate(out.len() / 2);
-        out.extend_from_slice(b"\x00<<not json>>");
-    }
-    let gzip = accepts_gzip && state.opts.gzip_level > 0;
-    if gzip {
-        let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(out.len() / 4), flate2::Compression::new(state.opts.gzip_level.min(9)));
-        if enc.write_all(&out).is_ok()
-            && let Ok(z) = enc.finish()
-        {
-            out = z;
-        }
-    }
+    let Rendered { status, content_type, body: out } = rendered;
     let (segments, sent) = match &fault {
+
         Some(Fault::CutMidBody) => {
             let half = out.len() / 2;
             let mut s = chunks(&out[..half]);
