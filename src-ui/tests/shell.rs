@@ -316,3 +316,54 @@ async fn a_finished_sync_reloads_catalog_pages_kept_alive() {
     let summaries_after = app.fake.calls().iter().filter(|c| **c == "catalog_summary").count();
     assert_eq!(summaries_after, summaries_before + 1, "Home re-loaded its counts once the sync ended");
 }
+
+#[wasm_bindgen_test]
+async fn an_entity_page_opens_from_the_table_and_links_its_relations() {
+    let mut entities = many_entities();
+    entities.push(EntitySummary {
+        entity_ref: "group:default/payments".into(),
+        kind: "Group".into(),
+        namespace: "default".into(),
+        name: "payments".into(),
+        title: Some("Payments team".into()),
+        ..Default::default()
+    });
+    let app = mount_fake("/catalog", AnyHistory::from(MemoryHistory::new()), FakeBackend::new().with_entities(entities)).await;
+    app.click(".pane-active tr[data-ref='api:default/payments-api'] .entity-name a").await;
+    assert_eq!(app.active_pane(), "catalog:/catalog/:namespace/:kind/:name");
+    assert_eq!(app.one(".pane-active .entity-page").get_attribute("data-ref").as_deref(), Some("api:default/payments-api"));
+    assert_eq!(app.text(".pane-active .entity-header h2"), "payments-api");
+    assert_eq!(app.text(".pane-active [data-testid='entity-source']"), "From a local catalog file");
+    assert_eq!(app.text(".pane-active .about dd .entity-link"), "Payments team");
+    assert!(app.all(".pane-active [data-testid='shadow-notice']").is_empty());
+
+    // Follow the owner link; the catalog list kept its own pane meanwhile.
+    app.click(".pane-active .relations [data-relation='ownedBy'] a").await;
+    assert_eq!(app.one(".pane-active .entity-page").get_attribute("data-ref").as_deref(), Some("group:default/payments"));
+    assert!(app.one("[data-pane='catalog:/catalog']").get_attribute("aria-hidden").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_local_entity_says_it_shadows_the_team_copy() {
+    use backlot_model::entity::{Entity, EntityMetadata};
+    use backlot_model::ingest::EntityDetails;
+    use backlot_model::ipc::EntityView;
+    let entity = |description: &str| Entity {
+        api_version: "backstage.io/v1alpha1".into(),
+        kind: "Component".into(),
+        metadata: EntityMetadata { name: "checkout-web".into(), description: Some(description.into()), ..Default::default() },
+        spec: None,
+        relations: vec![],
+        status: None,
+    };
+    let view = EntityView {
+        details: EntityDetails { entity: entity("local edit"), related: vec![] },
+        from_team: false,
+        shadowed_team_copy: Some(entity("as the team has it")),
+    };
+    let fake = FakeBackend::new().with_entity_view(view);
+    let app = mount_fake("/catalog/default/component/checkout-web", AnyHistory::from(MemoryHistory::new()), fake).await;
+    assert!(app.text(".pane-active [data-testid='shadow-notice']").contains("shadows the team backend's copy"));
+    assert!(app.text(".pane-active .team-copy pre").contains("as the team has it"));
+    assert!(app.text(".pane-active .about").contains("local edit"));
+}

@@ -6,10 +6,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use backlot_catalog_backend::Store;
 use backlot_model::ipc::{
     self, AppInfo, CancelSync, CatalogSummary, Command, DeleteCredential, GetAppInfo,
-    GetCatalogSummary, GetConfigSummary, GetCredentials, GetFacets, GetPreferences, GetTeamBackend,
+    GetCatalogSummary, GetConfigSummary, GetEntity, GetCredentials, GetFacets, GetPreferences, GetTeamBackend,
     Preferences, ProxyCall, QueryEntities, SaveTeamBackend, SetCredential, SetPreferences,
     StartSync, StoreStatus, TestTeamBackend, UiReady,
 };
+use backlot_model::ipc::EntityView;
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, Facets};
 use backlot_model::{ApiError, ErrorCode};
 use backlot_proxy_backend::{CachingResolver, Proxy};
@@ -135,6 +136,7 @@ impl Api {
                 ipc::dispatch_typed::<QueryEntities>(args, |c| self.query_entities(&c.query))
             }
             GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| self.facets(&c.filter)),
+            GetEntity::NAME => ipc::dispatch_typed::<GetEntity>(args, |c| self.entity(&c.entity_ref)),
             GetConfigSummary::NAME => {
                 ipc::dispatch_typed::<GetConfigSummary>(args, |_| Ok(self.config.summary()))
             }
@@ -238,6 +240,19 @@ impl Api {
         self.with_store(|store| store.query(query).map_err(ApiError::from))
     }
 
+    pub fn entity(&self, entity_ref: &str) -> Result<EntityView, ApiError> {
+        self.with_store(|store| {
+            let details = store
+                .entity_by_ref(entity_ref)?
+                .ok_or_else(|| ApiError::not_found(format!("no entity {entity_ref} in the catalog")))?;
+            Ok(EntityView {
+                details,
+                from_team: store.is_team_entity(entity_ref)?,
+                shadowed_team_copy: store.shadowed_team_copy(entity_ref)?,
+            })
+        })
+    }
+
     pub fn facets(&self, filter: &EntityFilter) -> Result<Facets, ApiError> {
         self.with_store(|store| store.facets(filter).map_err(ApiError::from))
     }
@@ -290,6 +305,7 @@ mod tests {
                     json!({"url": "http://127.0.0.1:9", "token": null})
                 }
                 "start_sync" => json!({"full": false}),
+                "entity" => json!({"entityRef": "component:default/nope"}),
                 _ => json!({}),
             };
             // Handled means: a result, or a specific error — never "unknown command".
@@ -302,7 +318,11 @@ mod tests {
                 assert!(
                     matches!(
                         name,
-                        &"set_credential" | &"delete_credential" | &"proxy" | &"test_team_backend"
+                        &"set_credential"
+                            | &"delete_credential"
+                            | &"proxy"
+                            | &"test_team_backend"
+                            | &"entity"
                     ),
                     "`{name}` failed: {e}"
                 );

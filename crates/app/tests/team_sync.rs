@@ -206,3 +206,36 @@ fn background_sync_runs_when_due_and_not_before() {
     );
     wait_for_sync(&api);
 }
+
+#[test]
+fn a_local_file_shadows_the_team_copy_on_the_entity_page() {
+    let (_rt, server) = server(60, ServerOptions { token: None, ..ServerOptions::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::open(dir.path());
+    api.dispatch("save_team_backend", json!({"url": server.base_url(), "token": null})).unwrap();
+    api.dispatch("start_sync", json!({"full": true})).unwrap();
+    wait_for_sync(&api);
+
+    let key = server.with_catalog(|c| c.keys().find(|k| k.starts_with("component:default/")).cloned()).unwrap();
+    let name = key.rsplit('/').next().unwrap().to_string();
+    let team_view = api.dispatch("entity", json!({"entityRef": key})).unwrap();
+    assert_eq!(team_view["fromTeam"], true);
+    assert_eq!(team_view["shadowedTeamCopy"], serde_json::Value::Null);
+
+    let file = dir.path().join("catalog-info.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n  description: the local edit\nspec:\n  type: service\n  lifecycle: experimental\n  owner: team-local\n"
+        ),
+    )
+    .unwrap();
+    let mut store = backlot_catalog_backend::Store::open(&dir.path().join(backlot_app::STORE_FILE)).unwrap();
+    backlot_catalog_backend::ingest(&mut store, &[file]).unwrap();
+
+    let view = api.dispatch("entity", json!({"entityRef": key})).unwrap();
+    assert_eq!(view["fromTeam"], false);
+    assert_eq!(view["entity"]["metadata"]["description"], "the local edit");
+    assert_eq!(view["shadowedTeamCopy"]["metadata"]["name"], name);
+    assert_ne!(view["shadowedTeamCopy"]["metadata"]["description"], "the local edit");
+}

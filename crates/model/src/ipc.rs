@@ -32,6 +32,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     GetCatalogSummary::NAME,
     QueryEntities::NAME,
     GetFacets::NAME,
+    GetEntity::NAME,
     GetConfigSummary::NAME,
     GetCredentials::NAME,
     SetCredential::NAME,
@@ -140,6 +141,27 @@ pub struct GetFacets {
     pub filter: crate::query::EntityFilter,
 }
 command!(GetFacets => Facets, "facets");
+
+/// One entity for its page: the descriptor, summaries of what it relates to, where it
+/// came from, and the team copy a local file hides, if any.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetEntity {
+    /// `kind:namespace/name` (case-insensitive).
+    pub entity_ref: String,
+}
+command!(GetEntity => EntityView, "entity");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityView {
+    #[serde(flatten)]
+    pub details: crate::ingest::EntityDetails,
+    /// Whether the entity shown came from the team backend (else from a local file).
+    pub from_team: bool,
+    /// The team backend's copy of this ref when a local file shadows it.
+    pub shadowed_team_copy: Option<crate::entity::Entity>,
+}
 
 // ---- configuration ----
 

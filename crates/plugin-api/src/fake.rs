@@ -8,10 +8,13 @@ use std::rc::Rc;
 use backlot_model::ApiError;
 use backlot_model::ipc::{
     self, AppInfo, CancelSync, CatalogSummary, Command, ConfigSummary, ConnectionCheck, Credentials,
-    DeleteCredential, GetAppInfo, GetCatalogSummary, GetConfigSummary, GetCredentials, GetFacets, GetPreferences,
+    DeleteCredential, EntityView, GetAppInfo, GetCatalogSummary, GetConfigSummary, GetCredentials, GetEntity,
+    GetFacets, GetPreferences,
     GetTeamBackend, Preferences, ProxyCall, QueryEntities, SaveTeamBackend, SecretStatus, SetCredential,
     SetPreferences, StartSync, StoreStatus, SyncProgress, TeamBackend, TestTeamBackend, UiReady,
 };
+use backlot_model::entity::{Entity, EntityMetadata, EntityRelation};
+use backlot_model::ingest::EntityDetails;
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount, Facets};
 
 use crate::backend::{Backend, BackendFuture};
@@ -29,6 +32,8 @@ struct FakeState {
     keychain: BTreeMap<String, String>,
     keychain_error: Option<ApiError>,
     team: TeamBackend,
+    /// Entity pages set up by the test; others are made from the summaries.
+    views: BTreeMap<String, EntityView>,
 }
 
 /// Cloning shares the state, so a test can keep a handle to inspect calls.
@@ -61,6 +66,13 @@ impl FakeBackend {
     /// Makes the keychain unavailable: reads report the error, writes fail with it.
     pub fn with_keychain_error(self, error: ApiError) -> Self {
         self.state.borrow_mut().keychain_error = Some(error);
+        self
+    }
+
+    /// Sets the page of one entity (e.g. with a shadowed team copy).
+    pub fn with_entity_view(self, view: EntityView) -> Self {
+        let key = view.details.entity.entity_ref().key();
+        self.state.borrow_mut().views.insert(key, view);
         self
     }
 
@@ -122,6 +134,7 @@ impl FakeBackend {
             GetCatalogSummary::NAME => ipc::dispatch_typed::<GetCatalogSummary>(args, |_| Ok(summary(&state.entities))),
             QueryEntities::NAME => ipc::dispatch_typed::<QueryEntities>(args, |c| Ok(query(&state.entities, &c.query))),
             GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| Ok(facets(&state.entities, &c.filter))),
+            GetEntity::NAME => ipc::dispatch_typed::<GetEntity>(args, |c| entity_view(&state, &c.entity_ref)),
             GetConfigSummary::NAME => ipc::dispatch_typed::<GetConfigSummary>(args, |_| Ok(state.config.clone())),
             GetCredentials::NAME => ipc::dispatch_typed::<GetCredentials>(args, |_| Ok(credentials(&state))),
             SetCredential::NAME => ipc::dispatch_typed::<SetCredential>(args, |c| {
@@ -177,6 +190,45 @@ impl FakeBackend {
     }
 }
 
+
+fn entity_view(state: &FakeState, entity_ref: &str) -> Result<EntityView, ApiError> {
+    let key = entity_ref.to_lowercase();
+    if let Some(view) = state.views.get(&key) {
+        return Ok(view.clone());
+    }
+    let summary = state
+        .entities
+        .iter()
+        .find(|e| e.entity_ref == key)
+        .ok_or_else(|| ApiError::not_found(format!("no entity {entity_ref} in the catalog")))?;
+    let mut spec = serde_json::Map::new();
+    for (field, value) in [("type", &summary.spec_type), ("owner", &summary.owner), ("lifecycle", &summary.lifecycle), ("system", &summary.system)] {
+        if let Some(v) = value {
+            spec.insert(field.into(), v.clone().into());
+        }
+    }
+    let relations: Vec<EntityRelation> = [("ownedBy", &summary.owner), ("partOf", &summary.system)]
+        .into_iter()
+        .filter_map(|(t, target)| target.as_ref().map(|r| EntityRelation { relation_type: t.into(), target_ref: r.clone() }))
+        .collect();
+    let related = state.entities.iter().filter(|e| relations.iter().any(|r| r.target_ref == e.entity_ref)).cloned().collect();
+    let entity = Entity {
+        api_version: "backstage.io/v1alpha1".into(),
+        kind: summary.kind.clone(),
+        metadata: EntityMetadata {
+            name: summary.name.clone(),
+            namespace: Some(summary.namespace.clone()),
+            title: summary.title.clone(),
+            description: summary.description.clone(),
+            tags: summary.tags.clone(),
+            ..Default::default()
+        },
+        spec: Some(spec),
+        relations,
+        status: None,
+    };
+    Ok(EntityView { details: EntityDetails { entity, related }, from_team: false, shadowed_team_copy: None })
+}
 
 fn is_http_url(url: &str) -> bool {
     url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).is_some_and(|host| !host.is_empty())

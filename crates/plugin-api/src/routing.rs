@@ -133,9 +133,32 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
+/// Where an entity's page lives: `component:default/petstore` →
+/// `/catalog/default/component/petstore` (Backstage's layout). A ref without kind or
+/// namespace gets `component` and `default`.
+pub fn entity_path(entity_ref: &str) -> String {
+    let (kind, rest) = entity_ref.split_once(':').unwrap_or(("component", entity_ref));
+    let (namespace, name) = rest.split_once('/').unwrap_or(("default", rest));
+    format!(
+        "/catalog/{}/{}/{}",
+        encode_component(&namespace.to_lowercase()),
+        encode_component(&kind.to_lowercase()),
+        encode_component(name)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entity_paths_follow_backstage_layout() {
+        assert_eq!(entity_path("component:default/petstore"), "/catalog/default/component/petstore");
+        assert_eq!(entity_path("Group:Ops/Team-A"), "/catalog/ops/group/Team-A");
+        assert_eq!(entity_path("petstore"), "/catalog/default/component/petstore");
+        let m = match_pattern("/catalog/:namespace/:kind/:name", &entity_path("api:default/a.b_c")).unwrap();
+        assert_eq!(m.param("name"), "a.b_c");
+    }
 
     #[test]
     fn literal_and_param_segments() {

@@ -5,8 +5,8 @@ use backlot_model::ApiError;
 use backlot_model::ipc::{GetFacets, QueryEntities};
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount};
 use backlot_plugin_api::components::{EmptyState, ErrorBanner, Spinner, kind_label};
-use backlot_plugin_api::routing::RouteMatch;
-use backlot_plugin_api::{Icon, IconView, use_backend, use_catalog_version};
+use backlot_plugin_api::routing::{RouteMatch, entity_path};
+use backlot_plugin_api::{Icon, IconView, Link, use_backend, use_catalog_version};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -169,7 +169,7 @@ fn row(e: &EntitySummary) -> Html {
             <td>
                 <div class="entity-name">
                     <IconView icon={Icon::for_kind(&e.kind)} size={16} />
-                    <span>{e.title.clone().unwrap_or_else(|| e.name.clone())}</span>
+                    <Link to={entity_path(&e.entity_ref)}>{e.title.clone().unwrap_or_else(|| e.name.clone())}</Link>
                 </div>
                 if e.title.is_some() { <div class="muted small">{&e.name}</div> }
             </td>

@@ -1,5 +1,6 @@
 //! The catalog plugin: browse and search every entity of the catalog.
 
+mod entity_page;
 mod index_page;
 
 use backlot_plugin_api::routing::RouteMatch;
@@ -10,5 +11,6 @@ pub fn plugin() -> Plugin {
     Plugin::new("catalog", "Catalog", Icon::Catalog)
         .nav("Catalog", "/catalog", 10)
         .route("/catalog", |m: &RouteMatch| html! { <index_page::CatalogIndex route={m.clone()} /> })
+        .route("/catalog/:namespace/:kind/:name", |m: &RouteMatch| html! { <entity_page::EntityPage route={m.clone()} /> })
         .global_search("/catalog")
 }
