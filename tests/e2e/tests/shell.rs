@@ -74,5 +74,23 @@ async fn navigates_the_shell_and_keeps_page_state() {
     .await;
     app.find(".pane-active .empty-state").await;
 
+    // Open an entity from the table, then follow its owner link.
+    app.js("const i = document.querySelector('.pane-active input[name=catalog-search]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true})); return true").await;
+    app.find(".pane-active tr[data-ref^='component:'] .entity-name a").await.click().await.unwrap();
+    let page = app.find(".pane-active .entity-page").await;
+    let entity_ref = page.attr("data-ref").await.unwrap().unwrap();
+    assert!(entity_ref.starts_with("component:"), "{entity_ref}");
+    app.find(".pane-active .about").await;
+    let owner = app.find(".pane-active .relations [data-relation='ownedBy'] a").await;
+    let owner_name = owner.text().await.unwrap();
+    owner.click().await.unwrap();
+    app.wait_until(
+        "the owner's page",
+        "return document.querySelector('.pane-active .entity-page')?.dataset.ref.startsWith('group:') ?? false",
+    )
+    .await;
+    assert_eq!(app.find(".pane-active .entity-header h2").await.text().await.unwrap(), owner_name);
+    app.screenshot("entity").await;
+
     app.close().await;
 }
