@@ -179,3 +179,55 @@ impl Store {
         Ok(visible_row(&self.conn, &key)?.is_some_and(|(_, root)| is_team_root(&root)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn served_relations_are_kept_lowercased_and_bad_entries_skipped() {
+        let value = json!({
+            "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+            "metadata": {"name": "Svc", "uid": "u-1", "etag": "e-1"},
+            "spec": {"type": "service", "lifecycle": "production", "owner": "team-a"},
+            "relations": [
+                {"type": "ownedBy", "targetRef": "Group:Default/Team-B"},
+                {"type": "ownedBy", "targetRef": "group:default/team-b"},
+                {"type": "dependsOn", "targetRef": "not a ref at all / x / y"},
+                {"type": "", "targetRef": "component:default/x"},
+                {"target": {"kind": "group"}},
+                "nonsense"
+            ]
+        });
+        let t = prepare(&value).unwrap();
+        assert_eq!(t.key, "component:default/svc");
+        assert_eq!((t.uid.as_deref(), t.etag.as_str()), (Some("u-1"), "e-1"));
+        // The server's relation, not the one the spec would derive (team-a).
+        let rels: Vec<(&str, &str, &str)> = t
+            .valid
+            .relations
+            .iter()
+            .map(|r| (r.source_ref.as_str(), r.relation_type.as_str(), r.target_ref.as_str()))
+            .collect();
+        assert_eq!(rels, vec![("component:default/svc", "ownedBy", "group:default/team-b")]);
+        let row = row_of(&t.valid).unwrap();
+        assert_eq!(row.owner.as_deref(), Some("group:default/team-b"));
+        assert!(t.served.contains("\"relations\""));
+    }
+
+    #[test]
+    fn invalid_server_entities_are_refused() {
+        let no_owner = json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+            "metadata": {"name": "x"}, "spec": {"type": "service", "lifecycle": "production"}});
+        assert!(prepare(&no_owner).is_err());
+        assert!(prepare(&json!([1, 2])).is_err());
+    }
+
+    #[test]
+    fn team_roots_are_recognised() {
+        assert_eq!(team_root("http://h"), "team:http://h");
+        assert!(is_team_root(&team_root("https://x")));
+        assert!(!is_team_root("/home/me/catalog"));
+    }
+}
