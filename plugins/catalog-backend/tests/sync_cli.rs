@@ -145,6 +145,13 @@ async fn cli_without_a_keychain_suggests_token_env() {
     assert!(server.requests().is_empty(), "nothing is sent without a token source");
 }
 
+/// Names and SQL of every schema object.
+fn schema(db: &Path) -> Vec<(String, Option<String>)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_master ORDER BY name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+}
+
 /// A small deterministic generator (xorshift), seeded from the clock; the seed is printed.
 struct Rng(u64);
 
@@ -165,6 +172,26 @@ async fn kill_9_at_random_points_leaves_the_old_or_the_new_catalog() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kill.db");
     let server = server(3000).await;
+    // First, kills during a first full sync into an empty store (the bulk path: indexes dropped
+    // inside the transaction): the store stays empty, with its whole schema.
+    drop(backlot_catalog_backend::Store::open(&db).unwrap());
+    let schema_before = schema(&db);
+    server.inject(FaultRule::always(FaultOn::Any, Fault::Delay(Duration::from_millis(40))));
+    for wait_ms in [150, 300, 450, 600] {
+        let mut cmd = sync_cmd(&server, &db, &["--full"]);
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+        child.kill().unwrap();
+        tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+        assert!(integrity_ok(&db));
+        let now = stored_etags(&db);
+        assert!(now.is_empty() || now == served_etags(&server), "neither empty nor complete after {wait_ms} ms");
+        if now.is_empty() {
+            assert_eq!(schema(&db), schema_before, "indexes lost after a kill at {wait_ms} ms");
+        }
+    }
+    server.clear_faults();
     let out = output(sync_cmd(&server, &db, &["--json"])).await;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     // Slow pages keep the sync (and its write transaction) running long enough to be killed.
