@@ -119,6 +119,32 @@ pub struct Page {
     pub wire_bytes: u64,
 }
 
+#[derive(Deserialize, Default)]
+struct RawPageInfo {
+    #[serde(rename = "nextCursor", default)]
+    next_cursor: Option<String>,
+}
+
+/// One by-query page, unparsed: the JSON body and the refs of its items, in order.
+#[derive(Debug, Clone)]
+pub struct RawPage {
+    /// The decoded JSON body (`{"items": [...], ...}`).
+    pub body: Vec<u8>,
+    pub refs: Vec<ItemRef>,
+    pub total_items: Option<u64>,
+    pub next_cursor: Option<String>,
+    pub wire_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRef {
+    /// `kind:namespace/name` as sent (original case).
+    pub reference: String,
+    /// Lowercased, as [`crate::entity_key`].
+    pub key: String,
+    pub etag: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetCount {
     pub value: String,
@@ -247,6 +273,74 @@ impl CatalogClient {
     /// One by-query page. Without `cursor`: the first page, with filters, order and
     /// `totalItems=include|exclude`. With `cursor`: only `cursor`, `limit` and `fields`.
     pub async fn query_page(&self, spec: &QuerySpec, cursor: Option<&str>, total_items: bool) -> Result<Page, SyncError> {
+        let (body, wire) = self.query_body(spec, cursor, total_items).await?;
+        #[derive(Deserialize)]
+        struct RawPage {
+            items: Vec<Value>,
+            #[serde(rename = "totalItems", default)]
+            total_items: Option<u64>,
+            #[serde(rename = "pageInfo", default)]
+            page_info: RawPageInfo,
+        }
+        let raw: RawPage = serde_json::from_slice(&body).map_err(json_error)?;
+        Ok(Page {
+            items: raw.items,
+            total_items: raw.total_items,
+            next_cursor: raw.page_info.next_cursor.filter(|c| !c.is_empty()),
+            wire_bytes: wire,
+        })
+    }
+
+    /// One by-query page as its JSON body plus what paging and diffing need (refs, etags,
+    /// cursor, total), read without building the entities: the body is validated JSON, and
+    /// whoever stores the entities parses it (on the store's thread, see the sync engine).
+    pub async fn query_page_raw(&self, spec: &QuerySpec, cursor: Option<&str>, total_items: bool) -> Result<RawPage, SyncError> {
+        let (body, wire) = self.query_body(spec, cursor, total_items).await?;
+        #[derive(Deserialize)]
+        struct Skim {
+            items: Vec<SkimItem>,
+            #[serde(rename = "totalItems", default)]
+            total_items: Option<u64>,
+            #[serde(rename = "pageInfo", default)]
+            page_info: RawPageInfo,
+        }
+        #[derive(Deserialize)]
+        struct SkimItem {
+            #[serde(default)]
+            kind: Option<String>,
+            #[serde(default)]
+            metadata: Option<SkimMeta>,
+        }
+        #[derive(Deserialize)]
+        struct SkimMeta {
+            #[serde(default)]
+            name: Option<String>,
+            #[serde(default)]
+            namespace: Option<String>,
+            #[serde(default)]
+            etag: Option<String>,
+        }
+        let skim: Skim = serde_json::from_slice(&body).map_err(json_error)?;
+        let mut refs = Vec::with_capacity(skim.items.len());
+        for item in skim.items {
+            let meta = item.metadata;
+            let (Some(kind), Some(name)) = (item.kind, meta.as_ref().and_then(|m| m.name.clone())) else {
+                return Err(SyncError::UnexpectedResponse { detail: "an item has no kind or metadata.name".into() });
+            };
+            let namespace = meta.as_ref().and_then(|m| m.namespace.clone()).unwrap_or_else(|| "default".to_owned());
+            let r = backlot_model::EntityRef { kind, namespace, name };
+            refs.push(ItemRef { key: r.key(), reference: r.to_string(), etag: meta.and_then(|m| m.etag) });
+        }
+        Ok(RawPage {
+            body,
+            refs,
+            total_items: skim.total_items,
+            next_cursor: skim.page_info.next_cursor.filter(|c| !c.is_empty()),
+            wire_bytes: wire,
+        })
+    }
+
+    async fn query_body(&self, spec: &QuerySpec, cursor: Option<&str>, total_items: bool) -> Result<(Vec<u8>, u64), SyncError> {
         let mut query: Vec<(&str, String)> = vec![("limit", self.page_size().to_string())];
         if !spec.fields.is_empty() {
             query.push(("fields", spec.fields.join(",")));
@@ -264,27 +358,7 @@ impl CatalogClient {
             }
         }
         let req = self.inner.http.get(self.url_with_query("/api/catalog/entities/by-query", &query)?);
-        let (body, wire) = self.execute(req, cursor.is_some()).await?;
-        #[derive(Deserialize)]
-        struct RawPage {
-            items: Vec<Value>,
-            #[serde(rename = "totalItems", default)]
-            total_items: Option<u64>,
-            #[serde(rename = "pageInfo", default)]
-            page_info: RawPageInfo,
-        }
-        #[derive(Deserialize, Default)]
-        struct RawPageInfo {
-            #[serde(rename = "nextCursor", default)]
-            next_cursor: Option<String>,
-        }
-        let raw: RawPage = serde_json::from_slice(&body).map_err(json_error)?;
-        Ok(Page {
-            items: raw.items,
-            total_items: raw.total_items,
-            next_cursor: raw.page_info.next_cursor.filter(|c| !c.is_empty()),
-            wire_bytes: wire,
-        })
+        self.execute(req, cursor.is_some()).await
     }
 
     /// `POST /entities/by-refs`: one entry per ref, in request order, `None` where the

@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::client::{CatalogClient, QuerySpec};
-use crate::entity_key::{entity_etag, entity_ref};
 use crate::error::SyncError;
 use crate::plan::SyncOptions;
 use crate::plan::pager::Pager;
@@ -34,21 +33,20 @@ pub(crate) async fn run(
         if let Some(t) = page.total_items {
             tracker.set_total(t);
         }
-        for item in &page.items {
-            let (_, key) = entity_ref(item)?;
-            let etag = entity_etag(item);
-            if !seen.contains(&key) {
-                match local.get(&key) {
+        let n = page.refs.len();
+        for item in page.refs {
+            if !seen.contains(&item.key) {
+                match local.get(&item.key) {
                     None => report.added += 1,
-                    Some(l) if Some(l.as_str()) == etag => report.unchanged += 1,
+                    Some(l) if Some(l) == item.etag.as_ref() => report.unchanged += 1,
                     Some(_) => report.updated += 1,
                 }
-                seen.insert(key);
+                seen.insert(item.key);
             }
         }
         report.pages += 1;
-        let n = page.items.len();
-        writer.upsert(page.items).await?;
+        // The store's thread parses the page: entities are built and freed on one thread.
+        writer.upsert_page(page.body).await?;
         tracker.page(n);
     }
     report.restarts = pager.restarts;

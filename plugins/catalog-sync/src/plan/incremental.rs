@@ -8,7 +8,6 @@ use serde_json::Value;
 use tokio::task::JoinHandle;
 
 use crate::client::{CatalogClient, QuerySpec};
-use crate::entity_key::{entity_etag, entity_ref};
 use crate::error::SyncError;
 use crate::plan::SyncOptions;
 use crate::plan::full::REMOVE_BATCH;
@@ -47,12 +46,12 @@ pub(crate) async fn run(
         if let Some(t) = page.total_items {
             tracker.set_total(t);
         }
-        for item in &page.items {
-            let (reference, key) = entity_ref(item)?;
-            remote.insert(key, (reference, entity_etag(item).map(str::to_owned)));
+        let n = page.refs.len();
+        for item in page.refs {
+            remote.insert(item.key, (item.reference, item.etag));
         }
         report.pages += 1;
-        tracker.page(page.items.len());
+        tracker.page(n);
     }
     report.restarts = pager.restarts;
     drop(pager);

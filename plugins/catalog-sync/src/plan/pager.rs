@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tokio::task::JoinHandle;
 
 use crate::cancel::CancelToken;
-use crate::client::{CatalogClient, Page, QuerySpec};
+use crate::client::{CatalogClient, QuerySpec, RawPage};
 use crate::error::SyncError;
 use crate::retry::retry;
 
@@ -15,7 +15,7 @@ use crate::retry::retry;
 const MAX_EMPTY_PAGES: u32 = 3;
 
 /// A page being fetched (with retries) in the background.
-type PageFetch = JoinHandle<Result<Page, SyncError>>;
+type PageFetch = JoinHandle<Result<RawPage, SyncError>>;
 
 pub(crate) struct Pager {
     client: CatalogClient,
@@ -49,14 +49,14 @@ impl Pager {
         let c = cursor.clone();
         let handle = tokio::spawn(async move {
             let policy = client.options().retry;
-            retry(&policy, &cancel, |_, _, _| client.count_retry(), || client.query_page(&spec, c.as_deref(), total_items))
+            retry(&policy, &cancel, |_, _, _| client.count_retry(), || client.query_page_raw(&spec, c.as_deref(), total_items))
                 .await
         });
         self.next = Some((cursor, handle));
     }
 
     /// The next page, or `None` after the last one.
-    pub(crate) async fn next(&mut self) -> Result<Option<Page>, SyncError> {
+    pub(crate) async fn next(&mut self) -> Result<Option<RawPage>, SyncError> {
         loop {
             let Some((cursor, handle)) = self.next.take() else { return Ok(None) };
             let result = handle.await.map_err(|e| SyncError::Internal(format!("page fetch task failed: {e}")))?;
@@ -77,7 +77,7 @@ impl Pager {
                 if cursor.as_deref() == Some(next.as_str()) {
                     return Err(SyncError::UnexpectedResponse { detail: "the server returned the same cursor again".into() });
                 }
-                if page.items.is_empty() {
+                if page.refs.is_empty() {
                     self.empty_pages += 1;
                     if self.empty_pages >= MAX_EMPTY_PAGES {
                         return Err(SyncError::UnexpectedResponse {

@@ -16,6 +16,7 @@ use crate::target::{SyncMode, SyncTarget};
 enum Op {
     Begin(SyncMode),
     Upsert(Vec<Value>),
+    UpsertPage(Vec<u8>),
     Remove(Vec<String>),
     Commit(Box<SyncReport>),
     Rollback,
@@ -52,6 +53,11 @@ impl Writer {
             return Ok(());
         }
         self.send(Op::Upsert(batch)).await
+    }
+
+    /// A by-query page body; parsed on the writer thread.
+    pub(crate) async fn upsert_page(&mut self, body: Vec<u8>) -> Result<(), SyncError> {
+        self.send(Op::UpsertPage(body)).await
     }
 
     pub(crate) async fn remove(&mut self, keys: Vec<String>) -> Result<(), SyncError> {
@@ -129,6 +135,20 @@ fn apply<T: SyncTarget>(
             }
             Op::Begin(_) => Ok(()),
             Op::Upsert(batch) => target.upsert(&batch),
+            Op::UpsertPage(body) => {
+                #[derive(serde::Deserialize)]
+                struct Items {
+                    items: Vec<Value>,
+                }
+                match serde_json::from_slice::<Items>(&body) {
+                    Ok(page) if !page.items.is_empty() => target.upsert(&page.items),
+                    Ok(_) => Ok(()),
+                    Err(e) => {
+                        let _ = target.rollback();
+                        return Err(SyncError::MalformedJson { detail: e.to_string() });
+                    }
+                }
+            }
             Op::Remove(keys) => target.remove(&keys),
             Op::Commit(report) => return target.commit(&report).map_err(storage),
             Op::Rollback => return target.rollback().map_err(storage),
