@@ -73,14 +73,14 @@ pub(crate) async fn run(
     tracker.phase(Phase::Fetching, Some(wanted.len() as u64));
     let batch = client.options().refs_batch.max(1);
     let batches: Vec<&[Wanted]> = wanted.chunks(batch).collect();
-    let mut ahead = batches.first().map(|b| spawn_fetch(client, b, opts));
+    let mut ahead = Ahead(batches.first().map(|b| spawn_fetch(client, b, opts)));
     for i in 0..batches.len() {
-        let Some(handle) = ahead.take() else { break };
+        let Some(handle) = ahead.0.take() else { break };
         let items = handle.await.map_err(|e| SyncError::Internal(format!("by-refs task failed: {e}")))??;
         if opts.cancel.is_cancelled() {
             return Err(SyncError::Cancelled);
         }
-        ahead = batches.get(i + 1).map(|b| spawn_fetch(client, b, opts));
+        ahead.0 = batches.get(i + 1).map(|b| spawn_fetch(client, b, opts));
         let mut upserts = Vec::with_capacity(items.len());
         for (w, item) in batches[i].iter().zip(items) {
             match item {
@@ -112,7 +112,20 @@ pub(crate) async fn run(
     Ok(())
 }
 
-fn spawn_fetch(client: &CatalogClient, batch: &[Wanted], opts: &SyncOptions) -> JoinHandle<Result<Vec<Option<Value>>, SyncError>> {
+type Fetch = JoinHandle<Result<Vec<Option<Value>>, SyncError>>;
+
+/// The batch fetched ahead; aborted if the sync ends early.
+struct Ahead(Option<Fetch>);
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.take() {
+            h.abort();
+        }
+    }
+}
+
+fn spawn_fetch(client: &CatalogClient, batch: &[Wanted], opts: &SyncOptions) -> Fetch {
     let client = client.clone();
     let cancel = opts.cancel.clone();
     let refs: Vec<String> = batch.iter().map(|w| w.reference.clone()).collect();
