@@ -26,7 +26,7 @@ test: setup ui test-native test-ui test-e2e
 
 # Domain logic, config, keychain, proxy, API, CLI, plugin registry: plain cargo tests, no
 # window, inside a private D-Bus session with a real, unlocked gnome-keyring.
-NATIVE_CRATES := backlot-model backlot-catalog-backend backlot-config backlot-secrets backlot-proxy-backend \
+NATIVE_CRATES := backlot-model backlot-catalog-backend backlot-catalog-sync backlot-config backlot-secrets backlot-proxy-backend \
 	backlot-app backlot-plugin-api backlot
 test-native: ui
 	scripts/with-keyring.sh $(CARGO) test $(addprefix -p ,$(NATIVE_CRATES))
