@@ -305,7 +305,7 @@ async fn main() {
     };
     let none = started.elapsed();
 
-    println!("\nsync benchmark: {n} entities from the local test server (gzip level 6), page 500, median of {runs}\n");
+    println!("\nsync benchmark: {n} entities from the local test server (gzip level 6), page {}, median of {runs}\n", c.options().page_size);
     println!("| {:<44} | {:>9} | {:>12} | {:>12} | {:>8} |", "run", "ms", "wire bytes", "JSON bytes", "requests");
     println!("|{:-<46}|{:-<11}|{:-<14}|{:-<14}|{:-<10}|", "", "", "", "", "");
     row("baseline: parse + insert the pages, no HTTP", base, None);

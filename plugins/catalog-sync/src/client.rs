@@ -44,7 +44,8 @@ impl Default for ClientOptions {
         Self {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(60),
-            page_size: 500,
+            // Backstage's own client pages by 1000: half the round trips of 500.
+            page_size: 1000,
             refs_batch: 200,
             retry: RetryPolicy::default(),
             gzip: true,

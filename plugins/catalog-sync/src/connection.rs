@@ -27,6 +27,8 @@ pub async fn test_connection(base_url: &str, token: Option<&Sensitive<String>>) 
         connect_timeout: std::time::Duration::from_secs(10),
         read_timeout: std::time::Duration::from_secs(20),
         retry: RetryPolicy::none(),
+        // Only totalItems is needed.
+        page_size: 1,
         ..ClientOptions::default()
     };
     let client = CatalogClient::new(base_url, token, opts)?;

@@ -19,7 +19,7 @@ async fn test_connection_gives_the_entity_count_and_kinds() {
     assert_eq!(info.kinds.first().map(|k| (k.value.as_str(), k.count)), Some(("Component", 755)));
     assert_eq!(info.kinds.iter().map(|k| k.count).sum::<u64>(), 1000);
     let reqs = srv.requests();
-    assert_eq!(reqs[0].param("limit"), Some("500"));
+    assert_eq!(reqs[0].param("limit"), Some("1"));
     assert_eq!(reqs[0].param("fields"), Some("metadata.name"));
 }
 
