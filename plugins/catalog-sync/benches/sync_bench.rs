@@ -333,19 +333,46 @@ async fn main() {
         let mut syncs = Vec::new();
         let mut bares = Vec::new();
         let mut count = 0;
+        let mut last = Rows::default();
+        let mut full_r = None;
         for _ in 0..runs {
             let (d, k) = bare_paging(&pc).await;
             bares.push(d);
             count = k;
             let mem = Rows::default();
             let started = Instant::now();
-            if let Err(e) = full_sync(&pc, RowTarget::new(&mem), &SyncOptions::new()).await {
-                panic!("peer full sync: {e}");
+            match full_sync(&pc, RowTarget::new(&mem), &SyncOptions::new()).await {
+                Ok(r) => full_r = Some(r),
+                Err(e) => panic!("peer full sync: {e}"),
             }
             syncs.push(started.elapsed());
+            last = mem;
         }
-        let (s, b) = (median(syncs), median(bares));
+        let mut incs = Vec::new();
+        let mut inc_r = None;
+        for _ in 0..runs {
+            let started = Instant::now();
+            match incremental_sync(&pc, RowTarget::new(&last), &SyncOptions::new()).await {
+                Ok(r) => inc_r = Some(r),
+                Err(e) => panic!("peer incremental sync: {e}"),
+            }
+            incs.push(started.elapsed());
+        }
+        let (s, b, i) = (median(syncs), median(bares), median(incs));
         println!("\nreal Backstage at {peer}: {count} entities, median of {runs}");
         println!("bare paging {:.0} ms, full sync {:.0} ms, ratio {:.2} (target <= 1.1)", ms(b), ms(s), ms(s) / ms(b));
+        if let (Some(f), Some(n)) = (full_r, inc_r) {
+            println!(
+                "incremental, nothing changed: {:.0} ms ({:.2} of full); bytes {} vs {} wire ({:.3}), {} vs {} JSON ({:.3})",
+                ms(i),
+                ms(i) / ms(s),
+                n.bytes_received,
+                f.bytes_received,
+                n.bytes_received as f64 / f.bytes_received as f64,
+                n.bytes_decoded,
+                f.bytes_decoded,
+                n.bytes_decoded as f64 / f.bytes_decoded as f64
+            );
+        }
     }
 }
