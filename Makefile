@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: run setup ui app release test test-native test-ui test-e2e bench-startup fmt clippy clean
+.PHONY: run setup ui app release test test-native test-ui test-e2e test-interop bench-startup fmt clippy clean
 
 run: setup app
 	./target/debug/backlot
@@ -22,7 +22,7 @@ ui:
 app: ui
 	$(CARGO) build -p backlot
 
-test: setup ui test-native test-ui test-e2e
+test: setup ui test-native test-ui test-e2e test-interop
 
 # Domain logic, config, keychain, proxy, API, CLI, plugin registry: plain cargo tests, no
 # window, inside a private D-Bus session with a real, unlocked gnome-keyring.
@@ -38,6 +38,10 @@ test-ui:
 # The real binary in a real window under Xvfb, driven by tauri-driver + WebKitWebDriver.
 test-e2e: app
 	xvfb-run -a -s "-screen 0 1440x900x24" $(CARGO) test -p backlot-e2e -- --test-threads=1
+
+# Against a real Backstage backend (../shared/backstage-peer): catalog sync and proxy.
+test-interop:
+	scripts/test-interop.sh
 
 # Cold start to first paint, idle memory, binary size (release build).
 bench-startup: release

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Interop tests against a real Backstage backend (../shared/backstage-peer): sync its
+# catalog and compare, and put the same requests through its proxy and ours. Starts the
+# peer (installing it the first time: a few minutes), runs the tests, always stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PEER_SCRIPT=${PEER_SCRIPT:-../shared/backstage-peer/run-backstage.sh}
+export BS_DIR=${BS_DIR:-/tmp/backlot-interop-peer}
+export PORT=${PEER_PORT:-7097}
+export ECHO_PORT=${PEER_ECHO_PORT:-7098}
+export TOKEN=${TOKEN:-backlot-peer-token-0123456789}
+
+if [ ! -f "$PEER_SCRIPT" ]; then
+  echo "test-interop: no Backstage peer script at $PEER_SCRIPT" >&2
+  exit 2
+fi
+stop_peer() { bash "$PEER_SCRIPT" stop >/dev/null 2>&1 || true; }
+trap stop_peer EXIT
+stop_peer
+bash "$PEER_SCRIPT" start
+
+export BACKSTAGE_PEER_URL="http://127.0.0.1:$PORT"
+export BACKSTAGE_PEER_ECHO="http://127.0.0.1:$ECHO_PORT"
+cargo test -p backlot-catalog-sync --features backstage-peer --test backstage_peer
+cargo test -p backlot-proxy-backend --features backstage-peer --test backstage_peer
