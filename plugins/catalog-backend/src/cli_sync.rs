@@ -46,7 +46,7 @@ pub struct SyncArgs {
 }
 
 /// The `--json` summary (stable field names).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncSummary {
     pub ok: bool,
@@ -137,20 +137,8 @@ fn failed(backend: &str, mode: Option<SyncMode>, kind: &str, code: backlot_model
         ok: false,
         backend: backend.to_owned(),
         mode,
-        remote_total: 0,
-        added: 0,
-        updated: 0,
-        removed: 0,
-        unchanged: 0,
-        invalid: 0,
-        team_entities: 0,
-        shadowed: 0,
-        pages: 0,
-        requests: 0,
-        retries: 0,
-        bytes_received: 0,
-        duration_ms: 0,
         error: Some(SummaryError { kind: kind.to_owned(), code, message }),
+        ..SyncSummary::default()
     }
 }
 

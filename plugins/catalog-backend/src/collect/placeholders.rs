@@ -39,7 +39,7 @@ fn walk(value: &mut Value, path: String, dir: &Path, root: &Path, out: &mut Outc
                 out.warnings.push((path, format!("{kind} {url} was not fetched (remote URLs are not read offline); the URL is kept as the value")));
                 *value = Value::String(url);
             }
-            Err(message) => out.errors.push((path, message)),
+            Err(error) => out.errors.push((path, error.to_string())),
         }
         return;
     }
@@ -82,28 +82,57 @@ fn is_url(target: &str) -> bool {
     })
 }
 
-fn load(kind: &str, target: &str, dir: &Path, root: &Path) -> Result<Loaded, String> {
+/// Why a `$text`/`$json`/`$yaml` placeholder could not be resolved; its Display is the
+/// message the ingest report shows.
+#[derive(Debug, thiserror::Error)]
+enum PlaceholderError {
+    #[error("{kind} {target}: cannot read {path}: {source}")]
+    Unreadable { kind: String, target: String, path: String, source: std::io::Error },
+    #[error("{kind} {target} points outside the location's root {root}; refused")]
+    OutsideRoot { kind: String, target: String, root: String },
+    #[error("{kind} {target} is larger than {MAX_FILE_BYTES} bytes; refused")]
+    TooLarge { kind: String, target: String },
+    #[error("$json {target}: invalid JSON: {source}")]
+    Json { target: String, source: serde_json::Error },
+    #[error("$yaml {target}: invalid YAML at line {line} column {column}: {message}")]
+    Yaml { target: String, line: usize, column: usize, message: String },
+}
+
+fn load(kind: &str, target: &str, dir: &Path, root: &Path) -> Result<Loaded, PlaceholderError> {
     if is_url(target) {
         return Ok(Loaded::Remote(target.to_string()));
     }
     let target = target.strip_prefix("file:").unwrap_or(target);
     let joined = dir.join(target);
-    let path = joined
-        .canonicalize()
-        .map_err(|e| format!("{kind} {target}: cannot read {}: {e}", joined.display()))?;
+    let unreadable = |path: &Path, source| PlaceholderError::Unreadable {
+        kind: kind.to_owned(),
+        target: target.to_owned(),
+        path: path.display().to_string(),
+        source,
+    };
+    let path = joined.canonicalize().map_err(|e| unreadable(&joined, e))?;
     if !path.starts_with(root) {
-        return Err(format!("{kind} {target} points outside the location's root {}; refused", root.display()));
+        return Err(PlaceholderError::OutsideRoot {
+            kind: kind.to_owned(),
+            target: target.to_owned(),
+            root: root.display().to_string(),
+        });
     }
-    let meta = std::fs::metadata(&path).map_err(|e| format!("{kind} {target}: {e}"))?;
+    let meta = std::fs::metadata(&path).map_err(|e| unreadable(&path, e))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("{kind} {target} is larger than {MAX_FILE_BYTES} bytes; refused"));
+        return Err(PlaceholderError::TooLarge { kind: kind.to_owned(), target: target.to_owned() });
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{kind} {target}: {e}"))?;
+    let text = std::fs::read_to_string(&path).map_err(|e| unreadable(&path, e))?;
     let value = match kind {
         "$text" => Value::String(text),
-        "$json" => serde_json::from_str(&text).map_err(|e| format!("$json {target}: invalid JSON: {e}"))?,
-        _ => yaml::parse_one(&text)
-            .map_err(|e| format!("$yaml {target}: invalid YAML at line {} column {}: {}", e.line, e.column, e.message))?,
+        "$json" => serde_json::from_str(&text)
+            .map_err(|source| PlaceholderError::Json { target: target.to_owned(), source })?,
+        _ => yaml::parse_one(&text).map_err(|e| PlaceholderError::Yaml {
+            target: target.to_owned(),
+            line: e.line as usize,
+            column: e.column as usize,
+            message: e.message.to_string(),
+        })?,
     };
     Ok(Loaded::Value(value))
 }
