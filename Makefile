@@ -32,8 +32,10 @@ test-native: ui
 	scripts/with-keyring.sh $(CARGO) test $(addprefix -p ,$(NATIVE_CRATES))
 
 # The UI against the fake backend, in headless Chromium (wasm-bindgen-test).
+# One line per UI crate with wasm tests.
+UI_CRATES := backlot-ui backlot-catalog
 test-ui:
-	CHROMEDRIVER=/usr/bin/chromedriver $(CARGO) test -p backlot-ui --target wasm32-unknown-unknown
+	CHROMEDRIVER=/usr/bin/chromedriver $(CARGO) test $(addprefix -p ,$(UI_CRATES)) --target wasm32-unknown-unknown
 
 # The real binary in a real window under Xvfb, driven by tauri-driver + WebKitWebDriver.
 test-e2e: app
