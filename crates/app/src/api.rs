@@ -43,6 +43,8 @@ pub struct Api {
     /// The proxy over the configured endpoints, or why it could not be set up.
     proxy: Result<Proxy, ApiError>,
     pub(crate) sync: Arc<crate::team::SyncRunner>,
+    /// Native halves of plugins (see `plugin_host`), asked after the core commands.
+    pub(crate) plugin_backends: crate::plugin_host::PluginBackends,
 }
 
 impl Api {
@@ -83,6 +85,7 @@ impl Api {
             secrets,
             proxy,
             sync: Arc::default(),
+            plugin_backends: Default::default(),
         }
     }
 
@@ -171,7 +174,9 @@ impl Api {
             ProxyCall::NAME => ipc::dispatch_typed::<ProxyCall>(args, |c| {
                 crate::proxy_call::call(self.proxy.as_ref().map_err(Clone::clone)?, c)
             }),
-            other => Err(ipc::unknown_command(other)),
+            other => self
+                .dispatch_plugin(other, args)
+                .unwrap_or_else(|| Err(ipc::unknown_command(other))),
         }
     }
 

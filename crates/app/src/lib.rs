@@ -5,6 +5,7 @@
 mod api;
 mod credentials;
 mod paths;
+pub mod plugin_host;
 mod proxy_call;
 mod settings;
 mod team;

@@ -23,6 +23,18 @@ macro_rules! command {
     };
 }
 
+/// Declares a command outside this crate (plugin `-common` crates):
+/// `backlot_model::ipc_command!(MyRequest => MyOutput, "my_command");`
+#[macro_export]
+macro_rules! ipc_command {
+    ($req:ty => $out:ty, $name:literal) => {
+        impl $crate::ipc::Command for $req {
+            const NAME: &'static str = $name;
+            type Output = $out;
+        }
+    };
+}
+
 /// Every command name, for dispatch tables and the test that keeps both sides in step.
 pub const COMMAND_NAMES: &[&str] = &[
     GetAppInfo::NAME,

@@ -3,6 +3,7 @@
 mod details;
 mod facets;
 mod filter;
+mod sources;
 mod query;
 mod team;
 mod team_sync;
