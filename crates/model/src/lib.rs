@@ -6,6 +6,7 @@
 pub mod entity;
 pub mod entity_ref;
 pub mod error;
+pub mod graph;
 pub mod ingest;
 pub mod ipc;
 pub mod query;
