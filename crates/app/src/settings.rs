@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use backlot_config::Config;
+use backlot_config::{Config, ConfigWarning, ProxyEndpoint};
 use backlot_model::ipc::{ConfigSummary, ProxyEndpointInfo};
 
 pub struct LoadedConfig {
@@ -25,21 +25,46 @@ pub fn config_files(data_dir: &Path, explicit: &[PathBuf]) -> Vec<PathBuf> {
     files
 }
 
+/// Proxy endpoints plugins bring with them: `(route, YAML as under proxy.endpoints.<route>)`.
+/// Each is used when the configuration does not define its route (the user's wins).
+const BUILT_IN_ENDPOINTS: &[(&str, &str)] = &[(
+    backlot_github_actions_common::DEFAULT_ENDPOINT_ROUTE,
+    backlot_github_actions_common::DEFAULT_ENDPOINT_YAML,
+)];
+
+fn add_built_in_endpoints(config: &mut Config) {
+    for (route, yaml) in BUILT_IN_ENDPOINTS {
+        match ProxyEndpoint::from_yaml(route, "<built-in>", yaml) {
+            Ok(endpoint) => {
+                config.add_default_endpoint(endpoint);
+            }
+            Err(e) => config.warnings.push(ConfigWarning {
+                file: "<built-in>".into(),
+                line: 0,
+                key: format!("proxy.endpoints.{route}"),
+                message: format!("the built-in endpoint is not usable: {e}"),
+            }),
+        }
+    }
+}
+
 impl LoadedConfig {
     pub fn load(files: Vec<PathBuf>) -> Self {
-        if files.is_empty() {
-            return Self {
-                files,
-                config: None,
-                error: None,
-            };
-        }
-        match Config::load_files(&files) {
-            Ok(config) => Self {
-                files,
-                config: Some(config),
-                error: None,
-            },
+        // No files is an empty configuration (plus the built-in endpoints).
+        let loaded = if files.is_empty() {
+            Config::from_sources(&[], &|_| None)
+        } else {
+            Config::load_files(&files)
+        };
+        match loaded {
+            Ok(mut config) => {
+                add_built_in_endpoints(&mut config);
+                Self {
+                    files,
+                    config: Some(config),
+                    error: None,
+                }
+            }
             Err(e) => Self {
                 files,
                 config: None,

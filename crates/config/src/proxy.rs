@@ -60,6 +60,21 @@ impl ProxyEndpoint {
     pub fn secret_names(&self) -> impl Iterator<Item = &str> {
         self.headers.iter().flat_map(|(_, t)| t.secret_names())
     }
+
+    /// Reads one endpoint written as the value of `proxy.endpoints.<route>` in YAML — for
+    /// endpoints a plugin brings as a built-in default (see [`Config::add_default_endpoint`](crate::Config::add_default_endpoint)).
+    /// `source` names the text in errors. No `${ENV}` substitution; `${secret:…}` stays a
+    /// reference. Keys Backlot does not support are an error here, not a warning.
+    pub fn from_yaml(route: &str, source: &str, text: &str) -> Result<ProxyEndpoint, ConfigError> {
+        let mut warnings = Vec::new();
+        let node = crate::load::parse_document(source, text, &|_| None, &mut warnings)?;
+        let path = format!("proxy.endpoints.{route}");
+        let endpoint = read_endpoint(route, &node, &path, &mut warnings)?;
+        match warnings.first() {
+            Some(w) => Err(invalid(&node, &w.key, w.message.clone())),
+            None => Ok(endpoint),
+        }
+    }
 }
 
 const ENDPOINT_KEYS: &[&str] =

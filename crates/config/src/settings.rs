@@ -161,6 +161,19 @@ impl Config {
         let route = crate::proxy::normalize_route(route);
         self.proxy_endpoints.iter().find(|e| e.route == route)
     }
+
+    /// Adds a built-in endpoint (one a plugin declares, e.g. `/github`) unless the
+    /// configuration defines that route itself — the user's definition wins whole. Its
+    /// `${secret:…}` names join [`secret_names`](Self::secret_names), so Settings →
+    /// Credentials lists them. Returns whether it was added.
+    pub fn add_default_endpoint(&mut self, endpoint: ProxyEndpoint) -> bool {
+        if self.proxy_endpoint(&endpoint.route).is_some() {
+            return false;
+        }
+        self.secret_names.extend(endpoint.secret_names().map(str::to_owned));
+        self.proxy_endpoints.push(endpoint);
+        true
+    }
 }
 
 fn read_typed(tree: Node, mut warnings: Vec<ConfigWarning>) -> Result<Config, ConfigError> {
