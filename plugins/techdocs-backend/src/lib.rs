@@ -106,10 +106,10 @@ fn source(host: &dyn Host, entity_ref: &str) -> Result<(String, Source), DocsErr
     let file = entity.source_file.as_ref().ok_or_else(|| unsupported("the entity has no local catalog file"))?;
     let base = file.parent().ok_or_else(|| unsupported("the entity's catalog file has no folder"))?;
     let path = base.join(dir.trim());
-    if !path.is_dir() {
-        return Err(DocsError::DirNotFound { entity: key.clone(), value: value.clone(), path });
+    match path.canonicalize() {
+        Ok(path) if path.is_dir() => Ok((key, Source::Local(path))),
+        _ => Err(DocsError::DirNotFound { entity: key.clone(), value: value.clone(), path }),
     }
-    Ok((key, Source::Local(path)))
 }
 
 fn serve_team(host: &dyn Host, entity_ref: &str) -> Result<team::Served, DocsError> {

@@ -40,7 +40,12 @@ pub fn parse(file: &Path, text: &str) -> Result<MkDocsConfig> {
     let text = strip_python_tags(text);
     let value: Value = serde_saphyr::from_str(&text).map_err(|e| {
         let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        let message = e.to_string().lines().next().unwrap_or_default().to_string();
+        let first = e.to_string().lines().next().unwrap_or_default().to_string();
+        // saphyr's text repeats the location; keep what follows it.
+        let message = match first.strip_prefix("error: ").filter(|r| r.starts_with("line ")) {
+            Some(rest) => rest.split_once(": ").map_or(rest, |(_, m)| m).to_string(),
+            None => first,
+        };
         bad(line, column, message)
     })?;
     let map = match value {
