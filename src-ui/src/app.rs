@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use backlot_model::ipc::{GetPreferences, Preferences, SetPreferences, UiReady};
+use backlot_model::ipc::{GetPreferences, GetUiState, Preferences, SetPreferences, SetUiState, UiReady};
 use backlot_plugin_api::routing::{parse_query, split_location};
 use backlot_plugin_api::{BackendHandle, PluginRegistry, ShellContext};
 use yew::platform::spawn_local;
@@ -71,6 +71,15 @@ pub fn navigate_to(history: &AnyHistory, location: &str) {
     }
 }
 
+/// Replaces the current location with `location` (no new history entry).
+pub fn replace_with(history: &AnyHistory, location: &str) {
+    let (path, query) = split_location(location);
+    let pairs: Vec<(String, String)> = parse_query(query).into_iter().collect();
+    if pairs.is_empty() || history.replace_with_query(path.to_string(), pairs).is_err() {
+        history.replace(path.to_string());
+    }
+}
+
 /// The current location as `path?query`.
 #[hook]
 fn use_current_location() -> String {
@@ -85,6 +94,41 @@ fn use_current_location() -> String {
         }
         None => "/".to_string(),
     }
+}
+
+/// Where the user was when the app last closed, under this UI state key.
+const LAST_LOCATION: &str = "last-location";
+
+/// Reopening the app returns to the last location (with its filters and search); every
+/// location after that is remembered. Starting anywhere but Home (a link, a test) wins.
+#[hook]
+fn use_last_location(backend: &BackendHandle, history: &AnyHistory, location: &str) {
+    let restored = use_state(|| false);
+    {
+        let (backend, history, restored) = (backend.clone(), history.clone(), restored.clone());
+        let started_at = location.to_string();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                if started_at == "/"
+                    && let Ok(Some(last)) = backend.call(GetUiState { key: LAST_LOCATION.into() }).await
+                    && last.starts_with('/')
+                    && last != "/"
+                {
+                    replace_with(&history, &last);
+                }
+                restored.set(true);
+            });
+        });
+    }
+    let backend = backend.clone();
+    use_effect_with((location.to_string(), *restored), move |(location, restored)| {
+        if *restored {
+            let value = location.clone();
+            spawn_local(async move {
+                let _ = backend.call(SetUiState { key: LAST_LOCATION.into(), value }).await;
+            });
+        }
+    });
 }
 
 #[component(Shell)]
@@ -107,6 +151,7 @@ fn shell(props: &ShellProps) -> Html {
         });
     }
     crate::theme::use_theme(preferences.theme);
+    use_last_location(&props.backend, &props.history, &location);
 
     // Stable callbacks and memoized lists keep the context equal between renders, so
     // plugin pages (hidden ones included) do not re-render on every navigation.
@@ -127,6 +172,11 @@ fn shell(props: &ShellProps) -> Html {
         use_callback((), move |to: String, _| navigate_to(&history, &to))
     };
 
+    let replace = {
+        let history = props.history.clone();
+        use_callback((), move |to: String, _| replace_with(&history, &to))
+    };
+
     let catalog_version = use_state(|| 0u64);
     let catalog_changed = {
         let setter = catalog_version.setter();
@@ -145,6 +195,7 @@ fn shell(props: &ShellProps) -> Html {
         preferences: (*preferences).clone(),
         set_preferences,
         navigate: navigate.clone(),
+        replace,
         catalog_version: *catalog_version,
         catalog_changed,
         entity_tabs,
@@ -166,7 +217,7 @@ fn shell(props: &ShellProps) -> Html {
     html! {
         <ContextProvider<ShellContext> {context}>
             <div class="app">
-                <Sidebar registry={props.registry.clone()} active={active_plugin.map(|p| p.id)} navigate={navigate.clone()} />
+                <Sidebar registry={props.registry.clone()} active={active_plugin.map(|p| p.id)} navigate={navigate.clone()} location={location.clone()} />
                 <div class="main">
                     <Header title={title} search_path={props.registry.global_search_path()} navigate={navigate} />
                     <Panes registry={props.registry.clone()} resolved={resolved} />

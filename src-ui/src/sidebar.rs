@@ -1,7 +1,9 @@
 //! The sidebar: the product mark and one entry per plugin that declares one.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
+use backlot_plugin_api::routing::split_location;
 use backlot_plugin_api::{IconView, PluginRegistry};
 use yew::prelude::*;
 
@@ -11,16 +13,21 @@ pub struct SidebarProps {
     /// Id of the plugin whose page is showing.
     pub active: Option<&'static str>,
     pub navigate: Callback<String>,
+    /// The current location (`/catalog?kind=api`).
+    pub location: String,
 }
 
 impl PartialEq for SidebarProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.registry, &other.registry) && self.active == other.active
+        Rc::ptr_eq(&self.registry, &other.registry) && self.active == other.active && self.location == other.location
     }
 }
 
 #[component(Sidebar)]
 pub fn sidebar(props: &SidebarProps) -> Html {
+    // An entry returns to where the user left its page: the last location with exactly the
+    // entry's path, query string included (the catalog's search and filters).
+    let last_seen = use_mut_ref(HashMap::<&'static str, String>::new);
     html! {
         <nav class="sidebar" aria-label="Main">
             <div class="brand">
@@ -36,9 +43,14 @@ pub fn sidebar(props: &SidebarProps) -> Html {
                     let active = props.active == Some(plugin.id);
                     let navigate = props.navigate.clone();
                     let path = entry.path;
+                    if split_location(&props.location).0.trim_end_matches('/') == path.trim_end_matches('/') {
+                        last_seen.borrow_mut().insert(path, props.location.clone());
+                    }
+                    let last_seen = last_seen.clone();
                     let onclick = Callback::from(move |e: MouseEvent| {
                         e.prevent_default();
-                        navigate.emit(path.to_string());
+                        let to = last_seen.borrow().get(path).cloned().unwrap_or_else(|| path.to_string());
+                        navigate.emit(to);
                     });
                     html! {
                         <li>

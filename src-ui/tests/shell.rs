@@ -135,7 +135,10 @@ async fn navigating_changes_the_page_and_title() {
     app.click(".nav-item[data-plugin='catalog']").await;
     assert_eq!(app.text(".page-title"), "Catalog");
     assert_eq!(app.active_pane(), "catalog:/catalog");
-    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 62);
+    // 62 entities, a virtualized table: only the rows in view (and a margin) are rendered.
+    assert_eq!(app.one(".pane-active .vt").get_attribute("aria-rowcount").as_deref(), Some("62"));
+    let rendered = app.all(".pane-active .vt-slab .vt-row").len();
+    assert!(rendered > 10 && rendered < 62, "{rendered} rows rendered");
 
     app.click(".nav-item[data-plugin='settings']").await;
     assert_eq!(app.text(".page-title"), "Settings");
@@ -147,10 +150,11 @@ async fn navigating_changes_the_page_and_title() {
 async fn pages_keep_typed_text_and_scroll_when_switching_back() {
     let app = mount("/catalog").await;
     app.type_into(".pane-active input[name='catalog-search']", "service").await;
-    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 60);
-    let pane: HtmlElement = app.one(".pane-active").dyn_into().unwrap();
-    pane.set_scroll_top(300);
-    assert_eq!(pane.scroll_top(), 300, "the catalog pane must be scrollable for this test");
+    assert_eq!(app.one(".pane-active .vt").get_attribute("aria-rowcount").as_deref(), Some("60"));
+    let table: HtmlElement = app.one(".pane-active [data-testid='catalog-scroll']").dyn_into().unwrap();
+    table.set_scroll_top(300);
+    assert_eq!(table.scroll_top(), 300, "the catalog table must be scrollable for this test");
+    settle().await;
     let queries_before = app.fake.calls().iter().filter(|c| **c == "query_entities").count();
 
     app.click(".nav-item[data-plugin='settings']").await;
@@ -162,8 +166,8 @@ async fn pages_keep_typed_text_and_scroll_when_switching_back() {
     app.click(".nav-item[data-plugin='catalog']").await;
     let input: HtmlInputElement = app.one(".pane-active input[name='catalog-search']").dyn_into().unwrap();
     assert_eq!(input.value(), "service");
-    let pane: HtmlElement = app.one(".pane-active").dyn_into().unwrap();
-    assert_eq!(pane.scroll_top(), 300);
+    let table: HtmlElement = app.one(".pane-active [data-testid='catalog-scroll']").dyn_into().unwrap();
+    assert_eq!(table.scroll_top(), 300);
     // Coming back did not reload the page.
     let queries_after = app.fake.calls().iter().filter(|c| **c == "query_entities").count();
     assert_eq!(queries_after, queries_before);
@@ -172,8 +176,8 @@ async fn pages_keep_typed_text_and_scroll_when_switching_back() {
 #[wasm_bindgen_test]
 async fn kind_chips_filter_and_unknown_routes_say_not_found() {
     let app = mount("/catalog?kind=api").await;
-    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 1);
-    assert_eq!(app.one(".pane-active .entity-table tbody tr").get_attribute("data-ref").as_deref(), Some("api:default/payments-api"));
+    assert_eq!(app.all(".pane-active .vt-slab .vt-row").len(), 1);
+    assert_eq!(app.one(".pane-active .vt-slab .vt-row").get_attribute("data-ref").as_deref(), Some("api:default/payments-api"));
     drop(app);
     let app = mount("/no/such/page").await;
     assert!(app.text(".pane-active").contains("Page not found"));
@@ -199,14 +203,14 @@ async fn state_survives_a_tour_of_every_page_and_a_theme_change() {
     let app = mount_with("/", AnyHistory::from(yew_router::history::BrowserHistory::new())).await;
     app.click(".nav-item[data-plugin='catalog']").await;
     app.type_into(".pane-active input[name='catalog-search']", "payments").await;
-    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 1);
+    assert_eq!(app.all(".pane-active .vt-slab .vt-row").len(), 1);
     app.click(".nav-item[data-plugin='settings']").await;
     app.click("[data-theme-choice='dark']").await;
     app.click(".nav-item[data-plugin='home']").await;
     app.click(".nav-item[data-plugin='catalog']").await;
     let input: HtmlInputElement = app.one(".pane-active input[name='catalog-search']").dyn_into().unwrap();
     assert_eq!(input.value(), "payments");
-    assert_eq!(app.all(".pane-active .entity-table tbody tr").len(), 1);
+    assert_eq!(app.all(".pane-active .vt-slab .vt-row").len(), 1);
 }
 
 async fn submit(app: &Mounted, form_css: &str) {
@@ -329,7 +333,7 @@ async fn an_entity_page_opens_from_the_table_and_links_its_relations() {
         ..Default::default()
     });
     let app = mount_fake("/catalog", AnyHistory::from(MemoryHistory::new()), FakeBackend::new().with_entities(entities)).await;
-    app.click(".pane-active tr[data-ref='api:default/payments-api'] .entity-name a").await;
+    app.click(".pane-active .vt-row[data-ref='api:default/payments-api'] .vt-name a").await;
     assert_eq!(app.active_pane(), "catalog:/catalog/:namespace/:kind/:name");
     assert_eq!(app.one(".pane-active .entity-page").get_attribute("data-ref").as_deref(), Some("api:default/payments-api"));
     assert_eq!(app.text(".pane-active .entity-header h2"), "payments-api");
@@ -360,6 +364,8 @@ async fn a_local_entity_says_it_shadows_the_team_copy() {
         details: EntityDetails { entity: entity("local edit"), related: vec![] },
         from_team: false,
         shadowed_team_copy: Some(entity("as the team has it")),
+        problems: vec![],
+        starred: false,
     };
     let fake = FakeBackend::new().with_entity_view(view);
     let app = mount_fake("/catalog/default/component/checkout-web", AnyHistory::from(MemoryHistory::new()), fake).await;

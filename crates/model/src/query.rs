@@ -20,6 +20,13 @@ pub struct EntityFilter {
     pub systems: Vec<String>,
     /// Entities that have a relation of this type to this target.
     pub relation: Option<RelationFilter>,
+    /// Only entities the user starred.
+    pub starred: bool,
+    /// Only entities owned by this user (a user ref): by the user or by a group the user is a
+    /// member of (`memberOf` on the user or `members` on the group), as Backstage's "Owned".
+    pub owned_by: Option<String>,
+    /// Only entities whose catalog file had problems at its last ingestion.
+    pub with_errors: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +72,8 @@ pub struct EntityQuery {
     pub cursor: Option<String>,
     /// Page size; 0 means the default (50). Capped at 1000.
     pub limit: u32,
+    /// Rows to skip when there is no cursor: random access for a virtualized table.
+    pub offset: u64,
 }
 
 /// The columns a catalog table shows, without the full entity JSON.

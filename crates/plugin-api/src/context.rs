@@ -14,6 +14,8 @@ pub struct ShellContext {
     pub set_preferences: Callback<Preferences>,
     /// Goes to an in-app location (`/catalog?kind=api`), adding a history entry.
     pub navigate: Callback<String>,
+    /// Replaces the current location without a new history entry (typing in a search box).
+    pub replace: Callback<String>,
     /// Bumped whenever the catalog's content changed underneath the pages (a sync
     /// finished, files were ingested): pages that show catalog data re-load when it moves.
     pub catalog_version: u64,

@@ -9,6 +9,7 @@ use crate::error::{Result, StoreError};
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../../migrations/0001_catalog.sql")),
     (2, include_str!("../../../migrations/0002_team_sync.sql")),
+    (3, include_str!("../../../migrations/0003_stars_recents.sql")),
 ];
 
 /// The schema version this build writes.

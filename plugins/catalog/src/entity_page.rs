@@ -1,17 +1,20 @@
-//! `/catalog/:namespace/:kind/:name`: one entity — header, About, relations, where it came
-//! from (and the team copy a local file hides), and the tabs other plugins contribute.
-
-use std::collections::BTreeMap;
+//! `/catalog/:namespace/:kind/:name`: one entity — header with star and source links, where it
+//! came from (and the team copy a local file hides), the Overview (About, kind-specific
+//! sections, relations, processing errors, plugin cards) and the tabs other plugins contribute.
 
 use backlot_model::ApiError;
 use backlot_model::entity::Entity;
-use backlot_model::ipc::{EntityView, GetEntity};
-use backlot_model::query::EntitySummary;
+use backlot_model::ipc::{EntityView, GetEntity, RecordVisit};
 use backlot_plugin_api::components::{Card, EmptyState, ErrorBanner, Spinner, kind_label};
-use backlot_plugin_api::routing::{RouteMatch, entity_path};
+use backlot_plugin_api::routing::{RouteMatch, build_query, entity_path};
 use backlot_plugin_api::{EntityContext, Icon, IconView, Link, use_backend, use_catalog_version, use_shell};
 use yew::platform::spawn_local;
 use yew::prelude::*;
+
+use crate::entity_sections::{about, kind_sections, problems, relations};
+use crate::index_page::use_starred;
+use crate::perf;
+use crate::table::{short_ref, star_button};
 
 #[derive(Properties, PartialEq)]
 pub struct EntityPageProps {
@@ -24,16 +27,31 @@ pub fn entity_page(props: &EntityPageProps) -> Html {
     let version = use_catalog_version();
     let entity_ref =
         format!("{}:{}/{}", props.route.param("kind"), props.route.param("namespace"), props.route.param("name"));
-    let view = use_state(|| None::<Result<EntityView, ApiError>>);
+    // (the ref it is for, the answer): a reload of the same entity keeps showing the old one.
+    let view = use_state(|| None::<(String, Result<EntityView, ApiError>)>);
     {
-        let view = view.clone();
+        let (view, backend) = (view.clone(), backend.clone());
         use_effect_with((entity_ref.clone(), version), move |(entity_ref, _)| {
             let entity_ref = entity_ref.clone();
-            view.set(None);
-            spawn_local(async move { view.set(Some(backend.call(GetEntity { entity_ref }).await)) });
+            if view.as_ref().is_none_or(|(shown, _)| *shown != entity_ref) {
+                perf::mark("entity:open");
+                view.set(None);
+            }
+            spawn_local(async move {
+                let answer = backend.call(GetEntity { entity_ref: entity_ref.clone() }).await;
+                view.set(Some((entity_ref, answer)));
+            });
         });
     }
-    match &*view {
+    {
+        use_effect_with(entity_ref.clone(), move |entity_ref| {
+            let entity_ref = entity_ref.clone();
+            spawn_local(async move {
+                let _ = backend.call(RecordVisit { entity_ref }).await;
+            });
+        });
+    }
+    match view.as_ref().map(|(_, answer)| answer) {
         None => html! { <Spinner /> },
         Some(Err(e)) if e.code == backlot_model::ErrorCode::NotFound => html! {
             <EmptyState title="No such entity" icon={Icon::Warning}
@@ -55,7 +73,9 @@ struct EntityBodyProps {
 #[component(EntityBody)]
 fn entity_body(props: &EntityBodyProps) -> Html {
     let shell = use_shell();
+    let (starred, on_star) = use_starred();
     let entity = &props.view.details.entity;
+    let related = &props.view.details.related;
     let entity_ref = entity.entity_ref().key();
     let context = EntityContext {
         entity_ref: entity_ref.clone(),
@@ -64,9 +84,13 @@ fn entity_body(props: &EntityBodyProps) -> Html {
     let tabs: Vec<_> = shell.entity_tabs.iter().filter(|t| (t.applies_to)(&context)).collect();
     let active = props.tab.as_deref().and_then(|id| tabs.iter().find(|t| t.id == id));
     let base = entity_path(&entity_ref);
+    // The page is painted with this entity: for the benchmark.
+    use_effect_with(entity_ref.clone(), |_| {
+        perf::after_paint(|| perf::measure("entity:open-to-paint", "entity:open"));
+    });
     html! {
         <div class="page entity-page" data-ref={entity_ref.clone()}>
-            { header(entity, &entity_ref) }
+            { header(entity, &entity_ref, starred.contains(&entity_ref), &on_star) }
             { source_notice(&props.view) }
             <nav class="tabs" aria-label="Entity sections">
                 <Link to={base.clone()} class={classes!("tab", active.is_none().then_some("active"))}>{"Overview"}</Link>
@@ -79,10 +103,12 @@ fn entity_body(props: &EntityBodyProps) -> Html {
                 Some(tab) => (tab.render)(&context),
                 None => html! {
                     <div class="entity-grid">
-                        { about(entity, &props.view.details.related) }
-                        { relations(entity, &props.view.details.related) }
+                        { about(entity, related) }
+                        { problems(&props.view.problems) }
+                        { kind_sections(entity, related) }
+                        { relations(entity, related) }
                         { for shell.entity_cards.iter().filter(|c| (c.applies_to)(&context)).map(|c| html! {
-                            <Card title={c.title}>{(c.render)(&context)}</Card>
+                            <Card title={c.title} class={classes!("plugin-card", format!("card-{}", c.id))}>{(c.render)(&context)}</Card>
                         }) }
                     </div>
                 },
@@ -91,25 +117,61 @@ fn entity_body(props: &EntityBodyProps) -> Html {
     }
 }
 
-fn spec_str<'a>(entity: &'a Entity, field: &str) -> Option<&'a str> {
+pub(crate) fn spec_str<'a>(entity: &'a Entity, field: &str) -> Option<&'a str> {
     entity.spec.as_ref()?.get(field)?.as_str()
 }
 
-fn header(entity: &Entity, entity_ref: &str) -> Html {
+/// Where the descriptor can be read or edited, from Backstage's annotations.
+fn source_links(entity: &Entity) -> Vec<(&'static str, String)> {
+    let a = &entity.metadata.annotations;
+    let location = ["backstage.io/source-location", "backstage.io/managed-by-origin-location"]
+        .iter()
+        .find_map(|k| a.get(*k))
+        .and_then(|l| l.strip_prefix("url:"))
+        .map(str::to_string);
+    let view = a.get("backstage.io/view-url").cloned().or(location);
+    let edit = a.get("backstage.io/edit-url").cloned();
+    let mut links = Vec::new();
+    if let Some(v) = view.filter(|u| u.starts_with("http")) {
+        links.push(("View source", v));
+    }
+    if let Some(e) = edit.filter(|u| u.starts_with("http")) {
+        links.push(("Edit", e));
+    }
+    links
+}
+
+fn header(entity: &Entity, entity_ref: &str, starred: bool, on_star: &Callback<(String, bool)>) -> Html {
     let m = &entity.metadata;
+    let owner = entity.relations.iter().find(|r| r.relation_type == "ownedBy").map(|r| r.target_ref.clone());
     html! {
         <header class="entity-header">
             <IconView icon={Icon::for_kind(&entity.kind)} size={30} />
-            <div>
-                <h2>{m.title.clone().unwrap_or_else(|| m.name.clone())}</h2>
+            <div class="entity-heading">
+                <div class="entity-title-line">
+                    <h2>{m.title.clone().unwrap_or_else(|| m.name.clone())}</h2>
+                    { star_button(entity_ref, starred, on_star) }
+                </div>
                 <div class="entity-subtitle">
                     <code>{entity_ref}</code>
                     <span class="badge">{kind_label(&entity.kind)}</span>
+                    if let Some(owner) = owner {
+                        <span class="entity-owner" data-testid="header-owner">{"Owner "}
+                            <Link to={entity_path(&owner)}>{short_ref(&owner).to_string()}</Link>
+                        </span>
+                    }
                     if let Some(lifecycle) = spec_str(entity, "lifecycle") {
                         <span class={classes!("badge", format!("lifecycle-{lifecycle}"))}>{lifecycle}</span>
                     }
-                    { for m.tags.iter().map(|t| html! { <span class="tag">{t}</span> }) }
+                    { for m.tags.iter().map(|t| html! {
+                        <Link to={format!("/catalog{}", build_query([("tag", t.as_str())]))} class="tag">{t}</Link>
+                    }) }
                 </div>
+            </div>
+            <div class="entity-actions">
+                { for source_links(entity).into_iter().map(|(label, url)| html! {
+                    <a class="button button-secondary" href={url} target="_blank" rel="noreferrer">{label}</a>
+                }) }
             </div>
         </header>
     }
@@ -134,74 +196,5 @@ fn source_notice(view: &EntityView) -> Html {
                 </details>
             }
         </>
-    }
-}
-
-/// A link to a related entity, titled from its summary when we have one.
-fn entity_link(target: &str, related: &[EntitySummary]) -> Html {
-    let summary = related.iter().find(|s| s.entity_ref == target);
-    let label = summary
-        .map(|s| s.title.clone().unwrap_or_else(|| s.name.clone()))
-        .unwrap_or_else(|| target.split_once(':').map_or(target, |(_, r)| r).trim_start_matches("default/").to_string());
-    if summary.is_some() {
-        html! { <Link to={entity_path(target)} class="entity-link">{label}</Link> }
-    } else {
-        // Not in the catalog (a dangling reference): shown, not linked.
-        html! { <span class="entity-link missing" title={format!("{target} is not in the catalog")}>{label}</span> }
-    }
-}
-
-fn about(entity: &Entity, related: &[EntitySummary]) -> Html {
-    let m = &entity.metadata;
-    let relation = |t: &str| entity.relations.iter().filter(|r| r.relation_type == t).map(|r| r.target_ref.clone()).collect::<Vec<_>>();
-    let row = |label: &str, value: Html| html! { <><dt>{label.to_string()}</dt><dd>{value}</dd></> };
-    let links = |targets: Vec<String>| -> Html {
-        if targets.is_empty() {
-            html! { <span class="muted">{"—"}</span> }
-        } else {
-            targets.iter().map(|t| entity_link(t, related)).collect::<Html>()
-        }
-    };
-    html! {
-        <Card title="About" class="about">
-            if let Some(description) = &m.description { <p class="description-text">{description}</p> }
-            <dl class="facts">
-                { row("Owner", links(relation("ownedBy"))) }
-                { row("System", links(relation("partOf").into_iter().filter(|r| r.starts_with("system:")).collect())) }
-                { row("Domain", links(relation("partOf").into_iter().filter(|r| r.starts_with("domain:")).collect())) }
-                { row("Type", html! { {spec_str(entity, "type").unwrap_or("—")} }) }
-                { row("Lifecycle", html! { {spec_str(entity, "lifecycle").unwrap_or("—")} }) }
-            </dl>
-            if !m.links.is_empty() {
-                <ul class="links">
-                    { for m.links.iter().map(|l| html! {
-                        <li><a href={l.url.clone()} target="_blank" rel="noreferrer">{l.title.clone().unwrap_or_else(|| l.url.clone())}</a></li>
-                    }) }
-                </ul>
-            }
-        </Card>
-    }
-}
-
-fn relations(entity: &Entity, related: &[EntitySummary]) -> Html {
-    let mut by_type: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for r in &entity.relations {
-        by_type.entry(r.relation_type.as_str()).or_default().push(r.target_ref.as_str());
-    }
-    html! {
-        <Card title="Relations" class="relations">
-            if by_type.is_empty() {
-                <p class="muted">{"No relations."}</p>
-            } else {
-                <dl class="facts">
-                    { for by_type.iter().map(|(t, targets)| html! {
-                        <>
-                            <dt>{*t}</dt>
-                            <dd data-relation={t.to_string()}>{ for targets.iter().map(|target| entity_link(target, related)) }</dd>
-                        </>
-                    }) }
-                </dl>
-            }
-        </Card>
     }
 }

@@ -1,187 +1,158 @@
-//! `/catalog`: the table of entities with a search box and a kind filter.
-//! `?q=` and `?kind=` in the location set the initial search and filter.
+//! `/catalog`: every entity in a virtualized table, with full-text search as you type, facet
+//! filters with counts, sorting and stars. The location's query string holds the search,
+//! filters and sort (see `filters.rs`).
+
+use std::collections::HashSet;
+use std::rc::Rc;
 
 use backlot_model::ApiError;
-use backlot_model::ipc::{GetFacets, QueryEntities};
-use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount};
-use backlot_plugin_api::components::{EmptyState, ErrorBanner, Spinner, kind_label};
-use backlot_plugin_api::routing::{RouteMatch, entity_path};
-use backlot_plugin_api::{Icon, IconView, Link, use_backend, use_catalog_version};
+use backlot_model::ipc::{GetStarred, SetStarred};
+use backlot_model::query::SortField;
+use backlot_plugin_api::components::EmptyState;
+use backlot_plugin_api::routing::RouteMatch;
+use backlot_plugin_api::{Icon, IconView, Link, use_catalog_version, use_shell};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-const PAGE_SIZE: u32 = 100;
+use crate::facet_panel::FacetPanel;
+use crate::filters::CatalogFilters;
+use crate::perf;
+use crate::table::VirtualTable;
 
 #[derive(Properties, PartialEq)]
 pub struct CatalogIndexProps {
     pub route: RouteMatch,
 }
 
-#[derive(Clone, PartialEq)]
-enum Load {
-    Loading,
-    Loaded(EntityPage),
-    Failed(ApiError),
+/// The starred refs, re-read whenever the catalog changes (starring announces a change).
+#[hook]
+pub fn use_starred() -> (Rc<HashSet<String>>, Callback<(String, bool)>) {
+    let shell = use_shell();
+    let starred = use_state(|| Rc::new(HashSet::<String>::new()));
+    {
+        let (backend, starred) = (shell.backend.clone(), starred.clone());
+        use_effect_with(shell.catalog_version, move |_| {
+            spawn_local(async move {
+                if let Ok(s) = backend.call(GetStarred {}).await {
+                    starred.set(Rc::new(s.items.into_iter().map(|e| e.entity_ref).chain(s.missing).collect()));
+                }
+            });
+        });
+    }
+    let on_star = {
+        let (backend, starred, changed) = (shell.backend.clone(), starred.clone(), shell.catalog_changed.clone());
+        Callback::from(move |(entity_ref, star): (String, bool)| {
+            // Shown at once; the answer (and the reload it announces) confirms it.
+            let mut next = (**starred).clone();
+            if star {
+                next.insert(entity_ref.clone());
+            } else {
+                next.remove(&entity_ref);
+            }
+            starred.set(Rc::new(next));
+            let (backend, changed) = (backend.clone(), changed.clone());
+            spawn_local(async move {
+                let _ = backend.call(SetStarred { entity_ref, starred: star }).await;
+                changed.emit(());
+            });
+        })
+    };
+    ((*starred).clone(), on_star)
 }
 
 #[component(CatalogIndex)]
 pub fn catalog_index(props: &CatalogIndexProps) -> Html {
-    let backend = use_backend();
-    let text = use_state(|| props.route.query("q").unwrap_or_default().to_string());
-    let kind = use_state(|| props.route.query("kind").unwrap_or_default().to_string());
-    let load = use_state(|| Load::Loading);
-    let kinds = use_state(Vec::<FacetCount>::new);
-    // Answers can arrive out of order while typing: only the newest request may write.
-    let generation = use_mut_ref(|| 0u64);
+    let shell = use_shell();
     let version = use_catalog_version();
-
-    // A new `?q=`/`?kind=` in the location (e.g. from the header's search) replaces ours.
+    let filters = CatalogFilters::from_query(&props.route.query);
+    let me = shell.preferences.user_entity_ref.clone().filter(|m| !m.trim().is_empty());
+    let (starred, on_star) = use_starred();
+    let total = use_state(|| None::<Result<u64, ApiError>>);
+    // The search box is controlled; the location follows it as the user types.
+    let text = use_state(|| filters.text.clone());
     {
-        let (text, kind) = (text.clone(), kind.clone());
-        use_effect_with(
-            (props.route.query("q").map(str::to_string), props.route.query("kind").map(str::to_string)),
-            move |(q, k)| {
-                if let Some(q) = q {
-                    text.set(q.clone());
-                }
-                if let Some(k) = k {
-                    kind.set(k.clone());
-                }
-            },
-        );
-    }
-    {
-        let (backend, kinds) = (backend.clone(), kinds.clone());
-        use_effect_with(version, move |_| {
-            spawn_local(async move {
-                if let Ok(facets) = backend.call(GetFacets { filter: EntityFilter::default() }).await {
-                    kinds.set(facets.facets.get("kind").cloned().unwrap_or_default());
-                }
-            });
-        });
-    }
-    {
-        let (backend, load, generation) = (backend.clone(), load.clone(), generation.clone());
-        use_effect_with(((*text).clone(), (*kind).clone(), version), move |(text, kind, _)| {
-            let query = EntityQuery {
-                filter: EntityFilter {
-                    kinds: if kind.is_empty() { vec![] } else { vec![kind.clone()] },
-                    ..Default::default()
-                },
-                text: Some(text.trim().to_string()).filter(|t| !t.is_empty()),
-                limit: PAGE_SIZE,
-                ..Default::default()
-            };
-            *generation.borrow_mut() += 1;
-            let mine = *generation.borrow();
-            spawn_local(async move {
-                let result = backend.call(QueryEntities { query }).await;
-                if *generation.borrow() == mine {
-                    load.set(match result {
-                        Ok(page) => Load::Loaded(page),
-                        Err(e) => Load::Failed(e),
-                    });
-                }
-            });
-        });
-    }
-
-    let oninput = {
         let text = text.clone();
+        use_effect_with(filters.text.clone(), move |from_location| {
+            if *text != *from_location {
+                text.set(from_location.clone());
+            }
+        });
+    }
+    use_effect_with((), |_| perf::mark("catalog:open"));
+
+    let go = {
+        let navigate = shell.navigate.clone();
+        Callback::from(move |next: CatalogFilters| navigate.emit(next.location()))
+    };
+    let oninput = {
+        let (text, replace, filters) = (text.clone(), shell.replace.clone(), filters.clone());
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                text.set(input.value());
+                perf::mark("catalog:input");
+                let value = input.value();
+                text.set(value.clone());
+                replace.emit(CatalogFilters { text: value, ..filters.clone() }.location());
             }
         })
     };
-    let kind_chip = |value: &str, label: String| {
-        let kind = kind.clone();
-        let selected = kind.eq_ignore_ascii_case(value);
-        let value = value.to_string();
-        let onclick = Callback::from(move |_| kind.set(value.clone()));
-        html! {
-            <button type="button" class={classes!("chip", selected.then_some("selected"))}
-                    aria-pressed={selected.to_string()} {onclick}>{label}</button>
-        }
+    let on_sort = {
+        let (go, filters) = (go.clone(), filters.clone());
+        Callback::from(move |field: SortField| go.emit(filters.sorted_by(field)))
     };
-    let all_count: u64 = kinds.iter().map(|k| k.count).sum();
+    let on_total = {
+        let total = total.clone();
+        Callback::from(move |t| total.set(t))
+    };
+    let clear = {
+        let (go, filters) = (go.clone(), filters.clone());
+        Callback::from(move |_| go.emit(filters.cleared()))
+    };
+
+    let count_line = match &*total {
+        None => html! { <span class="muted">{"Loading…"}</span> },
+        Some(Err(_)) => html! {},
+        Some(Ok(n)) => html! { <span>{ if *n == 1 { "1 entity".to_string() } else { format!("{n} entities") } }</span> },
+    };
+    let empty = match &*total {
+        Some(Ok(0)) if !filters.is_narrowed() => Some(html! {
+            <EmptyState title="No catalog yet" icon={Icon::Catalog}
+                message="Load the demo catalog, open a folder of catalog-info.yaml files (or run `backlot catalog ingest PATH`), or connect your team's Backstage backend.">
+                <Link to="/welcome" class="button">{"Get started"}</Link>
+                <Link to="/settings" class="button button-secondary">{"Connect a team backend"}</Link>
+            </EmptyState>
+        }),
+        Some(Ok(0)) => Some(html! {
+            <EmptyState title="Nothing matches" icon={Icon::Search}
+                message="No entity matches this search and these filters. Try fewer words or remove a filter.">
+                <button type="button" class="button button-secondary" onclick={clear.clone()}>{"Clear search and filters"}</button>
+            </EmptyState>
+        }),
+        _ => None,
+    };
 
     html! {
         <div class="page catalog-index">
-            <div class="toolbar">
+            <div class="catalog-toolbar">
                 <div class="search-field">
                     <IconView icon={Icon::Search} size={18} />
-                    <input type="search" name="catalog-search" placeholder="Filter by name, title, description or tag"
-                           value={(*text).clone()} {oninput} aria-label="Filter the catalog" autocomplete="off" spellcheck="false" />
+                    <input type="search" name="catalog-search" placeholder="Search names, titles, descriptions and tags"
+                           value={(*text).clone()} {oninput} aria-label="Search the catalog" autocomplete="off" spellcheck="false" />
                 </div>
-                <div class="chips" role="group" aria-label="Kind">
-                    { kind_chip("", format!("All ({all_count})")) }
-                    { for kinds.iter().map(|k| kind_chip(&k.value.to_lowercase(), format!("{} ({})", kind_label(&k.value), k.count))) }
+                <p class="result-count" data-testid="result-count" aria-live="polite">{count_line}</p>
+                if filters.is_narrowed() {
+                    <button type="button" class="link-button" onclick={clear}>{"Clear all"}</button>
+                }
+            </div>
+            <div class="catalog-body">
+                <FacetPanel filters={filters.clone()} me={me.clone()} {version} on_change={go} />
+                <div class="catalog-results">
+                    if let Some(empty) = empty { {empty} }
+                    <div class={classes!("catalog-table-wrap", matches!(&*total, Some(Ok(0))).then_some("hidden"))}>
+                        <VirtualTable filters={filters} {me} {version} {starred} {on_star} {on_total} {on_sort} />
+                    </div>
                 </div>
             </div>
-            { match &*load {
-                Load::Loading => html! { <Spinner /> },
-                Load::Failed(error) => html! { <ErrorBanner error={error.clone()} /> },
-                Load::Loaded(page) if page.total == 0 && text.is_empty() && kind.is_empty() => html! {
-                    <EmptyState title="No catalog yet" icon={Icon::Catalog}
-                        message="Open a folder of catalog-info.yaml files (backlot catalog ingest PATH) or connect a team backend." />
-                },
-                Load::Loaded(page) if page.total == 0 => html! {
-                    <EmptyState title="Nothing matches" icon={Icon::Search} message="Try fewer words or another kind." />
-                },
-                Load::Loaded(page) => table(page),
-            } }
         </div>
-    }
-}
-
-fn table(page: &EntityPage) -> Html {
-    html! {
-        <>
-            <p class="muted result-count" data-testid="result-count">
-                { if page.total as usize > page.items.len() {
-                    format!("Showing {} of {} entities", page.items.len(), page.total)
-                } else {
-                    format!("{} entities", page.total)
-                } }
-            </p>
-            <table class="table entity-table">
-                <thead>
-                    <tr><th>{"Name"}</th><th>{"Kind"}</th><th>{"Type"}</th><th>{"Owner"}</th><th>{"Lifecycle"}</th><th>{"Description"}</th></tr>
-                </thead>
-                <tbody>
-                    { for page.items.iter().map(row) }
-                </tbody>
-            </table>
-        </>
-    }
-}
-
-fn short_ref(entity_ref: &str) -> &str {
-    let without_kind = entity_ref.split_once(':').map_or(entity_ref, |(_, rest)| rest);
-    without_kind.strip_prefix("default/").unwrap_or(without_kind)
-}
-
-fn row(e: &EntitySummary) -> Html {
-    html! {
-        <tr data-ref={e.entity_ref.clone()}>
-            <td>
-                <div class="entity-name">
-                    <IconView icon={Icon::for_kind(&e.kind)} size={16} />
-                    <Link to={entity_path(&e.entity_ref)}>{e.title.clone().unwrap_or_else(|| e.name.clone())}</Link>
-                </div>
-                if e.title.is_some() { <div class="muted small">{&e.name}</div> }
-            </td>
-            <td>{kind_label(&e.kind)}</td>
-            <td>{e.spec_type.clone().unwrap_or_default()}</td>
-            <td>{e.owner.as_deref().map(short_ref).unwrap_or_default()}</td>
-            <td>
-                if let Some(lifecycle) = &e.lifecycle {
-                    <span class={classes!("badge", format!("lifecycle-{lifecycle}"))}>{lifecycle}</span>
-                }
-            </td>
-            <td class="description">{e.description.clone().unwrap_or_default()}</td>
-        </tr>
     }
 }

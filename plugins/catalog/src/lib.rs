@@ -1,7 +1,12 @@
 //! The catalog plugin: browse and search every entity of the catalog.
 
 mod entity_page;
+mod entity_sections;
+mod facet_panel;
+pub mod filters;
 mod index_page;
+mod perf;
+mod table;
 
 use backlot_plugin_api::routing::RouteMatch;
 use backlot_plugin_api::{Icon, Plugin};

@@ -1,7 +1,9 @@
 //! Home: a welcome and the catalog at a glance.
 
 use backlot_model::ApiError;
-use backlot_model::ipc::{CatalogSummary, GetCatalogSummary};
+use backlot_model::ipc::{CatalogSummary, GetCatalogSummary, GetRecent, GetStarred, SetStarred, StarredEntities};
+use backlot_model::query::EntitySummary;
+use backlot_plugin_api::routing::entity_path;
 use backlot_plugin_api::components::{Card, EmptyState, ErrorBanner, Spinner, kind_label};
 use backlot_plugin_api::routing::{RouteMatch, build_query};
 use backlot_plugin_api::{Icon, IconView, Link, Plugin, use_backend, use_catalog_version};
@@ -34,11 +36,105 @@ fn home_page() -> Html {
                 Some(Err(error)) => html! { <ErrorBanner error={error.clone()} /> },
                 Some(Ok(summary)) if summary.total == 0 => html! {
                     <EmptyState title="No catalog yet" icon={Icon::Catalog}
-                        message="Ingest a folder of catalog-info.yaml files (backlot catalog ingest PATH) or connect a team backend to fill the catalog." />
+                        message="Load the demo catalog, open a folder of catalog-info.yaml files, or connect a team backend to fill the catalog.">
+                        <Link to="/welcome" class="button">{"Get started"}</Link>
+                    </EmptyState>
                 },
-                Some(Ok(summary)) => counts(summary),
+                Some(Ok(summary)) => html! {
+                    <>
+                        <div class="home-lists">
+                            <Starred />
+                            <Recent />
+                        </div>
+                        { counts(summary) }
+                    </>
+                },
             } }
         </div>
+    }
+}
+
+fn entity_row(e: &EntitySummary, action: Html) -> Html {
+    html! {
+        <li class="entity-item" data-ref={e.entity_ref.clone()}>
+            <IconView icon={Icon::for_kind(&e.kind)} size={16} />
+            <Link to={entity_path(&e.entity_ref)}>{e.title.clone().unwrap_or_else(|| e.name.clone())}</Link>
+            <span class="muted small">{kind_label(&e.kind)}{e.spec_type.as_ref().map(|t| format!(" · {t}")).unwrap_or_default()}</span>
+            {action}
+        </li>
+    }
+}
+
+/// The user's starred entities, with unstar.
+#[component(Starred)]
+fn starred() -> Html {
+    let shell = backlot_plugin_api::use_shell();
+    let starred = use_state(|| None::<StarredEntities>);
+    {
+        let (backend, starred) = (shell.backend.clone(), starred.clone());
+        use_effect_with(shell.catalog_version, move |_| {
+            spawn_local(async move { starred.set(backend.call(GetStarred {}).await.ok()) });
+        });
+    }
+    let unstar = |entity_ref: &str| {
+        let (backend, changed, entity_ref) = (shell.backend.clone(), shell.catalog_changed.clone(), entity_ref.to_string());
+        let label = format!("Unstar {entity_ref}");
+        let onclick = Callback::from(move |_| {
+            let (backend, changed, entity_ref) = (backend.clone(), changed.clone(), entity_ref.clone());
+            spawn_local(async move {
+                let _ = backend.call(SetStarred { entity_ref, starred: false }).await;
+                changed.emit(());
+            });
+        });
+        html! {
+            <button type="button" class="star starred" aria-label={label.clone()} title={label} {onclick}>
+                <IconView icon={Icon::Star} size={14} />
+            </button>
+        }
+    };
+    html! {
+        <Card title="Starred" class="home-starred">
+            { match &*starred {
+                None => html! {},
+                Some(s) if s.items.is_empty() => html! {
+                    <p class="muted">{"Star entities from the catalog or their pages to keep them here."}</p>
+                },
+                Some(s) => html! {
+                    <ul class="entity-list" data-testid="starred-list">
+                        { for s.items.iter().map(|e| entity_row(e, unstar(&e.entity_ref))) }
+                    </ul>
+                },
+            } }
+        </Card>
+    }
+}
+
+/// The entities whose pages were opened last.
+#[component(Recent)]
+fn recent() -> Html {
+    let backend = use_backend();
+    let version = use_catalog_version();
+    let recent = use_state(|| None::<Vec<EntitySummary>>);
+    // Visits happen on other pages: re-read whenever Home is shown again.
+    let location = yew_router::hooks::use_location().map(|l| l.path().to_string());
+    {
+        let recent = recent.clone();
+        use_effect_with((version, location), move |_| {
+            spawn_local(async move { recent.set(backend.call(GetRecent { limit: 8 }).await.ok()) });
+        });
+    }
+    html! {
+        <Card title="Recently visited" class="home-recent">
+            { match &*recent {
+                None => html! {},
+                Some(items) if items.is_empty() => html! { <p class="muted">{"Entities you open show up here."}</p> },
+                Some(items) => html! {
+                    <ul class="entity-list" data-testid="recent-list">
+                        { for items.iter().map(|e| entity_row(e, html! {})) }
+                    </ul>
+                },
+            } }
+        </Card>
     }
 }
 

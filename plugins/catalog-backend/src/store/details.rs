@@ -12,7 +12,7 @@ use super::Store;
 use super::query::{SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row};
 use crate::error::{Result, StoreError};
 
-fn ref_key(text: &str) -> Result<String> {
+pub(crate) fn ref_key(text: &str) -> Result<String> {
     EntityRef::parse(text.trim(), None, "default").map(|r| r.key()).map_err(|e| StoreError::InvalidQuery(e.to_string()))
 }
 

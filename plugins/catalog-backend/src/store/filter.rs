@@ -87,5 +87,25 @@ pub(crate) fn conditions(filter: &EntityFilter) -> Result<Conditions> {
             ],
         );
     }
+    if filter.starred {
+        c.push("e.entity_ref IN (SELECT entity_ref FROM stars)", []);
+    }
+    if let Some(user) = filter.owned_by.as_deref().filter(|u| !u.trim().is_empty()) {
+        let user = EntityRef::parse(user.trim(), Some("user"), "default")
+            .map_err(|e| StoreError::InvalidQuery(e.to_string()))?
+            .key();
+        // The user, the groups the user's spec names, and the groups whose members list the user.
+        c.push(
+            "(e.owner = ?
+              OR e.owner IN (SELECT r.target_ref FROM relations r JOIN entities u ON u.id = r.originating_id
+                             WHERE u.entity_ref = ? AND r.type = 'memberOf')
+              OR e.owner IN (SELECT g.entity_ref FROM relations r JOIN entities g ON g.id = r.originating_id
+                             WHERE r.type = 'hasMember' AND r.target_ref = ?))",
+            [SqlValue::Text(user.clone()), SqlValue::Text(user.clone()), SqlValue::Text(user)],
+        );
+    }
+    if filter.with_errors {
+        c.push("e.source_file IN (SELECT file FROM ingest_errors)", []);
+    }
     Ok(c)
 }

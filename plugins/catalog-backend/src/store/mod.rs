@@ -3,8 +3,10 @@
 mod details;
 mod facets;
 mod filter;
+mod graph;
 mod sources;
 mod query;
+mod stars;
 mod team;
 mod team_sync;
 mod write;

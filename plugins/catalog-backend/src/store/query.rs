@@ -144,6 +144,8 @@ impl Store {
         let text = q.text.as_deref().and_then(fts_expression);
         match (text, q.order) {
             (Some(fts), None) => {
+                // A ranked search pages by offset anyway: `offset` is its first cursor.
+                let cursor = cursor.or((q.offset > 0).then_some(Cursor::Offset(q.offset)));
                 // Kinds are matched inside the full-text index; the other filters join.
                 let kinds: Vec<String> =
                     q.filter.kinds.iter().map(|k| k.trim().to_lowercase()).filter(|k| !k.is_empty()).collect();
@@ -163,12 +165,12 @@ impl Store {
                     && order.field == SortField::Name
                     && total > WALK_MIN_MATCHES
                 {
-                    return self.walk_names(fts, total, order.descending, cursor, limit);
+                    return self.walk_names(fts, total, order.descending, cursor, q.offset, limit);
                 }
                 if let Some(fts) = text {
                     cond.push("e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)", [SqlValue::Text(fts)]);
                 }
-                self.sorted(&cond, order, cursor, limit, known_total)
+                self.sorted(&cond, order, cursor, q.offset, limit, known_total)
             }
         }
     }
@@ -176,7 +178,16 @@ impl Store {
     /// A name-ordered page of a broad text match: the matching ids are collected from the
     /// full-text index (cheap), then the name index is walked in order and stops as soon as the
     /// page is full, instead of sorting every match.
-    fn walk_names(&self, fts: &str, total: u64, descending: bool, cursor: Option<Cursor>, limit: u32) -> Result<EntityPage> {
+    fn walk_names(
+        &self,
+        fts: &str,
+        total: u64,
+        descending: bool,
+        cursor: Option<Cursor>,
+        offset: u64,
+        limit: u32,
+    ) -> Result<EntityPage> {
+        let mut skip = if cursor.is_none() { offset } else { 0 };
         let matches: HashSet<i64> = {
             let mut stmt = self.conn.prepare_cached("SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?1")?;
             stmt.query_map([fts], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
@@ -197,6 +208,10 @@ impl Store {
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
             if matches.contains(&id) {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
                 keys.push((id, row.get(1)?));
                 if keys.len() > limit as usize {
                     break;
@@ -236,6 +251,7 @@ impl Store {
         cond: &Conditions,
         order: SortOrder,
         cursor: Option<Cursor>,
+        offset: u64,
         limit: u32,
         known_total: Option<u64>,
     ) -> Result<EntityPage> {
@@ -247,6 +263,7 @@ impl Store {
         let (dir, cmp) = if order.descending { ("DESC", "<") } else { ("ASC", ">") };
         let mut params = cond.params.clone();
         let mut clause = cond.clause();
+        let skip = if cursor.is_none() { offset } else { 0 };
         match cursor {
             None => {}
             Some(Cursor::Key(v, r)) => {
@@ -257,7 +274,10 @@ impl Store {
             }
             Some(Cursor::Offset(_)) => return Err(StoreError::InvalidQuery("this cursor belongs to a ranked search".into())),
         }
-        let sql = format!("SELECT e.id, {expr} FROM entities e WHERE {clause} ORDER BY {expr} {dir}, e.id {dir} LIMIT {}", limit + 1);
+        let sql = format!(
+            "SELECT e.id, {expr} FROM entities e WHERE {clause} ORDER BY {expr} {dir}, e.id {dir} LIMIT {} OFFSET {skip}",
+            limit + 1
+        );
         let mut keys: Vec<(i64, String)> = {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             stmt.query_map(rusqlite::params_from_iter(&params), |r| Ok((r.get(0)?, r.get(1)?)))?
