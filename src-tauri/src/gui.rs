@@ -26,10 +26,9 @@ impl Startup {
 }
 
 pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
+    // An empty data folder starts on the welcome page (the UI asks `onboarding`), where the
+    // user loads the demo, opens a folder or connects a team backend.
     let api = Arc::new(Api::open_with_config(data_dir, config));
-    if let Err(e) = api.install_demo_on_first_run() {
-        eprintln!("backlot: could not load the demo catalog: {e}");
-    }
     spawn_background_sync(api.clone());
     let startup = Startup { started, trace: std::env::var_os("BACKLOT_TRACE_STARTUP").is_some() };
     let result = tauri::Builder::default()

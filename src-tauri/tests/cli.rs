@@ -143,3 +143,22 @@ fn sync_from_a_team_backend_with_a_token_from_the_environment() {
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(page["total"].as_u64().unwrap_or_default() > 0 || !page["items"].as_array().unwrap().is_empty(), "{page}");
 }
+
+#[test]
+fn catalog_demo_loads_the_demo_into_the_data_dir_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = backlot(dir.path(), &["catalog", "demo", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let loaded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let total = loaded["total"].as_u64().unwrap();
+    assert!(total >= 20, "{loaded}");
+    assert!(dir.path().join("demo-catalog/catalog-info.yaml").is_file());
+
+    // Again: nothing new, and the catalog the other subcommands see is the same.
+    let out = backlot(dir.path(), &["catalog", "demo"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains(&format!("0 entities added, {total} in the catalog")), "{}", stdout(&out));
+    let out = backlot(dir.path(), &["catalog", "export"]);
+    let exported: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(exported.as_array().unwrap().len() as u64, total);
+}

@@ -11,6 +11,10 @@ use backlot_model::ipc::{
     StartSync, StoreStatus, TestTeamBackend, UiReady,
 };
 use backlot_model::ipc::EntityView;
+use backlot_model::ipc::{
+    CompleteOnboarding, GetLocalSources, GetOnboarding, LoadDemoCatalog, OpenCatalogFolder, RefreshLocalSource,
+    RemoveLocalSource,
+};
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, Facets};
 use backlot_model::{ApiError, ErrorCode};
 use backlot_proxy_backend::{CachingResolver, Proxy};
@@ -20,7 +24,6 @@ use crate::paths::STORE_FILE;
 use crate::settings::{LoadedConfig, config_files};
 
 const PREFERENCES_KEY: &str = "ui.preferences";
-const DEMO_KEY: &str = "demo-catalog.installed";
 /// How long a secret read from the keychain is reused by the proxy. Changes made through
 /// Backlot apply at once; changes made with another tool apply within this time.
 const SECRET_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -171,6 +174,13 @@ impl Api {
                 self.sync.cancel();
                 self.sync_state()
             }),
+            GetOnboarding::NAME => ipc::dispatch_typed::<GetOnboarding>(args, |_| self.onboarding()),
+            CompleteOnboarding::NAME => ipc::dispatch_typed::<CompleteOnboarding>(args, |_| self.complete_onboarding()),
+            LoadDemoCatalog::NAME => ipc::dispatch_typed::<LoadDemoCatalog>(args, |_| self.load_demo_catalog()),
+            OpenCatalogFolder::NAME => ipc::dispatch_typed::<OpenCatalogFolder>(args, |c| self.open_catalog_folder(&c.path)),
+            GetLocalSources::NAME => ipc::dispatch_typed::<GetLocalSources>(args, |_| self.local_sources()),
+            RefreshLocalSource::NAME => ipc::dispatch_typed::<RefreshLocalSource>(args, |c| self.refresh_local_source(&c.path)),
+            RemoveLocalSource::NAME => ipc::dispatch_typed::<RemoveLocalSource>(args, |c| self.remove_local_source(&c.path)),
             ProxyCall::NAME => ipc::dispatch_typed::<ProxyCall>(args, |c| {
                 crate::proxy_call::call(self.proxy.as_ref().map_err(Clone::clone)?, c)
             }),
@@ -261,27 +271,6 @@ impl Api {
     pub fn facets(&self, filter: &EntityFilter) -> Result<Facets, ApiError> {
         self.with_store(|store| store.facets(filter).map_err(ApiError::from))
     }
-
-    /// On the very first start (empty store, demo never installed) loads the bundled demo
-    /// catalog so a new user sees a populated portal. Returns whether it did.
-    pub fn install_demo_on_first_run(&self) -> Result<bool, ApiError> {
-        let data_dir = self.data_dir.clone();
-        self.with_store(|store| {
-            if store
-                .get_preference(DEMO_KEY)
-                .map_err(ApiError::from)?
-                .is_some()
-                || store.status().entity_count > 0
-            {
-                return Ok(false);
-            }
-            backlot_catalog_backend::demo::install(store, &data_dir).map_err(ApiError::from)?;
-            store
-                .set_preference(DEMO_KEY, "1")
-                .map_err(ApiError::from)?;
-            Ok(true)
-        })
-    }
 }
 
 #[cfg(test)]
@@ -311,6 +300,9 @@ mod tests {
                 }
                 "start_sync" => json!({"full": false}),
                 "entity" => json!({"entityRef": "component:default/nope"}),
+                "open_catalog_folder" | "refresh_local_source" | "remove_local_source" => {
+                    json!({"path": "/nonexistent/backlot-test"})
+                }
                 _ => json!({}),
             };
             // Handled means: a result, or a specific error — never "unknown command".
@@ -328,6 +320,9 @@ mod tests {
                             | &"proxy"
                             | &"test_team_backend"
                             | &"entity"
+                            | &"open_catalog_folder"
+                            | &"refresh_local_source"
+                            | &"remove_local_source"
                     ),
                     "`{name}` failed: {e}"
                 );
@@ -395,26 +390,5 @@ mod tests {
         assert!(!info.store.ok);
         assert!(info.store.error.is_some());
         assert_eq!(api.catalog_summary().unwrap_err().code, ErrorCode::Storage);
-    }
-
-    #[test]
-    fn first_run_installs_the_demo_catalog_once() {
-        let (_dir, api) = api();
-        assert!(api.install_demo_on_first_run().unwrap());
-        let summary = api.catalog_summary().unwrap();
-        assert!(summary.total >= 20, "{summary:?}");
-        assert_eq!(
-            summary.error_count, 0,
-            "the demo catalog must be valid: {summary:?}"
-        );
-        assert!(!api.install_demo_on_first_run().unwrap());
-        let page = api
-            .query_entities(&EntityQuery {
-                limit: 5,
-                ..Default::default()
-            })
-            .unwrap();
-        assert_eq!(page.items.len(), 5);
-        assert_eq!(page.total, summary.total);
     }
 }

@@ -4,6 +4,7 @@
 
 mod api;
 mod credentials;
+mod onboarding;
 mod paths;
 pub mod plugin_host;
 mod proxy_call;

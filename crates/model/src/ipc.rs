@@ -55,6 +55,13 @@ pub const COMMAND_NAMES: &[&str] = &[
     TestTeamBackend::NAME,
     StartSync::NAME,
     CancelSync::NAME,
+    GetOnboarding::NAME,
+    LoadDemoCatalog::NAME,
+    OpenCatalogFolder::NAME,
+    CompleteOnboarding::NAME,
+    GetLocalSources::NAME,
+    RefreshLocalSource::NAME,
+    RemoveLocalSource::NAME,
 ];
 
 // ---- app ----
@@ -377,6 +384,84 @@ command!(StartSync => SyncState, "start_sync");
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelSync {}
 command!(CancelSync => SyncState, "cancel_sync");
+
+// ---- first run and local catalog folders ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetOnboarding {}
+command!(GetOnboarding => OnboardingState, "onboarding");
+
+/// Whether the shell should open the welcome page on start.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OnboardingState {
+    /// The catalog is empty and no first-run path was ever completed.
+    pub needed: bool,
+    /// A first-run path was completed (demo loaded, folder opened, team backend synced).
+    pub completed: bool,
+    pub entity_count: u64,
+}
+
+/// Writes the bundled demo catalog into the data folder and ingests it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadDemoCatalog {}
+command!(LoadDemoCatalog => CatalogLoaded, "load_demo_catalog");
+
+/// Ingests the `catalog-info.yaml` files under a local folder and remembers the folder as
+/// a local source (to refresh or remove later).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenCatalogFolder {
+    /// An absolute path; a leading `~/` means the home folder.
+    pub path: String,
+}
+command!(OpenCatalogFolder => CatalogLoaded, "open_catalog_folder");
+
+/// Marks the first run as done (after a team backend synced, or when the user skips).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompleteOnboarding {}
+command!(CompleteOnboarding => OnboardingState, "complete_onboarding");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetLocalSources {}
+command!(GetLocalSources => Vec<LocalSource>, "local_sources");
+
+/// Reads a remembered local source again (added, changed and deleted files are applied).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshLocalSource {
+    pub path: String,
+}
+command!(RefreshLocalSource => CatalogLoaded, "refresh_local_source");
+
+/// Forgets a local source and removes the entities it brought.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveLocalSource {
+    pub path: String,
+}
+command!(RemoveLocalSource => Vec<LocalSource>, "remove_local_source");
+
+/// A folder of catalog files the user opened, as last ingested.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LocalSource {
+    /// The folder, canonical.
+    pub path: String,
+    /// Entities its last ingestion produced.
+    pub entity_count: u64,
+    /// Documents or entities its last ingestion could not read.
+    pub error_count: u64,
+    /// When it was last ingested (ms since the Unix epoch).
+    pub ingested_at_ms: u64,
+}
+
+/// The outcome of loading the demo catalog or a local folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CatalogLoaded {
+    pub source: LocalSource,
+    pub report: crate::ingest::IngestReport,
+    /// Entities in the whole catalog afterwards.
+    pub total: u64,
+}
 
 #[cfg(test)]
 mod tests {

@@ -27,6 +27,13 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Demo,
+    Empty,
+    DefaultDataDir,
+}
+
 /// A running app with a WebDriver session to it. Dropping it ends the driver.
 pub struct App {
     pub client: Client,
@@ -35,7 +42,8 @@ pub struct App {
 }
 
 impl App {
-    /// Starts the app on a fresh, empty data folder.
+    /// Starts the app on a fresh data folder holding the demo catalog (loaded with
+    /// `backlot catalog demo`, as the welcome page's first choice does).
     pub async fn launch() -> App {
         Self::launch_with(|_| Vec::new()).await
     }
@@ -43,11 +51,35 @@ impl App {
     /// Like [`launch`](Self::launch), with extra command-line arguments computed from the
     /// data folder (e.g. `--config` files written into it).
     pub async fn launch_with(extra_args: impl FnOnce(&Path) -> Vec<String>) -> App {
+        Self::start(Start::Demo, extra_args).await
+    }
+
+    /// Starts the app on a fresh, empty data folder: its first run, on the welcome page.
+    pub async fn launch_empty() -> App {
+        Self::start(Start::Empty, |_| Vec::new()).await
+    }
+
+    /// Starts the app with no `--data-dir`, so it uses the platform's data folder
+    /// (`$XDG_DATA_HOME/backlot`), as an installed app does. `data_dir` is then unused.
+    pub async fn launch_in_default_data_dir() -> App {
+        Self::start(Start::DefaultDataDir, |_| Vec::new()).await
+    }
+
+    async fn start(how: Start, extra_args: impl FnOnce(&Path) -> Vec<String>) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run end-to-end tests under xvfb-run (make test-e2e)"
         );
         let data_dir = tempfile::tempdir().expect("temp data dir");
+        if how == Start::Demo {
+            let out = Command::new(app_binary())
+                .arg("--data-dir")
+                .arg(data_dir.path())
+                .args(["catalog", "demo"])
+                .output()
+                .expect("run `backlot catalog demo`");
+            assert!(out.status.success(), "backlot catalog demo: {}", String::from_utf8_lossy(&out.stderr));
+        }
         let driver_bin = workspace_root().join("node_modules/.bin/tauri-driver");
         assert!(driver_bin.exists(), "tauri-driver missing at {} — run scripts/setup.sh", driver_bin.display());
         let (port, native_port) = (free_port(), free_port());
@@ -58,7 +90,10 @@ impl App {
             .spawn()
             .expect("start tauri-driver");
 
-        let mut args = vec!["--data-dir".to_string(), data_dir.path().display().to_string()];
+        let mut args = match how {
+            Start::DefaultDataDir => Vec::new(),
+            Start::Demo | Start::Empty => vec!["--data-dir".to_string(), data_dir.path().display().to_string()],
+        };
         args.extend(extra_args(data_dir.path()));
         let capabilities = serde_json::json!({
             "tauri:options": {
