@@ -1,0 +1,99 @@
+//! "Provided APIs" / "Consumed APIs" cards on component pages.
+
+use backlot_model::ApiError;
+use backlot_model::ipc::GetEntity;
+use backlot_model::query::EntitySummary;
+use backlot_plugin_api::components::ErrorBanner;
+use backlot_plugin_api::routing::entity_path;
+use backlot_plugin_api::{EntityContext, Link, use_backend, use_catalog_version};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// The targets of `relation` relations of the entity (`api:default/petstore`, …).
+pub fn relation_targets(entity: &EntityContext, relation: &str) -> Vec<String> {
+    entity
+        .entity
+        .get("relations")
+        .and_then(|r| r.as_array())
+        .map(|list| {
+            list.iter()
+                .filter(|r| r.get("type").and_then(|t| t.as_str()) == Some(relation))
+                .filter_map(|r| r.get("targetRef").and_then(|t| t.as_str()).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ApiRelationsProps {
+    pub entity: EntityContext,
+    /// `providesApi` or `consumesApi`.
+    pub relation: AttrValue,
+}
+
+fn short(entity_ref: &str) -> &str {
+    let rest = entity_ref.split_once(':').map_or(entity_ref, |(_, r)| r);
+    rest.strip_prefix("default/").unwrap_or(rest)
+}
+
+/// The APIs a component provides or consumes, with type, owner and lifecycle.
+#[component(ApiRelations)]
+pub fn api_relations(props: &ApiRelationsProps) -> Html {
+    let backend = use_backend();
+    let version = use_catalog_version();
+    let related = use_state(|| None::<Result<Vec<EntitySummary>, ApiError>>);
+    {
+        let related = related.clone();
+        use_effect_with((props.entity.entity_ref.clone(), version), move |(entity_ref, _)| {
+            let entity_ref = entity_ref.clone();
+            spawn_local(async move {
+                let result = backend.call(GetEntity { entity_ref }).await.map(|view| view.details.related);
+                related.set(Some(result));
+            });
+        });
+    }
+    let targets = relation_targets(&props.entity, &props.relation);
+    let summaries: &[EntitySummary] = match &*related {
+        Some(Ok(list)) => list,
+        _ => &[],
+    };
+    html! {
+        <div class="api-relations" data-relation={props.relation.clone()}>
+            if let Some(Err(error)) = &*related { <ErrorBanner error={error.clone()} /> }
+            if targets.is_empty() {
+                <p class="muted">{"None."}</p>
+            } else {
+                <table class="table compact api-relations-table">
+                    <thead><tr><th>{"Name"}</th><th>{"Type"}</th><th>{"Owner"}</th><th>{"Lifecycle"}</th><th>{"Description"}</th></tr></thead>
+                    <tbody>
+                        { for targets.iter().map(|target| match summaries.iter().find(|s| s.entity_ref == *target) {
+                            Some(s) => html! {
+                                <tr data-ref={target.clone()}>
+                                    <td><Link to={format!("{}?tab=api", entity_path(target))} class="entity-link">{s.title.clone().unwrap_or_else(|| s.name.clone())}</Link></td>
+                                    <td>{s.spec_type.clone().unwrap_or_default()}</td>
+                                    <td>{s.owner.as_deref().map(short).unwrap_or_default()}</td>
+                                    <td>
+                                        if let Some(l) = &s.lifecycle { <span class={classes!("badge", format!("lifecycle-{l}"))}>{l}</span> }
+                                    </td>
+                                    <td class="description">{s.description.clone().unwrap_or_default()}</td>
+                                </tr>
+                            },
+                            None => html! {
+                                <tr data-ref={target.clone()} class="missing">
+                                    <td>
+                                        if related.is_none() {
+                                            <Link to={format!("{}?tab=api", entity_path(target))} class="entity-link">{short(target)}</Link>
+                                        } else {
+                                            <span class="entity-link missing" title={format!("{target} is not in the catalog")}>{short(target)}</span>
+                                        }
+                                    </td>
+                                    <td colspan="4" class="muted">{ if related.is_none() { "" } else { "Not in the catalog" } }</td>
+                                </tr>
+                            },
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </div>
+    }
+}

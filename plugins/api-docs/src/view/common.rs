@@ -1,0 +1,146 @@
+//! Pieces every definition view uses: schema trees, examples with a copy button, text
+//! blocks, highlighted source with line numbers.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::model::highlight::{self, Language};
+use crate::model::openapi::Example;
+use crate::model::schema::SchemaNode;
+
+/// Multi-line prose from a definition (descriptions): one paragraph per blank-line block.
+pub fn prose(text: &Option<String>) -> Html {
+    let Some(text) = text else { return Html::default() };
+    html! {
+        <div class="api-prose">
+            { for text.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| html! { <p>{p.trim()}</p> }) }
+        </div>
+    }
+}
+
+/// A schema as a nested list of properties.
+pub fn schema_tree(node: &SchemaNode) -> Html {
+    html! {
+        <div class="schema-tree">
+            <div class="schema-root">
+                <span class="prop-type">{&node.type_label}</span>
+                { node_notes(node) }
+            </div>
+            { children(node, 0) }
+        </div>
+    }
+}
+
+fn node_notes(node: &SchemaNode) -> Html {
+    html! {
+        <>
+            if node.recursive { <span class="badge schema-recursive" title="Refers back to a schema shown above">{"recursive"}</span> }
+            if let Some(r) = &node.unresolved { <span class="badge badge-error" title="Not found in this definition">{format!("unresolved {r}")}</span> }
+            if !node.enum_values.is_empty() {
+                <span class="prop-enum">{"one of: "}{ for node.enum_values.iter().map(|v| html! { <code>{v}</code> }) }</span>
+            }
+            { for node.constraints.iter().map(|c| html! { <span class="prop-constraint">{c}</span> }) }
+            if let Some(d) = &node.description { <div class="prop-description">{d}</div> }
+        </>
+    }
+}
+
+fn children(node: &SchemaNode, depth: usize) -> Html {
+    if node.children.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <ul class="schema-props">
+            { for node.children.iter().map(|child| html! {
+                <li class="schema-prop" data-prop={child.name.clone().unwrap_or_default()}>
+                    <span class="prop-name">{child.name.clone().unwrap_or_default()}</span>
+                    <span class="prop-type">{&child.type_label}</span>
+                    if child.required { <span class="prop-required">{"required"}</span> }
+                    { node_notes(child) }
+                    if !child.children.is_empty() {
+                        if depth < 1 {
+                            { children(child, depth + 1) }
+                        } else {
+                            <details class="schema-nested">
+                                <summary>{format!("{} properties", child.children.len())}</summary>
+                                { children(child, depth + 1) }
+                            </details>
+                        }
+                    }
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ExampleProps {
+    pub example: Example,
+}
+
+/// An example value with a button that copies it to the clipboard.
+#[component(ExampleView)]
+pub fn example_view(props: &ExampleProps) -> Html {
+    let copied = use_state(|| None::<bool>);
+    let onclick = {
+        let (copied, text) = (copied.clone(), props.example.text.clone());
+        Callback::from(move |_| {
+            let copied = copied.clone();
+            let Some(window) = web_sys::window() else { return };
+            let promise = window.navigator().clipboard().write_text(&text);
+            wasm_bindgen_futures::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                copied.set(Some(ok));
+            });
+        })
+    };
+    let label = match *copied {
+        None => "Copy",
+        Some(true) => "Copied",
+        Some(false) => "Copy failed",
+    };
+    html! {
+        <div class={classes!("api-example", props.example.generated.then_some("generated"))}>
+            <div class="api-example-head">
+                <span class="muted small">{&props.example.title}</span>
+                <button type="button" class="button button-secondary button-small copy-example" {onclick}>{label}</button>
+            </div>
+            <pre class="api-example-body"><code>{&props.example.text}</code></pre>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SourceProps {
+    pub text: Rc<str>,
+    pub language: Language,
+    /// A 1-based line to mark (where a parse error is).
+    #[prop_or_default]
+    pub error_line: Option<usize>,
+}
+
+/// Highlighted source with line numbers.
+#[component(SourceView)]
+pub fn source_view(props: &SourceProps) -> Html {
+    let lines = use_memo((props.text.clone(), props.language), |(text, language)| highlight::highlight(text, *language));
+    let error_line = props.error_line;
+    html! {
+        <pre class="api-source" data-language={props.language.label()}><code>
+            { for lines.iter().enumerate().map(|(i, line)| {
+                let n = i + 1;
+                html! {
+                    <span class={classes!("src-line", (error_line == Some(n)).then_some("src-line-error"))} data-line={n.to_string()}>
+                        <span class="src-ln" aria-hidden="true">{n}</span>
+                        <span class="src-code">
+                            { for line.iter().map(|span| match span.class.css() {
+                                Some(class) => html! { <span class={class}>{&span.text}</span> },
+                                None => html! { {&span.text} },
+                            }) }
+                        </span>
+                    </span>
+                }
+            }) }
+        </code></pre>
+    }
+}
