@@ -5,6 +5,7 @@ use std::rc::Rc;
 use backlot_model::ipc::{GetPreferences, GetUiState, Preferences, SetPreferences, SetUiState, UiReady};
 use backlot_plugin_api::routing::{parse_query, split_location};
 use backlot_plugin_api::{BackendHandle, PluginRegistry, ShellContext};
+use backlot_model::ipc::GetOnboarding;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::history::{AnyHistory, BrowserHistory, History};
@@ -131,6 +132,25 @@ fn use_last_location(backend: &BackendHandle, history: &AnyHistory, location: &s
     });
 }
 
+/// A data folder that was never set up (empty catalog, no first-run path completed) opens
+/// on the welcome page. Starting anywhere but Home (a link, a restored location) wins.
+#[hook]
+fn use_first_run(backend: &BackendHandle, history: &AnyHistory, location: &str) {
+    let (backend, history) = (backend.clone(), history.clone());
+    let started_at = location.to_string();
+    use_effect_with((), move |_| {
+        spawn_local(async move {
+            if started_at == "/"
+                && let Ok(state) = backend.call(GetOnboarding {}).await
+                && state.needed
+                && history.location().path() == "/"
+            {
+                history.replace(crate::pages::welcome::PATH);
+            }
+        });
+    });
+}
+
 #[component(Shell)]
 fn shell(props: &ShellProps) -> Html {
     let location = use_current_location();
@@ -152,6 +172,7 @@ fn shell(props: &ShellProps) -> Html {
     }
     crate::theme::use_theme(preferences.theme);
     use_last_location(&props.backend, &props.history, &location);
+    use_first_run(&props.backend, &props.history, &location);
 
     // Stable callbacks and memoized lists keep the context equal between renders, so
     // plugin pages (hidden ones included) do not re-render on every navigation.

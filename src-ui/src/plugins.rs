@@ -7,5 +7,6 @@ pub fn plugins() -> Vec<Plugin> {
         crate::pages::home::plugin(),
         backlot_catalog::plugin(),
         crate::pages::settings::plugin(),
+        crate::pages::welcome::plugin(),
     ]
 }

@@ -17,10 +17,22 @@ use backlot_model::entity::{Entity, EntityMetadata, EntityRelation};
 use backlot_model::ingest::EntityDetails;
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount, Facets};
 
+use backlot_model::ipc::{
+    CatalogLoaded, CompleteOnboarding, GetLocalSources, GetOnboarding, LoadDemoCatalog, LocalSource, OnboardingState,
+    OpenCatalogFolder, RefreshLocalSource, RemoveLocalSource,
+};
+use backlot_model::ingest::IngestReport;
+
 use crate::backend::{Backend, BackendFuture};
 
 #[derive(Default)]
 struct FakeState {
+    /// First run: whether a path was completed, what the demo holds, the folders a test
+    /// set up (path → entities) and the ones "opened".
+    onboarding_completed: bool,
+    demo: Vec<EntitySummary>,
+    folders: BTreeMap<String, Vec<EntitySummary>>,
+    local_sources: Vec<LocalSource>,
     entities: Vec<EntitySummary>,
     preferences: Preferences,
     calls: Vec<&'static str>,
@@ -45,6 +57,29 @@ pub struct FakeBackend {
 impl FakeBackend {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// What "Load the demo catalog" adds to the catalog.
+    pub fn with_demo_catalog(self, entities: Vec<EntitySummary>) -> Self {
+        self.state.borrow_mut().demo = entities;
+        self
+    }
+
+    /// A folder that "Open a folder" can read (`entities` empty: it has no catalog files).
+    /// Any other path does not exist.
+    pub fn with_folder(self, path: &str, entities: Vec<EntitySummary>) -> Self {
+        self.state.borrow_mut().folders.insert(path.to_string(), entities);
+        self
+    }
+
+    /// Whether a first-run path was completed (for assertions).
+    pub fn onboarding_completed(&self) -> bool {
+        self.state.borrow().onboarding_completed
+    }
+
+    /// The folders opened so far (for assertions).
+    pub fn local_sources(&self) -> Vec<LocalSource> {
+        self.state.borrow().local_sources.clone()
     }
 
     pub fn with_entities(self, entities: Vec<EntitySummary>) -> Self {
@@ -182,6 +217,52 @@ impl FakeBackend {
                 state.team.sync.running = None;
                 Ok(state.team.sync.clone())
             }),
+            GetOnboarding::NAME => ipc::dispatch_typed::<GetOnboarding>(args, |_| Ok(onboarding(&state))),
+            CompleteOnboarding::NAME => ipc::dispatch_typed::<CompleteOnboarding>(args, |_| {
+                state.onboarding_completed = true;
+                Ok(onboarding(&state))
+            }),
+            LoadDemoCatalog::NAME => ipc::dispatch_typed::<LoadDemoCatalog>(args, |_| {
+                let demo = state.demo.clone();
+                state.onboarding_completed = true;
+                Ok(add_entities(&mut state, "(demo catalog)", demo))
+            }),
+            OpenCatalogFolder::NAME => ipc::dispatch_typed::<OpenCatalogFolder>(args, |c| {
+                let path = c.path.trim().to_string();
+                if path.is_empty() {
+                    return Err(ApiError::invalid_input("enter the path of a folder that holds catalog-info.yaml files"));
+                }
+                let entities = state
+                    .folders
+                    .get(&path)
+                    .cloned()
+                    .ok_or_else(|| ApiError::not_found(format!("the folder {path} does not exist")))?;
+                if entities.is_empty() {
+                    return Err(ApiError::invalid_input(format!("no catalog files in {path}")));
+                }
+                let loaded = add_entities(&mut state, &path, entities);
+                state.local_sources.retain(|s| s.path != path);
+                state.local_sources.push(loaded.source.clone());
+                state.onboarding_completed = true;
+                Ok(loaded)
+            }),
+            GetLocalSources::NAME => ipc::dispatch_typed::<GetLocalSources>(args, |_| Ok(state.local_sources.clone())),
+            RefreshLocalSource::NAME => ipc::dispatch_typed::<RefreshLocalSource>(args, |c| {
+                let source = state.local_sources.iter().find(|s| s.path == c.path).cloned();
+                let source = source.ok_or_else(|| ApiError::not_found(format!("{} is not one of the local sources", c.path)))?;
+                let total = state.entities.len() as u64;
+                Ok(CatalogLoaded { report: IngestReport { unchanged: source.entity_count, ..Default::default() }, source, total })
+            }),
+            RemoveLocalSource::NAME => ipc::dispatch_typed::<RemoveLocalSource>(args, |c| {
+                if !state.local_sources.iter().any(|s| s.path == c.path) {
+                    return Err(ApiError::not_found(format!("{} is not one of the local sources", c.path)));
+                }
+                let gone: Vec<String> =
+                    state.folders.get(&c.path).into_iter().flatten().map(|e| e.entity_ref.clone()).collect();
+                state.entities.retain(|e| !gone.contains(&e.entity_ref));
+                state.local_sources.retain(|s| s.path != c.path);
+                Ok(state.local_sources.clone())
+            }),
             ProxyCall::NAME => ipc::dispatch_typed::<ProxyCall>(args, |c| {
                 Err(ApiError::not_found(format!("no proxy endpoint matches {} (preview backend)", c.path)))
             }),
@@ -228,6 +309,28 @@ fn entity_view(state: &FakeState, entity_ref: &str) -> Result<EntityView, ApiErr
         status: None,
     };
     Ok(EntityView { details: EntityDetails { entity, related }, from_team: false, shadowed_team_copy: None })
+}
+
+fn onboarding(state: &FakeState) -> OnboardingState {
+    let entity_count = state.entities.len() as u64;
+    OnboardingState { needed: !state.onboarding_completed && entity_count == 0, completed: state.onboarding_completed, entity_count }
+}
+
+/// Adds the entities not yet in the catalog, as an ingestion of `path` would.
+fn add_entities(state: &mut FakeState, path: &str, entities: Vec<EntitySummary>) -> CatalogLoaded {
+    let count = entities.len() as u64;
+    let mut added = 0;
+    for e in entities {
+        if !state.entities.iter().any(|known| known.entity_ref == e.entity_ref) {
+            state.entities.push(e);
+            added += 1;
+        }
+    }
+    CatalogLoaded {
+        source: LocalSource { path: path.to_string(), entity_count: count, error_count: 0, ingested_at_ms: 0 },
+        report: IngestReport { added, unchanged: count - added, ..Default::default() },
+        total: state.entities.len() as u64,
+    }
 }
 
 fn is_http_url(url: &str) -> bool {

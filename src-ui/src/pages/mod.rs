@@ -2,3 +2,4 @@
 
 pub mod home;
 pub mod settings;
+pub mod welcome;
