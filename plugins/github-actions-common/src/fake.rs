@@ -148,7 +148,7 @@ impl FakeGithub {
                 }
                 ok(200, json!({ "total_count": runs.len(), "workflow_runs": items }), headers)
             }
-            ("GET", [id]) => match data.runs.iter().find(|r| r["id"].to_string() == *id) {
+            ("GET", [id]) => match data.runs.iter().find(|r| same_id(r, id)) {
                 Some(run) => ok(200, run.clone(), headers),
                 None => not_found(headers),
             },
@@ -165,7 +165,7 @@ impl FakeGithub {
                 ok(200, json!({ "total_count": jobs.len(), "jobs": items }), headers)
             }
             ("POST", [id, "rerun"]) => {
-                let Some(run) = data.runs.iter_mut().find(|r| r["id"].to_string() == *id) else {
+                let Some(run) = data.runs.iter_mut().find(|r| same_id(r, id)) else {
                     return not_found(headers);
                 };
                 if run["status"] != "completed" {
@@ -186,6 +186,10 @@ impl FakeGithub {
             _ => not_found(headers),
         }
     }
+}
+
+fn same_id(run: &Value, id: &str) -> bool {
+    id.parse::<u64>().ok().is_some_and(|id| run["id"].as_u64() == Some(id))
 }
 
 fn paging(query: &BTreeMap<String, String>, default_per_page: usize) -> (usize, usize) {
