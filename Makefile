@@ -27,13 +27,13 @@ test: setup ui test-native test-ui test-e2e test-interop
 # Domain logic, config, keychain, proxy, API, CLI, plugin registry: plain cargo tests, no
 # window, inside a private D-Bus session with a real, unlocked gnome-keyring.
 NATIVE_CRATES := backlot-model backlot-catalog-backend backlot-catalog-sync backlot-config backlot-secrets backlot-proxy-backend backlot-github-actions-common \
-	backlot-app backlot-plugin-api backlot
+	backlot-app backlot-plugin-api backlot backlot-techdocs-common backlot-techdocs-backend
 test-native: ui
 	scripts/with-keyring.sh $(CARGO) test $(addprefix -p ,$(NATIVE_CRATES))
 
 # The UI against the fake backend, in headless Chromium (wasm-bindgen-test).
 # One line per UI crate with wasm tests.
-UI_CRATES := backlot-ui backlot-catalog backlot-github-actions
+UI_CRATES := backlot-ui backlot-catalog backlot-techdocs backlot-github-actions
 test-ui:
 	CHROMEDRIVER=/usr/bin/chromedriver $(CARGO) test $(addprefix -p ,$(UI_CRATES)) --target wasm32-unknown-unknown
 

@@ -28,7 +28,7 @@ impl Startup {
 pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
     // An empty data folder starts on the welcome page (the UI asks `onboarding`), where the
     // user loads the demo, opens a folder or connects a team backend.
-    let api = Arc::new(Api::open_with_config(data_dir, config));
+    let api = Arc::new(Api::open_with_config(data_dir, config).with_backend_plugin(backlot_techdocs_backend::TechDocsBackend));
     spawn_background_sync(api.clone());
     let startup = Startup { started, trace: std::env::var_os("BACKLOT_TRACE_STARTUP").is_some() };
     let result = tauri::Builder::default()
