@@ -33,7 +33,7 @@ test-native: ui
 
 # The UI against the fake backend, in headless Chromium (wasm-bindgen-test).
 # One line per UI crate with wasm tests.
-UI_CRATES := backlot-ui backlot-catalog backlot-techdocs backlot-github-actions
+UI_CRATES := backlot-ui backlot-catalog backlot-techdocs backlot-api-docs backlot-github-actions
 test-ui:
 	CHROMEDRIVER=/usr/bin/chromedriver $(CARGO) test $(addprefix -p ,$(UI_CRATES)) --target wasm32-unknown-unknown
 

@@ -6,6 +6,7 @@ pub fn plugins() -> Vec<Plugin> {
     vec![
         crate::pages::home::plugin(),
         backlot_catalog::plugin(),
+        backlot_api_docs::plugin(),
         backlot_techdocs::plugin(),
         backlot_github_actions::plugin(),
         crate::pages::settings::plugin(),
