@@ -14,115 +14,16 @@ use yew_router::history::{AnyHistory, MemoryHistory};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn entity(kind: &str, name: &str, owner: &str) -> EntitySummary {
-    EntitySummary {
-        entity_ref: format!("{}:default/{name}", kind.to_lowercase()),
-        kind: kind.into(),
-        namespace: "default".into(),
-        name: name.into(),
-        owner: Some(format!("group:default/{owner}")),
-        spec_type: Some("service".into()),
-        lifecycle: Some("production".into()),
-        description: Some(format!("The {name} {kind}")),
-        ..Default::default()
-    }
-}
-
-fn many_entities() -> Vec<EntitySummary> {
-    let mut all = vec![entity("API", "payments-api", "payments"), entity("System", "checkout", "payments")];
-    all.extend((0..60).map(|i| entity("Component", &format!("service-{i:02}"), "platform")));
-    all
-}
-
-struct Mounted {
-    root: Element,
-    fake: FakeBackend,
-}
-
-/// The shell's real stylesheet: pane layout (scrolling, hiding) depends on it.
-fn install_stylesheet(document: &web_sys::Document) {
-    if document.get_element_by_id("backlot-css").is_none() {
-        let style = document.create_element("style").unwrap();
-        style.set_id("backlot-css");
-        style.set_text_content(Some(include_str!("../styles/app.css")));
-        document.head().unwrap().append_child(&style).unwrap();
-    }
-}
-
-async fn mount(path: &str) -> Mounted {
-    mount_with(path, AnyHistory::from(MemoryHistory::new())).await
-}
-
-async fn mount_with(path: &str, history: AnyHistory) -> Mounted {
-    mount_fake(path, history, FakeBackend::new().with_entities(many_entities())).await
-}
-
-async fn mount_fake(path: &str, history: AnyHistory, fake: FakeBackend) -> Mounted {
-    let document = gloo_document();
-    install_stylesheet(&document);
-    let root = document.create_element("div").unwrap();
-    root.set_attribute("style", "position:fixed; inset:0; width:1200px; height:700px").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    backlot_ui::app::navigate_to(&history, path);
-    let props = AppProps { backend: BackendHandle::new(fake.clone()), history: Some(history) };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    settle().await;
-    Mounted { root, fake }
-}
-
-fn gloo_document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn settle() {
-    gloo_timers::future::sleep(Duration::from_millis(60)).await;
-}
-
-impl Mounted {
-    fn all(&self, css: &str) -> Vec<Element> {
-        let list = self.root.query_selector_all(css).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
-    }
-
-    fn one(&self, css: &str) -> Element {
-        self.root.query_selector(css).unwrap().unwrap_or_else(|| panic!("no element `{css}`"))
-    }
-
-    fn text(&self, css: &str) -> String {
-        self.one(css).text_content().unwrap_or_default()
-    }
-
-    async fn click(&self, css: &str) {
-        self.one(css).dyn_into::<HtmlElement>().unwrap().click();
-        settle().await;
-    }
-
-    async fn type_into(&self, css: &str, text: &str) {
-        let input: HtmlInputElement = self.one(css).dyn_into().unwrap();
-        input.set_value(text);
-        let event = web_sys::InputEvent::new("input").unwrap();
-        input.dispatch_event(&event).unwrap();
-        settle().await;
-    }
-
-    fn active_pane(&self) -> String {
-        self.one(".pane-active").get_attribute("data-pane").unwrap_or_default()
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.root.remove();
-    }
-}
+mod support;
+use support::*;
 
 #[wasm_bindgen_test]
 async fn sidebar_shows_every_plugin_entry_in_order() {
     let app = mount("/").await;
     let labels: Vec<String> = app.all(".nav-item").iter().map(|a| a.text_content().unwrap_or_default()).collect();
-    assert_eq!(labels, ["Home", "Catalog", "Settings"]);
+    assert_eq!(labels, ["Home", "Catalog", "APIs", "Docs", "Settings"]);
     let plugins: Vec<String> = app.all(".nav-item").iter().map(|a| a.get_attribute("data-plugin").unwrap()).collect();
-    assert_eq!(plugins, ["home", "catalog", "settings"]);
+    assert_eq!(plugins, ["home", "catalog", "api-docs", "techdocs", "settings"]);
     assert_eq!(app.one(".nav-item.active").get_attribute("data-plugin").as_deref(), Some("home"));
 }
 
@@ -211,12 +112,6 @@ async fn state_survives_a_tour_of_every_page_and_a_theme_change() {
     let input: HtmlInputElement = app.one(".pane-active input[name='catalog-search']").dyn_into().unwrap();
     assert_eq!(input.value(), "payments");
     assert_eq!(app.all(".pane-active .vt-slab .vt-row").len(), 1);
-}
-
-async fn submit(app: &Mounted, form_css: &str) {
-    let form: web_sys::HtmlFormElement = app.one(form_css).dyn_into().unwrap();
-    form.request_submit().unwrap();
-    settle().await;
 }
 
 #[wasm_bindgen_test]

@@ -79,7 +79,6 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
             }
         });
     }
-    use_effect_with((), |_| perf::mark("catalog:open"));
 
     let go = {
         let navigate = shell.navigate.clone();

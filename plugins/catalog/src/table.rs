@@ -212,11 +212,16 @@ pub fn virtual_table(props: &VirtualTableProps) -> Html {
         use_effect(move || {
             let generation = rows.borrow().generation;
             if has_rows && rows.borrow().painted != generation {
+                let first_ever = rows.borrow().painted == 0;
                 rows.borrow_mut().painted = generation;
-                perf::after_paint(|| {
-                    perf::mark("catalog:rows-painted");
-                    perf::measure("catalog:search-to-paint", "catalog:input");
-                    perf::measure("catalog:open-to-paint", "catalog:open");
+                // `catalog:input` is marked by the search box, `catalog:open` by whoever opens
+                // the page (the benchmark marks it just before clicking the sidebar entry).
+                perf::after_paint(move || {
+                    if first_ever {
+                        perf::measure("catalog:open-to-paint", "catalog:open");
+                    } else {
+                        perf::measure("catalog:search-to-paint", "catalog:input");
+                    }
                 });
             }
         });
