@@ -15,6 +15,7 @@ use backlot_model::ipc::{
     CompleteOnboarding, GetLocalSources, GetOnboarding, LoadDemoCatalog, OpenCatalogFolder, RefreshLocalSource,
     RemoveLocalSource,
 };
+use backlot_model::ipc::{GetRecent, GetStarred, GetUiState, RecordVisit, SetStarred, SetUiState};
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, Facets};
 use backlot_model::{ApiError, ErrorCode};
 use backlot_proxy_backend::{CachingResolver, Proxy};
@@ -24,6 +25,18 @@ use crate::paths::STORE_FILE;
 use crate::settings::{LoadedConfig, config_files};
 
 const PREFERENCES_KEY: &str = "ui.preferences";
+/// Longest UI state value kept (a location, a page's options — not documents).
+const UI_STATE_MAX: usize = 4096;
+
+/// Where a piece of UI state is kept among the preferences.
+fn ui_state_key(key: &str) -> Result<String, ApiError> {
+    let ok = !key.is_empty() && key.len() <= 100 && key.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if ok {
+        Ok(format!("ui-state.{key}"))
+    } else {
+        Err(ApiError::invalid_input(format!("“{key}” is not a UI state key (letters, digits, . _ -)")))
+    }
+}
 /// How long a secret read from the keychain is reused by the proxy. Changes made through
 /// Backlot apply at once; changes made with another tool apply within this time.
 const SECRET_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -143,6 +156,30 @@ impl Api {
             }
             GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| self.facets(&c.filter)),
             GetEntity::NAME => ipc::dispatch_typed::<GetEntity>(args, |c| self.entity(&c.entity_ref)),
+            backlot_model::graph::GetEntityGraph::NAME => ipc::dispatch_typed::<backlot_model::graph::GetEntityGraph>(args, |c| {
+                self.with_store(|store| store.entity_graph(&c).map_err(ApiError::from))
+            }),
+            SetStarred::NAME => ipc::dispatch_typed::<SetStarred>(args, |c| {
+                self.with_store(|s| s.set_starred(&c.entity_ref, c.starred).map_err(ApiError::from))
+            }),
+            GetStarred::NAME => {
+                ipc::dispatch_typed::<GetStarred>(args, |_| self.with_store(|s| s.starred().map_err(ApiError::from)))
+            }
+            RecordVisit::NAME => ipc::dispatch_typed::<RecordVisit>(args, |c| {
+                self.with_store(|s| s.record_visit(&c.entity_ref).map_err(ApiError::from))
+            }),
+            GetRecent::NAME => {
+                ipc::dispatch_typed::<GetRecent>(args, |c| self.with_store(|s| s.recent(c.limit).map_err(ApiError::from)))
+            }
+            GetUiState::NAME => ipc::dispatch_typed::<GetUiState>(args, |c| {
+                self.with_store(|s| s.get_preference(&ui_state_key(&c.key)?).map_err(ApiError::from))
+            }),
+            SetUiState::NAME => ipc::dispatch_typed::<SetUiState>(args, |c| {
+                if c.value.len() > UI_STATE_MAX {
+                    return Err(ApiError::invalid_input(format!("UI state values are at most {UI_STATE_MAX} bytes")));
+                }
+                self.with_store(|s| s.set_preference(&ui_state_key(&c.key)?, &c.value).map_err(ApiError::from))
+            }),
             GetConfigSummary::NAME => {
                 ipc::dispatch_typed::<GetConfigSummary>(args, |_| Ok(self.config.summary()))
             }
@@ -264,6 +301,8 @@ impl Api {
                 details,
                 from_team: store.is_team_entity(entity_ref)?,
                 shadowed_team_copy: store.shadowed_team_copy(entity_ref)?,
+                problems: store.problems_for(entity_ref)?,
+                starred: store.is_starred(entity_ref)?,
             })
         })
     }
@@ -303,6 +342,11 @@ mod tests {
                 "open_catalog_folder" | "refresh_local_source" | "remove_local_source" => {
                     json!({"path": "/nonexistent/backlot-test"})
                 }
+                "entity_graph" => json!({"entityRef": "component:default/nope", "depth": 2}),
+                "set_starred" => json!({"entityRef": "component:default/a", "starred": true}),
+                "record_visit" => json!({"entityRef": "component:default/a"}),
+                "ui_state" => json!({"key": "last-location"}),
+                "set_ui_state" => json!({"key": "last-location", "value": "/catalog"}),
                 _ => json!({}),
             };
             // Handled means: a result, or a specific error — never "unknown command".
@@ -323,6 +367,7 @@ mod tests {
                             | &"open_catalog_folder"
                             | &"refresh_local_source"
                             | &"remove_local_source"
+                            | &"entity_graph"
                     ),
                     "`{name}` failed: {e}"
                 );

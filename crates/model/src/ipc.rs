@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
-use crate::query::{EntityPage, EntityQuery, Facets};
+use crate::query::{EntityPage, EntityQuery, EntitySummary, Facets};
 
 pub trait Command: Serialize + DeserializeOwned + 'static {
     const NAME: &'static str;
@@ -62,6 +62,13 @@ pub const COMMAND_NAMES: &[&str] = &[
     GetLocalSources::NAME,
     RefreshLocalSource::NAME,
     RemoveLocalSource::NAME,
+    crate::graph::GetEntityGraph::NAME,
+    SetStarred::NAME,
+    GetStarred::NAME,
+    RecordVisit::NAME,
+    GetRecent::NAME,
+    GetUiState::NAME,
+    SetUiState::NAME,
 ];
 
 // ---- app ----
@@ -171,6 +178,9 @@ pub struct GetEntity {
 }
 command!(GetEntity => EntityView, "entity");
 
+// The relation graph around an entity (see `crate::graph`).
+command!(crate::graph::GetEntityGraph => crate::graph::EntityGraph, "entity_graph");
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityView {
@@ -180,7 +190,75 @@ pub struct EntityView {
     pub from_team: bool,
     /// The team backend's copy of this ref when a local file shadows it.
     pub shadowed_team_copy: Option<crate::entity::Entity>,
+    /// Problems the last ingestion found in the entity's catalog file (other documents of
+    /// the file may have failed while this one loaded).
+    #[serde(default)]
+    pub problems: Vec<crate::ingest::IngestProblem>,
+    /// Whether the user starred it.
+    #[serde(default)]
+    pub starred: bool,
 }
+
+// ---- starring and recents ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetStarred {
+    pub entity_ref: String,
+    pub starred: bool,
+}
+command!(SetStarred => StarredEntities, "set_starred");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetStarred {}
+command!(GetStarred => StarredEntities, "starred");
+
+/// The starred entities, most recently starred first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct StarredEntities {
+    pub items: Vec<EntitySummary>,
+    /// Starred refs that are no longer in the catalog (kept: they come back with the entity).
+    pub missing: Vec<String>,
+}
+
+impl StarredEntities {
+    pub fn contains(&self, entity_ref: &str) -> bool {
+        self.items.iter().any(|e| e.entity_ref == entity_ref) || self.missing.iter().any(|r| r == entity_ref)
+    }
+}
+
+/// The entity page was opened: remembered for Home's "Recently visited".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordVisit {
+    pub entity_ref: String,
+}
+command!(RecordVisit => (), "record_visit");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetRecent {
+    /// Most entries returned; 0 means 10.
+    pub limit: u32,
+}
+command!(GetRecent => Vec<EntitySummary>, "recent");
+
+// ---- UI state ----
+
+/// A small piece of UI state kept across restarts (the last location, a page's options).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetUiState {
+    pub key: String,
+}
+command!(GetUiState => Option<String>, "ui_state");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetUiState {
+    pub key: String,
+    pub value: String,
+}
+command!(SetUiState => (), "set_ui_state");
 
 // ---- configuration ----
 

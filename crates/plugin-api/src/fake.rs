@@ -13,6 +13,9 @@ use backlot_model::ipc::{
     GetTeamBackend, Preferences, ProxyCall, QueryEntities, SaveTeamBackend, SecretStatus, SetCredential,
     SetPreferences, StartSync, StoreStatus, SyncProgress, TeamBackend, TestTeamBackend, UiReady,
 };
+use backlot_model::ipc::{GetRecent, GetStarred, GetUiState, RecordVisit, SetStarred, SetUiState, StarredEntities};
+use backlot_model::ingest::IngestProblem;
+use backlot_model::query::SortField;
 use backlot_model::entity::{Entity, EntityMetadata, EntityRelation};
 use backlot_model::ingest::EntityDetails;
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, FacetCount, Facets};
@@ -46,6 +49,18 @@ struct FakeState {
     team: TeamBackend,
     /// Entity pages set up by the test; others are made from the summaries.
     views: BTreeMap<String, EntityView>,
+    /// Starred refs, oldest first.
+    stars: Vec<String>,
+    /// Visited refs, oldest first.
+    visits: Vec<String>,
+    ui_state: BTreeMap<String, String>,
+    /// User ref → the groups the user is a member of.
+    memberships: BTreeMap<String, Vec<String>>,
+    /// Refs whose catalog file had problems.
+    problems: BTreeMap<String, Vec<IngestProblem>>,
+    last_query: Option<EntityQuery>,
+    /// Relations besides the summaries' owner/system and the views' relations (for graphs).
+    relations: Vec<backlot_model::relations::Relation>,
 }
 
 /// Cloning shares the state, so a test can keep a handle to inspect calls.
@@ -111,6 +126,46 @@ impl FakeBackend {
         self
     }
 
+    /// Makes `user` a member of `group` (both full refs), for "owned by me".
+    pub fn with_membership(self, user: &str, group: &str) -> Self {
+        self.state.borrow_mut().memberships.entry(user.to_string()).or_default().push(group.to_string());
+        self
+    }
+
+    /// Records ingestion problems for the file of `entity_ref`.
+    pub fn with_problems(self, entity_ref: &str, problems: Vec<IngestProblem>) -> Self {
+        self.state.borrow_mut().problems.insert(entity_ref.to_string(), problems);
+        self
+    }
+
+    /// Stars `entity_ref` before the test starts.
+    pub fn with_star(self, entity_ref: &str) -> Self {
+        self.state.borrow_mut().stars.push(entity_ref.to_string());
+        self
+    }
+
+    /// The starred refs (for assertions), oldest first.
+    pub fn stars(&self) -> Vec<String> {
+        self.state.borrow().stars.clone()
+    }
+
+    /// The last query the UI sent (for assertions on filters, sorting and paging).
+    pub fn last_query(&self) -> Option<EntityQuery> {
+        self.state.borrow().last_query.clone()
+    }
+
+    /// Adds relations `(source, type, target)` (full lowercased refs) to the ones the
+    /// summaries (owner → `ownedBy`, system → `partOf`) and entity views state; the relation
+    /// graph walks them all.
+    pub fn with_relations(self, relations: &[(&str, &str, &str)]) -> Self {
+        self.state.borrow_mut().relations.extend(relations.iter().map(|(s, t, d)| backlot_model::relations::Relation {
+            source_ref: s.to_string(),
+            relation_type: t.to_string(),
+            target_ref: d.to_string(),
+        }));
+        self
+    }
+
     /// Sets what the team backend looks like (URL, a sync running, the last outcome).
     pub fn with_team_backend(self, team: TeamBackend) -> Self {
         self.state.borrow_mut().team = team;
@@ -167,9 +222,39 @@ impl FakeBackend {
                 Ok(state.preferences.clone())
             }),
             GetCatalogSummary::NAME => ipc::dispatch_typed::<GetCatalogSummary>(args, |_| Ok(summary(&state.entities))),
-            QueryEntities::NAME => ipc::dispatch_typed::<QueryEntities>(args, |c| Ok(query(&state.entities, &c.query))),
-            GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| Ok(facets(&state.entities, &c.filter))),
+            QueryEntities::NAME => ipc::dispatch_typed::<QueryEntities>(args, |c| {
+                state.last_query = Some(c.query.clone());
+                Ok(query(&state, &c.query))
+            }),
+            GetFacets::NAME => ipc::dispatch_typed::<GetFacets>(args, |c| Ok(facets(&state, &c.filter))),
+            SetStarred::NAME => ipc::dispatch_typed::<SetStarred>(args, |c| {
+                let key = c.entity_ref.to_lowercase();
+                state.stars.retain(|r| *r != key);
+                if c.starred {
+                    state.stars.push(key);
+                }
+                Ok(starred(&state))
+            }),
+            GetStarred::NAME => ipc::dispatch_typed::<GetStarred>(args, |_| Ok(starred(&state))),
+            RecordVisit::NAME => ipc::dispatch_typed::<RecordVisit>(args, |c| {
+                let key = c.entity_ref.to_lowercase();
+                state.visits.retain(|r| *r != key);
+                state.visits.push(key);
+                Ok(())
+            }),
+            GetRecent::NAME => ipc::dispatch_typed::<GetRecent>(args, |c| {
+                let limit = if c.limit == 0 { 10 } else { c.limit as usize };
+                Ok(state.visits.iter().rev().filter_map(|r| find(&state, r)).take(limit).collect())
+            }),
+            GetUiState::NAME => ipc::dispatch_typed::<GetUiState>(args, |c| Ok(state.ui_state.get(&c.key).cloned())),
+            SetUiState::NAME => ipc::dispatch_typed::<SetUiState>(args, |c| {
+                state.ui_state.insert(c.key, c.value);
+                Ok(())
+            }),
             GetEntity::NAME => ipc::dispatch_typed::<GetEntity>(args, |c| entity_view(&state, &c.entity_ref)),
+            backlot_model::graph::GetEntityGraph::NAME => {
+                ipc::dispatch_typed::<backlot_model::graph::GetEntityGraph>(args, |c| entity_graph(&state, &c))
+            }
             GetConfigSummary::NAME => ipc::dispatch_typed::<GetConfigSummary>(args, |_| Ok(state.config.clone())),
             GetCredentials::NAME => ipc::dispatch_typed::<GetCredentials>(args, |_| Ok(credentials(&state))),
             SetCredential::NAME => ipc::dispatch_typed::<SetCredential>(args, |c| {
@@ -275,7 +360,7 @@ impl FakeBackend {
 fn entity_view(state: &FakeState, entity_ref: &str) -> Result<EntityView, ApiError> {
     let key = entity_ref.to_lowercase();
     if let Some(view) = state.views.get(&key) {
-        return Ok(view.clone());
+        return Ok(EntityView { starred: state.stars.contains(&key), ..view.clone() });
     }
     let summary = state
         .entities
@@ -308,7 +393,72 @@ fn entity_view(state: &FakeState, entity_ref: &str) -> Result<EntityView, ApiErr
         relations,
         status: None,
     };
-    Ok(EntityView { details: EntityDetails { entity, related }, from_team: false, shadowed_team_copy: None })
+    Ok(EntityView {
+        details: EntityDetails { entity, related },
+        from_team: false,
+        shadowed_team_copy: None,
+        problems: state.problems.get(&key).cloned().unwrap_or_default(),
+        starred: state.stars.contains(&key),
+    })
+}
+
+fn find(state: &FakeState, entity_ref: &str) -> Option<EntitySummary> {
+    state.entities.iter().find(|e| e.entity_ref == entity_ref).cloned()
+}
+
+fn starred(state: &FakeState) -> StarredEntities {
+    let (mut items, mut missing) = (Vec::new(), Vec::new());
+    for r in state.stars.iter().rev() {
+        match find(state, r) {
+            Some(e) => items.push(e),
+            None => missing.push(r.clone()),
+        }
+    }
+    StarredEntities { items, missing }
+}
+
+/// The relation graph over the fake's relations, walked as the store walks its table.
+fn entity_graph(
+    state: &FakeState,
+    request: &backlot_model::graph::GetEntityGraph,
+) -> Result<backlot_model::graph::EntityGraph, ApiError> {
+    use backlot_model::graph::{NodeInfo, walk};
+    use backlot_model::relations::Relation;
+    let root = backlot_model::EntityRef::parse(request.entity_ref.trim(), None, "default")
+        .map_err(|e| ApiError::invalid_input(e.to_string()))?
+        .key();
+    let info = |key: &str| -> Option<NodeInfo> {
+        if let Some(v) = state.views.get(key) {
+            let m = &v.details.entity.metadata;
+            return Some(NodeInfo { entity_ref: key.into(), kind: v.details.entity.kind.clone(), name: m.name.clone(), title: m.title.clone() });
+        }
+        let s = state.entities.iter().find(|e| e.entity_ref == key)?;
+        Some(NodeInfo { entity_ref: key.into(), kind: s.kind.clone(), name: s.name.clone(), title: s.title.clone() })
+    };
+    if info(&root).is_none() {
+        return Err(ApiError::not_found(format!("no entity {root} in the catalog")));
+    }
+    let mut all: Vec<Relation> = state.relations.clone();
+    for s in &state.entities {
+        for (t, target) in [("ownedBy", &s.owner), ("partOf", &s.system)] {
+            if let Some(target) = target {
+                all.push(Relation { source_ref: s.entity_ref.clone(), relation_type: t.into(), target_ref: target.clone() });
+            }
+        }
+    }
+    for (key, v) in &state.views {
+        all.extend(v.details.entity.relations.iter().map(|r| Relation {
+            source_ref: key.clone(),
+            relation_type: r.relation_type.clone(),
+            target_ref: r.target_ref.clone(),
+        }));
+    }
+    walk(
+        &root,
+        request,
+        |refs| Ok(all.iter().filter(|r| refs.contains(&r.source_ref) || refs.contains(&r.target_ref)).cloned().collect()),
+        |refs| Ok(refs.iter().filter_map(|r| info(r)).collect()),
+    )
 }
 
 fn onboarding(state: &FakeState) -> OnboardingState {
@@ -381,8 +531,16 @@ fn any_eq(wanted: &[String], value: Option<&str>) -> bool {
     wanted.is_empty() || value.is_some_and(|v| wanted.iter().any(|w| w.eq_ignore_ascii_case(v)))
 }
 
-fn matches(e: &EntitySummary, f: &EntityFilter, text: Option<&str>) -> bool {
-    any_eq(&f.kinds, Some(&e.kind))
+fn matches(state: &FakeState, e: &EntitySummary, f: &EntityFilter, text: Option<&str>) -> bool {
+    let owned = |user: &str| {
+        let user = user.to_lowercase();
+        let groups = state.memberships.get(&user);
+        e.owner.as_ref().is_some_and(|o| *o == user || groups.is_some_and(|g| g.contains(o)))
+    };
+    (!f.starred || state.stars.contains(&e.entity_ref))
+        && f.owned_by.as_deref().is_none_or(owned)
+        && (!f.with_errors || state.problems.contains_key(&e.entity_ref))
+        && any_eq(&f.kinds, Some(&e.kind))
         && any_eq(&f.types, e.spec_type.as_deref())
         && any_eq(&f.namespaces, Some(&e.namespace))
         && any_eq(&f.owners, e.owner.as_deref())
@@ -399,15 +557,29 @@ fn matches(e: &EntitySummary, f: &EntityFilter, text: Option<&str>) -> bool {
         })
 }
 
-fn query(entities: &[EntitySummary], q: &EntityQuery) -> EntityPage {
+fn sort_key(e: &EntitySummary, field: SortField) -> String {
+    let value = match field {
+        SortField::Name => Some(&e.name),
+        SortField::Kind => Some(&e.kind),
+        SortField::Type => e.spec_type.as_ref(),
+        SortField::Owner => e.owner.as_ref(),
+        SortField::Lifecycle => e.lifecycle.as_ref(),
+        SortField::System => e.system.as_ref(),
+        SortField::Namespace => Some(&e.namespace),
+    };
+    value.map(|v| v.to_lowercase()).unwrap_or_default()
+}
+
+fn query(state: &FakeState, q: &EntityQuery) -> EntityPage {
     let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let mut hits: Vec<&EntitySummary> = entities.iter().filter(|e| matches(e, &q.filter, text)).collect();
-    hits.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
-    if q.order.is_some_and(|o| o.descending) {
+    let mut hits: Vec<&EntitySummary> = state.entities.iter().filter(|e| matches(state, e, &q.filter, text)).collect();
+    let order = q.order.unwrap_or_default();
+    hits.sort_by(|a, b| sort_key(a, order.field).cmp(&sort_key(b, order.field)).then(a.entity_ref.cmp(&b.entity_ref)));
+    if order.descending {
         hits.reverse();
     }
     let limit = if q.limit == 0 { 50 } else { q.limit.min(1000) } as usize;
-    let offset: usize = q.cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let offset: usize = q.cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(q.offset as usize);
     let items: Vec<EntitySummary> = hits.iter().skip(offset).take(limit).map(|e| (*e).clone()).collect();
     let next = offset + items.len();
     EntityPage {
@@ -417,9 +589,9 @@ fn query(entities: &[EntitySummary], q: &EntityQuery) -> EntityPage {
     }
 }
 
-fn facets(entities: &[EntitySummary], f: &EntityFilter) -> Facets {
+fn facets(state: &FakeState, f: &EntityFilter) -> Facets {
     let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for e in entities.iter().filter(|e| matches(e, f, None)) {
+    for e in state.entities.iter().filter(|e| matches(state, e, f, None)) {
         let mut add = |facet: &str, value: &str| {
             *counts.entry(facet.to_string()).or_default().entry(value.to_string()).or_default() += 1;
         };
