@@ -3,6 +3,7 @@
 mod entity_page;
 mod entity_sections;
 mod facet_panel;
+pub mod graph;
 pub mod filters;
 mod index_page;
 mod perf;
