@@ -14,7 +14,7 @@ async fn navigates_the_shell_and_keeps_page_state() {
     let total: u64 = app.find("[data-testid='catalog-total']").await.text().await.unwrap().parse().unwrap();
     assert!(total >= 20, "the demo catalog should be loaded, got {total} entities");
     let labels = app.js("return [...document.querySelectorAll('.nav-item')].map(a => a.textContent.trim())").await;
-    assert_eq!(labels, serde_json::json!(["Home", "Catalog", "Settings"]));
+    assert_eq!(labels, serde_json::json!(["Home", "Catalog", "APIs", "Docs", "Settings"]));
     app.screenshot("home").await;
 
     // Catalog: a table of the demo entities; type a filter and scroll.
