@@ -380,6 +380,27 @@ mod tests {
     }
 
     #[test]
+    fn entity_graph_is_answered_from_the_store() {
+        let (dir, api) = api();
+        api.with_store(|s| backlot_catalog_backend::demo::install(s, dir.path()).map(|_| ()).map_err(ApiError::from))
+            .unwrap();
+        let graph = api
+            .dispatch("entity_graph", json!({"entityRef": "System:billing", "depth": 1, "relationTypes": ["hasPart"]}))
+            .unwrap();
+        assert_eq!(graph["root"], "system:default/billing");
+        let nodes = graph["nodes"].as_array().unwrap();
+        assert!(nodes.len() >= 4, "{graph}");
+        assert_eq!(nodes[0]["depth"], 0);
+        let edges = graph["edges"].as_array().unwrap();
+        assert!(edges.iter().all(|e| e["relationType"] == "partOf"), "{graph}");
+        assert_eq!(edges.iter().filter(|e| e["to"] == "system:default/billing").count(), 3, "{graph}");
+        let err = api.dispatch("entity_graph", json!({"entityRef": "system:default/nope"})).unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotFound);
+        let err = api.dispatch("entity_graph", json!({"entityRef": "billing"})).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
     fn app_info_reports_the_store_in_the_data_dir() {
         let (dir, api) = api();
         let info = api.app_info();
