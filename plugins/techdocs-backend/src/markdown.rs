@@ -232,11 +232,12 @@ fn strip_attr_lists(line: &str) -> String {
         if c == '`' {
             in_code = !in_code;
         }
-        if !in_code && rest.starts_with("{:") {
-            if let Some(end) = rest.find('}') {
-                rest = &rest[end + 1..];
-                continue;
-            }
+        if !in_code
+            && rest.starts_with("{:")
+            && let Some(end) = rest.find('}')
+        {
+            rest = &rest[end + 1..];
+            continue;
         }
         out.push(c);
         rest = &rest[c.len_utf8()..];

@@ -33,7 +33,7 @@ pub fn clean(html: &str, resolver: Arc<dyn Resolver>) -> String {
                 ("a", "href") if is_relative(value) => resolver.link(value).map(Cow::Owned),
                 ("img", "src") if is_relative(value) => resolver.image(value).map(Cow::Owned),
                 // Only checkboxes of task lists, never editable.
-                ("input", "type") => (value == "checkbox").then(|| Cow::Borrowed("checkbox")),
+                ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed("checkbox")),
                 _ => Some(Cow::Borrowed(value)),
             }
         });
@@ -149,10 +149,10 @@ pub fn outline(html: &str) -> (Vec<Heading>, Vec<Section>) {
                     sections.push(Section { heading: Some(h.clone()), text: String::new() });
                     headings.push(h);
                 }
-            } else if matches!(name.as_str(), "p" | "/p" | "br" | "li" | "/li" | "td" | "th" | "pre" | "/pre" | "div" | "/div" | "tr") {
-                if let Some(s) = sections.last_mut() {
-                    s.text.push(' ');
-                }
+            } else if matches!(name.as_str(), "p" | "/p" | "br" | "li" | "/li" | "td" | "th" | "pre" | "/pre" | "div" | "/div" | "tr")
+                && let Some(s) = sections.last_mut()
+            {
+                s.text.push(' ');
             }
             continue;
         }

@@ -112,7 +112,7 @@ impl TeamSite {
             let title = self.title_of(&page);
             let mut level = &mut root;
             // The page's own folder is the page; its parents are sections.
-            let parents = if page.ends_with("/index.html") { &folders[..folders.len().saturating_sub(1)] } else { &folders[..folders.len().saturating_sub(1)] };
+            let parents = &folders[..folders.len().saturating_sub(1)];
             for folder in parents {
                 let name = crate::mkdocs::title_from_name(folder);
                 let at = match level.iter().position(|n| n.title == name && n.page.is_none()) {
@@ -337,10 +337,11 @@ async fn fetch_site(
         .ok_or_else(|| DocsError::TeamNotPublished { entity: entity_ref.into(), url: metadata_url.clone() })?;
     let metadata: Metadata = serde_json::from_slice(&metadata)
         .map_err(|e| DocsError::TeamBadSite { entity: entity_ref.into(), why: format!("techdocs_metadata.json: {e}") })?;
-    if let (Some(previous), Some(etag)) = (previous, &metadata.etag) {
-        if previous.manifest.etag.as_ref() == Some(etag) && previous.manifest.backend == remote.base_url {
-            return Ok(None);
-        }
+    if let (Some(previous), Some(etag)) = (previous, &metadata.etag)
+        && previous.manifest.etag.as_ref() == Some(etag)
+        && previous.manifest.backend == remote.base_url
+    {
+        return Ok(None);
     }
 
     let mut queue: VecDeque<String> = VecDeque::from(["index.html".to_string()]);

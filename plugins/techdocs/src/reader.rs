@@ -134,10 +134,10 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
                 let anchor = backlot_plugin_api::routing::decode_component(anchor);
                 scroll_to(&article, Some(&anchor));
                 on_navigate.emit((current.clone(), Some(anchor)));
-            } else if let Some((target, page, anchor)) = parse_docs_link(&href) {
-                if target.eq_ignore_ascii_case(&entity_ref) {
-                    on_navigate.emit((page, anchor));
-                }
+            } else if let Some((target, page, anchor)) = parse_docs_link(&href)
+                && target.eq_ignore_ascii_case(&entity_ref)
+            {
+                on_navigate.emit((page, anchor));
             }
         })
     };
