@@ -52,11 +52,14 @@ pub fn api_relations(props: &ApiRelationsProps) -> Html {
             });
         });
     }
-    let targets = relation_targets(&props.entity, &props.relation);
     let summaries: &[EntitySummary] = match &*related {
         Some(Ok(list)) => list,
         _ => &[],
     };
+    // APIs in the catalog first, then dangling references; by name within each.
+    let mut targets = relation_targets(&props.entity, &props.relation);
+    targets.sort_by_cached_key(|t| (related.is_some() && !summaries.iter().any(|s| s.entity_ref == *t), short(t).to_lowercase()));
+    targets.dedup();
     html! {
         <div class="api-relations" data-relation={props.relation.clone()}>
             if let Some(Err(error)) = &*related { <ErrorBanner error={error.clone()} /> }

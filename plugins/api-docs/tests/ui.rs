@@ -419,8 +419,8 @@ async fn provided_apis_card_lists_the_component_apis() {
         "metadata": {"name": "petstore", "namespace": "default"},
         "spec": {"type": "service", "owner": "team-c", "lifecycle": "production", "providesApi": ["petstore", "playback-order"]},
         "relations": [
-            {"type": "providesApi", "targetRef": "api:default/petstore"},
             {"type": "providesApi", "targetRef": "api:default/playback-order"},
+            {"type": "providesApi", "targetRef": "api:default/petstore"},
             {"type": "consumesApi", "targetRef": "api:default/hello-world"},
         ]
     });
@@ -434,6 +434,7 @@ async fn provided_apis_card_lists_the_component_apis() {
 
     let m = mount_host(fake.clone(), Show::Relations(ctx.clone(), "providesApi")).await;
     let rows: Vec<String> = m.all(".api-relations-table tbody tr").iter().map(|r| r.get_attribute("data-ref").unwrap()).collect();
+    // In the catalog first, then dangling references.
     assert_eq!(rows, ["api:default/petstore", "api:default/playback-order"]);
     let petstore = "tr[data-ref='api:default/petstore']";
     assert_eq!(m.one(&format!("{petstore} a")).get_attribute("href").as_deref(), Some("/catalog/default/api/petstore?tab=api"));
