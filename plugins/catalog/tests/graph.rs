@@ -385,6 +385,39 @@ async fn a_large_graph_is_truncated_and_announced() {
 }
 
 #[wasm_bindgen_test]
+async fn hiding_a_type_of_a_truncated_graph_asks_the_backend_for_the_other_types() {
+    // shop has 600 parts, all owned by team-a, and is owned by team-a: the unfiltered graph is
+    // cut at 500 nodes before team-a (refs in order), so hiding partOf locally would leave the
+    // root alone; the backend walks the other types instead.
+    let mut entities: Vec<EntitySummary> =
+        (0..600).map(|i| summary("Component", &format!("svc-{i:03}"), Some("team-a"), Some("shop"))).collect();
+    entities.push(summary("System", "shop", Some("team-a"), None));
+    entities.push(summary("Group", "team-a", None, None));
+    let m = mount(FakeBackend::new().with_entities(entities), "system:default/shop").await;
+    gloo_timers::future::sleep(Duration::from_millis(150)).await;
+    assert_eq!(m.count("[data-testid=graph-truncated]"), 1);
+    assert!(!m.node_refs().contains(&"group:default/team-a".to_string()));
+    let chips: Vec<String> = m.all(".graph-type").iter().filter_map(|c| c.get_attribute("data-type")).collect();
+    assert_eq!(chips, ["partOf"]);
+    assert_eq!(graph_calls(&m.fake), 1);
+    m.click(".graph-type[data-type='partOf']").await;
+    gloo_timers::future::sleep(Duration::from_millis(150)).await;
+    assert_eq!(graph_calls(&m.fake), 2);
+    assert!(m.node_refs().contains(&"group:default/team-a".to_string()));
+    assert!(m.edges().iter().all(|e| e.1 == "ownedBy"));
+    assert!(m.edges().contains(&("system:default/shop".into(), "ownedBy".into(), "group:default/team-a".into())));
+    // The hidden type keeps its chip; the type the filtered walk found gets one.
+    let chips: Vec<String> = m.all(".graph-type").iter().filter_map(|c| c.get_attribute("data-type")).collect();
+    assert_eq!(chips, ["ownedBy", "partOf"]);
+    assert_eq!(m.one(".graph-type[data-type='partOf']").get_attribute("aria-pressed").as_deref(), Some("false"));
+    // Showing it again walks everything again.
+    m.click(".graph-type[data-type='partOf']").await;
+    gloo_timers::future::sleep(Duration::from_millis(150)).await;
+    assert_eq!(graph_calls(&m.fake), 3);
+    assert!(!m.node_refs().contains(&"group:default/team-a".to_string()));
+}
+
+#[wasm_bindgen_test]
 async fn an_unknown_entity_shows_the_error() {
     let m = mount(shop(), "component:default/nope").await;
     let banner = m.one(".banner-error").text_content().unwrap();

@@ -2,6 +2,9 @@
 //! relations away, with relation types to show or hide, arrows in each relation's forward
 //! direction, kind icons, zoom and pan; clicking a node opens its entity page.
 //!
+//! Hiding a relation type filters the loaded graph locally (its edges go, and the nodes only
+//! they reached), except when the graph was truncated: then the backend walks the shown types.
+//!
 //! Rendering stays cheap at hundreds of nodes: the layout ([`layout::layout`]) runs once per
 //! graph or type filter change; the static layers are a component that re-renders only when
 //! the layout changes; hovering re-renders only the small hover layer; zooming and panning
@@ -95,6 +98,26 @@ struct Loaded {
     result: Result<Rc<EntityGraph>, ApiError>,
 }
 
+/// What the last unfiltered answer for `(entity_ref, depth)` said: the relation types present
+/// (with edge counts) and whether it was truncated.
+#[derive(Clone, PartialEq)]
+struct Unfiltered {
+    key: (String, u8),
+    types: BTreeMap<String, usize>,
+    truncated: bool,
+}
+
+/// The types to ask the backend for: none (all) unless the unfiltered graph was truncated and
+/// some types are hidden — then hiding cannot be done locally (what the shown types reach may
+/// lie beyond the cut), so the backend walks only the shown ones: Backstage's types and any
+/// others seen, minus the hidden.
+fn server_filter(unfiltered: Option<&Unfiltered>, hidden: &BTreeSet<String>) -> Vec<String> {
+    let Some(u) = unfiltered.filter(|u| u.truncated && !hidden.is_empty()) else { return Vec::new() };
+    let all: BTreeSet<String> =
+        backlot_model::graph::FORWARD_TYPES.iter().map(|t| t.to_string()).chain(u.types.keys().cloned()).collect();
+    all.difference(hidden).cloned().collect()
+}
+
 /// A press on the canvas that may become a pan.
 struct Drag {
     pointer: i32,
@@ -112,16 +135,26 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
     let loading = use_state_eq(|| false);
     let latest = use_mut_ref(|| 0u64);
     let hidden = use_state_eq(BTreeSet::<String>::new);
+    let unfiltered = use_state_eq(|| None::<Unfiltered>);
     let view = use_state_eq(|| None::<ViewBox>);
     let hovered = use_state_eq(|| None::<usize>);
     let drag: Rc<RefCell<Option<Drag>>> = use_mut_ref(|| None);
     let canvas = use_node_ref();
 
+    let key = (props.entity_ref.clone(), *depth);
+    let filter = server_filter((*unfiltered).as_ref().filter(|u| u.key == key), &hidden);
     {
-        let (backend, loaded, loading, latest, view, hovered) =
-            (shell.backend.clone(), loaded.clone(), loading.clone(), latest.clone(), view.clone(), hovered.clone());
-        use_effect_with((props.entity_ref.clone(), *depth, shell.catalog_version), move |(entity_ref, depth, _)| {
-            let (entity_ref, depth) = (entity_ref.clone(), *depth);
+        let (backend, loaded, loading, latest, view, hovered, unfiltered) = (
+            shell.backend.clone(),
+            loaded.clone(),
+            loading.clone(),
+            latest.clone(),
+            view.clone(),
+            hovered.clone(),
+            unfiltered.clone(),
+        );
+        use_effect_with((key.clone(), filter, shell.catalog_version), move |((entity_ref, depth), filter, _)| {
+            let (entity_ref, depth, relation_types) = (entity_ref.clone(), *depth, filter.clone());
             let ticket = {
                 let mut latest = latest.borrow_mut();
                 *latest += 1;
@@ -129,11 +162,19 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
             };
             loading.set(true);
             spawn_local(async move {
-                let result = backend.call(GetEntityGraph::new(entity_ref, depth)).await;
+                let request = GetEntityGraph { relation_types, ..GetEntityGraph::new(entity_ref.clone(), depth) };
+                let result = backend.call(request.clone()).await;
                 if *latest.borrow() != ticket {
                     return; // a newer request is under way
                 }
                 crate::perf::mark("graph:data");
+                if let (Ok(graph), true) = (&result, request.relation_types.is_empty()) {
+                    let mut types = BTreeMap::new();
+                    for e in &graph.edges {
+                        *types.entry(e.relation_type.clone()).or_default() += 1;
+                    }
+                    unfiltered.set(Some(Unfiltered { key: (entity_ref, depth), types, truncated: graph.truncated }));
+                }
                 hovered.set(None);
                 view.set(None);
                 loaded.set(Some(Loaded { ticket, depth, result: result.map(Rc::new) }));
@@ -263,10 +304,14 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
         Callback::from(move |_: MouseEvent| view.set(None))
     };
 
-    // Types present in the loaded graph, with their edge counts.
+    // Types present in the unfiltered graph with their edge counts, and any others the
+    // graph shown has (a graph walked with a type filter can reach types the cut one had not).
     let mut types: BTreeMap<&str, usize> = BTreeMap::new();
+    if let Some(u) = (*unfiltered).as_ref().filter(|u| u.key == key) {
+        types.extend(u.types.iter().map(|(t, n)| (t.as_str(), *n)));
+    }
     for e in &graph.edges {
-        *types.entry(e.relation_type.as_str()).or_default() += 1;
+        types.entry(e.relation_type.as_str()).or_insert(0);
     }
     let type_chips = types.into_iter().map(|(t, count)| {
         let off = hidden.contains(t);
@@ -283,7 +328,8 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
         html! {
             <button type="button" class={classes!("chip", "graph-type", (!off).then_some("selected"))}
                     aria-pressed={(!off).to_string()} data-type={t.to_string()} {onclick}>
-                {t}<span class="graph-type-count">{count}</span>
+                {t}
+                if count > 0 { <span class="graph-type-count">{count}</span> }
             </button>
         }
     });
