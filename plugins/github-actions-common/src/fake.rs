@@ -276,6 +276,14 @@ const MESSAGES: &[&str] = &[
 ];
 const CONCLUSIONS: &[&str] = &["success", "success", "failure", "success", "cancelled", "success", "success"];
 
+/// A well-spread 64-bit value for `x` (splitmix64), for commit hashes that look real.
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 fn actor(login: &str, id: u64) -> Value {
     json!({
         "login": login, "id": id, "node_id": format!("MDQ6VXNlcj{id}"),
@@ -311,7 +319,7 @@ pub fn sample_runs(owner: &str, repo: &str, n: usize, now: i64) -> Vec<Value> {
             } else {
                 ("completed", Value::from(CONCLUSIONS[i % CONCLUSIONS.len()]), started + duration)
             };
-            let sha = format!("{:040x}", 0x5eed_0000_u64 + id);
+            let sha = format!("{:016x}{:016x}{:08x}", mix(id), mix(id ^ 0x5eed), mix(id + 7) as u32);
             json!({
                 "id": id, "name": name, "node_id": format!("WFR_kwLOA{id}"),
                 "head_branch": branch, "head_sha": sha, "path": path,
@@ -336,7 +344,7 @@ pub fn sample_runs(owner: &str, repo: &str, n: usize, now: i64) -> Vec<Value> {
                 "previous_attempt_url": null,
                 "workflow_url": format!("{api}/actions/workflows/{workflow_id}"),
                 "head_commit": {
-                    "id": sha, "tree_id": format!("{:040x}", id), "message": message,
+                    "id": sha, "tree_id": format!("{:016x}{:016x}{:08x}", mix(!id), mix(id << 1), mix(id + 3) as u32), "message": message,
                     "timestamp": format_timestamp(created - 30),
                     "author": { "name": login, "email": format!("{login}@example.com") },
                     "committer": { "name": "GitHub", "email": "noreply@github.com" }

@@ -184,10 +184,15 @@ fn runs_view(props: &RunsViewProps) -> Html {
                 <button type="button" class="button button-secondary" data-action="refresh"
                         disabled={runs.loading} onclick={reload.reform(|_: MouseEvent| ())}>{"Refresh"}</button>
                 <span class="gha-spacer"></span>
-                { external(&repo.actions_url(), "Actions on GitHub") }
+                { external(&actions_url(&repo, &runs.runs), "Actions on GitHub") }
             </div>
             if let Some(error) = &runs.error {
                 <ErrorView error={error.clone()} on_retry={reload.clone()} />
+            }
+            if let Some(run) = selected_run {
+                <RunDetail key={run.id.to_string()} repo={props.repo.clone()} run={run.clone()}
+                           on_close={let s = selected.clone(); Callback::from(move |()| s.set(None))}
+                           on_rerun={reload.clone()} />
             }
             if runs.runs.is_empty() && runs.loading {
                 <Spinner />
@@ -218,13 +223,16 @@ fn runs_view(props: &RunsViewProps) -> Html {
                     if runs.loading { <Spinner /> }
                 </div>
             }
-            if let Some(run) = selected_run {
-                <RunDetail key={run.id.to_string()} repo={props.repo.clone()} run={run.clone()}
-                           on_close={let s = selected.clone(); Callback::from(move |()| s.set(None))}
-                           on_rerun={reload.clone()} />
-            }
         </div>
     }
+}
+
+/// The repository's Actions page: from a run's own web address when there is one (right
+/// for GitHub Enterprise too), else on github.com.
+fn actions_url(repo: &Repo, runs: &[WorkflowRun]) -> String {
+    runs.iter()
+        .find_map(|r| r.html_url.split_once("/actions/runs/").map(|(base, _)| format!("{base}/actions")))
+        .unwrap_or_else(|| repo.actions_url())
 }
 
 fn run_row(run: &WorkflowRun, now: i64, is_selected: bool, selected: &UseStateHandle<Option<u64>>) -> Html {

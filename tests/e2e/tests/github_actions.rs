@@ -72,6 +72,13 @@ async fn open_entity(app: &App, name: &str) {
     .await;
 }
 
+/// Scrolls `css` into the middle of its pane, then clicks it as a user would.
+async fn click(app: &App, css: &str) {
+    let element = app.find(css).await;
+    app.js(&format!("document.querySelector(\"{css}\").scrollIntoView({{block: 'center'}}); return true")).await;
+    element.click().await.unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+}
+
 async fn tab_titles(app: &App) -> Vec<String> {
     let titles = app.js("return [...document.querySelectorAll('.pane-active .entity-page nav.tabs a')].map(a => a.textContent)").await;
     titles.as_array().unwrap().iter().map(|t| t.as_str().unwrap_or_default().to_string()).collect()
@@ -120,7 +127,7 @@ async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
     assert!(tabs.iter().any(|t| t == "CI"), "{tabs:?}");
 
     // No token yet: the tab says where to add it, and GitHub is never asked.
-    app.find(".pane-active a[href='/catalog/default/component/payments?tab=ci']").await.click().await.unwrap();
+    click(&app, ".pane-active a[href='/catalog/default/component/payments?tab=ci']").await;
     let message =
         wait_for_text(&app, "the missing-token message", ".pane-active .gha-error[data-error=missing_token]", "github-token").await;
     assert!(message.contains("Add github-token in Settings → Credentials"), "{message}");
@@ -128,16 +135,16 @@ async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
     app.screenshot("github-actions-missing-token").await;
 
     // The fix, in the real window: Settings → Credentials, into the keychain.
-    app.find(".pane-active .gha-fix").await.click().await.unwrap();
+    click(&app, ".pane-active .gha-fix").await;
     let row = ".pane-active [data-secret='github-token']";
     wait_for_text(&app, "the credentials row", &format!("{row} [data-testid=secret-state]"), "Missing").await;
     app.find(&format!("{row} input[name='secret-value']")).await.send_keys(TOKEN).await.unwrap();
-    app.find(&format!("{row} button[type='submit']")).await.click().await.unwrap();
+    click(&app, &format!("{row} button[type='submit']")).await;
     wait_for_text(&app, "the token to be stored", &format!("{row} [data-testid=secret-state]"), "Set").await;
 
     // Back to the CI tab: the runs, as GitHub lists them.
     open_entity(&app, "payments").await;
-    app.find(".pane-active a[href='/catalog/default/component/payments?tab=ci']").await.click().await.unwrap();
+    click(&app, ".pane-active a[href='/catalog/default/component/payments?tab=ci']").await;
     app.wait_until(
         "the first page of runs",
         "return document.querySelectorAll('.pane-active .gha-runs tbody tr').length === 20",
@@ -152,7 +159,7 @@ async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
     app.screenshot("github-actions-runs").await;
 
     // Load more: the next page, found through GitHub's Link header.
-    app.find(".pane-active [data-action='load-more']").await.click().await.unwrap();
+    click(&app, ".pane-active [data-action='load-more']").await;
     app.wait_until("all 30 runs", "return document.querySelectorAll('.pane-active .gha-runs tbody tr').length === 30").await;
     assert!(server.requests().iter().any(|r| r.path.contains("page=2")));
 
@@ -170,7 +177,7 @@ async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
     // A finished run: its jobs and steps, then Re-run.
     let run_id = app.js("return document.querySelector('.pane-active .gha-runs tbody tr:nth-child(2)').dataset.runId").await;
     let run_id = run_id.as_str().unwrap().to_string();
-    app.find(".pane-active .gha-runs tbody tr:nth-child(2) [data-action='open-run']").await.click().await.unwrap();
+    click(&app, ".pane-active .gha-runs tbody tr:nth-child(2) [data-action='open-run']").await;
     app.wait_until("the run's jobs", "return document.querySelectorAll('.pane-active .gha-run .gha-job').length > 0").await;
     let steps = app.js("return document.querySelectorAll('.pane-active .gha-run .gha-job .gha-step').length").await;
     assert!(steps.as_u64().unwrap_or_default() >= 5, "{steps}");
@@ -178,7 +185,7 @@ async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
     assert_eq!(url, format!("https://github.com/acme/payments/actions/runs/{run_id}"));
     app.screenshot("github-actions-run").await;
 
-    app.find(".pane-active .gha-run [data-action='rerun']").await.click().await.unwrap();
+    click(&app, ".pane-active .gha-run [data-action='rerun']").await;
     wait_for_text(&app, "the re-run result", ".pane-active [data-testid=rerun-result]", "Re-run requested").await;
     let requests = server.requests();
     let post = requests.iter().find(|r| r.method == "POST").expect("the fake GitHub got the re-run");
@@ -211,14 +218,14 @@ async fn with_no_configuration_the_built_in_endpoint_asks_for_the_token() {
         Vec::new()
     })
     .await;
-    app.find(".nav-item[data-plugin='settings']").await.click().await.unwrap();
+    click(&app, ".nav-item[data-plugin='settings']").await;
     let endpoints = app.find(".pane-active [data-testid='proxy-endpoints']").await.text().await.unwrap();
     assert!(endpoints.contains("/github") && endpoints.contains("https://api.github.com"), "{endpoints}");
     let row = app.find(".pane-active [data-secret='github-token']").await.text().await.unwrap();
     assert!(row.contains("Missing") && row.contains("used by proxy /github"), "{row}");
 
     open_entity(&app, "payments").await;
-    app.find(".pane-active a[href='/catalog/default/component/payments?tab=ci']").await.click().await.unwrap();
+    click(&app, ".pane-active a[href='/catalog/default/component/payments?tab=ci']").await;
     let message =
         wait_for_text(&app, "the missing-token message", ".pane-active .gha-error[data-error=missing_token]", "github-token").await;
     assert!(message.contains("Add github-token in Settings → Credentials"), "{message}");
