@@ -118,8 +118,9 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
 
     let current = page.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.page.clone());
     let onclick = {
-        let (entity_ref, on_navigate, current, article) =
-            (props.entity_ref.clone(), props.on_navigate.clone(), current.clone(), article.clone());
+        // Anchors keep the page as the caller named it, so the page is not loaded again.
+        let (entity_ref, on_navigate, same_page, article) =
+            (props.entity_ref.clone(), props.on_navigate.clone(), props.page.clone(), article.clone());
         Callback::from(move |e: MouseEvent| {
             if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
                 return;
@@ -133,7 +134,7 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
             if let Some(anchor) = href.strip_prefix('#') {
                 let anchor = backlot_plugin_api::routing::decode_component(anchor);
                 scroll_to(&article, Some(&anchor));
-                on_navigate.emit((current.clone(), Some(anchor)));
+                on_navigate.emit((same_page.clone(), Some(anchor)));
             } else if let Some((target, page, anchor)) = parse_docs_link(&href)
                 && target.eq_ignore_ascii_case(&entity_ref)
             {
@@ -197,7 +198,7 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
                     },
                 } }
             </div>
-            { outline(&page, &props.on_navigate) }
+            { outline(&page, props.page.as_deref(), &props.on_navigate) }
         </div>
     }
 }
@@ -275,7 +276,7 @@ fn search_results(hits: &Option<Result<Vec<SearchHit>, ApiError>>, on_navigate: 
     }
 }
 
-fn outline(page: &Option<Result<DocsPage, ApiError>>, on_navigate: &Callback<Target>) -> Html {
+fn outline(page: &Option<Result<DocsPage, ApiError>>, named: Option<&str>, on_navigate: &Callback<Target>) -> Html {
     let Some(Ok(p)) = page else { return html! {} };
     let items: Vec<_> = p.headings.iter().filter(|h| (2..=3).contains(&h.level)).collect();
     if items.is_empty() {
@@ -287,7 +288,7 @@ fn outline(page: &Option<Result<DocsPage, ApiError>>, on_navigate: &Callback<Tar
             <ul>
                 { for items.iter().map(|h| {
                     let onclick = {
-                        let (on_navigate, target) = (on_navigate.clone(), (Some(p.page.clone()), Some(h.id.clone())));
+                        let (on_navigate, target) = (on_navigate.clone(), (named.map(str::to_string), Some(h.id.clone())));
                         Callback::from(move |e: MouseEvent| {
                             e.prevent_default();
                             on_navigate.emit(target.clone());

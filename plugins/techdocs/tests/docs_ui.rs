@@ -291,6 +291,17 @@ async fn the_docs_tab_renders_nav_and_page_and_follows_links_and_search_hits() {
     let calls = app.fake.calls.borrow();
     assert!(calls.iter().any(|(c, a)| c == "techdocs_search" && a["query"] == "table"), "{calls:?}");
     assert!(calls.iter().any(|(c, a)| c == "techdocs_page" && a["page"] == "examples/basic.md"), "{calls:?}");
+    let pages_loaded = calls.iter().filter(|(c, _)| c == "techdocs_page").count();
+    drop(calls);
+
+    // The outline and heading anchors move within the page; nothing is loaded again.
+    app.click(".docs-toc a[href='#table-example']").await;
+    app.click(".docs-content a[href='/docs/default/component/backstage-demo?page=index.md']").await;
+    app.wait(".docs-content[data-page='index.md']").await;
+    app.click(".docs-toc a[href='#overview']").await;
+    let calls = app.fake.calls.borrow();
+    assert_eq!(calls.iter().filter(|(c, _)| c == "techdocs_page").count(), pages_loaded + 1, "{calls:?}");
+    assert!(app.root.query_selector(".docs-content[data-page='index.md']").unwrap().is_some());
 }
 
 #[wasm_bindgen_test]
