@@ -29,6 +29,11 @@ pub const FILES: &[(&str, &str)] = demo_files![
     "apis/routes-openapi.yaml",
     "apis/tracking-asyncapi.yaml",
     "apis/billing-openapi.json",
+    "mkdocs.yml",
+    "docs/route-optimizer/index.md",
+    "docs/route-optimizer/how-it-works.md",
+    "docs/route-optimizer/operations/running.md",
+    "docs/route-optimizer/images/flow.svg",
 ];
 
 /// The entry file of the demo catalog (a Location pointing at the others).

@@ -207,3 +207,35 @@ fn the_app_answers_docs_commands_only_with_the_plugin_registered() {
     // Core commands still work beside it.
     assert!(api.dispatch("catalog_summary", json!({})).unwrap()["total"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn the_demo_catalog_has_docs_for_its_route_optimizer() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = backlot_catalog_backend::Store::open(&dir.path().join(backlot_app::STORE_FILE)).unwrap();
+        backlot_catalog_backend::demo::install(&mut store, dir.path()).unwrap();
+    }
+    let api = backlot_app::Api::open(dir.path()).with_backend_plugin(backlot_techdocs_backend::TechDocsBackend);
+    let entity = "component:default/route-optimizer";
+    let listed = api.dispatch("techdocs_entities", json!({})).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    let s = site(&api, entity).unwrap();
+    assert_eq!(s.site_name, "Route optimizer");
+    assert!(s.notice.is_none(), "every nav page exists: {s:?}");
+    let pages: Vec<&str> = {
+        let mut out = Vec::new();
+        NavNode::pages(&s.nav, &mut out);
+        out
+    };
+    assert_eq!(pages, ["index.md", "how-it-works.md", "operations/running.md"]);
+    let how = page(&api, entity, Some("how-it-works.md")).unwrap();
+    assert!(how.html.contains(r#"src="data:image/svg+xml;base64,"#), "the diagram is inlined: {}", how.html);
+    assert!(how.html.contains(r#"<div class="admonition warning">"#), "{}", how.html);
+    assert!(how.html.contains(r#"<span class="tok-keyword">pub</span>"#), "{}", how.html);
+    let home = page(&api, entity, None).unwrap();
+    assert!(home.html.contains(r#"href="/docs/default/component/route-optimizer?page=how-it-works.md#what-it-publishes""#), "{}", home.html);
+    let running = page(&api, entity, Some("operations/running.md")).unwrap();
+    assert!(running.html.contains(r#"<details class="admonition tip">"#), "{}", running.html);
+    assert!(running.html.contains(r#"href="/docs/default/component/route-optimizer?page=index.md""#), "{}", running.html);
+    assert_eq!(search(&api, entity, "cut-off")[0].page, "how-it-works.md");
+}
