@@ -2,23 +2,33 @@
 //! `backstage.io/techdocs-ref: dir:.`, mkdocs.yml and docs/) ingested beside the demo
 //! catalog; its Docs tab renders the MkDocs site from the files, an in-doc link opens the
 //! other page, search finds a section, and the Docs page lists it. An entity without the
-//! annotation has no Docs tab.
+//! annotation has no Docs tab; one with a broken mkdocs.yml says which file and line.
 
 use std::path::Path;
 use std::process::Command;
 
 use backlot_e2e::{App, app_binary, workspace_root};
 
-fn ingest_fixture(data_dir: &Path) {
-    let fixture = workspace_root().join("../shared/fixtures/backstage-demo/catalog-info.yaml");
-    let out = Command::new(app_binary())
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["catalog", "ingest"])
-        .arg(&fixture)
-        .output()
-        .expect("backlot catalog ingest");
-    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
+/// Ingests the backstage-demo fixture and a component whose mkdocs.yml is broken.
+fn ingest_fixtures(data_dir: &Path) {
+    let broken = data_dir.join("broken-docs");
+    std::fs::create_dir_all(broken.join("docs")).unwrap();
+    std::fs::write(broken.join("mkdocs.yml"), "site_name: Broken\nnav:\n  - Home: [index.md\n").unwrap();
+    std::fs::write(
+        broken.join("catalog-info.yaml"),
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: broken-docs\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n",
+    )
+    .unwrap();
+    for path in [workspace_root().join("../shared/fixtures/backstage-demo/catalog-info.yaml"), broken.join("catalog-info.yaml")] {
+        let out = Command::new(app_binary())
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(["catalog", "ingest"])
+            .arg(&path)
+            .output()
+            .expect("backlot catalog ingest");
+        assert!(out.status.success(), "ingest of {} failed: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    }
 }
 
 /// Opens an entity's page through the catalog's search box and its table.
@@ -47,7 +57,7 @@ async fn text(app: &App, css: &str) -> String {
 #[tokio::test(flavor = "current_thread")]
 async fn docs_tab_renders_the_fixture_site_follows_links_and_searches() {
     let app = App::launch_with(|data_dir| {
-        ingest_fixture(data_dir);
+        ingest_fixtures(data_dir);
         Vec::new()
     })
     .await;
@@ -95,6 +105,13 @@ async fn docs_tab_renders_the_fixture_site_follows_links_and_searches() {
     open_entity(&app, "depot-scheduler").await;
     let tabs = tab_titles(&app).await;
     assert!(!tabs.iter().any(|t| t == "Docs"), "{tabs:?}");
+
+    // Broken docs say where: the file and line of the bad mkdocs.yml.
+    open_entity(&app, "broken-docs").await;
+    app.find(".pane-active .entity-page nav.tabs a[href$='?tab=docs']").await.click().await.unwrap();
+    let banner = text(&app, ".pane-active .docs-failed .banner-error").await;
+    assert!(banner.contains("broken-docs/mkdocs.yml:") && banner.contains("invalid_input"), "{banner}");
+    app.screenshot("techdocs-broken").await;
 
     app.close().await;
 }
