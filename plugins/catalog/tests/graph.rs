@@ -241,6 +241,7 @@ async fn draws_the_known_graph_with_arrows_kinds_and_dangling_refs() {
     assert!(ghost.class_list().contains("missing"));
     assert!(ghost.get_attribute("tabindex").is_none());
     assert!(m.count("[data-testid=graph-truncated]") == 0);
+    assert!(!m.one("svg.graph-canvas").class_list().contains("far"), "a small graph shows its labels");
     // The CSP forbids inline styles: none inside the graph.
     assert_eq!(m.one("[data-testid=relation-graph]").query_selector_all("[style]").unwrap().length(), 0);
     // The marks for the benchmark.
@@ -376,6 +377,17 @@ async fn a_large_graph_is_truncated_and_announced() {
     assert_eq!(m.stats(), "500 nodes · 499 edges");
     let notice = m.one("[data-testid=graph-truncated]").text_content().unwrap();
     assert!(notice.contains("Truncated at 500 nodes"), "{notice}");
+    // Zoomed out this far, labels are hidden; hovering names the node and its neighbours.
+    let canvas = m.one("svg.graph-canvas");
+    assert!(canvas.class_list().contains("far"));
+    m.mouse("[data-ref='component:default/svc-007']", "mouseover").await;
+    let names: Vec<String> = m.all(".graph-hover-label").iter().filter_map(|l| l.text_content()).collect();
+    assert_eq!(names, ["team-a", "svc-007"]);
+    m.mouse("[data-ref='component:default/svc-007']", "mouseout").await;
+    for _ in 0..14 {
+        m.click("[data-zoom='in']").await;
+    }
+    assert!(!canvas.class_list().contains("far"), "labels are back when zoomed in");
     // For the record: the time from data to painted in this (debug) build.
     let perf = web_sys::window().unwrap().performance().unwrap();
     let measures = perf.get_entries_by_name("graph:render");

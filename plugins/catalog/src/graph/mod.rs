@@ -37,6 +37,8 @@ pub const DEFAULT_DEPTH: u8 = 2;
 const ZOOM_STEP: f64 = 1.25;
 /// Pointer travel (px) before a press becomes a pan (so clicks stay clicks).
 const DRAG_THRESHOLD: f64 = 4.0;
+/// Graph units per pixel above which labels (12 units high) are hidden.
+const LABELS_HIDDEN_ABOVE: f64 = 2.4;
 
 #[derive(Properties, PartialEq)]
 pub struct RelationGraphProps {
@@ -140,6 +142,8 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
     let hovered = use_state_eq(|| None::<usize>);
     let drag: Rc<RefCell<Option<Drag>>> = use_mut_ref(|| None);
     let canvas = use_node_ref();
+    // The canvas' size in pixels, read once per drawn graph (for label visibility).
+    let canvas_px = use_state_eq(|| None::<(f64, f64)>);
 
     let key = (props.entity_ref.clone(), *depth);
     let filter = server_filter((*unfiltered).as_ref().filter(|u| u.key == key), &hidden);
@@ -197,7 +201,12 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
     };
     {
         let drawn = picture.as_ref().as_ref().map(|(_, l)| l.clone());
-        use_effect_with(drawn, |drawn| {
+        let (canvas, canvas_px) = (canvas.clone(), canvas_px.clone());
+        use_effect_with(drawn, move |drawn| {
+            if let Some(el) = canvas.cast::<web_sys::Element>() {
+                let r = el.get_bounding_client_rect();
+                canvas_px.set(Some((r.width(), r.height())));
+            }
             if drawn.is_some() {
                 // Laid out and in the DOM; painted a frame later.
                 crate::perf::mark("graph:rendered");
@@ -230,6 +239,10 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
 
     let fit = ViewBox::fit(placed.bounds);
     let current = (*view).unwrap_or(fit);
+    // Zoomed out so far that labels would be under ~5px: they are hidden (hovering a node
+    // still names it in its tooltip), and come back when zooming in.
+    let scale = (*canvas_px).map(|(w, h)| current.units_per_pixel(w, h));
+    let far = scale.filter(|s| *s > LABELS_HIDDEN_ABOVE).map(|s| (s * 10.0).round() / 10.0);
     let size = {
         let canvas = canvas.clone();
         move || -> Option<(f64, f64, f64, f64)> {
@@ -370,13 +383,13 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
                     </span>
                 </div>
             }
-            <svg ref={canvas} class={classes!("graph-canvas", hovered.is_some().then_some("hovering"))}
+            <svg ref={canvas} class={classes!("graph-canvas", hovered.is_some().then_some("hovering"), far.is_some().then_some("far"))}
                  viewBox={current.attr()} preserveAspectRatio="xMidYMid meet" role="img"
                  aria-label={format!("Relations around {}", graph.root)}
                  {onwheel} {onpointerdown} {onpointermove} onpointerup={end_drag.clone()} onpointercancel={end_drag}>
                 { svg::markers() }
                 <GraphLayers graph={shown.clone()} layout={placed.clone()} {on_hover} {on_open} />
-                <HoverLayer graph={shown} layout={placed} hovered={*hovered} />
+                <HoverLayer graph={shown} layout={placed} hovered={*hovered} {far} />
             </svg>
         </div>
     }

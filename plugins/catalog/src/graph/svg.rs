@@ -9,7 +9,7 @@ use backlot_plugin_api::Icon;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::layout::{Layout, NODE_R};
+use super::layout::{Layout, NODE_R, SPACING};
 
 /// Shares a value between renders; equal when it is the same allocation, so a component
 /// given the same graph again is not re-rendered and nothing is compared element by element.
@@ -194,6 +194,10 @@ pub struct HoverProps {
     pub graph: Shared<EntityGraph>,
     pub layout: Shared<Layout>,
     pub hovered: Option<usize>,
+    /// Graph units per screen pixel when zoomed out past the labels (they are hidden): the
+    /// hovered node and its neighbours are then named at a readable size.
+    #[prop_or_default]
+    pub far: Option<f64>,
 }
 
 /// The hovered node's edges (with their types) and neighbours, over the static layers.
@@ -222,10 +226,31 @@ pub fn hover_layer(props: &HoverProps) -> Html {
                     </>
                 }
             }) }
-            { for ends.into_iter().map(|n| {
+            { for ends.iter().map(|&n| {
                 let p = &layout.nodes[n];
                 html! { <circle class={classes!("graph-halo", (n == i).then_some("current"))} cx={fmt(p.x)} cy={fmt(p.y)} r={fmt(NODE_R + 4.0)} /> }
             }) }
+            if let Some(scale) = props.far {
+                // The hovered node's name above it at a readable size; its neighbours' along
+                // their radius like the static labels, no taller than the ring spacing so that
+                // neighbours on one ring never overlap.
+                { for ends.iter().map(|&n| {
+                    let p = &layout.nodes[n];
+                    if n == i || p.ring == 0 {
+                        html! {
+                            <text class={classes!("graph-hover-label", (n == i).then_some("current"))} x={fmt(p.x)}
+                                  y={fmt(p.y - NODE_R - 5.0 * scale)} font-size={fmt(12.0 * scale)} text-anchor="middle">{p.label.clone()}</text>
+                        }
+                    } else {
+                        let x = if p.label_flipped { -(NODE_R + 5.0) } else { NODE_R + 5.0 };
+                        html! {
+                            <text class="graph-hover-label" transform={format!("translate({} {}) rotate({:.2})", fmt(p.x), fmt(p.y), p.label_rotate)}
+                                  x={fmt(x)} dy="0.35em" font-size={fmt((12.0 * scale).min(0.8 * SPACING))}
+                                  text-anchor={if p.label_flipped { "end" } else { "start" }}>{p.label.clone()}</text>
+                        }
+                    }
+                }) }
+            }
         </g>
     }
 }
