@@ -155,7 +155,7 @@ pub fn header<'a>(reply: &'a ProxyReply, name: &str) -> Option<&'a str> {
 fn next_page(reply: &ProxyReply, page: u32, per_page: u32, total: u64) -> Option<u32> {
     match header(reply, "link") {
         Some(link) => next_page_from_link(link),
-        None => (u64::from(page.max(1)) * u64::from(per_page) < total).then_some(page.max(1) + 1),
+        None => (u64::from(page.max(1)) * u64::from(per_page) < total).then_some(page.max(1).saturating_add(1)),
     }
 }
 

@@ -139,7 +139,7 @@ impl FakeGithub {
                 let runs: Vec<&Value> =
                     data.runs.iter().filter(|r| branch.is_none_or(|b| r["head_branch"].as_str() == Some(b))).collect();
                 let (page, per_page) = paging(&query, 30);
-                let items: Vec<Value> = runs.iter().skip((page - 1) * per_page).take(per_page).map(|r| (*r).clone()).collect();
+                let items: Vec<Value> = runs.iter().skip((page - 1).saturating_mul(per_page)).take(per_page).map(|r| (*r).clone()).collect();
                 let path = format!("/repos/{slug}/actions/runs");
                 let mut extra = branch.map(|b| vec![("branch", b.as_str())]).unwrap_or_default();
                 extra.retain(|(_, v)| !v.is_empty());
@@ -157,7 +157,7 @@ impl FakeGithub {
                     return not_found(headers);
                 };
                 let (page, per_page) = paging(&query, 30);
-                let items: Vec<Value> = jobs.iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
+                let items: Vec<Value> = jobs.iter().skip((page - 1).saturating_mul(per_page)).take(per_page).cloned().collect();
                 let path = format!("/repos/{slug}/actions/runs/{id}/jobs");
                 if let Some(link) = link_header(base_url, &path, &[("filter", "latest")], page, per_page, jobs.len()) {
                     headers.push(("link".into(), link));

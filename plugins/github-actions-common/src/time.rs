@@ -8,7 +8,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     let (date, rest) = text.split_once('T')?;
     let mut d = date.split('-');
     let (year, month, day): (i64, u32, u32) = (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
-    if d.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if d.next().is_some() || !(1..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
     let (clock, offset) = if let Some(clock) = rest.strip_suffix('Z') {
@@ -18,12 +18,16 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
         let (clock, zone) = rest.split_at(at);
         let sign = if zone.starts_with('-') { -1 } else { 1 };
         let (h, m) = zone[1..].split_once(':')?;
-        (clock, sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60))
+        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+        if !(0..=23).contains(&h) || !(0..=59).contains(&m) {
+            return None;
+        }
+        (clock, sign * (h * 3600 + m * 60))
     };
     let clock = clock.split('.').next()?;
     let mut c = clock.split(':');
     let (h, m, s): (i64, i64, i64) = (c.next()?.parse().ok()?, c.next()?.parse().ok()?, c.next()?.parse().ok()?);
-    if c.next().is_some() || h > 23 || m > 59 || s > 60 {
+    if c.next().is_some() || !(0..=23).contains(&h) || !(0..=59).contains(&m) || !(0..=60).contains(&s) {
         return None;
     }
     Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s - offset)
@@ -39,7 +43,7 @@ pub fn format_timestamp(epoch: i64) -> String {
 /// `HH:MM` of `epoch` in a zone `offset_minutes` east of UTC (JavaScript's
 /// `getTimezoneOffset()` is the negation of this).
 pub fn clock(epoch: i64, offset_minutes: i32) -> String {
-    let local = (epoch + i64::from(offset_minutes) * 60).rem_euclid(86_400);
+    let local = epoch.saturating_add(i64::from(offset_minutes) * 60).rem_euclid(86_400);
     format!("{:02}:{:02}", local / 3600, local % 3600 / 60)
 }
 
@@ -55,7 +59,7 @@ pub fn format_duration(secs: i64) -> String {
 
 /// `just now`, `5 minutes ago`, `3 hours ago`, `2 days ago`, `4 months ago`.
 pub fn relative(then: i64, now: i64) -> String {
-    let ago = now - then;
+    let ago = now.saturating_sub(then);
     let unit = |n: i64, one: &str| format!("{n} {one}{} ago", if n == 1 { "" } else { "s" });
     match ago {
         i64::MIN..45 => "just now".to_string(),
@@ -121,5 +125,11 @@ mod tests {
         assert_eq!(clock(1_579_721_588, 0), "19:33");
         assert_eq!(clock(1_579_721_588, 60), "20:33");
         assert_eq!(clock(1_579_721_588, -20 * 60), "23:33");
+        // Whatever a server sends, nothing overflows.
+        let _ = clock(i64::MAX, 600);
+        let _ = clock(i64::MIN, -600);
+        assert_eq!(parse_timestamp("99999999999999-01-01T00:00:00Z"), None);
+        let _ = relative(i64::MIN, i64::MAX);
+        assert_eq!(parse_timestamp("2020-01-22T19:33:08+9999999999999:00"), None);
     }
 }

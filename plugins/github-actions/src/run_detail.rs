@@ -39,7 +39,8 @@ async fn fetch_jobs(backend: BackendHandle, repo: Rc<Repo>, run_id: u64) -> Resu
         let reply = backend.call(calls::list_jobs(&repo, run_id, p)).await.map_err(GithubError::from_proxy_error)?;
         let parsed = calls::parse_jobs(&repo, p, &reply)?;
         jobs.extend(parsed.jobs);
-        page = parsed.next_page;
+        // Only forward: a `Link` that points back cannot loop this.
+        page = parsed.next_page.filter(|next| *next > p);
     }
     Ok(jobs)
 }
