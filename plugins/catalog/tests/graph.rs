@@ -67,6 +67,24 @@ fn host(props: &HostProps) -> Html {
     }
 }
 
+/// The catalog plugin's own route for `location` (the entity page), as the shell renders it.
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    context: ShellContext,
+    location: String,
+}
+
+#[component(PageHost)]
+fn page_host(props: &PageProps) -> Html {
+    let plugin = backlot_catalog::plugin();
+    let page = plugin
+        .routes
+        .iter()
+        .find_map(|r| backlot_plugin_api::routing::match_pattern(r.pattern, &props.location).map(|m| (r.render)(&m)))
+        .unwrap_or_default();
+    html! { <ContextProvider<ShellContext> context={props.context.clone()}>{ page }</ContextProvider<ShellContext>> }
+}
+
 struct Mounted {
     root: Element,
     fake: FakeBackend,
@@ -82,6 +100,18 @@ async fn settle() {
 }
 
 async fn mount(fake: FakeBackend, entity_ref: &str) -> Mounted {
+    mount_with(fake, |context| {
+        let props = HostProps { context, entity_ref: entity_ref.into() };
+        Box::new(move |root| {
+            yew::Renderer::<Host>::with_root_and_props(root, props).render();
+        })
+    })
+    .await
+}
+
+type Render = Box<dyn FnOnce(Element)>;
+
+async fn mount_with(fake: FakeBackend, render: impl FnOnce(ShellContext) -> Render) -> Mounted {
     let document = document();
     if document.get_element_by_id("backlot-css").is_none() {
         let style = document.create_element("style").unwrap();
@@ -106,7 +136,7 @@ async fn mount(fake: FakeBackend, entity_ref: &str) -> Mounted {
         entity_tabs: Rc::default(),
         entity_cards: Rc::default(),
     };
-    yew::Renderer::<Host>::with_root_and_props(root.clone(), HostProps { context, entity_ref: entity_ref.into() }).render();
+    render(context)(root.clone());
     settle().await;
     Mounted { root, fake, navigated }
 }
@@ -427,6 +457,30 @@ async fn hiding_a_type_of_a_truncated_graph_asks_the_backend_for_the_other_types
     gloo_timers::future::sleep(Duration::from_millis(150)).await;
     assert_eq!(graph_calls(&m.fake), 3);
     assert!(!m.node_refs().contains(&"group:default/team-a".to_string()));
+}
+
+#[wasm_bindgen_test]
+async fn the_entity_page_has_a_graph_tab() {
+    let page = |location: &'static str| {
+        move |context| -> Render {
+            let props = PageProps { context, location: location.into() };
+            Box::new(move |root| {
+                yew::Renderer::<PageHost>::with_root_and_props(root, props).render();
+            })
+        }
+    };
+    let m = mount_with(shop(), page("/catalog/default/component/web")).await;
+    let tab = m.one(".tabs a[href='/catalog/default/component/web?tab=graph']");
+    assert_eq!(tab.text_content().as_deref(), Some("Graph"));
+    assert!(!tab.class_list().contains("active"));
+    assert_eq!(m.count("[data-testid=relation-graph]"), 0);
+    drop(m);
+    let m = mount_with(shop(), page("/catalog/default/component/web?tab=graph")).await;
+    settle().await;
+    assert!(m.one(".tabs a[href='/catalog/default/component/web?tab=graph']").class_list().contains("active"));
+    assert!(!m.one(".tabs a[href='/catalog/default/component/web']").class_list().contains("active"));
+    assert_eq!(m.one(".graph-node.root").get_attribute("data-ref").as_deref(), Some("component:default/web"));
+    assert_eq!(m.stats(), "6 nodes · 10 edges");
 }
 
 #[wasm_bindgen_test]
