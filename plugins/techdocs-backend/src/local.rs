@@ -13,6 +13,8 @@ use crate::search::IndexedPage;
 
 /// Images bigger than this are not inlined.
 const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
+/// Pages beyond this many are left out of a site.
+const MAX_PAGES: usize = 5000;
 /// Markdown files bigger than this are refused.
 const MAX_PAGE_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -36,10 +38,14 @@ impl LocalSite {
         let pages = walkdir::WalkDir::new(&root)
             .follow_links(false)
             .into_iter()
-            .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                !name.starts_with('.') && name != "node_modules" && name != "target"
+            })
             .filter_map(|e| e.ok())
             .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".md"))
             .filter_map(|e| e.path().strip_prefix(&root).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
+            .take(MAX_PAGES)
             .collect();
         Ok(LocalSite { entity_ref: entity_ref.to_string(), config, root, pages })
     }

@@ -32,6 +32,8 @@ pub struct Manifest {
     pub backend: String,
     /// HTML pages, relative to the site root (`index.html`, `a/b/index.html`).
     pub pages: Vec<String>,
+    /// Page → title, worked out once when the site is fetched.
+    pub titles: std::collections::BTreeMap<String, String>,
 }
 
 /// A fetched site in the cache.
@@ -109,7 +111,7 @@ impl TeamSite {
         pages.sort_by_key(|p| (p != "index.html", p.matches('/').count(), p.clone()));
         for page in pages {
             let folders: Vec<&str> = page.trim_end_matches("index.html").trim_end_matches('/').split('/').filter(|s| !s.is_empty()).collect();
-            let title = self.title_of(&page);
+            let title = self.manifest.titles.get(&page).cloned().unwrap_or_else(|| self.title_of(&page));
             let mut level = &mut root;
             // The page's own folder is the page; its parents are sections.
             let parents = &folders[..folders.len().saturating_sub(1)];
@@ -278,6 +280,8 @@ pub fn refresh(data_dir: &Path, entity_ref: &str, remote: &Remote<'_>) -> Result
         }
         Ok(Some(mut manifest)) => {
             manifest.backend = remote.base_url.to_string();
+            let fetched = TeamSite { entity_ref: entity_ref.to_string(), dir: tmp.clone(), manifest: manifest.clone() };
+            manifest.titles = manifest.pages.iter().map(|p| (p.clone(), fetched.title_of(p))).collect();
             let write = |p: &Path, bytes: &[u8]| std::fs::write(p, bytes).map_err(|source| DocsError::Read { path: p.to_path_buf(), source });
             write(&tmp.join(MANIFEST), &serde_json::to_vec(&manifest).unwrap_or_default())?;
             let dir = cache.join("site");
@@ -388,6 +392,7 @@ async fn fetch_site(
         fetched_at_ms: now_ms(),
         backend: String::new(),
         pages,
+        titles: Default::default(),
     }))
 }
 
