@@ -67,18 +67,20 @@ pub fn api_relations(props: &ApiRelationsProps) -> Html {
                 <p class="muted">{"None."}</p>
             } else {
                 <table class="table compact api-relations-table">
-                    <thead><tr><th>{"Name"}</th><th>{"Type"}</th><th>{"Owner"}</th><th>{"Lifecycle"}</th><th>{"Description"}</th></tr></thead>
+                    <thead><tr><th>{"Name"}</th><th>{"Type"}</th><th>{"Owner"}</th><th>{"Lifecycle"}</th></tr></thead>
                     <tbody>
                         { for targets.iter().map(|target| match summaries.iter().find(|s| s.entity_ref == *target) {
                             Some(s) => html! {
                                 <tr data-ref={target.clone()}>
-                                    <td><Link to={format!("{}?tab=api", entity_path(target))} class="entity-link">{s.title.clone().unwrap_or_else(|| s.name.clone())}</Link></td>
+                                    <td>
+                                        <Link to={format!("{}?tab=api", entity_path(target))} class="entity-link">{s.title.clone().unwrap_or_else(|| s.name.clone())}</Link>
+                                        if let Some(d) = &s.description { <div class="muted small api-relation-description">{d}</div> }
+                                    </td>
                                     <td>{s.spec_type.clone().unwrap_or_default()}</td>
                                     <td>{s.owner.as_deref().map(short).unwrap_or_default()}</td>
                                     <td>
                                         if let Some(l) = &s.lifecycle { <span class={classes!("badge", format!("lifecycle-{l}"))}>{l}</span> }
                                     </td>
-                                    <td class="description">{s.description.clone().unwrap_or_default()}</td>
                                 </tr>
                             },
                             None => html! {
@@ -90,7 +92,7 @@ pub fn api_relations(props: &ApiRelationsProps) -> Html {
                                             <span class="entity-link missing" title={format!("{target} is not in the catalog")}>{short(target)}</span>
                                         }
                                     </td>
-                                    <td colspan="4" class="muted">{ if related.is_none() { "" } else { "Not in the catalog" } }</td>
+                                    <td colspan="3" class="muted">{ if related.is_none() { "" } else { "Not in the catalog" } }</td>
                                 </tr>
                             },
                         }) }

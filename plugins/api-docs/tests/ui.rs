@@ -229,7 +229,7 @@ async fn streetlights_asyncapi_channels_operations_messages() {
     assert!(m.text(&format!("{op} .schema-prop[data-prop='lumens']")).contains("minimum: 0"));
     assert!(m.text(&format!("{op} .schema-prop[data-prop='sentAt']")).contains("string (date-time)"));
     assert!(m.text(&format!("{op} .schema-prop[data-prop='my-app-header']")).contains("integer"));
-    let publish: Vec<String> = m.all(".operation.action-publish").iter().map(|e| e.get_attribute("data-operation").unwrap()).collect();
+    let publish: Vec<String> = m.all(".operation.op-publish").iter().map(|e| e.get_attribute("data-operation").unwrap()).collect();
     assert_eq!(publish, ["turnOn", "turnOff", "dimLight"]);
 
     m.type_into("input[name='api-filter']", "dim").await;
@@ -445,5 +445,5 @@ async fn provided_apis_card_lists_the_component_apis() {
     drop(m);
 
     let m = mount_host(fake, Show::Relations(ctx, "consumesApi")).await;
-    assert_eq!(m.texts(".api-relations-table tbody tr td:first-child"), ["hello-world"]);
+    assert_eq!(m.texts(".api-relations-table tbody tr td:first-child a"), ["hello-world"]);
 }

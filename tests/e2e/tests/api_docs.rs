@@ -149,10 +149,12 @@ async fn api_docs_on_the_fixtures() {
     app.find(".pane-active .api-docs[data-format='asyncapi']").await;
     assert_eq!(count(&app, ".pane-active .channel").await, 4);
     wait_for_text(&app, "a message", ".pane-active .operation[data-operation='receiveLightMeasurement'] .api-message-name", "Light measured").await;
+    app.screenshot("api-docs-asyncapi").await;
     open_api(&app, "starwars-graphql").await;
     app.find(".pane-active .api-docs[data-format='graphql']").await;
     wait_for_text(&app, "the allFilms query", ".pane-active .gql-root[data-root='query'] .gql-field[data-field='allFilms']", "FilmsConnection").await;
     assert_eq!(count(&app, ".pane-active .gql-type[data-type='Film']").await, 1);
+    app.screenshot("api-docs-graphql").await;
     open_api(&app, "hello-world").await;
     app.find(".pane-active .api-docs[data-format='protobuf']").await;
     wait_for_text(&app, "the rpc", ".pane-active .proto-rpc", "SayHello(HelloRequest) returns (HelloReply)").await;

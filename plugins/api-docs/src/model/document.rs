@@ -76,11 +76,20 @@ fn parse_yaml(text: &str) -> Result<Value, DefinitionError> {
     })
 }
 
-/// serde_json and the YAML parser append "at line N column M"; we show the position apart.
+/// serde_json appends "at line N column M" and the YAML parser starts with
+/// "error: line N column M: "; the tab shows the position apart.
 fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let mut m = message.trim();
+    m = m.strip_prefix("error: ").unwrap_or(m);
+    if m.starts_with("line ")
+        && let Some((position, rest)) = m.split_once(": ")
+        && position.contains(" column ")
+    {
+        m = rest;
+    }
+    match m.find(" at line ") {
+        Some(i) => m[..i].to_string(),
+        None => m.to_string(),
     }
 }
 
@@ -100,6 +109,7 @@ mod tests {
         assert!(matches!(err, DefinitionError::Yaml { .. }), "{err:?}");
         let line = err.line().expect("a line");
         assert!((4..=5).contains(&line), "line {line}: {err}");
+        assert!(!err.to_string().contains("line "), "the position is shown apart: {err}");
     }
 
     #[test]

@@ -13,7 +13,6 @@ pub fn view(api: &AsyncApi, filter: &str) -> Html {
                 <div class="api-title-row">
                     <h3 class="api-title">{&api.title}</h3>
                     if let Some(v) = &api.version { <span class="badge">{format!("v{v}")}</span> }
-                    <span class="badge api-spec-version">{&api.spec_version}</span>
                 </div>
                 { prose(&api.description) }
                 if !api.servers.is_empty() {
@@ -72,7 +71,7 @@ fn channel(c: &Channel) -> Html {
 
 fn operation(op: &Operation) -> Html {
     html! {
-        <details class={classes!("operation", format!("action-{}", op.action))} data-operation={op.id.clone().unwrap_or_default()} open=true>
+        <details class={classes!("operation", format!("op-{}", op.action))} data-operation={op.id.clone().unwrap_or_default()} open=true>
             <summary class="operation-summary">
                 <span class={classes!("method", format!("action-{}", op.action))}>{op.action.to_uppercase()}</span>
                 if let Some(id) = &op.id { <code class="op-id">{id}</code> }

@@ -19,7 +19,6 @@ pub fn view(api: &OpenApi, filter: &str) -> Html {
                 <div class="api-title-row">
                     <h3 class="api-title">{&api.title}</h3>
                     if let Some(v) = &api.version { <span class="badge">{format!("v{v}")}</span> }
-                    <span class="badge api-spec-version">{&api.spec_version}</span>
                 </div>
                 { prose(&api.description) }
                 if !api.servers.is_empty() {
@@ -61,7 +60,7 @@ pub fn view(api: &OpenApi, filter: &str) -> Html {
 
 fn operation(op: &Operation) -> Html {
     html! {
-        <details class={classes!("operation", format!("method-{}", op.method), op.deprecated.then_some("deprecated"))}
+        <details class={classes!("operation", format!("op-{}", op.method), op.deprecated.then_some("deprecated"))}
                  id={op.anchor()} data-method={op.method.clone()} data-path={op.path.clone()}>
             <summary class="operation-summary">
                 <span class={classes!("method", format!("method-{}", op.method))}>{op.method.to_uppercase()}</span>
