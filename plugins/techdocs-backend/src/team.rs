@@ -271,7 +271,9 @@ pub fn refresh(data_dir: &Path, entity_ref: &str, remote: &Remote<'_>) -> Result
         .enable_all()
         .build()
         .map_err(|e| DocsError::Api(backlot_model::ApiError::internal(format!("cannot start the network runtime: {e}"))))?;
-    let tmp = cache.join(format!("site.tmp-{}-{}", std::process::id(), now_ms()));
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = cache.join(format!("site.tmp-{}-{}-{n}", std::process::id(), now_ms()));
     let result = runtime.block_on(fetch_site(entity_ref, &site_url, remote, &tmp, previous.as_ref()));
     match result {
         Ok(None) => {
@@ -451,6 +453,13 @@ fn relative_links(html: &str) -> Vec<String> {
     out
 }
 
+/// One refresh at a time (the UI asks for the site and its first page together).
+static FETCHING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn fetching() -> std::sync::MutexGuard<'static, ()> {
+    FETCHING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Serves the site of a team entity: refreshed from the backend when it can be reached,
 /// else the cached copy with a notice, else a clear error.
 pub fn serve(
@@ -459,6 +468,7 @@ pub fn serve(
     base_url: Option<String>,
     token: std::result::Result<Option<Sensitive<String>>, backlot_model::ApiError>,
 ) -> Result<Served> {
+    let _one_at_a_time = fetching();
     let cached = || TeamSite::cached(data_dir, entity_ref);
     let fallback = |site: TeamSite, offline: bool, why: String| {
         let when = age(site.manifest.fetched_at_ms);
@@ -487,8 +497,12 @@ pub fn serve(
     };
     match refresh(data_dir, entity_ref, &Remote { base_url: &base_url, token: &token }) {
         Ok(site) => Ok(Served { site, offline: false, notice: None }),
-        Err(e @ (DocsError::Offline { .. } | DocsError::TeamStatus { .. })) => match cached() {
+        Err(e @ DocsError::Offline { .. }) => match cached() {
             Some(site) => Ok(fallback(site, true, "The team backend could not be reached.".into())),
+            None => Err(e),
+        },
+        Err(e @ DocsError::TeamStatus { .. }) => match cached() {
+            Some(site) => Ok(fallback(site, true, format!("{e}."))),
             None => Err(e),
         },
         Err(e @ DocsError::TokenRefused { .. }) => match cached() {
@@ -505,10 +519,14 @@ pub fn cached_or_serve(
     entity_ref: &str,
     serve_now: impl FnOnce() -> Result<Served>,
 ) -> Result<TeamSite> {
-    match TeamSite::cached(data_dir, entity_ref) {
-        Some(site) => Ok(site),
-        None => serve_now().map(|s| s.site),
+    // A refresh under way finishes first, so its copy is the one read.
+    if let Some(site) = {
+        let _wait = fetching();
+        TeamSite::cached(data_dir, entity_ref)
+    } {
+        return Ok(site);
     }
+    serve_now().map(|s| s.site)
 }
 
 fn age(ms: u64) -> String {

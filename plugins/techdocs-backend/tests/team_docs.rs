@@ -135,3 +135,28 @@ fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn the_site_and_its_first_page_asked_together_fetch_the_site_once() {
+    let published = tempfile::tempdir().unwrap();
+    publish_team_site(published.path(), "etag-1");
+    let server = SiteServer::start(published.path(), TOKEN);
+    let data = tempfile::tempdir().unwrap();
+    let url = server.url.clone();
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            let (dir, url) = (data.path().to_path_buf(), url.clone());
+            std::thread::spawn(move || {
+                let host = TeamHost::new(&dir, Some(url), Some(TOKEN));
+                if i % 2 == 0 { site(&host).map(|s| s.site_name) } else { page(&host, None).map(|p| p.title) }
+            })
+        })
+        .collect();
+    for t in threads {
+        let got = t.join().unwrap().unwrap();
+        assert!(got == "Team Svc" || got == "Team Service", "{got}");
+    }
+    let seen = server.seen.lock().unwrap();
+    let index_fetches = seen.iter().filter(|r| r.path.ends_with("/team-svc/index.html")).count();
+    assert_eq!(index_fetches, 1, "{seen:?}");
+}
