@@ -5,6 +5,7 @@
 //! Fixtures: `../shared/fixtures/backstage-examples/apis/` beside the repository (copied
 //! from backstage/backstage's catalog-model examples; see its SOURCE.md).
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)]
 
 use std::rc::Rc;
 use std::time::Duration;

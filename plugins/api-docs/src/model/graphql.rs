@@ -464,14 +464,8 @@ impl Parser {
             self.eat('&');
             out.push(self.name()?);
             // `A & B`, or the old `A, B` / `A B` (commas are whitespace in GraphQL).
-            loop {
-                if self.eat('&') {
-                    out.push(self.name()?);
-                } else if matches!(self.peek(), Some(Tok::Name(n)) if !DEFINITION_KEYWORDS.contains(&n.as_str())) {
-                    out.push(self.name()?);
-                } else {
-                    break;
-                }
+            while self.eat('&') || matches!(self.peek(), Some(Tok::Name(n)) if !DEFINITION_KEYWORDS.contains(&n.as_str())) {
+                out.push(self.name()?);
             }
         }
         Ok(out)

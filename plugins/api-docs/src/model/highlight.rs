@@ -316,10 +316,8 @@ pub fn proto_summary(text: &str) -> Result<ProtoSummary, super::document::Defini
         }
         match span.text.as_str() {
             "{" => opened.push((start_line, start_col)),
-            "}" => {
-                if opened.pop().is_none() {
-                    return Err(fail(start_line, start_col, "`}` without a matching `{`"));
-                }
+            "}" if opened.pop().is_none() => {
+                return Err(fail(start_line, start_col, "`}` without a matching `{`"));
             }
             _ => {}
         }
