@@ -98,8 +98,11 @@ async fn docs_tab_renders_the_fixture_site_follows_links_and_searches() {
 
     // The Docs page lists it; its entry opens the docs page of the entity.
     app.find(".nav-item[data-plugin='techdocs']").await.click().await.unwrap();
-    app.find(".pane-active .docs-list-item[data-ref='component:default/backstage-demo'] a").await.click().await.unwrap();
+    let listed = app.find(".pane-active .docs-list-item[data-ref='component:default/backstage-demo'] a").await;
+    app.screenshot("techdocs-list").await;
+    listed.click().await.unwrap();
     app.find(".pane-active .docs-page .docs-content[data-page='index.md'] h1").await;
+    app.screenshot("techdocs-route").await;
 
     // An entity without the annotation has no Docs tab.
     open_entity(&app, "depot-scheduler").await;
