@@ -26,14 +26,68 @@ pub(crate) fn duration(secs: Option<i64>) -> String {
     secs.map(backlot_github_actions_common::time::format_duration).unwrap_or_else(|| "—".into())
 }
 
-/// A link to GitHub's web page. The window cannot open a browser by itself (no opener
-/// plugin), so the address is also shown, selectable, to copy.
+/// A link to GitHub's web page. The app window does not open `target="_blank"` links (no
+/// opener plugin; measured: clicking does nothing, and a plain link would replace the app
+/// with the web page), so the address is shown selectable, with a button that copies it.
 pub(crate) fn external(href: &str, label: &str) -> Html {
+    html! { <ExternalLink href={href.to_string()} label={label.to_string()} /> }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct ExternalLinkProps {
+    pub href: AttrValue,
+    pub label: AttrValue,
+}
+
+#[component(ExternalLink)]
+pub(crate) fn external_link(props: &ExternalLinkProps) -> Html {
+    let copied = use_state(|| None::<bool>);
+    let url = use_node_ref();
+    let onclick = {
+        let (copied, url, href) = (copied.clone(), url.clone(), props.href.to_string());
+        Callback::from(move |_: MouseEvent| {
+            let (copied, url, href) = (copied.clone(), url.clone(), href.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let ok = copy_text(&href).await;
+                if !ok {
+                    select_contents(&url);
+                }
+                copied.set(Some(ok));
+            });
+        })
+    };
     html! {
         <span class="gha-external">
-            <a href={href.to_string()} target="_blank" rel="noopener noreferrer" title={href.to_string()}>{label}{" ↗"}</a>
-            <code class="gha-url" data-testid="external-url">{href}</code>
+            <a href={props.href.clone()} target="_blank" rel="noopener noreferrer" title={props.href.clone()}>{&props.label}{" ↗"}</a>
+            <code class="gha-url" data-testid="external-url" ref={url}>{&props.href}</code>
+            <button type="button" class="gha-link-button" data-action="copy-link" {onclick}>
+                { match *copied { Some(true) => "Copied", Some(false) => "Press Ctrl+C to copy", None => "Copy link" } }
+            </button>
         </span>
+    }
+}
+
+/// Writes `text` to the clipboard (`navigator.clipboard.writeText`); false where the
+/// webview does not allow it.
+async fn copy_text(text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else { return false };
+    let Ok(clipboard) = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()) else { return false };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else { return false };
+    let Some(write) = write.dyn_ref::<js_sys::Function>() else { return false };
+    let Ok(promise) = write.call1(&clipboard, &text.into()) else { return false };
+    let Ok(promise) = promise.dyn_into::<js_sys::Promise>() else { return false };
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
+/// Selects the element's text, so the user can copy it with the keyboard.
+fn select_contents(node: &NodeRef) {
+    let (Some(element), Some(window)) = (node.get(), web_sys::window()) else { return };
+    let (Some(document), Ok(Some(selection))) = (window.document(), window.get_selection()) else { return };
+    if let Ok(range) = document.create_range() {
+        let _ = range.select_node_contents(&element);
+        let _ = selection.remove_all_ranges();
+        let _ = selection.add_range(&range);
     }
 }
 

@@ -297,6 +297,13 @@ async fn a_run_shows_its_jobs_and_steps_and_can_be_rerun() {
     assert!(failing.query_selector(".gha-step[data-state='skipped']").unwrap().is_some());
     let link = app.one(".gha-run .gha-external a").get_attribute("href").unwrap();
     assert_eq!(link, format!("https://github.com/acme/payments/actions/runs/{id}"));
+    app.click(".gha-run [data-action='copy-link']");
+    app.wait_until("the copy outcome", |a| a.text(".gha-run [data-action='copy-link']") != "Copy link").await;
+    if app.text(".gha-run [data-action='copy-link']") != "Copied" {
+        assert_eq!(app.text(".gha-run [data-action='copy-link']"), "Press Ctrl+C to copy");
+        let selected = web_sys::window().unwrap().get_selection().unwrap().unwrap().to_string();
+        assert_eq!(String::from(selected), link, "the address is selected for the keyboard");
+    }
 
     app.click(".gha-run [data-action='rerun']");
     app.wait_for("[data-testid='rerun-result']").await;
