@@ -17,7 +17,12 @@ pub trait BackendPlugin: Send + Sync {
     /// Stable plugin id (`techdocs`).
     fn id(&self) -> &'static str;
     fn handles(&self, command: &str) -> bool;
-    fn dispatch(&self, command: &str, args: serde_json::Value, host: &dyn Host) -> Result<serde_json::Value, ApiError>;
+    fn dispatch(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+        host: &dyn Host,
+    ) -> Result<serde_json::Value, ApiError>;
 }
 
 /// An entity as a plugin backend sees it.
@@ -76,11 +81,23 @@ impl Api {
         Some(plugin.dispatch(command, args, self))
     }
 
-    fn host_entity(&self, store: &backlot_catalog_backend::Store, entity: Entity) -> Result<HostEntity, ApiError> {
+    fn host_entity(
+        &self,
+        store: &backlot_catalog_backend::Store,
+        entity: Entity,
+    ) -> Result<HostEntity, ApiError> {
         let key = entity.entity_ref().key();
         let from_team = store.is_team_entity(&key)?;
-        let source_file = if from_team { None } else { store.entity_source_file(&key)? };
-        Ok(HostEntity { entity, source_file, from_team })
+        let source_file = if from_team {
+            None
+        } else {
+            store.entity_source_file(&key)?
+        };
+        Ok(HostEntity {
+            entity,
+            source_file,
+            from_team,
+        })
     }
 }
 

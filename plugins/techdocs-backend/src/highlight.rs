@@ -5,7 +5,9 @@
 /// Highlights `code` written in `lang` (the fence's info word) into escaped HTML.
 pub fn highlight(lang: &str, code: &str) -> String {
     let lang = lang.trim().to_ascii_lowercase();
-    let Some(syntax) = syntax_for(&lang) else { return escape(code) };
+    let Some(syntax) = syntax_for(&lang) else {
+        return escape(code);
+    };
     let mut out = String::with_capacity(code.len() * 2);
     let chars: Vec<char> = code.chars().collect();
     let mut i = 0;
@@ -19,7 +21,10 @@ pub fn highlight(lang: &str, code: &str) -> String {
             push_span(&mut out, "tok-string", &chars[i..i + end]);
             i += end;
         } else if rest[0].is_ascii_digit() && (i == 0 || !is_word(chars[i - 1])) {
-            let end = rest.iter().position(|c| !(c.is_ascii_alphanumeric() || *c == '.' || *c == '_')).unwrap_or(rest.len());
+            let end = rest
+                .iter()
+                .position(|c| !(c.is_ascii_alphanumeric() || *c == '.' || *c == '_'))
+                .unwrap_or(rest.len());
             push_span(&mut out, "tok-number", &chars[i..i + end]);
             i += end;
         } else if is_word(rest[0]) {
@@ -27,7 +32,9 @@ pub fn highlight(lang: &str, code: &str) -> String {
             let word: String = chars[i..i + end].iter().collect();
             if syntax.keywords.contains(&word.as_str()) {
                 push_span(&mut out, "tok-keyword", &chars[i..i + end]);
-            } else if word.chars().next().is_some_and(char::is_uppercase) && syntax.types_capitalised {
+            } else if word.chars().next().is_some_and(char::is_uppercase)
+                && syntax.types_capitalised
+            {
                 push_span(&mut out, "tok-type", &chars[i..i + end]);
             } else {
                 out.push_str(&escape(&word));
@@ -54,9 +61,10 @@ fn syntax_for(lang: &str) -> Option<Syntax> {
     Some(match lang {
         "rust" | "rs" => Syntax {
             keywords: &[
-                "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false",
-                "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-                "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while",
+                "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else",
+                "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match",
+                "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct",
+                "super", "trait", "true", "type", "unsafe", "use", "where", "while",
             ],
             line_comments: &["//"],
             block_comment: Some(("/*", "*/")),
@@ -65,10 +73,46 @@ fn syntax_for(lang: &str) -> Option<Syntax> {
         },
         "typescript" | "ts" | "tsx" | "javascript" | "js" | "jsx" => Syntax {
             keywords: &[
-                "async", "await", "break", "case", "catch", "class", "const", "continue", "default", "delete", "else",
-                "export", "extends", "false", "finally", "for", "from", "function", "if", "import", "in", "instanceof",
-                "interface", "let", "new", "null", "of", "return", "switch", "this", "throw", "true", "try", "type",
-                "typeof", "undefined", "var", "void", "while", "yield",
+                "async",
+                "await",
+                "break",
+                "case",
+                "catch",
+                "class",
+                "const",
+                "continue",
+                "default",
+                "delete",
+                "else",
+                "export",
+                "extends",
+                "false",
+                "finally",
+                "for",
+                "from",
+                "function",
+                "if",
+                "import",
+                "in",
+                "instanceof",
+                "interface",
+                "let",
+                "new",
+                "null",
+                "of",
+                "return",
+                "switch",
+                "this",
+                "throw",
+                "true",
+                "try",
+                "type",
+                "typeof",
+                "undefined",
+                "var",
+                "void",
+                "while",
+                "yield",
             ],
             line_comments: &["//"],
             block_comment: Some(("/*", "*/")),
@@ -77,9 +121,10 @@ fn syntax_for(lang: &str) -> Option<Syntax> {
         },
         "python" | "py" => Syntax {
             keywords: &[
-                "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else",
-                "except", "False", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "None",
-                "nonlocal", "not", "or", "pass", "raise", "return", "True", "try", "while", "with", "yield",
+                "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
+                "del", "elif", "else", "except", "False", "finally", "for", "from", "global", "if",
+                "import", "in", "is", "lambda", "None", "nonlocal", "not", "or", "pass", "raise",
+                "return", "True", "try", "while", "with", "yield",
             ],
             line_comments: &["#"],
             block_comment: None,
@@ -88,9 +133,34 @@ fn syntax_for(lang: &str) -> Option<Syntax> {
         },
         "go" | "golang" => Syntax {
             keywords: &[
-                "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "false", "for",
-                "func", "go", "goto", "if", "import", "interface", "map", "nil", "package", "range", "return", "select",
-                "struct", "switch", "true", "type", "var",
+                "break",
+                "case",
+                "chan",
+                "const",
+                "continue",
+                "default",
+                "defer",
+                "else",
+                "fallthrough",
+                "false",
+                "for",
+                "func",
+                "go",
+                "goto",
+                "if",
+                "import",
+                "interface",
+                "map",
+                "nil",
+                "package",
+                "range",
+                "return",
+                "select",
+                "struct",
+                "switch",
+                "true",
+                "type",
+                "var",
             ],
             line_comments: &["//"],
             block_comment: Some(("/*", "*/")),
@@ -99,10 +169,45 @@ fn syntax_for(lang: &str) -> Option<Syntax> {
         },
         "java" | "kotlin" | "kt" | "c" | "cpp" | "c++" | "csharp" | "cs" => Syntax {
             keywords: &[
-                "abstract", "break", "case", "catch", "class", "const", "continue", "default", "do", "else", "enum",
-                "extends", "false", "final", "finally", "for", "fun", "if", "implements", "import", "interface", "new",
-                "null", "package", "private", "protected", "public", "return", "static", "struct", "switch", "this",
-                "throw", "true", "try", "val", "var", "void", "while",
+                "abstract",
+                "break",
+                "case",
+                "catch",
+                "class",
+                "const",
+                "continue",
+                "default",
+                "do",
+                "else",
+                "enum",
+                "extends",
+                "false",
+                "final",
+                "finally",
+                "for",
+                "fun",
+                "if",
+                "implements",
+                "import",
+                "interface",
+                "new",
+                "null",
+                "package",
+                "private",
+                "protected",
+                "public",
+                "return",
+                "static",
+                "struct",
+                "switch",
+                "this",
+                "throw",
+                "true",
+                "try",
+                "val",
+                "var",
+                "void",
+                "while",
             ],
             line_comments: &["//"],
             block_comment: Some(("/*", "*/")),
@@ -111,8 +216,8 @@ fn syntax_for(lang: &str) -> Option<Syntax> {
         },
         "bash" | "sh" | "shell" | "zsh" | "console" => Syntax {
             keywords: &[
-                "case", "do", "done", "elif", "else", "esac", "export", "fi", "for", "function", "if", "in", "local",
-                "return", "then", "while",
+                "case", "do", "done", "elif", "else", "esac", "export", "fi", "for", "function",
+                "if", "in", "local", "return", "then", "while",
             ],
             line_comments: &["#"],
             block_comment: None,
@@ -135,9 +240,10 @@ fn syntax_for(lang: &str) -> Option<Syntax> {
         },
         "sql" => Syntax {
             keywords: &[
-                "select", "SELECT", "from", "FROM", "where", "WHERE", "insert", "INSERT", "into", "INTO", "update",
-                "UPDATE", "delete", "DELETE", "join", "JOIN", "on", "ON", "and", "AND", "or", "OR", "create", "CREATE",
-                "table", "TABLE", "values", "VALUES", "order", "ORDER", "by", "BY", "null", "NULL",
+                "select", "SELECT", "from", "FROM", "where", "WHERE", "insert", "INSERT", "into",
+                "INTO", "update", "UPDATE", "delete", "DELETE", "join", "JOIN", "on", "ON", "and",
+                "AND", "or", "OR", "create", "CREATE", "table", "TABLE", "values", "VALUES",
+                "order", "ORDER", "by", "BY", "null", "NULL",
             ],
             line_comments: &["--"],
             block_comment: Some(("/*", "*/")),
@@ -168,7 +274,9 @@ fn comment_len(syntax: &Syntax, rest: &[char]) -> Option<usize> {
         return None;
     }
     let start = open.chars().count();
-    let end = (start..rest.len()).find(|&j| starts_with(&rest[j..], close)).map(|j| j + close.chars().count());
+    let end = (start..rest.len())
+        .find(|&j| starts_with(&rest[j..], close))
+        .map(|j| j + close.chars().count());
     Some(end.unwrap_or(rest.len()))
 }
 
@@ -217,19 +325,40 @@ mod tests {
     #[test]
     fn keywords_strings_comments_and_numbers() {
         let html = highlight("python", "def f(x='a<b'):  # note\n    return 42\n");
-        assert!(html.contains(r#"<span class="tok-keyword">def</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-string">&#39;a&lt;b&#39;</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-comment"># note</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-number">42</span>"#), "{html}");
+        assert!(
+            html.contains(r#"<span class="tok-keyword">def</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-string">&#39;a&lt;b&#39;</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-comment"># note</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-number">42</span>"#),
+            "{html}"
+        );
         assert!(!html.contains("<b"), "escaped: {html}");
     }
 
     #[test]
     fn typescript_and_unknown_languages() {
         let html = highlight("typescript", "const a = <Grid /> /* c */");
-        assert!(html.contains(r#"<span class="tok-keyword">const</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-type">Grid</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="tok-comment">/* c */</span>"#), "{html}");
+        assert!(
+            html.contains(r#"<span class="tok-keyword">const</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-type">Grid</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="tok-comment">/* c */</span>"#),
+            "{html}"
+        );
         assert_eq!(highlight("brainfuck", "<+>"), "&lt;+&gt;");
         // Unterminated strings and comments end at the end of input, without panicking.
         assert!(highlight("rust", "let s = \"abc").ends_with("</span>"));

@@ -28,8 +28,8 @@ use backlot_app::plugin_host::{BackendPlugin, Host, HostEntity};
 use backlot_model::ApiError;
 use backlot_model::ipc::{Command, dispatch_typed, unknown_command};
 use backlot_techdocs_common::{
-    COMMAND_NAMES, DocsEntity, DocsOrigin, DocsPage, DocsSite, GetDocsPage, GetDocsSite, ListDocsEntities, SearchDocs,
-    SearchHit, TECHDOCS_REF,
+    COMMAND_NAMES, DocsEntity, DocsOrigin, DocsPage, DocsSite, GetDocsPage, GetDocsSite,
+    ListDocsEntities, SearchDocs, SearchHit, TECHDOCS_REF,
 };
 
 pub use error::DocsError;
@@ -49,12 +49,23 @@ impl BackendPlugin for TechDocsBackend {
         COMMAND_NAMES.contains(&command)
     }
 
-    fn dispatch(&self, command: &str, args: serde_json::Value, host: &dyn Host) -> Result<serde_json::Value, ApiError> {
+    fn dispatch(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+        host: &dyn Host,
+    ) -> Result<serde_json::Value, ApiError> {
         match command {
             ListDocsEntities::NAME => dispatch_typed::<ListDocsEntities>(args, |_| entities(host)),
-            GetDocsSite::NAME => dispatch_typed::<GetDocsSite>(args, |c| Ok(site(host, &c.entity_ref)?)),
-            GetDocsPage::NAME => dispatch_typed::<GetDocsPage>(args, |c| Ok(page(host, &c.entity_ref, c.page.as_deref())?)),
-            SearchDocs::NAME => dispatch_typed::<SearchDocs>(args, |c| Ok(search(host, &c.entity_ref, &c.query)?)),
+            GetDocsSite::NAME => {
+                dispatch_typed::<GetDocsSite>(args, |c| Ok(site(host, &c.entity_ref)?))
+            }
+            GetDocsPage::NAME => dispatch_typed::<GetDocsPage>(args, |c| {
+                Ok(page(host, &c.entity_ref, c.page.as_deref())?)
+            }),
+            SearchDocs::NAME => {
+                dispatch_typed::<SearchDocs>(args, |c| Ok(search(host, &c.entity_ref, &c.query)?))
+            }
             other => Err(unknown_command(other)),
         }
     }
@@ -74,14 +85,22 @@ fn entities(host: &dyn Host) -> Result<Vec<DocsEntity>, ApiError> {
                 title: m.title.clone(),
                 description: m.description.clone(),
                 techdocs_ref: annotation(&e).unwrap_or_default().to_string(),
-                origin: if e.from_team { DocsOrigin::Team } else { DocsOrigin::Local },
+                origin: if e.from_team {
+                    DocsOrigin::Team
+                } else {
+                    DocsOrigin::Local
+                },
             }
         })
         .collect())
 }
 
 fn annotation(e: &HostEntity) -> Option<&str> {
-    e.entity.metadata.annotations.get(TECHDOCS_REF).map(String::as_str)
+    e.entity
+        .metadata
+        .annotations
+        .get(TECHDOCS_REF)
+        .map(String::as_str)
 }
 
 /// Where an entity's docs come from.
@@ -91,24 +110,44 @@ enum Source {
 }
 
 fn source(host: &dyn Host, entity_ref: &str) -> Result<(String, Source), DocsError> {
-    let entity = host.entity(entity_ref)?.ok_or_else(|| DocsError::NoEntity(entity_ref.to_string()))?;
+    let entity = host
+        .entity(entity_ref)?
+        .ok_or_else(|| DocsError::NoEntity(entity_ref.to_string()))?;
     let key = entity.entity.entity_ref().key();
-    let value = annotation(&entity).ok_or_else(|| DocsError::NoTechdocsRef { entity: key.clone() })?.trim().to_string();
+    let value = annotation(&entity)
+        .ok_or_else(|| DocsError::NoTechdocsRef {
+            entity: key.clone(),
+        })?
+        .trim()
+        .to_string();
     if entity.from_team {
         return Ok((key, Source::Team));
     }
-    let unsupported = |why: &str| DocsError::UnsupportedRef { entity: key.clone(), value: value.clone(), why: why.into() };
+    let unsupported = |why: &str| DocsError::UnsupportedRef {
+        entity: key.clone(),
+        value: value.clone(),
+        why: why.into(),
+    };
     let Some(dir) = value.strip_prefix("dir:") else {
         return Err(unsupported(
             "Backlot renders `dir:` refs of entities from local catalog files, and the sites the team backend publishes for its entities",
         ));
     };
-    let file = entity.source_file.as_ref().ok_or_else(|| unsupported("the entity has no local catalog file"))?;
-    let base = file.parent().ok_or_else(|| unsupported("the entity's catalog file has no folder"))?;
+    let file = entity
+        .source_file
+        .as_ref()
+        .ok_or_else(|| unsupported("the entity has no local catalog file"))?;
+    let base = file
+        .parent()
+        .ok_or_else(|| unsupported("the entity's catalog file has no folder"))?;
     let path = base.join(dir.trim());
     match path.canonicalize() {
         Ok(path) if path.is_dir() => Ok((key, Source::Local(path))),
-        _ => Err(DocsError::DirNotFound { entity: key.clone(), value: value.clone(), path }),
+        _ => Err(DocsError::DirNotFound {
+            entity: key.clone(),
+            value: value.clone(),
+            path,
+        }),
     }
 }
 
@@ -130,14 +169,18 @@ pub fn site(host: &dyn Host, entity_ref: &str) -> Result<DocsSite, DocsError> {
 pub fn page(host: &dyn Host, entity_ref: &str, page: Option<&str>) -> Result<DocsPage, DocsError> {
     match source(host, entity_ref)? {
         (key, Source::Local(dir)) => local::LocalSite::open(&key, &dir)?.page(page),
-        (key, Source::Team) => team::cached_or_serve(host.data_dir(), &key, || serve_team(host, &key))?.page(page),
+        (key, Source::Team) => {
+            team::cached_or_serve(host.data_dir(), &key, || serve_team(host, &key))?.page(page)
+        }
     }
 }
 
 pub fn search(host: &dyn Host, entity_ref: &str, query: &str) -> Result<Vec<SearchHit>, DocsError> {
     let pages = match source(host, entity_ref)? {
         (key, Source::Local(dir)) => local::LocalSite::open(&key, &dir)?.index(),
-        (key, Source::Team) => team::cached_or_serve(host.data_dir(), &key, || serve_team(host, &key))?.index(),
+        (key, Source::Team) => {
+            team::cached_or_serve(host.data_dir(), &key, || serve_team(host, &key))?.index()
+        }
     };
     Ok(search::search(&pages, query))
 }

@@ -31,10 +31,18 @@ impl LocalSite {
     /// Opens the site in `dir` (the folder holding mkdocs.yml).
     pub fn open(entity_ref: &str, dir: &Path) -> Result<LocalSite> {
         let config = mkdocs::load(dir)?;
-        let root = config.docs_dir.canonicalize().map_err(|_| DocsError::NoDocsDir {
-            file: config.file.clone(),
-            docs_dir: config.docs_dir.strip_prefix(dir).unwrap_or(&config.docs_dir).display().to_string(),
-        })?;
+        let root = config
+            .docs_dir
+            .canonicalize()
+            .map_err(|_| DocsError::NoDocsDir {
+                file: config.file.clone(),
+                docs_dir: config
+                    .docs_dir
+                    .strip_prefix(dir)
+                    .unwrap_or(&config.docs_dir)
+                    .display()
+                    .to_string(),
+            })?;
         let pages = walkdir::WalkDir::new(&root)
             .follow_links(false)
             .into_iter()
@@ -44,10 +52,20 @@ impl LocalSite {
             })
             .filter_map(|e| e.ok())
             .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".md"))
-            .filter_map(|e| e.path().strip_prefix(&root).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
+            .filter_map(|e| {
+                e.path()
+                    .strip_prefix(&root)
+                    .ok()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+            })
             .take(MAX_PAGES)
             .collect();
-        Ok(LocalSite { entity_ref: entity_ref.to_string(), config, root, pages })
+        Ok(LocalSite {
+            entity_ref: entity_ref.to_string(),
+            config,
+            root,
+            pages,
+        })
     }
 
     pub fn site(&self) -> DocsSite {
@@ -62,11 +80,24 @@ impl LocalSite {
             .iter()
             .find(|p| self.pages.contains(**p))
             .map(|p| p.to_string())
-            .or_else(|| listed.iter().find(|p| self.pages.contains(**p)).map(|p| p.to_string()))
+            .or_else(|| {
+                listed
+                    .iter()
+                    .find(|p| self.pages.contains(**p))
+                    .map(|p| p.to_string())
+            })
             .or_else(|| self.pages.iter().next().cloned())
             .unwrap_or_default();
-        let missing: Vec<String> = listed.iter().filter(|p| !self.pages.contains(**p)).map(|p| p.to_string()).collect();
-        let site_name = if self.config.site_name.is_empty() { self.entity_ref.clone() } else { self.config.site_name.clone() };
+        let missing: Vec<String> = listed
+            .iter()
+            .filter(|p| !self.pages.contains(**p))
+            .map(|p| p.to_string())
+            .collect();
+        let site_name = if self.config.site_name.is_empty() {
+            self.entity_ref.clone()
+        } else {
+            self.config.site_name.clone()
+        };
         DocsSite {
             entity_ref: self.entity_ref.clone(),
             site_name,
@@ -75,14 +106,21 @@ impl LocalSite {
             nav,
             offline: false,
             fetched_at_ms: None,
-            notice: (!missing.is_empty()).then(|| format!("mkdocs.yml lists pages that do not exist: {}", missing.join(", "))),
+            notice: (!missing.is_empty()).then(|| {
+                format!(
+                    "mkdocs.yml lists pages that do not exist: {}",
+                    missing.join(", ")
+                )
+            }),
         }
     }
 
     /// Nav entries without a title get the page's first `# ` heading, else its file name.
     /// Entries pointing outside the site (URLs) are kept only when titled.
     fn fill_titles(&self, nav: &mut Vec<NavNode>) {
-        nav.retain(|n| !(n.title.is_empty() && n.page.as_deref().is_some_and(|p| p.contains("://"))));
+        nav.retain(|n| {
+            !(n.title.is_empty() && n.page.as_deref().is_some_and(|p| p.contains("://")))
+        });
         for node in nav.iter_mut() {
             if let Some(page) = &node.page {
                 if page.contains("://") {
@@ -96,9 +134,14 @@ impl LocalSite {
     }
 
     fn title_of(&self, page: &str) -> String {
-        let from_file = std::fs::read_to_string(self.root.join(page)).ok().and_then(|text| {
-            text.lines().find_map(|l| l.strip_prefix("# ").map(|t| t.trim().trim_end_matches('#').trim().to_string()))
-        });
+        let from_file = std::fs::read_to_string(self.root.join(page))
+            .ok()
+            .and_then(|text| {
+                text.lines().find_map(|l| {
+                    l.strip_prefix("# ")
+                        .map(|t| t.trim().trim_end_matches('#').trim().to_string())
+                })
+            });
         from_file.filter(|t| !t.is_empty()).unwrap_or_else(|| {
             let name = page.rsplit('/').next().unwrap_or(page);
             if mkdocs::is_index(name) && page.contains('/') {
@@ -116,22 +159,44 @@ impl LocalSite {
             None => self.site().home,
         };
         if !self.pages.contains(&page) {
-            return Err(DocsError::PageMissing { entity: self.entity_ref.clone(), page });
+            return Err(DocsError::PageMissing {
+                entity: self.entity_ref.clone(),
+                page,
+            });
         }
         let path = self.root.join(&page);
-        let size = std::fs::metadata(&path).map_err(|source| DocsError::Read { path: path.clone(), source })?.len();
+        let size = std::fs::metadata(&path)
+            .map_err(|source| DocsError::Read {
+                path: path.clone(),
+                source,
+            })?
+            .len();
         if size > MAX_PAGE_BYTES {
             return Err(DocsError::Read {
                 path,
-                source: std::io::Error::other(format!("the page is larger than {MAX_PAGE_BYTES} bytes")),
+                source: std::io::Error::other(format!(
+                    "the page is larger than {MAX_PAGE_BYTES} bytes"
+                )),
             });
         }
-        let bytes = std::fs::read(&path).map_err(|source| DocsError::Read { path: path.clone(), source })?;
+        let bytes = std::fs::read(&path).map_err(|source| DocsError::Read {
+            path: path.clone(),
+            source,
+        })?;
         let markdown = String::from_utf8_lossy(&bytes);
         let html = sanitize::clean(&crate::markdown::to_html(&markdown), self.resolver(&page));
         let (headings, _) = sanitize::outline(&html);
-        let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()).unwrap_or_else(|| self.title_of(&page));
-        Ok(DocsPage { page, title, html, headings })
+        let title = headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| h.text.clone())
+            .unwrap_or_else(|| self.title_of(&page));
+        Ok(DocsPage {
+            page,
+            title,
+            html,
+            headings,
+        })
     }
 
     /// Every page, rendered, for search.
@@ -139,7 +204,11 @@ impl LocalSite {
         self.pages
             .iter()
             .filter_map(|p| self.page(Some(p)).ok())
-            .map(|page| IndexedPage { sections: sanitize::outline(&page.html).1, page: page.page, title: page.title })
+            .map(|page| IndexedPage {
+                sections: sanitize::outline(&page.html).1,
+                page: page.page,
+                title: page.title,
+            })
             .collect()
     }
 
@@ -147,7 +216,10 @@ impl LocalSite {
         Arc::new(LocalResolver {
             entity_ref: self.entity_ref.clone(),
             root: self.root.clone(),
-            page_dir: page.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default(),
+            page_dir: page
+                .rsplit_once('/')
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default(),
             pages: self.pages.clone(),
         })
     }
@@ -168,10 +240,14 @@ impl Resolver for LocalResolver {
             target
         } else {
             let base = target.trim_end_matches('/');
-            [format!("{base}/index.md"), format!("{base}.md"), format!("{base}/README.md")]
-                .into_iter()
-                .map(|p| p.trim_start_matches('/').to_string())
-                .find(|p| self.pages.contains(p))?
+            [
+                format!("{base}/index.md"),
+                format!("{base}.md"),
+                format!("{base}/README.md"),
+            ]
+            .into_iter()
+            .map(|p| p.trim_start_matches('/').to_string())
+            .find(|p| self.pages.contains(p))?
         };
         Some(docs_link(&self.entity_ref, &page, fragment.as_deref()))
     }

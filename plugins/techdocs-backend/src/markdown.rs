@@ -21,7 +21,12 @@ pub fn to_html(markdown: &str) -> String {
     let mut parser = Parser::new_ext(&source, options);
     while let Some(event) = parser.next() {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let mut inner = Vec::new();
                 for e in parser.by_ref() {
                     if matches!(e, Event::End(TagEnd::Heading(_))) {
@@ -36,9 +41,17 @@ pub fn to_html(markdown: &str) -> String {
                         _ => None,
                     })
                     .collect();
-                let wanted = id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text));
+                let wanted = id
+                    .as_deref()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| slug(&text));
                 let id = unique(&mut ids, wanted);
-                events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(id.clone())), classes, attrs }));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(id.clone())),
+                    classes,
+                    attrs,
+                }));
                 events.extend(inner);
                 events.push(Event::InlineHtml(CowStr::from(format!(
                     "<a class=\"doc-anchor\" href=\"#{}\" title=\"Link to this section\"></a>",
@@ -48,7 +61,11 @@ pub fn to_html(markdown: &str) -> String {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split(|c: char| c.is_whitespace() || c == '{').next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -59,8 +76,15 @@ pub fn to_html(markdown: &str) -> String {
                         _ => {}
                     }
                 }
-                let class: String = lang.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '+').collect();
-                let lang_class = if class.is_empty() { String::new() } else { format!(" class=\"language-{class}\"") };
+                let class: String = lang
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '+')
+                    .collect();
+                let lang_class = if class.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{class}\"")
+                };
                 events.push(Event::Html(CowStr::from(format!(
                     "<pre class=\"doc-code\"><code{lang_class}>{}</code></pre>\n",
                     highlight(&lang, &code)
@@ -85,7 +109,11 @@ pub fn slug(text: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "section".into() } else { out }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
 }
 
 fn unique(seen: &mut HashSet<String>, wanted: String) -> String {
@@ -109,7 +137,9 @@ pub fn preprocess(markdown: &str) -> String {
         let line = lines[i];
         let trimmed = line.trim_start();
         if let Some((ch, n)) = fence {
-            if trimmed.starts_with(&ch.to_string().repeat(n)) && trimmed.trim_start_matches(ch).trim().is_empty() {
+            if trimmed.starts_with(&ch.to_string().repeat(n))
+                && trimmed.trim_start_matches(ch).trim().is_empty()
+            {
                 fence = None;
             }
             out.push_str(line);
@@ -147,7 +177,10 @@ pub fn preprocess(markdown: &str) -> String {
             let kind = adm.kind;
             if adm.collapsible {
                 let open = if adm.open { " open" } else { "" };
-                out.push_str(&format!("<details class=\"admonition {kind}\"{open}>\n<summary>{}</summary>\n\n", title.unwrap_or_else(|| escape(&default_title(&kind)))));
+                out.push_str(&format!(
+                    "<details class=\"admonition {kind}\"{open}>\n<summary>{}</summary>\n\n",
+                    title.unwrap_or_else(|| escape(&default_title(&kind)))
+                ));
                 out.push_str(&inner);
                 out.push_str("\n\n</details>\n\n");
             } else {
@@ -155,7 +188,10 @@ pub fn preprocess(markdown: &str) -> String {
                 match title {
                     Some(t) if t.is_empty() => {}
                     Some(t) => out.push_str(&format!("<p class=\"admonition-title\">{t}</p>\n")),
-                    None => out.push_str(&format!("<p class=\"admonition-title\">{}</p>\n", escape(&default_title(&kind)))),
+                    None => out.push_str(&format!(
+                        "<p class=\"admonition-title\">{}</p>\n",
+                        escape(&default_title(&kind))
+                    )),
                 }
                 out.push('\n');
                 out.push_str(&inner);
@@ -200,20 +236,32 @@ fn admonition_head(line: &str) -> Option<AdmonitionHead> {
     };
     let (words, title) = match rest.find('"') {
         Some(q) => {
-            let t = rest[q + 1..].rsplit_once('"').map_or(&rest[q + 1..], |(t, _)| t);
+            let t = rest[q + 1..]
+                .rsplit_once('"')
+                .map_or(&rest[q + 1..], |(t, _)| t);
             (&rest[..q], Some(t.to_string()))
         }
         None => (rest, None),
     };
     let kind: Vec<String> = words
         .split_whitespace()
-        .map(|w| w.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>().to_lowercase())
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect::<String>()
+                .to_lowercase()
+        })
         .filter(|w| !w.is_empty())
         .collect();
     if kind.is_empty() {
         return None;
     }
-    Some(AdmonitionHead { kind: kind.join(" "), title, collapsible, open })
+    Some(AdmonitionHead {
+        kind: kind.join(" "),
+        title,
+        collapsible,
+        open,
+    })
 }
 
 fn default_title(kind: &str) -> String {
@@ -252,7 +300,10 @@ mod tests {
     #[test]
     fn headings_get_unique_anchors() {
         let html = to_html("# Title\n\n## Overview\n\n## Overview\n\n### Custom {#my-id}\n");
-        assert!(html.contains("<h1 id=\"title\">Title<a class=\"doc-anchor\" href=\"#title\""), "{html}");
+        assert!(
+            html.contains("<h1 id=\"title\">Title<a class=\"doc-anchor\" href=\"#title\""),
+            "{html}"
+        );
         assert!(html.contains("<h2 id=\"overview\">"), "{html}");
         assert!(html.contains("<h2 id=\"overview_1\">"), "{html}");
         assert!(html.contains("<h3 id=\"my-id\">"), "{html}");
@@ -262,11 +313,20 @@ mod tests {
     fn admonitions_wrap_markdown() {
         let md = "Before\n\n!!! warning \"Mind *this*\"\n    Some **bold** text.\n\n    - item\n\nAfter\n\n??? tip\n    hidden\n";
         let html = to_html(md);
-        assert!(html.contains("<div class=\"admonition warning\">"), "{html}");
-        assert!(html.contains("<p class=\"admonition-title\">Mind *this*</p>"), "{html}");
+        assert!(
+            html.contains("<div class=\"admonition warning\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p class=\"admonition-title\">Mind *this*</p>"),
+            "{html}"
+        );
         assert!(html.contains("<strong>bold</strong>"), "{html}");
         assert!(html.contains("<li>item</li>"), "{html}");
-        assert!(html.contains("<details class=\"admonition tip\">\n<summary>Tip</summary>"), "{html}");
+        assert!(
+            html.contains("<details class=\"admonition tip\">\n<summary>Tip</summary>"),
+            "{html}"
+        );
         assert!(html.contains("<p>After</p>"), "{html}");
     }
 
@@ -275,8 +335,14 @@ mod tests {
         let md = "```markdown\n!!! note\n    not an admonition\n[x](y.md){: download=\"a\"}\n```\n\n[link](y.md){: download=\"a\"}\n";
         let html = to_html(md);
         assert!(!html.contains("admonition note"), "{html}");
-        assert!(html.contains("{: download"), "inside code the attr list stays: {html}");
-        assert!(html.contains("<a href=\"y.md\">link</a></p>"), "outside it goes: {html}");
+        assert!(
+            html.contains("{: download"),
+            "inside code the attr list stays: {html}"
+        );
+        assert!(
+            html.contains("<a href=\"y.md\">link</a></p>"),
+            "outside it goes: {html}"
+        );
     }
 
     #[test]

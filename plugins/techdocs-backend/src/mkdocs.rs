@@ -27,14 +27,24 @@ pub fn load(dir: &Path) -> Result<MkDocsConfig> {
         .iter()
         .map(|n| dir.join(n))
         .find(|p| p.is_file())
-        .ok_or_else(|| DocsError::NoMkdocs { dir: dir.to_path_buf() })?;
-    let text = std::fs::read_to_string(&file).map_err(|source| DocsError::Read { path: file.clone(), source })?;
+        .ok_or_else(|| DocsError::NoMkdocs {
+            dir: dir.to_path_buf(),
+        })?;
+    let text = std::fs::read_to_string(&file).map_err(|source| DocsError::Read {
+        path: file.clone(),
+        source,
+    })?;
     parse(&file, &text)
 }
 
 /// Parses config text; `file` is for messages and to resolve `docs_dir`.
 pub fn parse(file: &Path, text: &str) -> Result<MkDocsConfig> {
-    let bad = |line: u64, column: u64, message: String| DocsError::BadMkdocs { file: file.to_path_buf(), line, column, message };
+    let bad = |line: u64, column: u64, message: String| DocsError::BadMkdocs {
+        file: file.to_path_buf(),
+        line,
+        column,
+        message,
+    };
     // MkDocs configs may carry Python tags (`!!python/name:…`) that only MkDocs can
     // resolve; none of them matter here, so they become empty values (lines unchanged).
     let text = strip_python_tags(text);
@@ -42,7 +52,10 @@ pub fn parse(file: &Path, text: &str) -> Result<MkDocsConfig> {
         let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         let first = e.to_string().lines().next().unwrap_or_default().to_string();
         // saphyr's text repeats the location; keep what follows it.
-        let message = match first.strip_prefix("error: ").filter(|r| r.starts_with("line ")) {
+        let message = match first
+            .strip_prefix("error: ")
+            .filter(|r| r.starts_with("line "))
+        {
             Some(rest) => rest.split_once(": ").map_or(rest, |(_, m)| m).to_string(),
             None => first,
         };
@@ -51,25 +64,53 @@ pub fn parse(file: &Path, text: &str) -> Result<MkDocsConfig> {
     let map = match value {
         Value::Object(map) => map,
         Value::Null => serde_json::Map::new(),
-        _ => return Err(bad(1, 1, "expected a mapping of settings (site_name, nav, …)".into())),
+        _ => {
+            return Err(bad(
+                1,
+                1,
+                "expected a mapping of settings (site_name, nav, …)".into(),
+            ));
+        }
     };
     let dir = file.parent().unwrap_or(Path::new("."));
     let site_name = match map.get("site_name") {
         Some(Value::String(s)) => s.clone(),
         None | Some(Value::Null) => String::new(),
-        Some(other) => return Err(bad(line_of(&text, "site_name"), 1, format!("site_name must be text, not {other}"))),
+        Some(other) => {
+            return Err(bad(
+                line_of(&text, "site_name"),
+                1,
+                format!("site_name must be text, not {other}"),
+            ));
+        }
     };
     let docs_dir_name = match map.get("docs_dir") {
         Some(Value::String(s)) => s.clone(),
         None | Some(Value::Null) => "docs".to_string(),
-        Some(other) => return Err(bad(line_of(&text, "docs_dir"), 1, format!("docs_dir must be a folder name, not {other}"))),
+        Some(other) => {
+            return Err(bad(
+                line_of(&text, "docs_dir"),
+                1,
+                format!("docs_dir must be a folder name, not {other}"),
+            ));
+        }
     };
     let nav = match map.get("nav") {
         None | Some(Value::Null) => None,
-        Some(Value::Array(items)) => {
-            Some(items.iter().map(nav_item).collect::<Result<Vec<_>, String>>().map_err(|m| bad(line_of(&text, "nav"), 1, m))?)
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .map(nav_item)
+                .collect::<Result<Vec<_>, String>>()
+                .map_err(|m| bad(line_of(&text, "nav"), 1, m))?,
+        ),
+        Some(_) => {
+            return Err(bad(
+                line_of(&text, "nav"),
+                1,
+                "nav must be a list of pages and sections".into(),
+            ));
         }
-        Some(_) => return Err(bad(line_of(&text, "nav"), 1, "nav must be a list of pages and sections".into())),
     };
     let extensions = match map.get("markdown_extensions") {
         Some(Value::Array(items)) => items
@@ -82,14 +123,22 @@ pub fn parse(file: &Path, text: &str) -> Result<MkDocsConfig> {
             .collect(),
         _ => Vec::new(),
     };
-    Ok(MkDocsConfig { file: file.to_path_buf(), site_name, docs_dir: dir.join(docs_dir_name), nav, extensions })
+    Ok(MkDocsConfig {
+        file: file.to_path_buf(),
+        site_name,
+        docs_dir: dir.join(docs_dir_name),
+        nav,
+        extensions,
+    })
 }
 
 fn strip_python_tags(text: &str) -> String {
     text.lines()
         .map(|line| match line.find("!!python/") {
             Some(at) => {
-                let end = line[at..].find(char::is_whitespace).map_or(line.len(), |e| at + e);
+                let end = line[at..]
+                    .find(char::is_whitespace)
+                    .map_or(line.len(), |e| at + e);
                 format!("{}{}", &line[..at], &line[end..])
             }
             None => line.to_string(),
@@ -100,26 +149,40 @@ fn strip_python_tags(text: &str) -> String {
 
 /// The 1-based line where top-level `key:` is written (1 if not found).
 fn line_of(text: &str, key: &str) -> u64 {
-    text.lines().position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':')).map_or(1, |i| i as u64 + 1)
+    text.lines()
+        .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+        .map_or(1, |i| i as u64 + 1)
 }
 
 fn nav_item(item: &Value) -> Result<NavNode, String> {
     match item {
         // `- page.md`: titled later from the page.
-        Value::String(page) => Ok(NavNode { title: String::new(), page: Some(page.clone()), children: Vec::new() }),
+        Value::String(page) => Ok(NavNode {
+            title: String::new(),
+            page: Some(page.clone()),
+            children: Vec::new(),
+        }),
         Value::Object(map) if map.len() == 1 => {
             let (title, target) = map.iter().next().ok_or("empty nav entry")?;
             match target {
-                Value::String(page) => Ok(NavNode { title: title.clone(), page: Some(page.clone()), children: Vec::new() }),
+                Value::String(page) => Ok(NavNode {
+                    title: title.clone(),
+                    page: Some(page.clone()),
+                    children: Vec::new(),
+                }),
                 Value::Array(children) => Ok(NavNode {
                     title: title.clone(),
                     page: None,
                     children: children.iter().map(nav_item).collect::<Result<_, _>>()?,
                 }),
-                other => Err(format!("nav entry “{title}” must name a page or list a section, not {other}")),
+                other => Err(format!(
+                    "nav entry “{title}” must name a page or list a section, not {other}"
+                )),
             }
         }
-        other => Err(format!("nav entries are `- page.md`, `- Title: page.md` or `- Section: [...]`, not {other}")),
+        other => Err(format!(
+            "nav entries are `- page.md`, `- Title: page.md` or `- Section: [...]`, not {other}"
+        )),
     }
 }
 
@@ -127,26 +190,41 @@ fn nav_item(item: &Value) -> Result<NavNode, String> {
 /// `README.md`) first, then files, then folders as sections, alphabetically.
 pub fn nav_from_files(docs_dir: &Path) -> Vec<NavNode> {
     fn walk(dir: &Path, rel: &str) -> Vec<NavNode> {
-        let Ok(read) = std::fs::read_dir(dir) else { return Vec::new() };
+        let Ok(read) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
         let mut entries: Vec<(String, bool)> = read
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let is_dir = e.file_type().ok()?.is_dir();
-                (!name.starts_with('.') && (is_dir || name.ends_with(".md"))).then_some((name, is_dir))
+                (!name.starts_with('.') && (is_dir || name.ends_with(".md")))
+                    .then_some((name, is_dir))
             })
             .collect();
         entries.sort_by_key(|(name, is_dir)| (*is_dir, !is_index(name), name.to_lowercase()));
         let mut out = Vec::new();
         for (name, is_dir) in entries {
-            let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            let path = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
             if is_dir {
                 let children = walk(&dir.join(&name), &path);
                 if !children.is_empty() {
-                    out.push(NavNode { title: title_from_name(&name), page: None, children });
+                    out.push(NavNode {
+                        title: title_from_name(&name),
+                        page: None,
+                        children,
+                    });
                 }
             } else {
-                out.push(NavNode { title: String::new(), page: Some(path), children: Vec::new() });
+                out.push(NavNode {
+                    title: String::new(),
+                    page: Some(path),
+                    children: Vec::new(),
+                });
             }
         }
         out
@@ -160,7 +238,10 @@ pub fn is_index(name: &str) -> bool {
 
 /// `getting-started.md` → `Getting started`.
 pub fn title_from_name(name: &str) -> String {
-    let stem = name.strip_suffix(".md").unwrap_or(name).replace(['-', '_'], " ");
+    let stem = name
+        .strip_suffix(".md")
+        .unwrap_or(name)
+        .replace(['-', '_'], " ");
     let mut chars = stem.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -179,7 +260,14 @@ mod tests {
         assert_eq!(c.site_name, "My Docs");
         assert_eq!(c.docs_dir, Path::new("/x/src"));
         let nav = c.nav.unwrap();
-        assert_eq!(nav[0], NavNode { title: "Home".into(), page: Some("index.md".into()), children: vec![] });
+        assert_eq!(
+            nav[0],
+            NavNode {
+                title: "Home".into(),
+                page: Some("index.md".into()),
+                children: vec![]
+            }
+        );
         assert_eq!(nav[1].title, "Guide");
         assert_eq!(nav[1].children[1].page.as_deref(), Some("guide/b.md"));
         assert_eq!(c.extensions, ["admonition", "toc", "pymdownx.emoji"]);
@@ -187,10 +275,17 @@ mod tests {
 
     #[test]
     fn broken_configs_say_where() {
-        let e = parse(Path::new("/x/mkdocs.yml"), "site_name: ok\nnav: [a.md\n  b: : c\n").unwrap_err();
+        let e = parse(
+            Path::new("/x/mkdocs.yml"),
+            "site_name: ok\nnav: [a.md\n  b: : c\n",
+        )
+        .unwrap_err();
         let msg = e.to_string();
         assert!(msg.starts_with("/x/mkdocs.yml:"), "{msg}");
-        assert!(matches!(e, DocsError::BadMkdocs { line, .. } if line >= 2), "{msg}");
+        assert!(
+            matches!(e, DocsError::BadMkdocs { line, .. } if line >= 2),
+            "{msg}"
+        );
         let e = parse(Path::new("/x/mkdocs.yml"), "site_name: x\n\nnav:\n  - 3\n").unwrap_err();
         assert!(e.to_string().starts_with("/x/mkdocs.yml:3:"), "{e}");
         assert!(parse(Path::new("/x/mkdocs.yml"), "- a\n- b\n").is_err());

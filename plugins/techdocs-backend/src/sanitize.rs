@@ -21,7 +21,20 @@ pub trait Resolver: Send + Sync {
 pub fn clean(html: &str, resolver: Arc<dyn Resolver>) -> String {
     let mut builder = ammonia::Builder::default();
     builder
-        .add_tags(["details", "summary", "figure", "figcaption", "mark", "kbd", "abbr", "dl", "dt", "dd", "sub", "sup"])
+        .add_tags([
+            "details",
+            "summary",
+            "figure",
+            "figcaption",
+            "mark",
+            "kbd",
+            "abbr",
+            "dl",
+            "dt",
+            "dd",
+            "sub",
+            "sup",
+        ])
         .add_generic_attributes(["id", "class"])
         .add_tag_attributes("details", ["open"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
@@ -58,7 +71,11 @@ fn is_relative(url: &str) -> bool {
 /// Resolves `relative` (no query or fragment) against folder `base` (`a/b`, or `""`)
 /// inside a site; `None` when it climbs out of the site.
 pub fn join(base: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if relative.starts_with('/') { Vec::new() } else { base.split('/').filter(|s| !s.is_empty()).collect() };
+    let mut parts: Vec<&str> = if relative.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|s| !s.is_empty()).collect()
+    };
     for seg in relative.split('/') {
         match seg {
             "" | "." => {}
@@ -122,7 +139,10 @@ pub fn image_type(path: &str) -> Option<&'static str> {
 
 pub fn data_url(media_type: &str, bytes: &[u8]) -> String {
     use base64::Engine;
-    format!("data:{media_type};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+    format!(
+        "data:{media_type};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
 }
 
 /// One stretch of a page for search: the heading it is under and its plain text.
@@ -143,17 +163,45 @@ pub fn outline(html: &str) -> (Vec<Heading>, Vec<Section>) {
             let end = after.find('>').map_or(after.len(), |e| e + 1);
             let tag = &after[..end.saturating_sub(1)];
             rest = &after[end.min(after.len())..];
-            let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/').collect::<String>().to_ascii_lowercase();
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+                .collect::<String>()
+                .to_ascii_lowercase();
             if let Some(level) = heading_level(&name) {
-                in_heading = Some(Heading { level, id: attr(tag, "id").unwrap_or_default(), text: String::new() });
+                in_heading = Some(Heading {
+                    level,
+                    id: attr(tag, "id").unwrap_or_default(),
+                    text: String::new(),
+                });
             } else if name.starts_with('/') && heading_level(&name[1..]).is_some() {
                 if let Some(mut h) = in_heading.take() {
-                    h.text = h.text.replace('¶', "").split_whitespace().collect::<Vec<_>>().join(" ");
-                    sections.push(Section { heading: Some(h.clone()), text: String::new() });
+                    h.text = h
+                        .text
+                        .replace('¶', "")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    sections.push(Section {
+                        heading: Some(h.clone()),
+                        text: String::new(),
+                    });
                     headings.push(h);
                 }
-            } else if matches!(name.as_str(), "p" | "/p" | "br" | "li" | "/li" | "td" | "th" | "pre" | "/pre" | "div" | "/div" | "tr")
-                && let Some(s) = sections.last_mut()
+            } else if matches!(
+                name.as_str(),
+                "p" | "/p"
+                    | "br"
+                    | "li"
+                    | "/li"
+                    | "td"
+                    | "th"
+                    | "pre"
+                    | "/pre"
+                    | "div"
+                    | "/div"
+                    | "tr"
+            ) && let Some(s) = sections.last_mut()
             {
                 s.text.push(' ');
             }
@@ -231,11 +279,35 @@ mod tests {
 <a href="data:text/html,<script>alert(5)</script>">data</a><svg><script>alert(6)</script></svg><p style="color:red">s</p>
 <img src="data:image/svg+xml,<svg onload=alert(7)>"><img alt="tracker" src="https://tracker.example/p.gif" srcset="https://tracker.example/2x.gif 2x">"#;
         let clean = clean(dirty, Arc::new(Fixed));
-        assert!(clean.contains(r#"<img alt="tracker">"#), "remote images keep only their alt text: {clean}");
-        for bad in ["tracker.example", "<script", "onclick", "onerror", "javascript:", "<iframe", "<style", "<form", "alert(5)", "style=", "onload", "type=\"text\""] {
-            assert!(!clean.to_ascii_lowercase().contains(&bad.to_ascii_lowercase()), "{bad} survived: {clean}");
+        assert!(
+            clean.contains(r#"<img alt="tracker">"#),
+            "remote images keep only their alt text: {clean}"
+        );
+        for bad in [
+            "tracker.example",
+            "<script",
+            "onclick",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "<style",
+            "<form",
+            "alert(5)",
+            "style=",
+            "onload",
+            "type=\"text\"",
+        ] {
+            assert!(
+                !clean
+                    .to_ascii_lowercase()
+                    .contains(&bad.to_ascii_lowercase()),
+                "{bad} survived: {clean}"
+            );
         }
-        assert!(clean.contains("src=\"data:image/png;base64,AAAA\""), "relative images rewritten: {clean}");
+        assert!(
+            clean.contains("src=\"data:image/png;base64,AAAA\""),
+            "relative images rewritten: {clean}"
+        );
         assert!(clean.contains("<p>hi</p>"), "{clean}");
     }
 
@@ -245,19 +317,31 @@ mod tests {
             r##"<a href="other.md#x">o</a><a href="#here">h</a><a href="https://example.com">e</a><a href="mailto:a@b.c">m</a>"##,
             Arc::new(Fixed),
         );
-        assert!(clean.contains(r#"href="/docs/x?page=other.md#x""#), "{clean}");
+        assert!(
+            clean.contains(r#"href="/docs/x?page=other.md#x""#),
+            "{clean}"
+        );
         assert!(clean.contains(r##"href="#here""##), "{clean}");
-        assert!(clean.contains(r#"href="https://example.com" rel="noopener noreferrer""#), "{clean}");
+        assert!(
+            clean.contains(r#"href="https://example.com" rel="noopener noreferrer""#),
+            "{clean}"
+        );
         assert!(clean.contains("mailto:a@b.c"), "{clean}");
     }
 
     #[test]
     fn joins_stay_inside_the_site() {
         assert_eq!(join("examples", "../index.md").as_deref(), Some("index.md"));
-        assert_eq!(join("", "./examples/basic.md").as_deref(), Some("examples/basic.md"));
+        assert_eq!(
+            join("", "./examples/basic.md").as_deref(),
+            Some("examples/basic.md")
+        );
         assert_eq!(join("a/b", "c/").as_deref(), Some("a/b/c/"));
         assert_eq!(join("", "../../etc/passwd"), None);
-        assert_eq!(split_href("a%20b.md?x=1#sec"), ("a b.md".to_string(), Some("sec".to_string())));
+        assert_eq!(
+            split_href("a%20b.md?x=1#sec"),
+            ("a b.md".to_string(), Some("sec".to_string()))
+        );
     }
 
     #[test]
@@ -266,7 +350,14 @@ mod tests {
             "<p>intro &amp; more</p><h1 id=\"t\">Title<a class=\"doc-anchor\" href=\"#t\"></a></h1><p>body</p><h2 id=\"s\">Sub ¶</h2><table><tr><td>a</td><td>b</td></tr></table>",
         );
         assert_eq!(headings.len(), 2);
-        assert_eq!((headings[1].level, headings[1].id.as_str(), headings[1].text.as_str()), (2, "s", "Sub"));
+        assert_eq!(
+            (
+                headings[1].level,
+                headings[1].id.as_str(),
+                headings[1].text.as_str()
+            ),
+            (2, "s", "Sub")
+        );
         assert_eq!(sections[0].text, "intro & more");
         assert_eq!(sections[1].text, "body");
         assert_eq!(sections[2].text, "a b");

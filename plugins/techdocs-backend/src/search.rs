@@ -23,12 +23,21 @@ pub fn search(pages: &[IndexedPage], query: &str) -> Vec<SearchHit> {
     for (order, page) in pages.iter().enumerate() {
         let title = page.title.to_lowercase();
         for section in &page.sections {
-            let heading = section.heading.as_ref().map(|h| h.text.to_lowercase()).unwrap_or_default();
+            let heading = section
+                .heading
+                .as_ref()
+                .map(|h| h.text.to_lowercase())
+                .unwrap_or_default();
             let text = section.text.to_lowercase();
-            if !terms.iter().all(|t| heading.contains(t) || text.contains(t) || title.contains(t)) {
+            if !terms
+                .iter()
+                .all(|t| heading.contains(t) || text.contains(t) || title.contains(t))
+            {
                 continue;
             }
-            let in_body = terms.iter().any(|t| heading.contains(t) || text.contains(t));
+            let in_body = terms
+                .iter()
+                .any(|t| heading.contains(t) || text.contains(t));
             if !in_body {
                 continue;
             }
@@ -46,7 +55,11 @@ pub fn search(pages: &[IndexedPage], query: &str) -> Vec<SearchHit> {
                 SearchHit {
                     page: page.page.clone(),
                     page_title: page.title.clone(),
-                    anchor: section.heading.as_ref().map(|h| h.id.clone()).filter(|id| !id.is_empty()),
+                    anchor: section
+                        .heading
+                        .as_ref()
+                        .map(|h| h.id.clone())
+                        .filter(|id| !id.is_empty()),
                     heading: section.heading.as_ref().map(|h| h.text.clone()),
                     snippet: snippet(&section.text, &terms),
                 },
@@ -54,7 +67,11 @@ pub fn search(pages: &[IndexedPage], query: &str) -> Vec<SearchHit> {
         }
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(MAX_HITS).map(|(_, _, hit)| hit).collect()
+    scored
+        .into_iter()
+        .take(MAX_HITS)
+        .map(|(_, _, hit)| hit)
+        .collect()
 }
 
 /// About 160 characters of `text` around the first match.
@@ -62,7 +79,12 @@ fn snippet(text: &str, terms: &[String]) -> String {
     let lower = text.to_lowercase();
     let chars: Vec<char> = text.chars().collect();
     // Position in chars of the first match (lowercasing can change lengths; count in chars).
-    let first = terms.iter().filter_map(|t| lower.find(t.as_str())).min().map(|byte| lower[..byte].chars().count()).unwrap_or(0);
+    let first = terms
+        .iter()
+        .filter_map(|t| lower.find(t.as_str()))
+        .min()
+        .map(|byte| lower[..byte].chars().count())
+        .unwrap_or(0);
     let start = first.saturating_sub(60).min(chars.len());
     let end = (start + 160).min(chars.len());
     let mut out: String = chars[start..end].iter().collect();
@@ -87,7 +109,11 @@ mod tests {
             sections: sections
                 .iter()
                 .map(|(h, t)| Section {
-                    heading: Some(Heading { level: 2, id: h.to_lowercase(), text: (*h).into() }),
+                    heading: Some(Heading {
+                        level: 2,
+                        id: h.to_lowercase(),
+                        text: (*h).into(),
+                    }),
                     text: (*t).into(),
                 })
                 .collect(),
@@ -97,13 +123,23 @@ mod tests {
     #[test]
     fn all_words_must_match_and_headings_rank_first() {
         let pages = [
-            page("a.md", &[("Intro", "the table of contents"), ("Tables", "a table example with rows")]),
+            page(
+                "a.md",
+                &[
+                    ("Intro", "the table of contents"),
+                    ("Tables", "a table example with rows"),
+                ],
+            ),
             page("b.md", &[("Other", "nothing here")]),
         ];
         let hits = search(&pages, "Table");
         assert_eq!(hits.len(), 2);
         assert_eq!(hits[0].anchor.as_deref(), Some("tables"));
-        assert!(search(&pages, "table rows").iter().all(|h| h.anchor.as_deref() == Some("tables")));
+        assert!(
+            search(&pages, "table rows")
+                .iter()
+                .all(|h| h.anchor.as_deref() == Some("tables"))
+        );
         assert!(search(&pages, "zebra").is_empty());
         assert!(search(&pages, "   ").is_empty());
     }
@@ -112,7 +148,10 @@ mod tests {
     fn snippets_are_cut_around_the_match() {
         let long = format!("{} needle {}", "x".repeat(300), "y".repeat(300));
         let s = snippet(&long, &["needle".into()]);
-        assert!(s.starts_with('…') && s.ends_with('…') && s.contains("needle"), "{s}");
+        assert!(
+            s.starts_with('…') && s.ends_with('…') && s.contains("needle"),
+            "{s}"
+        );
         assert!(s.chars().count() <= 162);
     }
 }

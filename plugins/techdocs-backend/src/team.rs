@@ -59,34 +59,60 @@ pub fn site_path(entity_ref: &str) -> Result<(String, String, String)> {
     };
     let (kind, rest) = entity_ref.split_once(':').ok_or_else(bad)?;
     let (namespace, name) = rest.split_once('/').ok_or_else(bad)?;
-    let ok = |s: &str| !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s != "."
+            && s != ".."
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    };
     if !(ok(kind) && ok(namespace) && ok(name)) {
         return Err(bad());
     }
-    Ok((namespace.to_lowercase(), kind.to_lowercase(), name.to_lowercase()))
+    Ok((
+        namespace.to_lowercase(),
+        kind.to_lowercase(),
+        name.to_lowercase(),
+    ))
 }
 
 fn cache_dir(data_dir: &Path, entity_ref: &str) -> Result<PathBuf> {
     let (namespace, kind, name) = site_path(entity_ref)?;
-    Ok(data_dir.join("techdocs").join("team").join(namespace).join(kind).join(name))
+    Ok(data_dir
+        .join("techdocs")
+        .join("team")
+        .join(namespace)
+        .join(kind)
+        .join(name))
 }
 
 fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 impl TeamSite {
     /// The cached copy, if there is one.
     pub fn cached(data_dir: &Path, entity_ref: &str) -> Option<TeamSite> {
         let dir = cache_dir(data_dir, entity_ref).ok()?.join("site");
-        let manifest: Manifest = serde_json::from_slice(&std::fs::read(dir.join(MANIFEST)).ok()?).ok()?;
-        Some(TeamSite { entity_ref: entity_ref.to_string(), dir, manifest })
+        let manifest: Manifest =
+            serde_json::from_slice(&std::fs::read(dir.join(MANIFEST)).ok()?).ok()?;
+        Some(TeamSite {
+            entity_ref: entity_ref.to_string(),
+            dir,
+            manifest,
+        })
     }
 
     pub fn site(&self, offline: bool, notice: Option<String>) -> DocsSite {
         DocsSite {
             entity_ref: self.entity_ref.clone(),
-            site_name: if self.manifest.site_name.is_empty() { self.entity_ref.clone() } else { self.manifest.site_name.clone() },
+            site_name: if self.manifest.site_name.is_empty() {
+                self.entity_ref.clone()
+            } else {
+                self.manifest.site_name.clone()
+            },
             origin: DocsOrigin::Team,
             home: self.home(),
             nav: self.nav(),
@@ -110,23 +136,44 @@ impl TeamSite {
         let mut pages = self.manifest.pages.clone();
         pages.sort_by_key(|p| (p != "index.html", p.matches('/').count(), p.clone()));
         for page in pages {
-            let folders: Vec<&str> = page.trim_end_matches("index.html").trim_end_matches('/').split('/').filter(|s| !s.is_empty()).collect();
-            let title = self.manifest.titles.get(&page).cloned().unwrap_or_else(|| self.title_of(&page));
+            let folders: Vec<&str> = page
+                .trim_end_matches("index.html")
+                .trim_end_matches('/')
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .collect();
+            let title = self
+                .manifest
+                .titles
+                .get(&page)
+                .cloned()
+                .unwrap_or_else(|| self.title_of(&page));
             let mut level = &mut root;
             // The page's own folder is the page; its parents are sections.
             let parents = &folders[..folders.len().saturating_sub(1)];
             for folder in parents {
                 let name = crate::mkdocs::title_from_name(folder);
-                let at = match level.iter().position(|n| n.title == name && n.page.is_none()) {
+                let at = match level
+                    .iter()
+                    .position(|n| n.title == name && n.page.is_none())
+                {
                     Some(at) => at,
                     None => {
-                        level.push(NavNode { title: name, page: None, children: Vec::new() });
+                        level.push(NavNode {
+                            title: name,
+                            page: None,
+                            children: Vec::new(),
+                        });
                         level.len() - 1
                     }
                 };
                 level = &mut level[at].children;
             }
-            level.push(NavNode { title, page: Some(page.clone()), children: Vec::new() });
+            level.push(NavNode {
+                title,
+                page: Some(page.clone()),
+                children: Vec::new(),
+            });
         }
         root
     }
@@ -146,27 +193,47 @@ impl TeamSite {
             .into_iter()
             .find(|h| h.level == 1)
             .map(|h| h.text)
-            .or_else(|| between(&html, "<title>", "</title>").map(|t| sanitize::decode_entities(t.trim())))
+            .or_else(|| {
+                between(&html, "<title>", "</title>").map(|t| sanitize::decode_entities(t.trim()))
+            })
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| page.to_string())
     }
 
     pub fn page(&self, page: Option<&str>) -> Result<DocsPage> {
-        let page = page.filter(|p| !p.is_empty()).map(|p| p.trim_start_matches('/').to_string()).unwrap_or_else(|| self.home());
+        let page = page
+            .filter(|p| !p.is_empty())
+            .map(|p| p.trim_start_matches('/').to_string())
+            .unwrap_or_else(|| self.home());
         if !self.manifest.pages.contains(&page) {
-            return Err(DocsError::PageMissing { entity: self.entity_ref.clone(), page });
+            return Err(DocsError::PageMissing {
+                entity: self.entity_ref.clone(),
+                page,
+            });
         }
         let raw = self.read_page(&page)?;
         let resolver = Arc::new(TeamResolver {
             entity_ref: self.entity_ref.clone(),
             dir: self.dir.clone(),
-            page_dir: page.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default(),
+            page_dir: page
+                .rsplit_once('/')
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default(),
             pages: self.manifest.pages.iter().cloned().collect(),
         });
         let html = sanitize::clean(main_content(&raw), resolver);
         let (headings, _) = sanitize::outline(&html);
-        let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()).unwrap_or_else(|| self.title_of(&page));
-        Ok(DocsPage { page, title, html, headings })
+        let title = headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| h.text.clone())
+            .unwrap_or_else(|| self.title_of(&page));
+        Ok(DocsPage {
+            page,
+            title,
+            html,
+            headings,
+        })
     }
 
     pub fn index(&self) -> Vec<IndexedPage> {
@@ -174,7 +241,11 @@ impl TeamSite {
             .pages
             .iter()
             .filter_map(|p| self.page(Some(p)).ok())
-            .map(|page| IndexedPage { sections: sanitize::outline(&page.html).1, page: page.page, title: page.title })
+            .map(|page| IndexedPage {
+                sections: sanitize::outline(&page.html).1,
+                page: page.page,
+                title: page.title,
+            })
             .collect()
     }
 }
@@ -189,7 +260,10 @@ fn main_content(html: &str) -> &str {
     }
     if let Some(start) = html.find("<body") {
         let body_start = html[start..].find('>').map_or(start, |e| start + e + 1);
-        let end = html.rfind("</body>").filter(|e| *e >= body_start).unwrap_or(html.len());
+        let end = html
+            .rfind("</body>")
+            .filter(|e| *e >= body_start)
+            .unwrap_or(html.len());
         return &html[body_start..end];
     }
     html
@@ -222,7 +296,9 @@ impl Resolver for TeamResolver {
     fn link(&self, href: &str) -> Option<String> {
         let (path, fragment) = sanitize::split_href(href);
         let target = page_target(&sanitize::join(&self.page_dir, &path)?)?;
-        self.pages.contains(&target).then(|| docs_link(&self.entity_ref, &target, fragment.as_deref()))
+        self.pages
+            .contains(&target)
+            .then(|| docs_link(&self.entity_ref, &target, fragment.as_deref()))
     }
 
     fn image(&self, src: &str) -> Option<String> {
@@ -245,7 +321,11 @@ fn page_target(path: &str) -> Option<String> {
     if path.ends_with(".html") {
         return Some(path.to_string());
     }
-    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
     if path.ends_with('/') || !last.contains('.') {
         return Some(format!("{}/index.html", path.trim_end_matches('/')));
     }
@@ -266,30 +346,69 @@ pub fn refresh(data_dir: &Path, entity_ref: &str, remote: &Remote<'_>) -> Result
     let cache = cache_dir(data_dir, entity_ref)?;
     let previous = TeamSite::cached(data_dir, entity_ref);
     let (namespace, kind, name) = site_path(entity_ref)?;
-    let site_url = format!("{}/api/techdocs/static/docs/{namespace}/{kind}/{name}/", remote.base_url.trim_end_matches('/'));
+    let site_url = format!(
+        "{}/api/techdocs/static/docs/{namespace}/{kind}/{name}/",
+        remote.base_url.trim_end_matches('/')
+    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| DocsError::Api(backlot_model::ApiError::internal(format!("cannot start the network runtime: {e}"))))?;
+        .map_err(|e| {
+            DocsError::Api(backlot_model::ApiError::internal(format!(
+                "cannot start the network runtime: {e}"
+            )))
+        })?;
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = cache.join(format!("site.tmp-{}-{}-{n}", std::process::id(), now_ms()));
-    let result = runtime.block_on(fetch_site(entity_ref, &site_url, remote, &tmp, previous.as_ref()));
+    let result = runtime.block_on(fetch_site(
+        entity_ref,
+        &site_url,
+        remote,
+        &tmp,
+        previous.as_ref(),
+    ));
     match result {
         Ok(None) => {
             let _ = std::fs::remove_dir_all(&tmp);
-            previous.ok_or_else(|| DocsError::TeamBadSite { entity: entity_ref.into(), why: "no cached copy".into() })
+            previous.ok_or_else(|| DocsError::TeamBadSite {
+                entity: entity_ref.into(),
+                why: "no cached copy".into(),
+            })
         }
         Ok(Some(mut manifest)) => {
             manifest.backend = remote.base_url.to_string();
-            let fetched = TeamSite { entity_ref: entity_ref.to_string(), dir: tmp.clone(), manifest: manifest.clone() };
-            manifest.titles = manifest.pages.iter().map(|p| (p.clone(), fetched.title_of(p))).collect();
-            let write = |p: &Path, bytes: &[u8]| std::fs::write(p, bytes).map_err(|source| DocsError::Read { path: p.to_path_buf(), source });
-            write(&tmp.join(MANIFEST), &serde_json::to_vec(&manifest).unwrap_or_default())?;
+            let fetched = TeamSite {
+                entity_ref: entity_ref.to_string(),
+                dir: tmp.clone(),
+                manifest: manifest.clone(),
+            };
+            manifest.titles = manifest
+                .pages
+                .iter()
+                .map(|p| (p.clone(), fetched.title_of(p)))
+                .collect();
+            let write = |p: &Path, bytes: &[u8]| {
+                std::fs::write(p, bytes).map_err(|source| DocsError::Read {
+                    path: p.to_path_buf(),
+                    source,
+                })
+            };
+            write(
+                &tmp.join(MANIFEST),
+                &serde_json::to_vec(&manifest).unwrap_or_default(),
+            )?;
             let dir = cache.join("site");
             let _ = std::fs::remove_dir_all(&dir);
-            std::fs::rename(&tmp, &dir).map_err(|source| DocsError::Read { path: dir.clone(), source })?;
-            Ok(TeamSite { entity_ref: entity_ref.to_string(), dir, manifest })
+            std::fs::rename(&tmp, &dir).map_err(|source| DocsError::Read {
+                path: dir.clone(),
+                source,
+            })?;
+            Ok(TeamSite {
+                entity_ref: entity_ref.to_string(),
+                dir,
+                manifest,
+            })
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -319,30 +438,52 @@ async fn fetch_site(
         // The token must not follow a redirect to another host.
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| DocsError::Api(backlot_model::ApiError::internal(format!("cannot set up HTTP: {e}"))))?;
+        .map_err(|e| {
+            DocsError::Api(backlot_model::ApiError::internal(format!(
+                "cannot set up HTTP: {e}"
+            )))
+        })?;
     let get = |path: String| {
         let url = format!("{site_url}{}", encode_path(&path));
         let request = client.get(&url).bearer_auth(remote.token.expose());
         async move {
-            let response = request.send().await.map_err(|e| DocsError::Offline { entity: entity_ref.into(), why: without_url(&e) })?;
+            let response = request.send().await.map_err(|e| DocsError::Offline {
+                entity: entity_ref.into(),
+                why: without_url(&e),
+            })?;
             let status = response.status().as_u16();
             match status {
                 200 => {}
-                401 | 403 => return Err(DocsError::TokenRefused { entity: entity_ref.into(), status }),
+                401 | 403 => {
+                    return Err(DocsError::TokenRefused {
+                        entity: entity_ref.into(),
+                        status,
+                    });
+                }
                 404 => return Ok(None),
                 _ => return Err(DocsError::TeamStatus { status, url }),
             }
-            let bytes = response.bytes().await.map_err(|e| DocsError::Offline { entity: entity_ref.into(), why: without_url(&e) })?;
+            let bytes = response.bytes().await.map_err(|e| DocsError::Offline {
+                entity: entity_ref.into(),
+                why: without_url(&e),
+            })?;
             Ok(Some(bytes))
         }
     };
 
     let metadata_url = format!("{site_url}techdocs_metadata.json");
-    let metadata = get("techdocs_metadata.json".into())
-        .await?
-        .ok_or_else(|| DocsError::TeamNotPublished { entity: entity_ref.into(), url: metadata_url.clone() })?;
-    let metadata: Metadata = serde_json::from_slice(&metadata)
-        .map_err(|e| DocsError::TeamBadSite { entity: entity_ref.into(), why: format!("techdocs_metadata.json: {e}") })?;
+    let metadata =
+        get("techdocs_metadata.json".into())
+            .await?
+            .ok_or_else(|| DocsError::TeamNotPublished {
+                entity: entity_ref.into(),
+                url: metadata_url.clone(),
+            })?;
+    let metadata: Metadata =
+        serde_json::from_slice(&metadata).map_err(|e| DocsError::TeamBadSite {
+            entity: entity_ref.into(),
+            why: format!("techdocs_metadata.json: {e}"),
+        })?;
     if let (Some(previous), Some(etag)) = (previous, &metadata.etag)
         && previous.manifest.etag.as_ref() == Some(etag)
         && previous.manifest.backend == remote.base_url
@@ -351,7 +492,13 @@ async fn fetch_site(
     }
 
     let mut queue: VecDeque<String> = VecDeque::from(["index.html".to_string()]);
-    queue.extend(metadata.files.iter().filter(|f| f.ends_with(".html") || sanitize::image_type(f).is_some()).cloned());
+    queue.extend(
+        metadata
+            .files
+            .iter()
+            .filter(|f| f.ends_with(".html") || sanitize::image_type(f).is_some())
+            .cloned(),
+    );
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut pages = Vec::new();
     let mut total = 0u64;
@@ -359,22 +506,35 @@ async fn fetch_site(
         if !seen.insert(path.clone()) || seen.len() > MAX_FILES || !safe_relative(&path) {
             continue;
         }
-        let Some(bytes) = get(path.clone()).await? else { continue };
+        let Some(bytes) = get(path.clone()).await? else {
+            continue;
+        };
         total += bytes.len() as u64;
         if total > MAX_TOTAL_BYTES {
-            return Err(DocsError::TeamBadSite { entity: entity_ref.into(), why: format!("the site is larger than {MAX_TOTAL_BYTES} bytes") });
+            return Err(DocsError::TeamBadSite {
+                entity: entity_ref.into(),
+                why: format!("the site is larger than {MAX_TOTAL_BYTES} bytes"),
+            });
         }
         let file = tmp.join(&path);
         if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| DocsError::Read { path: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| DocsError::Read {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(&file, &bytes).map_err(|source| DocsError::Read { path: file.clone(), source })?;
+        std::fs::write(&file, &bytes).map_err(|source| DocsError::Read {
+            path: file.clone(),
+            source,
+        })?;
         if path.ends_with(".html") {
             let html = String::from_utf8_lossy(&bytes);
             let page_dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             for link in relative_links(main_content(&html)) {
                 let (target, _) = sanitize::split_href(&link);
-                let Some(joined) = sanitize::join(page_dir, &target) else { continue };
+                let Some(joined) = sanitize::join(page_dir, &target) else {
+                    continue;
+                };
                 if sanitize::image_type(&joined).is_some() {
                     queue.push_back(joined);
                 } else if let Some(page) = page_target(&joined) {
@@ -385,7 +545,10 @@ async fn fetch_site(
         }
     }
     if pages.is_empty() {
-        return Err(DocsError::TeamNotPublished { entity: entity_ref.into(), url: format!("{site_url}index.html") });
+        return Err(DocsError::TeamNotPublished {
+            entity: entity_ref.into(),
+            url: format!("{site_url}index.html"),
+        });
     }
     pages.sort();
     Ok(Some(Manifest {
@@ -413,14 +576,20 @@ fn without_url(e: &reqwest::Error) -> String {
         detail = s.to_string();
         source = s.source();
     }
-    if detail.is_empty() { kind.to_string() } else { format!("{kind}: {detail}") }
+    if detail.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {detail}")
+    }
 }
 
 fn safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && !path.contains('\\')
-        && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 fn encode_path(path: &str) -> String {
@@ -444,7 +613,11 @@ fn relative_links(html: &str) -> Vec<String> {
             rest = &rest[at + attr.len()..];
             let Some(end) = rest.find('"') else { break };
             let value = sanitize::decode_entities(&rest[..end]);
-            if !value.starts_with('#') && !value.contains(':') && !value.starts_with("//") && !value.is_empty() {
+            if !value.starts_with('#')
+                && !value.contains(':')
+                && !value.starts_with("//")
+                && !value.is_empty()
+            {
                 out.push(value);
             }
             rest = &rest[end..];
@@ -457,7 +630,9 @@ fn relative_links(html: &str) -> Vec<String> {
 static FETCHING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn fetching() -> std::sync::MutexGuard<'static, ()> {
-    FETCHING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    FETCHING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Serves the site of a team entity: refreshed from the backend when it can be reached,
@@ -472,33 +647,64 @@ pub fn serve(
     let cached = || TeamSite::cached(data_dir, entity_ref);
     let fallback = |site: TeamSite, offline: bool, why: String| {
         let when = age(site.manifest.fetched_at_ms);
-        Served { notice: Some(format!("{why} Showing the copy fetched {when}.")), site, offline }
+        Served {
+            notice: Some(format!("{why} Showing the copy fetched {when}.")),
+            site,
+            offline,
+        }
     };
     let Some(base_url) = base_url else {
         return match cached() {
             Some(site) => Ok(fallback(site, true, "No team backend is set.".into())),
-            None => Err(DocsError::NoTeamBackend { entity: entity_ref.into() }),
+            None => Err(DocsError::NoTeamBackend {
+                entity: entity_ref.into(),
+            }),
         };
     };
     let token = match token {
         Ok(Some(token)) => token,
         Ok(None) => {
             return match cached() {
-                Some(site) => Ok(fallback(site, true, "No team backend token in the keychain.".into())),
-                None => Err(DocsError::NoToken { entity: entity_ref.into() }),
+                Some(site) => Ok(fallback(
+                    site,
+                    true,
+                    "No team backend token in the keychain.".into(),
+                )),
+                None => Err(DocsError::NoToken {
+                    entity: entity_ref.into(),
+                }),
             };
         }
         Err(e) => {
             return match cached() {
-                Some(site) => Ok(fallback(site, true, format!("The keychain cannot be read ({}).", e.message))),
+                Some(site) => Ok(fallback(
+                    site,
+                    true,
+                    format!("The keychain cannot be read ({}).", e.message),
+                )),
                 None => Err(DocsError::Api(e)),
             };
         }
     };
-    match refresh(data_dir, entity_ref, &Remote { base_url: &base_url, token: &token }) {
-        Ok(site) => Ok(Served { site, offline: false, notice: None }),
+    match refresh(
+        data_dir,
+        entity_ref,
+        &Remote {
+            base_url: &base_url,
+            token: &token,
+        },
+    ) {
+        Ok(site) => Ok(Served {
+            site,
+            offline: false,
+            notice: None,
+        }),
         Err(e @ DocsError::Offline { .. }) => match cached() {
-            Some(site) => Ok(fallback(site, true, "The team backend could not be reached.".into())),
+            Some(site) => Ok(fallback(
+                site,
+                true,
+                "The team backend could not be reached.".into(),
+            )),
             None => Err(e),
         },
         Err(e @ DocsError::TeamStatus { .. }) => match cached() {
@@ -546,13 +752,29 @@ mod tests {
     #[test]
     fn page_targets_and_paths() {
         assert_eq!(page_target("").as_deref(), Some("index.html"));
-        assert_eq!(page_target("examples/basic/").as_deref(), Some("examples/basic/index.html"));
-        assert_eq!(page_target("examples/basic").as_deref(), Some("examples/basic/index.html"));
+        assert_eq!(
+            page_target("examples/basic/").as_deref(),
+            Some("examples/basic/index.html")
+        );
+        assert_eq!(
+            page_target("examples/basic").as_deref(),
+            Some("examples/basic/index.html")
+        );
         assert_eq!(page_target("a.html").as_deref(), Some("a.html"));
         assert_eq!(page_target("assets/app.js"), None);
-        assert!(safe_relative("a/b.html") && !safe_relative("../x") && !safe_relative("/etc") && !safe_relative("a//b"));
+        assert!(
+            safe_relative("a/b.html")
+                && !safe_relative("../x")
+                && !safe_relative("/etc")
+                && !safe_relative("a//b")
+        );
         assert!(site_path("component:default/x").is_ok());
         assert!(site_path("component:default/..").is_err());
-        assert_eq!(main_content("<html><body><nav>n</nav><article class=\"md\"><h1>T</h1></article></body></html>"), "<h1>T</h1>");
+        assert_eq!(
+            main_content(
+                "<html><body><nav>n</nav><article class=\"md\"><h1>T</h1></article></body></html>"
+            ),
+            "<h1>T</h1>"
+        );
     }
 }

@@ -21,7 +21,8 @@ fn in_keyring_session(test: &str) -> bool {
     if std::env::var_os("BACKLOT_KEYRING_SESSION").is_some() {
         return true;
     }
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/with-keyring.sh");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/with-keyring.sh");
     let status = Command::new(script)
         .arg(std::env::current_exe().expect("the test binary"))
         .args([test, "--exact", "--test-threads=1", "--nocapture"])
@@ -33,7 +34,9 @@ fn in_keyring_session(test: &str) -> bool {
 
 fn wait_for_sync(api: &Api) {
     let deadline = Instant::now() + Duration::from_secs(60);
-    while api.dispatch("team_backend", json!({})).unwrap()["sync"]["running"] != serde_json::Value::Null {
+    while api.dispatch("team_backend", json!({})).unwrap()["sync"]["running"]
+        != serde_json::Value::Null
+    {
         assert!(Instant::now() < deadline, "sync did not finish");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -41,7 +44,8 @@ fn wait_for_sync(api: &Api) {
 
 #[test]
 fn a_synced_team_entity_reads_its_published_docs_with_the_keychain_token() {
-    if !in_keyring_session("a_synced_team_entity_reads_its_published_docs_with_the_keychain_token") {
+    if !in_keyring_session("a_synced_team_entity_reads_its_published_docs_with_the_keychain_token")
+    {
         return;
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -50,14 +54,26 @@ fn a_synced_team_entity_reads_its_published_docs_with_the_keychain_token() {
         "metadata": {"name": "team-svc", "annotations": {"backstage.io/techdocs-ref": "url:https://git.example/team-svc"}},
         "spec": {"type": "service", "lifecycle": "production", "owner": "team-a"}
     })]);
-    let catalog_server = rt.block_on(TestServer::start(catalog, ServerOptions { token: None, ..Default::default() })).unwrap();
+    let catalog_server = rt
+        .block_on(TestServer::start(
+            catalog,
+            ServerOptions {
+                token: None,
+                ..Default::default()
+            },
+        ))
+        .unwrap();
     let published = tempfile::tempdir().unwrap();
     publish_team_site(published.path(), "etag-app");
     let docs_server = SiteServer::start(published.path(), TOKEN);
 
     let dir = tempfile::tempdir().unwrap();
     let api = Api::open(dir.path()).with_backend_plugin(TechDocsBackend);
-    api.dispatch("save_team_backend", json!({"url": catalog_server.base_url(), "token": null})).unwrap();
+    api.dispatch(
+        "save_team_backend",
+        json!({"url": catalog_server.base_url(), "token": null}),
+    )
+    .unwrap();
     api.dispatch("start_sync", json!({"full": true})).unwrap();
     wait_for_sync(&api);
     let listed = api.dispatch("techdocs_entities", json!({})).unwrap();
@@ -65,19 +81,46 @@ fn a_synced_team_entity_reads_its_published_docs_with_the_keychain_token() {
     assert_eq!(listed[0]["origin"], "team");
 
     // The team backend now points at the docs server, with no token yet: a clear refusal.
-    api.dispatch("save_team_backend", json!({"url": docs_server.url, "token": null})).unwrap();
-    let e = api.dispatch("techdocs_site", json!({"entityRef": "component:default/team-svc"})).unwrap_err();
+    api.dispatch(
+        "save_team_backend",
+        json!({"url": docs_server.url, "token": null}),
+    )
+    .unwrap();
+    let e = api
+        .dispatch(
+            "techdocs_site",
+            json!({"entityRef": "component:default/team-svc"}),
+        )
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Unauthorized, "{e}");
     assert!(e.message.contains("Settings → Team backend"), "{e}");
 
     // With the token in the keychain the site comes, fetched with it.
-    api.dispatch("save_team_backend", json!({"url": docs_server.url, "token": TOKEN})).unwrap();
-    let site = api.dispatch("techdocs_site", json!({"entityRef": "component:default/team-svc"})).unwrap();
+    api.dispatch(
+        "save_team_backend",
+        json!({"url": docs_server.url, "token": TOKEN}),
+    )
+    .unwrap();
+    let site = api
+        .dispatch(
+            "techdocs_site",
+            json!({"entityRef": "component:default/team-svc"}),
+        )
+        .unwrap();
     assert_eq!(site["siteName"], "Team Svc");
     assert_eq!(site["origin"], "team");
-    let page = api.dispatch("techdocs_page", json!({"entityRef": "component:default/team-svc", "page": "guide/install/index.html"})).unwrap();
+    let page = api
+        .dispatch(
+            "techdocs_page",
+            json!({"entityRef": "component:default/team-svc", "page": "guide/install/index.html"}),
+        )
+        .unwrap();
     assert_eq!(page["title"], "Install");
     let seen = docs_server.seen.lock().unwrap();
-    assert!(seen.iter().any(|r| r.authorization.as_deref() == Some(&format!("Bearer {TOKEN}"))), "{seen:?}");
+    assert!(
+        seen.iter()
+            .any(|r| r.authorization.as_deref() == Some(&format!("Bearer {TOKEN}"))),
+        "{seen:?}"
+    );
     assert!(!serde_json::to_string(&site).unwrap().contains(TOKEN));
 }

@@ -14,8 +14,14 @@ use serde_json::json;
 const TEAM: &str = "component:default/team-svc";
 const TOKEN: &str = "team-token-canary-42";
 
-fn call<T: serde::de::DeserializeOwned>(host: &dyn Host, command: &str, args: serde_json::Value) -> Result<T, backlot_model::ApiError> {
-    TechDocsBackend.dispatch(command, args, host).map(|v| serde_json::from_value(v).unwrap())
+fn call<T: serde::de::DeserializeOwned>(
+    host: &dyn Host,
+    command: &str,
+    args: serde_json::Value,
+) -> Result<T, backlot_model::ApiError> {
+    TechDocsBackend
+        .dispatch(command, args, host)
+        .map(|v| serde_json::from_value(v).unwrap())
 }
 
 fn site(host: &dyn Host) -> Result<DocsSite, backlot_model::ApiError> {
@@ -23,7 +29,11 @@ fn site(host: &dyn Host) -> Result<DocsSite, backlot_model::ApiError> {
 }
 
 fn page(host: &dyn Host, page: Option<&str>) -> Result<DocsPage, backlot_model::ApiError> {
-    call(host, "techdocs_page", json!({"entityRef": TEAM, "page": page}))
+    call(
+        host,
+        "techdocs_page",
+        json!({"entityRef": TEAM, "page": page}),
+    )
 }
 
 #[test]
@@ -35,18 +45,48 @@ fn a_published_site_is_fetched_with_the_token_sanitized_and_cached_for_offline_r
     let host = TeamHost::new(data.path(), Some(server.url.clone()), Some(TOKEN));
 
     let s = site(&host).unwrap();
-    assert_eq!((s.site_name.as_str(), s.origin, s.offline), ("Team Svc", DocsOrigin::Team, false));
+    assert_eq!(
+        (s.site_name.as_str(), s.origin, s.offline),
+        ("Team Svc", DocsOrigin::Team, false)
+    );
     assert_eq!(s.home, "index.html");
     assert!(s.fetched_at_ms.is_some() && s.notice.is_none(), "{s:?}");
-    let titles: Vec<String> = s.nav.iter().flat_map(|n| std::iter::once(n.title.clone()).chain(n.children.iter().map(|c| c.title.clone()))).collect();
-    assert!(titles.contains(&"Team Service".to_string()) && titles.contains(&"Install".to_string()), "{:?}", s.nav);
+    let titles: Vec<String> = s
+        .nav
+        .iter()
+        .flat_map(|n| {
+            std::iter::once(n.title.clone()).chain(n.children.iter().map(|c| c.title.clone()))
+        })
+        .collect();
+    assert!(
+        titles.contains(&"Team Service".to_string()) && titles.contains(&"Install".to_string()),
+        "{:?}",
+        s.nav
+    );
     {
         let seen = server.seen.lock().unwrap();
-        assert!(seen.iter().all(|r| r.authorization.as_deref() == Some(&format!("Bearer {TOKEN}"))), "{seen:?}");
+        assert!(
+            seen.iter()
+                .all(|r| r.authorization.as_deref() == Some(&format!("Bearer {TOKEN}"))),
+            "{seen:?}"
+        );
         let paths: Vec<&str> = seen.iter().map(|r| r.path.as_str()).collect();
-        assert!(paths.contains(&"/api/techdocs/static/docs/default/component/team-svc/techdocs_metadata.json"), "{paths:?}");
-        assert!(paths.contains(&"/api/techdocs/static/docs/default/component/team-svc/guide/install/index.html"), "{paths:?}");
-        assert!(!paths.iter().any(|p| p.ends_with(".js")), "scripts are not fetched: {paths:?}");
+        assert!(
+            paths.contains(
+                &"/api/techdocs/static/docs/default/component/team-svc/techdocs_metadata.json"
+            ),
+            "{paths:?}"
+        );
+        assert!(
+            paths.contains(
+                &"/api/techdocs/static/docs/default/component/team-svc/guide/install/index.html"
+            ),
+            "{paths:?}"
+        );
+        assert!(
+            !paths.iter().any(|p| p.ends_with(".js")),
+            "scripts are not fetched: {paths:?}"
+        );
     }
 
     let home = page(&host, None).unwrap();
@@ -55,19 +95,57 @@ fn a_published_site_is_fetched_with_the_token_sanitized_and_cached_for_offline_r
     for bad in ["<script", "onerror", "javascript:", "md-header", "md-nav"] {
         assert!(!lower.contains(bad), "{bad} survived: {}", home.html);
     }
-    assert!(home.html.contains(r#"src="data:image/png;base64,"#), "{}", home.html);
-    assert!(home.html.contains(r#"href="/docs/default/component/team-svc?page=guide/install/index.html""#), "{}", home.html);
-    assert!(home.html.contains(r#"<div class="admonition note">"#), "{}", home.html);
+    assert!(
+        home.html.contains(r#"src="data:image/png;base64,"#),
+        "{}",
+        home.html
+    );
+    assert!(
+        home.html
+            .contains(r#"href="/docs/default/component/team-svc?page=guide/install/index.html""#),
+        "{}",
+        home.html
+    );
+    assert!(
+        home.html.contains(r#"<div class="admonition note">"#),
+        "{}",
+        home.html
+    );
     let install = page(&host, Some("guide/install/index.html")).unwrap();
-    assert!(install.html.contains(r#"href="/docs/default/component/team-svc?page=index.html#team-service""#), "{}", install.html);
-    assert_eq!(install.headings.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["install", "requirements"]);
-    let hits: Vec<SearchHit> = call(&host, "techdocs_search", json!({"entityRef": TEAM, "query": "quantum"})).unwrap();
-    assert_eq!((hits[0].page.as_str(), hits[0].anchor.as_deref()), ("guide/install/index.html", Some("requirements")));
+    assert!(
+        install
+            .html
+            .contains(r#"href="/docs/default/component/team-svc?page=index.html#team-service""#),
+        "{}",
+        install.html
+    );
+    assert_eq!(
+        install
+            .headings
+            .iter()
+            .map(|h| h.id.as_str())
+            .collect::<Vec<_>>(),
+        ["install", "requirements"]
+    );
+    let hits: Vec<SearchHit> = call(
+        &host,
+        "techdocs_search",
+        json!({"entityRef": TEAM, "query": "quantum"}),
+    )
+    .unwrap();
+    assert_eq!(
+        (hits[0].page.as_str(), hits[0].anchor.as_deref()),
+        ("guide/install/index.html", Some("requirements"))
+    );
 
     // The cache holds the site, never the token.
     for entry in walkdir(data.path()) {
         let bytes = std::fs::read(&entry).unwrap();
-        assert!(!String::from_utf8_lossy(&bytes).contains(TOKEN), "the token reached {}", entry.display());
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(TOKEN),
+            "the token reached {}",
+            entry.display()
+        );
     }
 
     // Unchanged etag: only the metadata is asked for again.
@@ -79,8 +157,17 @@ fn a_published_site_is_fetched_with_the_token_sanitized_and_cached_for_offline_r
     server.stop();
     let s = site(&host).unwrap();
     assert!(s.offline, "{s:?}");
-    assert!(s.notice.as_deref().unwrap_or_default().contains("could not be reached"), "{s:?}");
-    assert_eq!(page(&host, Some("guide/install/index.html")).unwrap().title, "Install");
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("could not be reached"),
+        "{s:?}"
+    );
+    assert_eq!(
+        page(&host, Some("guide/install/index.html")).unwrap().title,
+        "Install"
+    );
 }
 
 #[test]
@@ -113,8 +200,16 @@ fn refused_or_missing_credentials_and_unpublished_sites_fail_clearly() {
     assert_eq!(e.code, ErrorCode::NotFound, "{e}");
     assert!(e.message.contains("no published docs"), "{e}");
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let gone = TeamHost::new(data.path(), Some(format!("http://127.0.0.1:{port}")), Some(TOKEN));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let gone = TeamHost::new(
+        data.path(),
+        Some(format!("http://127.0.0.1:{port}")),
+        Some(TOKEN),
+    );
     let e = site(&gone).unwrap_err();
     assert_eq!(e.code, ErrorCode::Offline, "{e}");
     assert!(e.message.contains("no local copy yet"), "{e}");
@@ -148,7 +243,11 @@ fn the_site_and_its_first_page_asked_together_fetch_the_site_once() {
             let (dir, url) = (data.path().to_path_buf(), url.clone());
             std::thread::spawn(move || {
                 let host = TeamHost::new(&dir, Some(url), Some(TOKEN));
-                if i % 2 == 0 { site(&host).map(|s| s.site_name) } else { page(&host, None).map(|p| p.title) }
+                if i % 2 == 0 {
+                    site(&host).map(|s| s.site_name)
+                } else {
+                    page(&host, None).map(|p| p.title)
+                }
             })
         })
         .collect();
@@ -157,6 +256,9 @@ fn the_site_and_its_first_page_asked_together_fetch_the_site_once() {
         assert!(got == "Team Svc" || got == "Team Service", "{got}");
     }
     let seen = server.seen.lock().unwrap();
-    let index_fetches = seen.iter().filter(|r| r.path.ends_with("/team-svc/index.html")).count();
+    let index_fetches = seen
+        .iter()
+        .filter(|r| r.path.ends_with("/team-svc/index.html"))
+        .count();
     assert_eq!(index_fetches, 1, "{seen:?}");
 }

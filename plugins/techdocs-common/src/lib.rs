@@ -13,7 +13,12 @@ use serde::{Deserialize, Serialize};
 pub const TECHDOCS_REF: &str = "backstage.io/techdocs-ref";
 
 /// Every TechDocs command name.
-pub const COMMAND_NAMES: &[&str] = &["techdocs_entities", "techdocs_site", "techdocs_page", "techdocs_search"];
+pub const COMMAND_NAMES: &[&str] = &[
+    "techdocs_entities",
+    "techdocs_site",
+    "techdocs_page",
+    "techdocs_search",
+];
 
 /// Every entity with docs (the annotation present), for the Docs page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,9 +152,16 @@ pub struct SearchHit {
 /// The in-app location of a page (and anchor) of an entity's docs:
 /// `/docs/<namespace>/<kind>/<name>?page=<page>#<anchor>`.
 pub fn docs_link(entity_ref: &str, page: &str, anchor: Option<&str>) -> String {
-    let (kind, rest) = entity_ref.split_once(':').unwrap_or(("component", entity_ref));
+    let (kind, rest) = entity_ref
+        .split_once(':')
+        .unwrap_or(("component", entity_ref));
     let (namespace, name) = rest.split_once('/').unwrap_or(("default", rest));
-    let mut out = format!("/docs/{}/{}/{}", encode(namespace), encode(kind), encode(name));
+    let mut out = format!(
+        "/docs/{}/{}/{}",
+        encode(namespace),
+        encode(kind),
+        encode(name)
+    );
     if !page.is_empty() {
         out.push_str("?page=");
         out.push_str(&encode(page));
@@ -178,7 +190,11 @@ pub fn parse_docs_link(location: &str) -> Option<(String, Option<String>, Option
         .find_map(|pair| pair.strip_prefix("page="))
         .map(decode)
         .filter(|p| !p.is_empty());
-    Some((format!("{}:{}/{}", decode(kind), decode(namespace), decode(name)), page, anchor))
+    Some((
+        format!("{}:{}/{}", decode(kind), decode(namespace), decode(name)),
+        page,
+        anchor,
+    ))
 }
 
 fn encode(s: &str) -> String {
@@ -226,14 +242,26 @@ mod tests {
     fn names_match_the_commands() {
         assert_eq!(
             COMMAND_NAMES,
-            &[ListDocsEntities::NAME, GetDocsSite::NAME, GetDocsPage::NAME, SearchDocs::NAME]
+            &[
+                ListDocsEntities::NAME,
+                GetDocsSite::NAME,
+                GetDocsPage::NAME,
+                SearchDocs::NAME
+            ]
         );
     }
 
     #[test]
     fn links_round_trip() {
-        let link = docs_link("component:default/backstage-demo", "examples/basic.md", Some("table-example"));
-        assert_eq!(link, "/docs/default/component/backstage-demo?page=examples/basic.md#table-example");
+        let link = docs_link(
+            "component:default/backstage-demo",
+            "examples/basic.md",
+            Some("table-example"),
+        );
+        assert_eq!(
+            link,
+            "/docs/default/component/backstage-demo?page=examples/basic.md#table-example"
+        );
         assert_eq!(
             parse_docs_link(&link),
             Some((
@@ -243,8 +271,14 @@ mod tests {
             ))
         );
         let odd = docs_link("component:default/a", "dir with space/ü&x.md", None);
-        assert_eq!(parse_docs_link(&odd).and_then(|l| l.1).as_deref(), Some("dir with space/ü&x.md"));
-        assert_eq!(parse_docs_link("/docs/default/component/a").map(|l| l.1), Some(None));
+        assert_eq!(
+            parse_docs_link(&odd).and_then(|l| l.1).as_deref(),
+            Some("dir with space/ü&x.md")
+        );
+        assert_eq!(
+            parse_docs_link("/docs/default/component/a").map(|l| l.1),
+            Some(None)
+        );
         assert_eq!(parse_docs_link("/catalog/default/component/a"), None);
         assert_eq!(parse_docs_link("/docs/default/component"), None);
     }

@@ -22,7 +22,9 @@ pub fn docs_index() -> Html {
     }
     let oninput = {
         let filter = filter.clone();
-        Callback::from(move |e: InputEvent| filter.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let body = match &*list {
         None => html! { <Spinner /> },

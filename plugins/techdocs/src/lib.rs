@@ -17,14 +17,27 @@ pub use reader::{DocsReader, DocsTab};
 pub fn plugin() -> Plugin {
     Plugin::new("techdocs", "Docs", Icon::Docs)
         .nav("Docs", "/docs", 30)
-        .route("/docs", |_: &RouteMatch| html! { <index_page::DocsIndex /> })
-        .route("/docs/:namespace/:kind/:name", |m: &RouteMatch| html! { <reader::DocsRoute route={m.clone()} /> })
-        .entity_tab(EntityTab { id: "docs", title: "Docs", applies_to: has_docs, render: docs_tab })
+        .route(
+            "/docs",
+            |_: &RouteMatch| html! { <index_page::DocsIndex /> },
+        )
+        .route(
+            "/docs/:namespace/:kind/:name",
+            |m: &RouteMatch| html! { <reader::DocsRoute route={m.clone()} /> },
+        )
+        .entity_tab(EntityTab {
+            id: "docs",
+            title: "Docs",
+            applies_to: has_docs,
+            render: docs_tab,
+        })
 }
 
 /// Whether the entity has docs: the TechDocs annotation is present and not empty.
 pub fn has_docs(entity: &EntityContext) -> bool {
-    entity.annotation(TECHDOCS_REF).is_some_and(|v| !v.trim().is_empty())
+    entity
+        .annotation(TECHDOCS_REF)
+        .is_some_and(|v| !v.trim().is_empty())
 }
 
 fn docs_tab(entity: &EntityContext) -> Html {

@@ -7,7 +7,8 @@ use backlot_plugin_api::components::{ErrorBanner, Spinner};
 use backlot_plugin_api::routing::{RouteMatch, entity_path};
 use backlot_plugin_api::{Icon, IconView, Link, use_backend, use_catalog_version, use_shell};
 use backlot_techdocs_common::{
-    DocsPage, DocsSite, GetDocsPage, GetDocsSite, NavNode, SearchDocs, SearchHit, docs_link, parse_docs_link,
+    DocsPage, DocsSite, GetDocsPage, GetDocsSite, NavNode, SearchDocs, SearchHit, docs_link,
+    parse_docs_link,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
@@ -27,13 +28,30 @@ pub struct DocsRouteProps {
 pub fn docs_route(props: &DocsRouteProps) -> Html {
     let shell = use_shell();
     let r = &props.route;
-    let entity_ref = format!("{}:{}/{}", r.param("kind"), r.param("namespace"), r.param("name")).to_lowercase();
-    let page = r.query("page").map(str::to_string).filter(|p| !p.is_empty());
-    let anchor = r.location.split_once('#').map(|(_, a)| backlot_plugin_api::routing::decode_component(a)).filter(|a| !a.is_empty());
+    let entity_ref = format!(
+        "{}:{}/{}",
+        r.param("kind"),
+        r.param("namespace"),
+        r.param("name")
+    )
+    .to_lowercase();
+    let page = r
+        .query("page")
+        .map(str::to_string)
+        .filter(|p| !p.is_empty());
+    let anchor = r
+        .location
+        .split_once('#')
+        .map(|(_, a)| backlot_plugin_api::routing::decode_component(a))
+        .filter(|a| !a.is_empty());
     let on_navigate = {
         let entity_ref = entity_ref.clone();
         Callback::from(move |(page, anchor): Target| {
-            shell.navigate.emit(docs_link(&entity_ref, page.as_deref().unwrap_or(""), anchor.as_deref()))
+            shell.navigate.emit(docs_link(
+                &entity_ref,
+                page.as_deref().unwrap_or(""),
+                anchor.as_deref(),
+            ))
         })
     };
     html! {
@@ -91,24 +109,38 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
 
     {
         let (site, backend) = (site.clone(), backend.clone());
-        use_effect_with((props.entity_ref.clone(), version), move |(entity_ref, _)| {
-            let entity_ref = entity_ref.clone();
-            site.set(None);
-            spawn_local(async move { site.set(Some(backend.call(GetDocsSite { entity_ref }).await)) });
-        });
+        use_effect_with(
+            (props.entity_ref.clone(), version),
+            move |(entity_ref, _)| {
+                let entity_ref = entity_ref.clone();
+                site.set(None);
+                spawn_local(async move {
+                    site.set(Some(backend.call(GetDocsSite { entity_ref }).await))
+                });
+            },
+        );
     }
     {
         let (page, backend) = (page.clone(), backend.clone());
-        use_effect_with((props.entity_ref.clone(), props.page.clone(), version), move |(entity_ref, wanted, _)| {
-            let command = GetDocsPage { entity_ref: entity_ref.clone(), page: wanted.clone() };
-            page.set(None);
-            spawn_local(async move { page.set(Some(backend.call(command).await)) });
-        });
+        use_effect_with(
+            (props.entity_ref.clone(), props.page.clone(), version),
+            move |(entity_ref, wanted, _)| {
+                let command = GetDocsPage {
+                    entity_ref: entity_ref.clone(),
+                    page: wanted.clone(),
+                };
+                page.set(None);
+                spawn_local(async move { page.set(Some(backend.call(command).await)) });
+            },
+        );
     }
     // Once the page is there, bring the anchor into view (or the top of the page).
     {
         let article = article.clone();
-        let loaded = page.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.page.clone());
+        let loaded = page
+            .as_ref()
+            .and_then(|p| p.as_ref().ok())
+            .map(|p| p.page.clone());
         use_effect_with((loaded, props.anchor.clone()), move |(loaded, anchor)| {
             if loaded.is_some() {
                 scroll_to(&article, anchor.as_deref());
@@ -116,16 +148,27 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
         });
     }
 
-    let current = page.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.page.clone());
+    let current = page
+        .as_ref()
+        .and_then(|p| p.as_ref().ok())
+        .map(|p| p.page.clone());
     let onclick = {
         // Anchors keep the page as the caller named it, so the page is not loaded again.
-        let (entity_ref, on_navigate, same_page, article) =
-            (props.entity_ref.clone(), props.on_navigate.clone(), props.page.clone(), article.clone());
+        let (entity_ref, on_navigate, same_page, article) = (
+            props.entity_ref.clone(),
+            props.on_navigate.clone(),
+            props.page.clone(),
+            article.clone(),
+        );
         Callback::from(move |e: MouseEvent| {
             if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
                 return;
             }
-            let Some(link) = e.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|t| t.closest("a").ok().flatten()) else {
+            let Some(link) = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("a").ok().flatten())
+            else {
                 return;
             };
             let href = link.get_attribute("href").unwrap_or_default();
@@ -143,10 +186,18 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
         })
     };
     let search = {
-        let (backend, hits, query, entity_ref) = (backend.clone(), hits.clone(), query.clone(), props.entity_ref.clone());
+        let (backend, hits, query, entity_ref) = (
+            backend.clone(),
+            hits.clone(),
+            query.clone(),
+            props.entity_ref.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let command = SearchDocs { entity_ref: entity_ref.clone(), query: (*query).clone() };
+            let command = SearchDocs {
+                entity_ref: entity_ref.clone(),
+                query: (*query).clone(),
+            };
             if command.query.trim().is_empty() {
                 hits.set(None);
                 return;
@@ -157,12 +208,16 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
     };
     let oninput = {
         let query = query.clone();
-        Callback::from(move |e: InputEvent| query.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            query.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
 
     let site_view = match &*site {
         None => return html! { <Spinner /> },
-        Some(Err(e)) => return html! { <div class="docs-reader docs-failed"><ErrorBanner error={e.clone()} /></div> },
+        Some(Err(e)) => {
+            return html! { <div class="docs-reader docs-failed"><ErrorBanner error={e.clone()} /></div> };
+        }
         Some(Ok(site)) => site.clone(),
     };
     let shown_page = current.clone().unwrap_or_else(|| site_view.home.clone());
@@ -204,10 +259,14 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
 }
 
 fn scroll_to(article: &NodeRef, anchor: Option<&str>) {
-    let Some(root) = article.cast::<Element>() else { return };
+    let Some(root) = article.cast::<Element>() else {
+        return;
+    };
     let target = anchor.and_then(|a| {
         let all = root.query_selector_all("[id]").ok()?;
-        (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<Element>().ok()).find(|el| el.id() == a)
+        (0..all.length())
+            .filter_map(|i| all.item(i)?.dyn_into::<Element>().ok())
+            .find(|el| el.id() == a)
     });
     match target {
         Some(el) => el.scroll_into_view(),
@@ -215,7 +274,12 @@ fn scroll_to(article: &NodeRef, anchor: Option<&str>) {
     }
 }
 
-fn nav_tree(nodes: &[NavNode], entity_ref: &str, current: &str, on_navigate: &Callback<Target>) -> Html {
+fn nav_tree(
+    nodes: &[NavNode],
+    entity_ref: &str,
+    current: &str,
+    on_navigate: &Callback<Target>,
+) -> Html {
     html! {
         <ul class="docs-nav-list">
             { for nodes.iter().map(|n| {
@@ -247,11 +311,16 @@ fn nav_tree(nodes: &[NavNode], entity_ref: &str, current: &str, on_navigate: &Ca
     }
 }
 
-fn search_results(hits: &Option<Result<Vec<SearchHit>, ApiError>>, on_navigate: &Callback<Target>) -> Html {
+fn search_results(
+    hits: &Option<Result<Vec<SearchHit>, ApiError>>,
+    on_navigate: &Callback<Target>,
+) -> Html {
     match hits {
         None => html! {},
         Some(Err(e)) => html! { <ErrorBanner error={e.clone()} /> },
-        Some(Ok(hits)) if hits.is_empty() => html! { <p class="muted small docs-no-hits" data-testid="docs-no-hits">{"No matches in these docs."}</p> },
+        Some(Ok(hits)) if hits.is_empty() => {
+            html! { <p class="muted small docs-no-hits" data-testid="docs-no-hits">{"No matches in these docs."}</p> }
+        }
         Some(Ok(hits)) => html! {
             <ul class="docs-hits" data-testid="docs-hits">
                 { for hits.iter().map(|h| {
@@ -276,9 +345,17 @@ fn search_results(hits: &Option<Result<Vec<SearchHit>, ApiError>>, on_navigate: 
     }
 }
 
-fn outline(page: &Option<Result<DocsPage, ApiError>>, named: Option<&str>, on_navigate: &Callback<Target>) -> Html {
+fn outline(
+    page: &Option<Result<DocsPage, ApiError>>,
+    named: Option<&str>,
+    on_navigate: &Callback<Target>,
+) -> Html {
     let Some(Ok(p)) = page else { return html! {} };
-    let items: Vec<_> = p.headings.iter().filter(|h| (2..=3).contains(&h.level)).collect();
+    let items: Vec<_> = p
+        .headings
+        .iter()
+        .filter(|h| (2..=3).contains(&h.level))
+        .collect();
     if items.is_empty() {
         return html! {};
     }

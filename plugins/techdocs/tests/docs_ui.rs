@@ -11,8 +11,8 @@ use backlot_model::{ApiError, ErrorCode};
 use backlot_plugin_api::routing::match_pattern;
 use backlot_plugin_api::{Backend, BackendFuture, BackendHandle, FakeBackend, ShellContext};
 use backlot_techdocs_common::{
-    DocsEntity, DocsOrigin, DocsPage, DocsSite, GetDocsPage, GetDocsSite, Heading, ListDocsEntities, NavNode, SearchDocs,
-    SearchHit,
+    DocsEntity, DocsOrigin, DocsPage, DocsSite, GetDocsPage, GetDocsSite, Heading,
+    ListDocsEntities, NavNode, SearchDocs, SearchHit,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -76,12 +76,26 @@ impl DocsFake {
             view
         };
         let inner = FakeBackend::new()
-            .with_entity_view(entity("backstage-demo", serde_json::json!({"backstage.io/techdocs-ref": "dir:."})))
-            .with_entity_view(entity("no-docs", serde_json::json!({"github.com/project-slug": "o/r"})));
-        DocsFake { inner, site_error: None, calls: Rc::default() }
+            .with_entity_view(entity(
+                "backstage-demo",
+                serde_json::json!({"backstage.io/techdocs-ref": "dir:."}),
+            ))
+            .with_entity_view(entity(
+                "no-docs",
+                serde_json::json!({"github.com/project-slug": "o/r"}),
+            ));
+        DocsFake {
+            inner,
+            site_error: None,
+            calls: Rc::default(),
+        }
     }
 
-    fn answer(&self, command: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+    fn answer(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, ApiError> {
         match command {
             ListDocsEntities::NAME => ipc::dispatch_typed::<ListDocsEntities>(args, |_| {
                 Ok(vec![DocsEntity {
@@ -104,17 +118,27 @@ impl DocsFake {
                     site_name: "Backstage Demo".into(),
                     home: "index.md".into(),
                     nav: vec![
-                        NavNode { title: "TechDocs".into(), page: Some("index.md".into()), children: vec![] },
+                        NavNode {
+                            title: "TechDocs".into(),
+                            page: Some("index.md".into()),
+                            children: vec![],
+                        },
                         NavNode {
                             title: "Examples".into(),
                             page: None,
-                            children: vec![NavNode { title: "Basic Markdown".into(), page: Some("examples/basic.md".into()), children: vec![] }],
+                            children: vec![NavNode {
+                                title: "Basic Markdown".into(),
+                                page: Some("examples/basic.md".into()),
+                                children: vec![],
+                            }],
                         },
                     ],
                     ..Default::default()
                 })
             }),
-            GetDocsPage::NAME => ipc::dispatch_typed::<GetDocsPage>(args, |c| Ok(page_of(c.page.as_deref().unwrap_or("index.md")))),
+            GetDocsPage::NAME => ipc::dispatch_typed::<GetDocsPage>(args, |c| {
+                Ok(page_of(c.page.as_deref().unwrap_or("index.md")))
+            }),
             SearchDocs::NAME => ipc::dispatch_typed::<SearchDocs>(args, |c| {
                 Ok(if c.query.contains("table") {
                     vec![SearchHit {
@@ -138,7 +162,9 @@ impl Backend for DocsFake {
         if !command.starts_with("techdocs_") {
             return self.inner.invoke(command, args);
         }
-        self.calls.borrow_mut().push((command.to_string(), args.clone()));
+        self.calls
+            .borrow_mut()
+            .push((command.to_string(), args.clone()));
         let result = self.answer(command, args);
         Box::pin(async move { result })
     }
@@ -158,7 +184,10 @@ fn host(props: &HostProps) -> Html {
     let route = plugins
         .iter()
         .flat_map(|p| p.routes.iter())
-        .filter_map(|r| match_pattern(r.pattern, &props.location).map(|m| (backlot_plugin_api::routing::specificity(r.pattern), r, m)))
+        .filter_map(|r| {
+            match_pattern(r.pattern, &props.location)
+                .map(|m| (backlot_plugin_api::routing::specificity(r.pattern), r, m))
+        })
         .max_by_key(|(s, _, _)| *s);
     html! {
         <ContextProvider<ShellContext> context={props.ctx.clone()}>
@@ -192,9 +221,20 @@ async fn mount(location: &str, fake: DocsFake) -> Mounted {
         entity_tabs: Rc::new(backlot_techdocs::plugin().entity_tabs),
         entity_cards: Rc::new(vec![]),
     };
-    yew::Renderer::<Host>::with_root_and_props(root.clone(), HostProps { ctx, location: location.to_string() }).render();
+    yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        HostProps {
+            ctx,
+            location: location.to_string(),
+        },
+    )
+    .render();
     settle().await;
-    Mounted { root, navigations, fake }
+    Mounted {
+        root,
+        navigations,
+        fake,
+    }
 }
 
 async fn settle() {
@@ -214,11 +254,17 @@ impl Mounted {
 
     fn all(&self, css: &str) -> Vec<Element> {
         let list = self.root.query_selector_all(css).unwrap();
-        (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().dyn_into().unwrap())
+            .collect()
     }
 
     async fn click(&self, css: &str) {
-        self.wait(css).await.dyn_into::<HtmlElement>().unwrap().click();
+        self.wait(css)
+            .await
+            .dyn_into::<HtmlElement>()
+            .unwrap()
+            .click();
         settle().await;
     }
 }
@@ -236,42 +282,103 @@ fn the_tab_applies_only_to_entities_with_the_annotation() {
         entity_ref: "component:default/x".into(),
         entity: serde_json::json!({"kind": "Component", "metadata": {"name": "x", "annotations": annotations}}),
     };
-    assert!((tab.applies_to)(&ctx(serde_json::json!({"backstage.io/techdocs-ref": "dir:."}))));
-    assert!(!(tab.applies_to)(&ctx(serde_json::json!({"backstage.io/techdocs-ref": "  "}))));
+    assert!((tab.applies_to)(&ctx(
+        serde_json::json!({"backstage.io/techdocs-ref": "dir:."})
+    )));
+    assert!(!(tab.applies_to)(&ctx(
+        serde_json::json!({"backstage.io/techdocs-ref": "  "})
+    )));
     assert!(!(tab.applies_to)(&ctx(serde_json::json!({}))));
-    assert!(!(tab.applies_to)(&backlot_plugin_api::EntityContext { entity_ref: "x".into(), entity: serde_json::json!({}) }));
+    assert!(!(tab.applies_to)(&backlot_plugin_api::EntityContext {
+        entity_ref: "x".into(),
+        entity: serde_json::json!({})
+    }));
 }
 
 #[wasm_bindgen_test]
 async fn the_entity_page_shows_a_docs_tab_only_for_entities_with_docs() {
     let app = mount("/catalog/default/component/backstage-demo", DocsFake::new()).await;
     app.wait(".entity-page").await;
-    let tabs: Vec<String> = app.all(".tabs .tab").iter().map(|t| t.text_content().unwrap_or_default()).collect();
+    let tabs: Vec<String> = app
+        .all(".tabs .tab")
+        .iter()
+        .map(|t| t.text_content().unwrap_or_default())
+        .collect();
     assert!(tabs.iter().any(|t| t == "Docs"), "{tabs:?}");
     drop(app);
     let app = mount("/catalog/default/component/no-docs", DocsFake::new()).await;
     app.wait(".entity-page").await;
-    let tabs: Vec<String> = app.all(".tabs .tab").iter().map(|t| t.text_content().unwrap_or_default()).collect();
-    assert!(tabs.iter().any(|t| t == "Overview") && !tabs.iter().any(|t| t == "Docs"), "{tabs:?}");
+    let tabs: Vec<String> = app
+        .all(".tabs .tab")
+        .iter()
+        .map(|t| t.text_content().unwrap_or_default())
+        .collect();
+    assert!(
+        tabs.iter().any(|t| t == "Overview") && !tabs.iter().any(|t| t == "Docs"),
+        "{tabs:?}"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_docs_tab_renders_nav_and_page_and_follows_links_and_search_hits() {
-    let app = mount("/catalog/default/component/backstage-demo?tab=docs", DocsFake::new()).await;
+    let app = mount(
+        "/catalog/default/component/backstage-demo?tab=docs",
+        DocsFake::new(),
+    )
+    .await;
     app.wait(".docs-content h1").await;
-    assert_eq!(app.wait("[data-testid='docs-site-name']").await.text_content().unwrap(), "Backstage Demo");
-    let nav: Vec<String> = app.all(".docs-nav-link").iter().map(|a| a.text_content().unwrap_or_default()).collect();
+    assert_eq!(
+        app.wait("[data-testid='docs-site-name']")
+            .await
+            .text_content()
+            .unwrap(),
+        "Backstage Demo"
+    );
+    let nav: Vec<String> = app
+        .all(".docs-nav-link")
+        .iter()
+        .map(|a| a.text_content().unwrap_or_default())
+        .collect();
     assert_eq!(nav, ["TechDocs", "Basic Markdown"]);
-    assert_eq!(app.wait(".docs-nav-link.active").await.get_attribute("data-page").as_deref(), Some("index.md"));
-    assert_eq!(app.wait(".docs-content").await.get_attribute("data-page").as_deref(), Some("index.md"));
-    assert_eq!(app.wait(".docs-nav-section").await.text_content().unwrap(), "Examples");
-    assert_eq!(app.wait(".docs-toc a").await.text_content().unwrap(), "Overview");
+    assert_eq!(
+        app.wait(".docs-nav-link.active")
+            .await
+            .get_attribute("data-page")
+            .as_deref(),
+        Some("index.md")
+    );
+    assert_eq!(
+        app.wait(".docs-content")
+            .await
+            .get_attribute("data-page")
+            .as_deref(),
+        Some("index.md")
+    );
+    assert_eq!(
+        app.wait(".docs-nav-section").await.text_content().unwrap(),
+        "Examples"
+    );
+    assert_eq!(
+        app.wait(".docs-toc a").await.text_content().unwrap(),
+        "Overview"
+    );
 
     // An in-doc link opens the other page inside the tab, without leaving the entity page.
     app.click(".docs-content a[href*='examples']").await;
-    app.wait(".docs-content[data-page='examples/basic.md'] table").await;
-    assert_eq!(app.wait(".docs-nav-link.active").await.get_attribute("data-page").as_deref(), Some("examples/basic.md"));
-    assert!(app.navigations.borrow().is_empty(), "{:?}", app.navigations.borrow());
+    app.wait(".docs-content[data-page='examples/basic.md'] table")
+        .await;
+    assert_eq!(
+        app.wait(".docs-nav-link.active")
+            .await
+            .get_attribute("data-page")
+            .as_deref(),
+        Some("examples/basic.md")
+    );
+    assert!(
+        app.navigations.borrow().is_empty(),
+        "{:?}",
+        app.navigations.borrow()
+    );
     // External links do not navigate the window.
     app.click(".docs-nav-link[data-page='index.md']").await;
     app.click(".docs-content a[href^='https:']").await;
@@ -279,37 +386,76 @@ async fn the_docs_tab_renders_nav_and_page_and_follows_links_and_search_hits() {
     assert!(app.root.is_connected());
 
     // Search: a hit leads to its page.
-    let input: HtmlInputElement = app.wait("input[name='docs-search']").await.dyn_into().unwrap();
+    let input: HtmlInputElement = app
+        .wait("input[name='docs-search']")
+        .await
+        .dyn_into()
+        .unwrap();
     input.set_value("table");
-    input.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
     settle().await;
     app.click(".docs-search button").await;
     let hit = app.wait(".docs-hit").await;
-    assert!(hit.text_content().unwrap().contains("Basic Markdown › Table Example"));
+    assert!(
+        hit.text_content()
+            .unwrap()
+            .contains("Basic Markdown › Table Example")
+    );
     app.click(".docs-hit").await;
-    app.wait(".docs-content[data-page='examples/basic.md']").await;
+    app.wait(".docs-content[data-page='examples/basic.md']")
+        .await;
     let calls = app.fake.calls.borrow();
-    assert!(calls.iter().any(|(c, a)| c == "techdocs_search" && a["query"] == "table"), "{calls:?}");
-    assert!(calls.iter().any(|(c, a)| c == "techdocs_page" && a["page"] == "examples/basic.md"), "{calls:?}");
+    assert!(
+        calls
+            .iter()
+            .any(|(c, a)| c == "techdocs_search" && a["query"] == "table"),
+        "{calls:?}"
+    );
+    assert!(
+        calls
+            .iter()
+            .any(|(c, a)| c == "techdocs_page" && a["page"] == "examples/basic.md"),
+        "{calls:?}"
+    );
     let pages_loaded = calls.iter().filter(|(c, _)| c == "techdocs_page").count();
     drop(calls);
 
     // The outline and heading anchors move within the page; nothing is loaded again.
     app.click(".docs-toc a[href='#table-example']").await;
-    app.click(".docs-content a[href='/docs/default/component/backstage-demo?page=index.md']").await;
+    app.click(".docs-content a[href='/docs/default/component/backstage-demo?page=index.md']")
+        .await;
     app.wait(".docs-content[data-page='index.md']").await;
     app.click(".docs-toc a[href='#overview']").await;
     let calls = app.fake.calls.borrow();
-    assert_eq!(calls.iter().filter(|(c, _)| c == "techdocs_page").count(), pages_loaded + 1, "{calls:?}");
-    assert!(app.root.query_selector(".docs-content[data-page='index.md']").unwrap().is_some());
+    assert_eq!(
+        calls.iter().filter(|(c, _)| c == "techdocs_page").count(),
+        pages_loaded + 1,
+        "{calls:?}"
+    );
+    assert!(
+        app.root
+            .query_selector(".docs-content[data-page='index.md']")
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_docs_route_keeps_the_page_in_the_location() {
-    let app = mount("/docs/default/component/backstage-demo?page=examples/basic.md", DocsFake::new()).await;
-    app.wait(".docs-content[data-page='examples/basic.md'] table").await;
+    let app = mount(
+        "/docs/default/component/backstage-demo?page=examples/basic.md",
+        DocsFake::new(),
+    )
+    .await;
+    app.wait(".docs-content[data-page='examples/basic.md'] table")
+        .await;
     app.click(".docs-content a").await;
-    assert_eq!(app.navigations.borrow().as_slice(), ["/docs/default/component/backstage-demo?page=index.md"]);
+    assert_eq!(
+        app.navigations.borrow().as_slice(),
+        ["/docs/default/component/backstage-demo?page=index.md"]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -321,7 +467,14 @@ async fn errors_are_shown_with_their_message() {
     ));
     let app = mount("/docs/default/component/backstage-demo", fake).await;
     let banner = app.wait(".docs-failed .banner-error").await;
-    assert!(banner.text_content().unwrap().contains("no team backend token"), "{}", app.root.inner_html());
+    assert!(
+        banner
+            .text_content()
+            .unwrap()
+            .contains("no team backend token"),
+        "{}",
+        app.root.inner_html()
+    );
     assert!(banner.text_content().unwrap().contains("unauthorized"));
 }
 
@@ -331,6 +484,14 @@ async fn the_docs_page_lists_entities_with_docs() {
     let item = app.wait(".docs-list-item").await;
     assert_eq!(item.get_attribute("data-ref").as_deref(), Some(DEMO));
     let link = app.wait(".docs-list-link").await;
-    assert_eq!(link.get_attribute("href").as_deref(), Some("/docs/default/component/backstage-demo"));
-    assert_eq!(backlot_techdocs::plugin().nav.map(|n| (n.label, n.path, n.order)), Some(("Docs", "/docs", 30)));
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/docs/default/component/backstage-demo")
+    );
+    assert_eq!(
+        backlot_techdocs::plugin()
+            .nav
+            .map(|n| (n.label, n.path, n.order)),
+        Some(("Docs", "/docs", 30))
+    );
 }

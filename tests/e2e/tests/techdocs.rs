@@ -13,13 +13,20 @@ use backlot_e2e::{App, app_binary, workspace_root};
 fn ingest_fixtures(data_dir: &Path) {
     let broken = data_dir.join("broken-docs");
     std::fs::create_dir_all(broken.join("docs")).unwrap();
-    std::fs::write(broken.join("mkdocs.yml"), "site_name: Broken\nnav:\n  - Home: [index.md\n").unwrap();
+    std::fs::write(
+        broken.join("mkdocs.yml"),
+        "site_name: Broken\nnav:\n  - Home: [index.md\n",
+    )
+    .unwrap();
     std::fs::write(
         broken.join("catalog-info.yaml"),
         "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: broken-docs\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n",
     )
     .unwrap();
-    for path in [workspace_root().join("../shared/fixtures/backstage-demo/catalog-info.yaml"), broken.join("catalog-info.yaml")] {
+    for path in [
+        workspace_root().join("../shared/fixtures/backstage-demo/catalog-info.yaml"),
+        broken.join("catalog-info.yaml"),
+    ] {
         let out = Command::new(app_binary())
             .arg("--data-dir")
             .arg(data_dir)
@@ -27,17 +34,32 @@ fn ingest_fixtures(data_dir: &Path) {
             .arg(&path)
             .output()
             .expect("backlot catalog ingest");
-        assert!(out.status.success(), "ingest of {} failed: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "ingest of {} failed: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
 /// Opens an entity's page through the catalog's search box and its table.
 async fn open_entity(app: &App, name: &str) {
-    app.find(".nav-item[data-plugin='catalog']").await.click().await.unwrap();
+    app.find(".nav-item[data-plugin='catalog']")
+        .await
+        .click()
+        .await
+        .unwrap();
     let search = app.find(".pane-active input[name='catalog-search']").await;
     search.clear().await.unwrap();
     search.send_keys(name).await.unwrap();
-    app.find(&format!(".pane-active a[href='/catalog/default/component/{name}']")).await.click().await.unwrap();
+    app.find(&format!(
+        ".pane-active a[href='/catalog/default/component/{name}']"
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
     app.wait_until(
         "the entity page",
         &format!("return document.querySelector('.pane-active .entity-page')?.dataset.ref === 'component:default/{name}'"),
@@ -47,7 +69,12 @@ async fn open_entity(app: &App, name: &str) {
 
 async fn tab_titles(app: &App) -> Vec<String> {
     let titles = app.js("return [...document.querySelectorAll('.pane-active .entity-page nav.tabs a')].map(a => a.textContent)").await;
-    titles.as_array().unwrap().iter().map(|t| t.as_str().unwrap_or_default().to_string()).collect()
+    titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 async fn text(app: &App, css: &str) -> String {
@@ -66,24 +93,55 @@ async fn docs_tab_renders_the_fixture_site_follows_links_and_searches() {
     open_entity(&app, "backstage-demo").await;
     let tabs = tab_titles(&app).await;
     assert!(tabs.iter().any(|t| t == "Docs"), "{tabs:?}");
-    app.find(".pane-active .entity-page nav.tabs a[href$='?tab=docs']").await.click().await.unwrap();
+    app.find(".pane-active .entity-page nav.tabs a[href$='?tab=docs']")
+        .await
+        .click()
+        .await
+        .unwrap();
 
     // …and shows the site: its name, a nav tree made from the files, the rendered home page.
-    assert_eq!(text(&app, ".pane-active [data-testid='docs-site-name']").await, "Backstage Demo");
-    app.find(".pane-active .docs-content[data-page='index.md'] h1#techdocs").await;
+    assert_eq!(
+        text(&app, ".pane-active [data-testid='docs-site-name']").await,
+        "Backstage Demo"
+    );
+    app.find(".pane-active .docs-content[data-page='index.md'] h1#techdocs")
+        .await;
     let nav = app.js("return [...document.querySelectorAll('.pane-active .docs-nav-link')].map(a => a.textContent)").await;
-    let nav: Vec<&str> = nav.as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
-    assert!(nav.contains(&"TechDocs") && nav.contains(&"Basic Markdown") && nav.contains(&"Code blocks"), "{nav:?}");
+    let nav: Vec<&str> = nav
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        nav.contains(&"TechDocs")
+            && nav.contains(&"Basic Markdown")
+            && nav.contains(&"Code blocks"),
+        "{nav:?}"
+    );
     let scripts = app.js("return document.querySelectorAll('.pane-active .docs-content script, .pane-active .docs-content iframe').length").await;
     assert_eq!(scripts, 0);
     app.screenshot("techdocs-home").await;
 
     // An internal link opens the other page inside the tab: table and headings rendered.
-    app.find(".pane-active .docs-content a[href*='page=examples/basic.md']").await.click().await.unwrap();
-    app.find(".pane-active .docs-content[data-page='examples/basic.md'] table th").await;
-    assert_eq!(text(&app, ".pane-active .docs-content h1").await, "Basic Markdown");
-    let still_tab = app.js("return document.querySelector('.pane-active .entity-page')?.dataset.ref ?? null").await;
-    assert_eq!(still_tab, "component:default/backstage-demo", "the link stayed inside the entity page");
+    app.find(".pane-active .docs-content a[href*='page=examples/basic.md']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.find(".pane-active .docs-content[data-page='examples/basic.md'] table th")
+        .await;
+    assert_eq!(
+        text(&app, ".pane-active .docs-content h1").await,
+        "Basic Markdown"
+    );
+    let still_tab = app
+        .js("return document.querySelector('.pane-active .entity-page')?.dataset.ref ?? null")
+        .await;
+    assert_eq!(
+        still_tab, "component:default/backstage-demo",
+        "the link stayed inside the entity page"
+    );
     let active = app.js("return document.querySelector('.pane-active .docs-nav-link.active')?.dataset.page ?? null").await;
     assert_eq!(active, "examples/basic.md");
     app.screenshot("techdocs-basic").await;
@@ -91,17 +149,32 @@ async fn docs_tab_renders_the_fixture_site_follows_links_and_searches() {
     // Search: a hit on the code page, opened with its highlighted code.
     let search = app.find(".pane-active input[name='docs-search']").await;
     search.send_keys("pygments lexers").await.unwrap();
-    app.find(".pane-active .docs-search button").await.click().await.unwrap();
-    app.find(".pane-active .docs-hit[data-page='examples/code.md']").await.click().await.unwrap();
+    app.find(".pane-active .docs-search button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.find(".pane-active .docs-hit[data-page='examples/code.md']")
+        .await
+        .click()
+        .await
+        .unwrap();
     app.find(".pane-active .docs-content[data-page='examples/code.md'] code.language-typescript .tok-keyword").await;
     app.screenshot("techdocs-search").await;
 
     // The Docs page lists it; its entry opens the docs page of the entity.
-    app.find(".nav-item[data-plugin='techdocs']").await.click().await.unwrap();
-    let listed = app.find(".pane-active .docs-list-item[data-ref='component:default/backstage-demo'] a").await;
+    app.find(".nav-item[data-plugin='techdocs']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let listed = app
+        .find(".pane-active .docs-list-item[data-ref='component:default/backstage-demo'] a")
+        .await;
     app.screenshot("techdocs-list").await;
     listed.click().await.unwrap();
-    app.find(".pane-active .docs-page .docs-content[data-page='index.md'] h1").await;
+    app.find(".pane-active .docs-page .docs-content[data-page='index.md'] h1")
+        .await;
     app.screenshot("techdocs-route").await;
 
     // An entity without the annotation has no Docs tab.
@@ -111,9 +184,16 @@ async fn docs_tab_renders_the_fixture_site_follows_links_and_searches() {
 
     // Broken docs say where: the file and line of the bad mkdocs.yml.
     open_entity(&app, "broken-docs").await;
-    app.find(".pane-active .entity-page nav.tabs a[href$='?tab=docs']").await.click().await.unwrap();
+    app.find(".pane-active .entity-page nav.tabs a[href$='?tab=docs']")
+        .await
+        .click()
+        .await
+        .unwrap();
     let banner = text(&app, ".pane-active .docs-failed .banner-error").await;
-    assert!(banner.contains("broken-docs/mkdocs.yml:") && banner.contains("invalid_input"), "{banner}");
+    assert!(
+        banner.contains("broken-docs/mkdocs.yml:") && banner.contains("invalid_input"),
+        "{banner}"
+    );
     app.screenshot("techdocs-broken").await;
 
     app.close().await;

@@ -23,14 +23,18 @@ impl Store {
             .prepare_cached("SELECT source_root, source_file FROM entities WHERE entity_ref = ?1")?
             .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        Ok(row.filter(|(root, file)| !is_team_root(root) && !file.is_empty()).map(|(_, file)| PathBuf::from(file)))
+        Ok(row
+            .filter(|(root, file)| !is_team_root(root) && !file.is_empty())
+            .map(|(_, file)| PathBuf::from(file)))
     }
 
     /// Every entity (as shown: local file or team copy) whose `metadata.annotations` has
     /// `key`, sorted by ref, with its relations.
     pub fn entities_with_annotation(&self, key: &str) -> Result<Vec<Entity>> {
         if key.is_empty() || key.contains(['"', '\\']) {
-            return Err(StoreError::InvalidQuery(format!("“{key}” is not an annotation key")));
+            return Err(StoreError::InvalidQuery(format!(
+                "“{key}” is not an annotation key"
+            )));
         }
         let path = format!("$.metadata.annotations.\"{key}\"");
         self.snapshot(|| {
@@ -38,7 +42,9 @@ impl Store {
                 "SELECT e.entity_ref, d.json FROM entities e JOIN entity_docs d ON d.id = e.id
                  WHERE json_extract(d.json, ?1) IS NOT NULL ORDER BY e.entity_ref",
             )?;
-            let rows = stmt.query_map([&path], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let rows = stmt.query_map([&path], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
             let mut out = Vec::new();
             for row in rows {
                 let (entity_ref, json) = row?;

@@ -25,7 +25,9 @@ pub fn fixtures() -> PathBuf {
 pub fn api_with(paths: &[PathBuf]) -> (tempfile::TempDir, Api) {
     let dir = tempfile::tempdir().unwrap();
     {
-        let mut store = backlot_catalog_backend::Store::open(&dir.path().join(backlot_app::STORE_FILE)).unwrap();
+        let mut store =
+            backlot_catalog_backend::Store::open(&dir.path().join(backlot_app::STORE_FILE))
+                .unwrap();
         backlot_catalog_backend::ingest(&mut store, paths).unwrap();
     }
     let api = Api::open(dir.path()).with_backend_plugin(TechDocsBackend);
@@ -34,7 +36,10 @@ pub fn api_with(paths: &[PathBuf]) -> (tempfile::TempDir, Api) {
 
 /// Writes a catalog file for one component with `annotations` into `dir`.
 pub fn component(dir: &Path, name: &str, annotations: &[(&str, &str)]) -> PathBuf {
-    let mut annotations: String = annotations.iter().map(|(k, v)| format!("    {k}: '{v}'\n")).collect();
+    let mut annotations: String = annotations
+        .iter()
+        .map(|(k, v)| format!("    {k}: '{v}'\n"))
+        .collect();
     if annotations.is_empty() {
         annotations = "    example.com/none: 'x'\n".into();
     }
@@ -65,7 +70,11 @@ impl TeamHost {
         .unwrap();
         TeamHost {
             data_dir: data_dir.to_path_buf(),
-            entities: vec![HostEntity { entity, source_file: None, from_team: true }],
+            entities: vec![HostEntity {
+                entity,
+                source_file: None,
+                from_team: true,
+            }],
             url,
             token: token.map(str::to_string),
         }
@@ -77,10 +86,19 @@ impl Host for TeamHost {
         &self.data_dir
     }
     fn entity(&self, entity_ref: &str) -> Result<Option<HostEntity>, ApiError> {
-        Ok(self.entities.iter().find(|e| e.entity.entity_ref().key() == entity_ref.to_lowercase()).cloned())
+        Ok(self
+            .entities
+            .iter()
+            .find(|e| e.entity.entity_ref().key() == entity_ref.to_lowercase())
+            .cloned())
     }
     fn entities_with_annotation(&self, key: &str) -> Result<Vec<HostEntity>, ApiError> {
-        Ok(self.entities.iter().filter(|e| e.entity.metadata.annotations.contains_key(key)).cloned().collect())
+        Ok(self
+            .entities
+            .iter()
+            .filter(|e| e.entity.metadata.annotations.contains_key(key))
+            .cloned()
+            .collect())
     }
     fn team_backend_url(&self) -> Result<Option<String>, ApiError> {
         Ok(self.url.clone())
@@ -113,7 +131,12 @@ impl SiteServer {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let (root, token, seen2, stop2) = (root.to_path_buf(), token.to_string(), seen.clone(), stop.clone());
+        let (root, token, seen2, stop2) = (
+            root.to_path_buf(),
+            token.to_string(),
+            seen.clone(),
+            stop.clone(),
+        );
         let thread = std::thread::spawn(move || {
             while !stop2.load(Ordering::SeqCst) {
                 match listener.accept() {
@@ -122,7 +145,12 @@ impl SiteServer {
                 }
             }
         });
-        SiteServer { url, seen, stop, thread: Some(thread) }
+        SiteServer {
+            url,
+            seen,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     pub fn stop(&mut self) {
@@ -158,20 +186,45 @@ fn serve_one(stream: TcpStream, root: &Path, token: &str, seen: &Mutex<Vec<Seen>
             }
         }
     }
-    let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    seen.lock().unwrap().push(Seen { path: path.clone(), authorization: authorization.clone() });
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .to_string();
+    seen.lock().unwrap().push(Seen {
+        path: path.clone(),
+        authorization: authorization.clone(),
+    });
     let (status, body, ctype) = if authorization.as_deref() != Some(&format!("Bearer {token}")) {
-        ("401 Unauthorized", br#"{"error":{"name":"AuthenticationError","message":"Missing credentials"}}"#.to_vec(), "application/json")
+        (
+            "401 Unauthorized",
+            br#"{"error":{"name":"AuthenticationError","message":"Missing credentials"}}"#.to_vec(),
+            "application/json",
+        )
     } else {
-        let rel = path.strip_prefix("/api/techdocs/static/docs/").unwrap_or("\0");
+        let rel = path
+            .strip_prefix("/api/techdocs/static/docs/")
+            .unwrap_or("\0");
         let file = root.join(rel);
         match (rel.contains(".."), std::fs::read(&file)) {
-            (false, Ok(bytes)) => ("200 OK", bytes, if rel.ends_with(".html") { "text/html" } else { "application/octet-stream" }),
+            (false, Ok(bytes)) => (
+                "200 OK",
+                bytes,
+                if rel.ends_with(".html") {
+                    "text/html"
+                } else {
+                    "application/octet-stream"
+                },
+            ),
             _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
         }
     };
     let mut stream = reader.into_inner();
-    let _ = write!(stream, "HTTP/1.1 {status}\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
     let _ = stream.write_all(&body);
     let _ = stream.flush();
     let mut rest = Vec::new();
@@ -181,10 +234,11 @@ fn serve_one(stream: TcpStream, root: &Path, token: &str, seen: &Mutex<Vec<Seen>
 
 /// A tiny valid PNG (1×1).
 pub const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
-    0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41,
-    0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
-    0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
 ];
 
 /// Writes a published TechDocs site (as `mkdocs build` + techdocs-cli lay it out) for
