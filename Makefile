@@ -6,7 +6,8 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: run setup ui app release test test-native test-ui test-e2e test-interop bench-startup fmt clippy clean
+.PHONY: run setup ui app release test test-native test-ui test-e2e test-interop bench-startup fmt clippy clean \
+	bundle test-package icons
 
 run: setup app
 	./target/debug/backlot
@@ -54,6 +55,27 @@ bench-startup: release
 release: setup
 	cd src-ui && trunk build --release --dist dist-release
 	TAURI_CONFIG='{"build":{"frontendDist":"../src-ui/dist-release"}}' $(CARGO) build -p backlot --release
+
+# Release bundles with the Tauri bundler: target/release/bundle/deb/Backlot_<version>_amd64.deb
+# and target/release/bundle/rpm/Backlot-<version>-1.x86_64.rpm (the optimised UI from
+# src-ui/dist-release embedded). AppImage, macOS and Windows bundles come from the release
+# workflow (.github/workflows/release.yml): AppImage's tools download from GitHub.
+# tauri.release.conf.json builds the UI (trunk --release into src-ui/dist-release) first.
+bundle: setup
+	TAURI_APP_PATH=src-tauri tauri build --ci --bundles deb,rpm --config tauri.release.conf.json
+	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+# The packages for real (root or sudo): dpkg -i, first run under Xvfb, dpkg -r/--purge keeps
+# the user's data, upgrade N → N+1 with a migration (scripts/package-test.sh). Not part of
+# `make test`: it installs system-wide and builds two releases (see README, "Installing").
+test-package: bundle
+	scripts/package-test.sh --no-build
+
+# The icon set, rendered from the SVG mark by the Tauri CLI (Linux, macOS and Windows sizes).
+icons:
+	tauri icon src-tauri/icons/backlot.svg -o target/icons
+	tauri icon src-tauri/icons/backlot.svg -o target/icons -p 256
+	cp target/icons/{32x32,64x64,128x128,128x128@2x,256x256,icon}.png target/icons/icon.icns target/icons/icon.ico src-tauri/icons/
 
 fmt:
 	$(CARGO) fmt --all
