@@ -217,6 +217,9 @@ async fn streetlights_asyncapi_channels_operations_messages() {
     m.one(".api-docs[data-format='asyncapi']");
     assert_eq!(m.text(".api-format"), "AsyncAPI 2.0.0");
     assert_eq!(m.text(".api-title"), "Streetlights API");
+    // The description's Markdown: a heading and a list, as text.
+    assert_eq!(m.text(".api-info .api-prose-heading"), "Check out its awesome features:");
+    assert_eq!(m.all(".api-info .api-prose li").len(), 3);
     assert!(m.text("tr[data-server='production']").contains("mqtt"));
     let channels = m.texts(".channel-address");
     assert_eq!(channels.len(), 4);

@@ -122,6 +122,19 @@ async fn api_docs_on_the_fixtures() {
     app.screenshot("api-docs-apis-page").await;
     app.find(".pane-active .clear-filters").await.click().await.unwrap();
     app.find(".pane-active .api-table tr[data-ref='api:default/petstore']").await;
+    let listed = app.js("return [...document.querySelectorAll('.pane-active .api-table tbody tr')].map(r => r.dataset.ref)").await;
+    let listed: Vec<String> = listed.as_array().unwrap().iter().filter_map(|r| r.as_str().map(str::to_string)).collect();
+    assert!(listed.len() >= 7, "{listed:?}");
+
+    // Every API in the window (the demo catalog's too) renders as something other than an
+    // error, except the broken one.
+    for entity_ref in &listed {
+        let name = entity_ref.rsplit('/').next().unwrap();
+        open_api(&app, name).await;
+        let format = app.js("return document.querySelector('.pane-active .api-docs')?.dataset.format ?? ''").await;
+        let expected_error = name == "broken-orders";
+        assert_eq!(format == "error", expected_error, "{entity_ref} rendered as {format}");
+    }
 
     // petstore's API tab: operations grouped by tag; opening one shows its parameters and
     // the response schema's properties.

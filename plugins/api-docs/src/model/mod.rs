@@ -161,6 +161,46 @@ mod tests {
         assert_eq!((plain.outcome, plain.language), (Outcome::Source, Language::Plain));
     }
 
+    /// Every prefix of every fixture (cut anywhere, as a half-written file would be) loads
+    /// without panicking, as every type.
+    #[test]
+    fn truncated_definitions_never_panic() {
+        let definitions: Vec<String> = [fixtures::PETSTORE, fixtures::STREETLIGHTS, fixtures::SWAPI, fixtures::HELLO_WORLD]
+            .into_iter()
+            .map(fixtures::definition)
+            .chain([fixtures::PETSTORE_31_OAS.to_string()])
+            .collect();
+        for text in &definitions {
+            let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(61).chain([text.len()]).collect();
+            for cut in cuts {
+                for api_type in ["openapi", "asyncapi", "graphql", "grpc", "other"] {
+                    let loaded = load(&entity(api_type, json!(&text[..cut])));
+                    assert_eq!(loaded.raw.len(), cut);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn petstore_31_with_examples_and_refs() {
+        let loaded = load(&entity("openapi", json!(fixtures::PETSTORE_31_OAS)));
+        let Outcome::OpenApi(api) = loaded.outcome else { panic!("{:?}", loaded.outcome) };
+        assert_eq!(api.spec_version, "OpenAPI 3.1.0");
+        let groups: Vec<&str> = api.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(groups, ["pet", "store", "user"]);
+        let update = api.operations().find(|o| o.operation_id.as_deref() == Some("updatePet")).unwrap();
+        let body = update.request.as_ref().unwrap();
+        assert!(body.required);
+        assert_eq!(body.contents.iter().map(|m| m.content_type.as_str()).collect::<Vec<_>>(), ["application/json", "application/xml", "application/x-www-form-urlencoded"]);
+        let pet = body.contents[0].schema.as_ref().unwrap();
+        assert_eq!(pet.ref_name.as_deref(), Some("Pet"));
+        let category = pet.children.iter().find(|c| c.name.as_deref() == Some("category")).unwrap();
+        assert_eq!(category.ref_name.as_deref(), Some("Category"));
+        assert!(category.children.iter().any(|c| c.name.as_deref() == Some("name")));
+        // The schema's own examples feed the generated example.
+        assert!(body.contents[0].examples[0].text.contains("doggie"), "{}", body.contents[0].examples[0].text);
+    }
+
     #[test]
     fn broken_definitions_fail_with_lines() {
         let broken = load(&entity("openapi", json!("openapi: 3.0.0\npaths:\n  /a:\n    get: {responses: [}\n")));

@@ -9,12 +9,25 @@ use crate::model::highlight::{self, Language};
 use crate::model::openapi::Example;
 use crate::model::schema::SchemaNode;
 
-/// Multi-line prose from a definition (descriptions): one paragraph per blank-line block.
+/// Multi-line prose from a definition (descriptions, often Markdown): blank-line blocks
+/// become paragraphs, `#` lines headings and `*`/`-` lines list items. Shown as text,
+/// never as HTML.
 pub fn prose(text: &Option<String>) -> Html {
     let Some(text) = text else { return Html::default() };
+    let blocks = text.split("\n\n").map(str::trim).filter(|b| !b.is_empty());
     html! {
         <div class="api-prose">
-            { for text.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| html! { <p>{p.trim()}</p> }) }
+            { for blocks.map(|block| {
+                let lines: Vec<&str> = block.lines().map(str::trim).collect();
+                let item = |l: &&str| l.strip_prefix("* ").or_else(|| l.strip_prefix("- ")).map(str::to_string);
+                if lines.iter().all(|l| item(l).is_some()) {
+                    html! { <ul>{ for lines.iter().filter_map(|l| item(l)).map(|i| html! { <li>{i}</li> }) }</ul> }
+                } else if lines.len() == 1 && block.starts_with('#') {
+                    html! { <h5 class="api-prose-heading">{block.trim_start_matches('#').trim()}</h5> }
+                } else {
+                    html! { <p>{block}</p> }
+                }
+            }) }
         </div>
     }
 }
