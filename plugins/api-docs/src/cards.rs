@@ -1,4 +1,5 @@
-//! "Provided APIs" / "Consumed APIs" cards on component pages.
+//! "Provided APIs" / "Consumed APIs" cards on component pages, and "Providers" /
+//! "Consumers" cards on API pages.
 
 use backlot_model::ApiError;
 use backlot_model::ipc::GetEntity;
@@ -27,7 +28,7 @@ pub fn relation_targets(entity: &EntityContext, relation: &str) -> Vec<String> {
 #[derive(Properties, PartialEq)]
 pub struct ApiRelationsProps {
     pub entity: EntityContext,
-    /// `providesApi` or `consumesApi`.
+    /// `providesApi`, `consumesApi` (to APIs), `apiProvidedBy`, `apiConsumedBy` (to components).
     pub relation: AttrValue,
 }
 
@@ -36,7 +37,13 @@ fn short(entity_ref: &str) -> &str {
     rest.strip_prefix("default/").unwrap_or(rest)
 }
 
-/// The APIs a component provides or consumes, with type, owner and lifecycle.
+/// Where a related entity's link leads: an API's API tab, any other entity's page.
+fn target_path(entity_ref: &str) -> String {
+    if entity_ref.starts_with("api:") { format!("{}?tab=api", entity_path(entity_ref)) } else { entity_path(entity_ref) }
+}
+
+/// The entities of one relation (the APIs a component provides or consumes, the components
+/// providing or consuming an API), with type, owner and lifecycle.
 #[component(ApiRelations)]
 pub fn api_relations(props: &ApiRelationsProps) -> Html {
     let backend = use_backend();
@@ -73,7 +80,7 @@ pub fn api_relations(props: &ApiRelationsProps) -> Html {
                             Some(s) => html! {
                                 <tr data-ref={target.clone()}>
                                     <td>
-                                        <Link to={format!("{}?tab=api", entity_path(target))} class="entity-link">{s.title.clone().unwrap_or_else(|| s.name.clone())}</Link>
+                                        <Link to={target_path(target)} class="entity-link">{s.title.clone().unwrap_or_else(|| s.name.clone())}</Link>
                                         if let Some(d) = &s.description { <div class="muted small api-relation-description">{d}</div> }
                                     </td>
                                     <td>{s.spec_type.clone().unwrap_or_default()}</td>
@@ -87,7 +94,7 @@ pub fn api_relations(props: &ApiRelationsProps) -> Html {
                                 <tr data-ref={target.clone()} class="missing">
                                     <td>
                                         if related.is_none() {
-                                            <Link to={format!("{}?tab=api", entity_path(target))} class="entity-link">{short(target)}</Link>
+                                            <Link to={target_path(target)} class="entity-link">{short(target)}</Link>
                                         } else {
                                             <span class="entity-link missing" title={format!("{target} is not in the catalog")}>{short(target)}</span>
                                         }

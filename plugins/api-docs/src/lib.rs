@@ -4,7 +4,8 @@
 //!   AsyncAPI 2/3, GraphQL SDL, protobuf, and anything else as highlighted source; a
 //!   definition that cannot be read shows the error with its line above the raw source;
 //! - the "APIs" page (`/api-docs`): every API with type/owner/lifecycle filters;
-//! - "Provided APIs" / "Consumed APIs" cards on components that have such relations.
+//! - "Provided APIs" / "Consumed APIs" cards on components that have such relations, and
+//!   "Providers" / "Consumers" cards on APIs that have them.
 
 mod apis_page;
 mod cards;
@@ -41,6 +42,18 @@ pub fn plugin() -> Plugin {
             applies_to: consumes_apis,
             render: |entity: &EntityContext| html! { <ApiRelations entity={entity.clone()} relation="consumesApi" /> },
         })
+        .entity_card(EntityCard {
+            id: "api-providers",
+            title: "Providers",
+            applies_to: has_providers,
+            render: |entity: &EntityContext| html! { <ApiRelations entity={entity.clone()} relation="apiProvidedBy" /> },
+        })
+        .entity_card(EntityCard {
+            id: "api-consumers",
+            title: "Consumers",
+            applies_to: has_consumers,
+            render: |entity: &EntityContext| html! { <ApiRelations entity={entity.clone()} relation="apiConsumedBy" /> },
+        })
 }
 
 /// The API tab shows on API entities only.
@@ -62,6 +75,16 @@ pub fn consumes_apis(entity: &EntityContext) -> bool {
     is_component(entity) && !relation_targets(entity, "consumesApi").is_empty()
 }
 
+/// APIs some component provides.
+pub fn has_providers(entity: &EntityContext) -> bool {
+    is_api(entity) && !relation_targets(entity, "apiProvidedBy").is_empty()
+}
+
+/// APIs some component consumes.
+pub fn has_consumers(entity: &EntityContext) -> bool {
+    is_api(entity) && !relation_targets(entity, "apiConsumedBy").is_empty()
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -81,6 +104,9 @@ mod tests {
         assert!(consumes_apis(&consumer) && !provides_apis(&consumer));
         // An API with the reverse relation is not a component.
         assert!(!provides_apis(&ctx("API", json!([{"type": "providesApi", "targetRef": "api:default/y"}]))));
+        let provided = ctx("API", json!([{"type": "apiProvidedBy", "targetRef": "component:default/petstore"}]));
+        assert!(has_providers(&provided) && !has_consumers(&provided));
+        assert!(!has_providers(&ctx("Component", json!([{"type": "apiProvidedBy", "targetRef": "component:default/z"}]))));
         assert_eq!(plugin().nav.map(|n| (n.label, n.path)), Some(("APIs", "/api-docs")));
     }
 }

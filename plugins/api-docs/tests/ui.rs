@@ -451,3 +451,23 @@ async fn provided_apis_card_lists_the_component_apis() {
     let m = mount_host(fake, Show::Relations(ctx, "consumesApi")).await;
     assert_eq!(m.texts(".api-relations-table tbody tr td:first-child a"), ["hello-world"]);
 }
+
+#[wasm_bindgen_test]
+async fn providers_card_links_the_components_of_an_api() {
+    let api = json!({
+        "apiVersion": "backstage.io/v1alpha1", "kind": "API", "metadata": {"name": "petstore", "namespace": "default"},
+        "spec": {"type": "openapi", "owner": "team-c", "lifecycle": "experimental", "definition": "openapi: 3.0.0"},
+        "relations": [{"type": "apiProvidedBy", "targetRef": "component:default/petstore"}]
+    });
+    let related: Vec<EntitySummary> = catalog().into_iter().filter(|s| s.kind == "Component").collect();
+    let view: EntityView = serde_json::from_value(json!({"entity": api, "related": related, "fromTeam": false, "shadowedTeamCopy": null})).unwrap();
+    let ctx = EntityContext { entity_ref: "api:default/petstore".into(), entity: api };
+    let plugin = backlot_api_docs::plugin();
+    let applies = |id: &str| (plugin.entity_cards.iter().find(|c| c.id == id).unwrap().applies_to)(&ctx);
+    assert!(applies("api-providers") && !applies("api-consumers") && !applies("provided-apis"));
+
+    let m = mount_host(FakeBackend::new().with_entities(catalog()).with_entity_view(view), Show::Relations(ctx, "apiProvidedBy")).await;
+    let link = m.one(".api-relations[data-relation='apiProvidedBy'] tr[data-ref='component:default/petstore'] a");
+    assert_eq!(link.get_attribute("href").as_deref(), Some("/catalog/default/component/petstore"));
+    assert!(m.text("tr[data-ref='component:default/petstore']").contains("service"));
+}

@@ -151,6 +151,12 @@ async fn api_docs_on_the_fixtures() {
     let props = app.js("return [...document.querySelectorAll(\".pane-active details.operation[open] .api-response[data-status='200'] .api-media > .schema-tree > .schema-props > .schema-prop\")].map(p => p.dataset.prop)").await;
     assert_eq!(props, serde_json::json!(["id", "name", "tag"]));
     app.screenshot("api-docs-petstore").await;
+    // Copying an example works in the window (the button says so).
+    app.find(".pane-active details.operation[open] .api-response[data-status='200'] .copy-example").await.click().await.unwrap();
+    wait_for_text(&app, "the copy", ".pane-active details.operation[open] .api-response[data-status='200'] .copy-example", "Copied").await;
+    // The API's overview names the component that provides it.
+    app.find(".pane-active .entity-page nav.tabs a[href='/catalog/default/api/petstore']").await.click().await.unwrap();
+    app.find(".pane-active .api-relations[data-relation='apiProvidedBy'] tr[data-ref='component:default/petstore'] a").await;
 
     // The `$text` definition was resolved at ingestion and renders as OpenAPI 3.1.
     open_api(&app, "petstore-webhook").await;
