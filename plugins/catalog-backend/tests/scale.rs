@@ -62,7 +62,7 @@ fn bulk_load_keeps_indexes_and_broad_search_ranks_names_first() {
             let mut all = Vec::new();
             let mut cursor = None;
             loop {
-                let q = EntityQuery { text: Some("gam".into()), order, filter: filter.clone(), cursor: cursor.clone(), limit: 700 };
+                let q = EntityQuery { text: Some("gam".into()), order, filter: filter.clone(), cursor: cursor.clone(), limit: 700, offset: 0 };
                 let p = store.query(&q).unwrap();
                 assert_eq!(p.total, 6000);
                 all.extend(p.items.into_iter().map(|s| s.name));

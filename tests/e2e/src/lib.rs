@@ -34,6 +34,14 @@ enum Start {
     DefaultDataDir,
 }
 
+/// Runs the app binary's headless subcommand `args` on `data_dir` and returns its stdout;
+/// panics (with stderr) if it fails.
+pub fn backlot<S: AsRef<std::ffi::OsStr>>(data_dir: &Path, args: impl IntoIterator<Item = S>) -> String {
+    let out = Command::new(app_binary()).arg("--data-dir").arg(data_dir).args(args).output().expect("run backlot");
+    assert!(out.status.success(), "backlot failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// A running app with a WebDriver session to it. Dropping it ends the driver.
 pub struct App {
     pub client: Client,
@@ -57,6 +65,12 @@ impl App {
     /// Starts the app on a fresh, empty data folder: its first run, on the welcome page.
     pub async fn launch_empty() -> App {
         Self::start(Start::Empty, |_| Vec::new()).await
+    }
+
+    /// Starts the app on a fresh data folder that `seed` fills first (e.g. with
+    /// [`backlot`]`(data_dir, ["catalog", "ingest", …])`); `seed` returns extra arguments.
+    pub async fn launch_seeded(seed: impl FnOnce(&Path) -> Vec<String>) -> App {
+        Self::start(Start::Empty, seed).await
     }
 
     /// Starts the app with no `--data-dir`, so it uses the platform's data folder

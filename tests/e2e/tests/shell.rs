@@ -19,7 +19,7 @@ async fn navigates_the_shell_and_keeps_page_state() {
 
     // Catalog: a table of the demo entities; type a filter and scroll.
     app.find(".nav-item[data-plugin='catalog']").await.click().await.unwrap();
-    app.find(".pane-active .entity-table tbody tr").await;
+    app.find(".pane-active .vt-slab .vt-row").await;
     assert_eq!(app.find(".page-title").await.text().await.unwrap(), "Catalog");
     let search = app.find(".pane-active input[name='catalog-search']").await;
     search.send_keys("a").await.unwrap();
@@ -31,8 +31,8 @@ async fn navigates_the_shell_and_keeps_page_state() {
     let typed = app.js("return document.querySelector('.pane-active input[name=catalog-search]').value").await;
     assert_eq!(typed, "a", "typing reached the field");
     app.js("document.querySelector('.pane-active .page').dataset.marker = 'kept'; return true").await;
-    app.js("const p = document.querySelector('.pane-active'); p.scrollTop = 0; return true").await;
-    let scroll_before = app.js("const p = document.querySelector('.pane-active'); p.scrollTop = 120; return p.scrollTop").await;
+    let table = "document.querySelector('.pane-active [data-testid=catalog-scroll]')";
+    let scroll_before = app.js(&format!("const p = {table}; p.scrollTop = 120; return p.scrollTop")).await;
     assert!(scroll_before.as_f64().unwrap_or_default() > 0.0, "the catalog page should scroll: {scroll_before}");
 
     // Settings: about shows the version and the data folder we launched with.
@@ -58,7 +58,7 @@ async fn navigates_the_shell_and_keeps_page_state() {
     assert_eq!(marker, "kept", "the catalog page was not re-created");
     let value = app.js("return document.querySelector('.pane-active input[name=catalog-search]').value").await;
     assert_eq!(value, "a");
-    let scroll_after = app.js("return document.querySelector('.pane-active').scrollTop").await;
+    let scroll_after = app.js(&format!("return {table}.scrollTop")).await;
     assert_eq!(scroll_after, scroll_before, "scroll position kept");
     app.screenshot("catalog").await;
 
@@ -76,7 +76,7 @@ async fn navigates_the_shell_and_keeps_page_state() {
 
     // Open an entity from the table, then follow its owner link.
     app.js("const i = document.querySelector('.pane-active input[name=catalog-search]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true})); return true").await;
-    app.find(".pane-active tr[data-ref^='component:'] .entity-name a").await.click().await.unwrap();
+    app.find(".pane-active .vt-row[data-ref^='component:'] .vt-name a").await.click().await.unwrap();
     let page = app.find(".pane-active .entity-page").await;
     let entity_ref = page.attr("data-ref").await.unwrap().unwrap();
     assert!(entity_ref.starts_with("component:"), "{entity_ref}");
