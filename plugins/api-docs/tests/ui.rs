@@ -257,6 +257,11 @@ async fn swapi_graphql_types_and_queries() {
     assert_eq!(m.one(".gql-type[data-type='Node']").get_attribute("data-kind").as_deref(), Some("interface"));
     // The root type is listed as queries, not again among the types.
     assert!(m.all(".gql-type[data-type='Root']").is_empty());
+    // Following a type reference opens that type.
+    assert!(!m.one(".gql-type[data-type='FilmsConnection']").has_attribute("open"));
+    m.click(".gql-root[data-root='query'] .gql-field[data-field='allFilms'] [data-goto-type='FilmsConnection']").await;
+    assert!(m.one(".gql-type[data-type='FilmsConnection']").has_attribute("open"));
+    assert!(m.all(".gql-field[data-field='allFilms'] [data-goto-type='String']").is_empty(), "built-in scalars are not links");
 
     m.type_into("input[name='api-filter']", "starship").await;
     m.one(".gql-type[data-type='Film']"); // it has starshipConnection

@@ -24,7 +24,7 @@ pub fn view(schema: &Schema, filter: &str) -> Html {
         .filter(|t| !root_names.contains(&t.name.as_str()) && matches(&needle, t))
         .collect();
     html! {
-        <div class="graphql">
+        <div class="graphql" onclick={Callback::from(follow_type_link)}>
             <header class="api-info">
                 <div class="api-title-row">
                     <h3 class="api-title">{"GraphQL schema"}</h3>
@@ -56,8 +56,29 @@ pub fn view(schema: &Schema, filter: &str) -> Html {
     }
 }
 
+/// A type reference; named types of this schema can be followed (see [`follow_type_link`]).
 fn type_ref(t: &str) -> Html {
-    html! { <span class="gql-type-ref">{t}</span> }
+    let base = t.trim_matches(|c| c == '[' || c == ']' || c == '!');
+    if BUILT_IN_SCALARS.contains(&base) {
+        return html! { <span class="gql-type-ref">{t}</span> };
+    }
+    html! { <span class="gql-type-ref gql-type-link" data-goto-type={base.to_string()} role="link" tabindex="0">{t}</span> }
+}
+
+const BUILT_IN_SCALARS: [&str; 5] = ["String", "Int", "Float", "Boolean", "ID"];
+
+/// One click handler for the whole schema: a click on a type reference opens that type's
+/// entry and scrolls to it.
+fn follow_type_link(e: MouseEvent) {
+    let Some(target) = e.target_dyn_into::<web_sys::Element>() else { return };
+    let Ok(Some(link)) = target.closest("[data-goto-type]") else { return };
+    let Some(name) = link.get_attribute("data-goto-type") else { return };
+    let Ok(Some(root)) = link.closest(".graphql") else { return };
+    let selector = format!(".gql-type[data-type=\"{}\"]", name.replace(['"', '\\'], ""));
+    if let Ok(Some(entry)) = root.query_selector(&selector) {
+        let _ = entry.set_attribute("open", "");
+        entry.scroll_into_view();
+    }
 }
 
 fn field(f: &Field) -> Html {
