@@ -262,6 +262,13 @@ async fn swapi_graphql_types_and_queries() {
     m.click(".gql-root[data-root='query'] .gql-field[data-field='allFilms'] [data-goto-type='FilmsConnection']").await;
     assert!(m.one(".gql-type[data-type='FilmsConnection']").has_attribute("open"));
     assert!(m.all(".gql-field[data-field='allFilms'] [data-goto-type='String']").is_empty(), "built-in scalars are not links");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    m.one(".gql-type[data-type='Film'] .gql-field[data-field='vehicleConnection'] [data-goto-type]").dispatch_event(&enter).unwrap();
+    settle().await;
+    assert!(m.one(".gql-type[data-type='FilmVehiclesConnection']").has_attribute("open"), "Enter follows the link");
 
     m.type_into("input[name='api-filter']", "starship").await;
     m.one(".gql-type[data-type='Film']"); // it has starshipConnection

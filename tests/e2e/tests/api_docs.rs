@@ -1,8 +1,9 @@
 //! API docs in a real window, on the shared fixtures (`../shared/fixtures/backstage-examples`:
 //! petstore, streetlights, swapi and hello-world APIs, petstore-webhook's `$text` definition,
-//! and the petstore component that provides them) plus one broken definition, ingested with
-//! `backlot catalog ingest` before the app starts: the APIs page and its filters, the API tab
-//! of each kind of definition, the error of the broken one, and the component's cards.
+//! spotify's remote `$text`, and the petstore component that provides them) plus one broken
+//! definition, ingested with `backlot catalog ingest` before the app starts: the APIs page
+//! and its filters, the API tab of each kind of definition, the error of the broken one, and
+//! the cards on the component's and the API's overview.
 
 use std::path::Path;
 use std::process::Command;
@@ -42,6 +43,7 @@ fn ingest_fixtures(data_dir: &Path) {
                 "apis/swapi-graphql.yaml",
                 "apis/hello-world-api.yaml",
                 "apis/petstore-webhook-api.yaml",
+                "apis/spotify-api.yaml",
                 "components/petstore-component.yaml",
             ]
             .map(|f| fixtures.join(f)),
@@ -51,7 +53,7 @@ fn ingest_fixtures(data_dir: &Path) {
         .expect("backlot catalog ingest");
     assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
-    assert_eq!(report["added"], 7, "{report}");
+    assert_eq!(report["added"], 8, "{report}");
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
 }
 
@@ -162,6 +164,11 @@ async fn api_docs_on_the_fixtures() {
     open_api(&app, "petstore-webhook").await;
     wait_for_text(&app, "the webhook definition", ".pane-active .api-docs[data-format='openapi'] .api-format", "OpenAPI 3.1.0").await;
     assert_eq!(count(&app, ".pane-active details.operation[data-path='newPet'][data-method='post']").await, 1);
+
+    // A remote `$text` (not fetched offline): the tab says where the definition lives.
+    open_api(&app, "spotify").await;
+    app.find(".pane-active .api-docs[data-format='remote']").await;
+    wait_for_text(&app, "the remote notice", ".pane-active .api-docs .empty-state", "https://github.com/APIs-guru/openapi-directory").await;
 
     // AsyncAPI, GraphQL and gRPC.
     open_api(&app, "streetlights").await;

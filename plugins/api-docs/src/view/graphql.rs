@@ -24,7 +24,7 @@ pub fn view(schema: &Schema, filter: &str) -> Html {
         .filter(|t| !root_names.contains(&t.name.as_str()) && matches(&needle, t))
         .collect();
     html! {
-        <div class="graphql" onclick={Callback::from(follow_type_link)}>
+        <div class="graphql" onclick={Callback::from(follow_type_link)} onkeydown={Callback::from(follow_type_key)}>
             <header class="api-info">
                 <div class="api-title-row">
                     <h3 class="api-title">{"GraphQL schema"}</h3>
@@ -70,7 +70,21 @@ const BUILT_IN_SCALARS: [&str; 5] = ["String", "Int", "Float", "Boolean", "ID"];
 /// One click handler for the whole schema: a click on a type reference opens that type's
 /// entry and scrolls to it.
 fn follow_type_link(e: MouseEvent) {
-    let Some(target) = e.target_dyn_into::<web_sys::Element>() else { return };
+    if let Some(target) = e.target_dyn_into::<web_sys::Element>() {
+        open_type_of(&target);
+    }
+}
+
+/// Enter on a focused type reference follows it too.
+fn follow_type_key(e: KeyboardEvent) {
+    if e.key() == "Enter"
+        && let Some(target) = e.target_dyn_into::<web_sys::Element>()
+    {
+        open_type_of(&target);
+    }
+}
+
+fn open_type_of(target: &web_sys::Element) {
     let Ok(Some(link)) = target.closest("[data-goto-type]") else { return };
     let Some(name) = link.get_attribute("data-goto-type") else { return };
     let Ok(Some(root)) = link.closest(".graphql") else { return };
