@@ -181,3 +181,37 @@ async fn skipping_ends_the_first_run_on_home() {
     assert_eq!(app.path(), "/");
     assert!(app.fake.onboarding_completed());
 }
+
+#[wasm_bindgen_test]
+async fn settings_list_refresh_and_remove_local_sources() {
+    let fake = FakeBackend::new()
+        .with_entities(demo())
+        .with_folder("/src/repos", vec![entity("Component", "alpha"), entity("API", "alpha-api")]);
+    let app = mount(fake).await;
+    assert_eq!(app.path(), "/", "a populated catalog starts on Home");
+    app.history.push("/settings");
+    settle().await;
+    let card = ".pane-active .local-sources-card";
+    assert!(app.find(&format!("{card} [data-testid='no-local-sources']")).is_some());
+
+    app.set(&format!("{card} input[name='catalog-folder']"), "/src/missing");
+    app.submit(&format!("{card} form")).await;
+    let outcome = app.one(&format!("{card} [data-testid='source-outcome']")).text_content().unwrap();
+    assert!(outcome.contains("does not exist"), "{outcome}");
+
+    app.set(&format!("{card} input[name='catalog-folder']"), "/src/repos");
+    app.submit(&format!("{card} form")).await;
+    settle().await;
+    let listed = app.one(&format!("{card} .local-source[data-path='/src/repos']")).text_content().unwrap();
+    assert!(listed.contains("2 entities"), "{listed}");
+
+    app.click(&format!("{card} .local-source [data-action='refresh-source']")).await;
+    let outcome = app.one(&format!("{card} [data-testid='source-outcome']")).text_content().unwrap();
+    assert!(outcome.starts_with("Refreshed /src/repos"), "{outcome}");
+
+    app.click(&format!("{card} .local-source [data-action='remove-source']")).await;
+    settle().await;
+    assert!(app.find(&format!("{card} .local-source")).is_none());
+    assert_eq!(app.fake.local_sources(), []);
+    assert!(app.fake.calls().contains(&"remove_local_source"));
+}

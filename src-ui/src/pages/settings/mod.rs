@@ -3,6 +3,7 @@
 
 mod configuration;
 mod credentials;
+mod local_sources;
 mod team_backend;
 
 use backlot_model::ApiError;
@@ -27,6 +28,7 @@ fn settings_page() -> Html {
             <Appearance />
             <Identity />
             <team_backend::TeamBackendCard />
+            <local_sources::LocalSourcesCard />
             <credentials::CredentialsCard />
             <configuration::ConfigurationCard />
             <About />
