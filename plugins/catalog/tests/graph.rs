@@ -496,6 +496,8 @@ async fn an_unknown_entity_shows_the_error() {
 async fn layout_and_paint_times_at_200_and_500_nodes() {
     use backlot_model::graph::{EntityGraph, GraphEdge, GraphNode};
     let perf = web_sys::window().unwrap().performance().unwrap();
+    // Warm up (stylesheet, fonts, first layout of the page), as in the running app.
+    drop(mount(shop(), "component:default/web").await);
     for total in [200usize, 500] {
         let root = "group:default/team-a".to_string();
         let mut nodes = vec![GraphNode { entity_ref: root.clone(), kind: "Group".into(), name: "team-a".into(), ..Default::default() }];

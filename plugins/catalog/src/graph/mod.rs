@@ -39,6 +39,8 @@ const ZOOM_STEP: f64 = 1.25;
 const DRAG_THRESHOLD: f64 = 4.0;
 /// Graph units per pixel above which labels (12 units high) are hidden.
 const LABELS_HIDDEN_ABOVE: f64 = 2.4;
+/// The canvas size (px) assumed until it is measured.
+const TYPICAL_CANVAS_PX: (f64, f64) = (960.0, 520.0);
 
 #[derive(Properties, PartialEq)]
 pub struct RelationGraphProps {
@@ -203,10 +205,6 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
         let drawn = picture.as_ref().as_ref().map(|(_, l)| l.clone());
         let (canvas, canvas_px) = (canvas.clone(), canvas_px.clone());
         use_effect_with(drawn, move |drawn| {
-            if let Some(el) = canvas.cast::<web_sys::Element>() {
-                let r = el.get_bounding_client_rect();
-                canvas_px.set(Some((r.width(), r.height())));
-            }
             if drawn.is_some() {
                 // Laid out and in the DOM; painted a frame later.
                 crate::perf::mark("graph:rendered");
@@ -215,6 +213,12 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
                     crate::perf::mark("graph:painted");
                     crate::perf::measure("graph:render", "graph:data");
                 });
+            }
+            // One read of the canvas' size (the browser lays the page out for the coming paint
+            // anyway); if it hides the labels, that render happens before the paint too.
+            if let Some(el) = canvas.cast::<web_sys::Element>() {
+                let r = el.get_bounding_client_rect();
+                canvas_px.set(Some((r.width(), r.height())));
             }
         });
     }
@@ -241,8 +245,11 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
     let current = (*view).unwrap_or(fit);
     // Zoomed out so far that labels would be under ~5px: they are hidden (hovering a node
     // still names it in its tooltip), and come back when zooming in.
-    let scale = (*canvas_px).map(|(w, h)| current.units_per_pixel(w, h));
-    let far = scale.filter(|s| *s > LABELS_HIDDEN_ABOVE).map(|s| (s * 10.0).round() / 10.0);
+    // Before the canvas was measured, a typical size: a large graph then never paints the
+    // hundreds of labels it is about to hide.
+    let (w, h) = (*canvas_px).unwrap_or(TYPICAL_CANVAS_PX);
+    let scale = current.units_per_pixel(w, h);
+    let far = (scale > LABELS_HIDDEN_ABOVE).then(|| (scale * 10.0).round() / 10.0);
     let size = {
         let canvas = canvas.clone();
         move || -> Option<(f64, f64, f64, f64)> {
