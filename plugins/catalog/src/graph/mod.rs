@@ -391,7 +391,7 @@ pub fn relation_graph(props: &RelationGraphProps) -> Html {
                 </div>
             }
             <svg ref={canvas} class={classes!("graph-canvas", hovered.is_some().then_some("hovering"), far.is_some().then_some("far"))}
-                 viewBox={current.attr()} preserveAspectRatio="xMidYMid meet" role="img"
+                 viewBox={current.attr()} preserveAspectRatio="xMidYMid meet" role="group"
                  aria-label={format!("Relations around {}", graph.root)}
                  {onwheel} {onpointerdown} {onpointermove} onpointerup={end_drag.clone()} onpointercancel={end_drag}>
                 { svg::markers() }
