@@ -64,6 +64,8 @@ fn yaml_options() -> serde_saphyr::Options {
     budget.max_nodes = 500_000;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // The tab shows the source with the line marked; no rendered snippet in the message.
+    options.with_snippet = false;
     options
 }
 
