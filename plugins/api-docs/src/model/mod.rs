@@ -182,6 +182,22 @@ mod tests {
     }
 
     #[test]
+    fn odd_inputs_never_panic() {
+        let nasty = [
+            "", " ", "\n\n", "\\", "\"", "\"\"\"", "\"\"\"\\\"\"\"", "/*", "*/", "//", "'", "`", "{", "}", "[", "]", "#",
+            "é\"ü\\", "a: \"\\", "type A { é: Int }", "message é { }", "openapi: 3.0.0\npaths: {/a: {get: {parameters: [{$ref: '#/x'}]}}}",
+            "openapi: 3.0.0\npaths: {/a: {$ref: '#/paths/~1a'}}", "asyncapi: 3.0.0\noperations: {o: {channel: {$ref: '#/nope'}}}",
+            "--- \n--- \n", "a: &x [*x]", "\u{feff}type Query { a: Int }", "\t\t{\"openapi\": \"3\", \"paths\": 1}",
+        ];
+        for text in nasty {
+            for api_type in ["openapi", "asyncapi", "graphql", "grpc", "trpc", "other"] {
+                let loaded = load(&entity(api_type, json!(text)));
+                let _ = highlight::highlight(&loaded.raw, loaded.language);
+            }
+        }
+    }
+
+    #[test]
     fn petstore_31_with_examples_and_refs() {
         let loaded = load(&entity("openapi", json!(fixtures::PETSTORE_31_OAS)));
         let Outcome::OpenApi(api) = loaded.outcome else { panic!("{:?}", loaded.outcome) };
