@@ -190,6 +190,11 @@ async fn petstore_openapi_operations_parameters_and_schemas() {
     let schemas: Vec<String> = m.all(".schema-def").iter().map(|e| e.get_attribute("data-schema").unwrap()).collect();
     assert_eq!(schemas, ["Pet", "Pets", "Error"]);
     assert!(m.text(".schema-def[data-schema='Error']").contains("message"));
+    // A named schema in a response follows to its entry in the Schemas list.
+    let default_error = "details[data-path='/pets'][data-method='get'] .api-response[data-status='default'] .schema-root [data-goto-schema='Error']";
+    assert!(!m.one(".schema-def[data-schema='Error']").has_attribute("open"));
+    m.click(default_error).await;
+    assert!(m.one(".schema-def[data-schema='Error']").has_attribute("open"));
 
     // The filter box narrows the operations.
     m.type_into("input[name='api-filter']", "petid").await;

@@ -21,7 +21,7 @@ pub fn prose(text: &Option<String>) -> Html {
                 let lines: Vec<&str> = block.lines().map(str::trim).collect();
                 let item = |l: &&str| l.strip_prefix("* ").or_else(|| l.strip_prefix("- ")).map(str::to_string);
                 if lines.iter().all(|l| item(l).is_some()) {
-                    html! { <ul>{ for lines.iter().filter_map(|l| item(l)).map(|i| html! { <li>{i}</li> }) }</ul> }
+                    html! { <ul>{ for lines.iter().filter_map(item).map(|i| html! { <li>{i}</li> }) }</ul> }
                 } else if lines.len() == 1 && block.starts_with('#') {
                     html! { <h5 class="api-prose-heading">{block.trim_start_matches('#').trim()}</h5> }
                 } else {
@@ -48,6 +48,9 @@ pub fn schema_tree(node: &SchemaNode) -> Html {
 fn node_notes(node: &SchemaNode) -> Html {
     html! {
         <>
+            if let Some(r) = node.ref_name.as_ref().filter(|r| !node.type_label.ends_with(r.as_str())) {
+                <span class="schema-ref" data-goto-schema={r.clone()} role="link" tabindex="0">{r}</span>
+            }
             if node.recursive { <span class="badge schema-recursive" title="Refers back to a schema shown above">{"recursive"}</span> }
             if let Some(r) = &node.unresolved { <span class="badge badge-error" title="Not found in this definition">{format!("unresolved {r}")}</span> }
             if !node.enum_values.is_empty() {
@@ -155,5 +158,18 @@ pub fn source_view(props: &SourceProps) -> Html {
                 }
             }) }
         </code></pre>
+    }
+}
+
+/// Follows a click (or Enter) on a named schema (`data-goto-schema`) to its entry in the
+/// definition's Schemas list, opening it; nothing happens when the list has no such entry.
+pub fn follow_schema_link(target: &web_sys::Element) {
+    let Ok(Some(link)) = target.closest("[data-goto-schema]") else { return };
+    let Some(name) = link.get_attribute("data-goto-schema") else { return };
+    let Ok(Some(root)) = link.closest(".openapi") else { return };
+    let selector = format!(".schema-def[data-schema=\"{}\"]", name.replace(['"', '\\'], ""));
+    if let Ok(Some(entry)) = root.query_selector(&selector) {
+        let _ = entry.set_attribute("open", "");
+        entry.scroll_into_view();
     }
 }

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::common::{ExampleView, prose, schema_tree};
+use super::common::{ExampleView, follow_schema_link, prose, schema_tree};
 use crate::model::openapi::{Body, Media, OpenApi, Operation, Parameter, Response};
 
 pub fn view(api: &OpenApi, filter: &str) -> Html {
@@ -14,7 +14,8 @@ pub fn view(api: &OpenApi, filter: &str) -> Html {
         .collect();
     let total = api.operations().count();
     html! {
-        <div class="openapi">
+        <div class="openapi" onclick={Callback::from(|e: MouseEvent| if let Some(t) = e.target_dyn_into::<web_sys::Element>() { follow_schema_link(&t) })}
+             onkeydown={Callback::from(|e: KeyboardEvent| if e.key() == "Enter" && let Some(t) = e.target_dyn_into::<web_sys::Element>() { follow_schema_link(&t) })}>
             <header class="api-info">
                 <div class="api-title-row">
                     <h3 class="api-title">{&api.title}</h3>
