@@ -23,7 +23,7 @@ ui:
 app: ui
 	$(CARGO) build -p backlot
 
-test: setup ui test-native test-ui test-e2e test-interop
+test: setup ui test-native test-ui test-e2e test-interop test-package
 
 # Domain logic, config, keychain, proxy, API, CLI, plugin registry: plain cargo tests, no
 # window, inside a private D-Bus session with a real, unlocked gnome-keyring.
@@ -66,8 +66,8 @@ bundle: setup
 	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
 
 # The packages for real (root or sudo): dpkg -i, first run under Xvfb, dpkg -r/--purge keeps
-# the user's data, upgrade N → N+1 with a migration (scripts/package-test.sh). Not part of
-# `make test`: it installs system-wide and builds two releases (see README, "Installing").
+# the user's data, upgrade N → N+1 with a migration (scripts/package-test.sh). It installs
+# system-wide and builds two releases: ~10 min warm, ~17 min cold (README, "Installing").
 test-package: bundle
 	scripts/package-test.sh --no-build
 

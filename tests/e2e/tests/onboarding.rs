@@ -103,3 +103,24 @@ async fn upgraded_app_keeps_the_catalog() {
     app.screenshot("package-upgraded").await;
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_connects_a_team_backend_and_syncs() {
+    use backlot_catalog_sync::test_server::{Catalog, ServerOptions, TestServer};
+    let server = TestServer::start(Catalog::generate(120), ServerOptions { token: None, ..ServerOptions::default() })
+        .await
+        .unwrap();
+    let app = App::launch_empty().await;
+    let card = ".pane-active .welcome-team";
+    app.find(&format!("{card} input[name='team-url']")).await.send_keys(&server.base_url()).await.unwrap();
+    app.find(&format!("{card} [data-action='connect']")).await.click().await.unwrap();
+    app.find(".nav-item[data-plugin='catalog'][aria-current='page']").await;
+    app.wait_until(
+        "the team's entities in the catalog",
+        "return document.querySelector('.pane-active .vt')?.getAttribute('aria-rowcount') === '120'",
+    )
+    .await;
+    assert_eq!(current_path(&app).await, "/catalog");
+    app.screenshot("first-run-team").await;
+    app.close().await;
+}
