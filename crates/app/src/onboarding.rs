@@ -16,8 +16,8 @@ use crate::Api;
 
 /// Set once a first-run path has been completed.
 const COMPLETED_KEY: &str = "onboarding.completed";
-/// Set by versions before 0.2 that loaded the demo on first start: their users are past
-/// the first run.
+/// Set by earlier builds, which loaded the demo on first start by themselves: their users
+/// are past the first run.
 const LEGACY_DEMO_KEY: &str = "demo-catalog.installed";
 /// The remembered local sources, a JSON array of [`LocalSource`].
 const LOCAL_SOURCES_KEY: &str = "catalog.local-sources";
