@@ -28,7 +28,13 @@ struct Filters {
 
 impl Filters {
     fn entity_filter(&self) -> EntityFilter {
-        let one = |v: &str| if v.is_empty() { vec![] } else { vec![v.to_string()] };
+        let one = |v: &str| {
+            if v.is_empty() {
+                vec![]
+            } else {
+                vec![v.to_string()]
+            }
+        };
         EntityFilter {
             kinds: vec!["api".into()],
             types: one(&self.api_type),
@@ -63,7 +69,11 @@ pub fn apis_page(props: &ApisPageProps) -> Html {
         text: props.route.query("q").unwrap_or_default().to_string(),
         api_type: props.route.query("type").unwrap_or_default().to_string(),
         owner: props.route.query("owner").unwrap_or_default().to_string(),
-        lifecycle: props.route.query("lifecycle").unwrap_or_default().to_string(),
+        lifecycle: props
+            .route
+            .query("lifecycle")
+            .unwrap_or_default()
+            .to_string(),
     });
     let load = use_state(|| Load::Loading);
     let facets = use_state(|| None::<std::collections::BTreeMap<String, Vec<FacetCount>>>);
@@ -72,7 +82,10 @@ pub fn apis_page(props: &ApisPageProps) -> Html {
         let (backend, facets) = (backend.clone(), facets.clone());
         use_effect_with(version, move |_| {
             spawn_local(async move {
-                let filter = EntityFilter { kinds: vec!["api".into()], ..Default::default() };
+                let filter = EntityFilter {
+                    kinds: vec!["api".into()],
+                    ..Default::default()
+                };
                 if let Ok(f) = backend.call(GetFacets { filter }).await {
                     facets.set(Some(f.facets));
                 }
@@ -106,11 +119,17 @@ pub fn apis_page(props: &ApisPageProps) -> Html {
         let filters = filters.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                filters.set(Filters { text: input.value(), ..(*filters).clone() });
+                filters.set(Filters {
+                    text: input.value(),
+                    ..(*filters).clone()
+                });
             }
         })
     };
-    let select = |name: &'static str, label: &'static str, current: &str, set: fn(&mut Filters, String)| {
+    let select = |name: &'static str,
+                  label: &'static str,
+                  current: &str,
+                  set: fn(&mut Filters, String)| {
         let filters = filters.clone();
         let onchange = Callback::from(move |e: Event| {
             if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
@@ -119,8 +138,13 @@ pub fn apis_page(props: &ApisPageProps) -> Html {
                 filters.set(next);
             }
         });
-        let values = facets.as_ref().and_then(|f| f.get(name)).cloned().unwrap_or_default();
-        let has_current = current.is_empty() || values.iter().any(|v| v.value.eq_ignore_ascii_case(current));
+        let values = facets
+            .as_ref()
+            .and_then(|f| f.get(name))
+            .cloned()
+            .unwrap_or_default();
+        let has_current =
+            current.is_empty() || values.iter().any(|v| v.value.eq_ignore_ascii_case(current));
         html! {
             <label class="api-facet">
                 <span class="muted small">{label}</span>

@@ -19,7 +19,11 @@ pub fn relation_targets(entity: &EntityContext, relation: &str) -> Vec<String> {
         .map(|list| {
             list.iter()
                 .filter(|r| r.get("type").and_then(|t| t.as_str()) == Some(relation))
-                .filter_map(|r| r.get("targetRef").and_then(|t| t.as_str()).map(str::to_string))
+                .filter_map(|r| {
+                    r.get("targetRef")
+                        .and_then(|t| t.as_str())
+                        .map(str::to_string)
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -39,7 +43,11 @@ fn short(entity_ref: &str) -> &str {
 
 /// Where a related entity's link leads: an API's API tab, any other entity's page.
 fn target_path(entity_ref: &str) -> String {
-    if entity_ref.starts_with("api:") { format!("{}?tab=api", entity_path(entity_ref)) } else { entity_path(entity_ref) }
+    if entity_ref.starts_with("api:") {
+        format!("{}?tab=api", entity_path(entity_ref))
+    } else {
+        entity_path(entity_ref)
+    }
 }
 
 /// The entities of one relation (the APIs a component provides or consumes, the components
@@ -51,13 +59,19 @@ pub fn api_relations(props: &ApiRelationsProps) -> Html {
     let related = use_state(|| None::<Result<Vec<EntitySummary>, ApiError>>);
     {
         let related = related.clone();
-        use_effect_with((props.entity.entity_ref.clone(), version), move |(entity_ref, _)| {
-            let entity_ref = entity_ref.clone();
-            spawn_local(async move {
-                let result = backend.call(GetEntity { entity_ref }).await.map(|view| view.details.related);
-                related.set(Some(result));
-            });
-        });
+        use_effect_with(
+            (props.entity.entity_ref.clone(), version),
+            move |(entity_ref, _)| {
+                let entity_ref = entity_ref.clone();
+                spawn_local(async move {
+                    let result = backend
+                        .call(GetEntity { entity_ref })
+                        .await
+                        .map(|view| view.details.related);
+                    related.set(Some(result));
+                });
+            },
+        );
     }
     let summaries: &[EntitySummary] = match &*related {
         Some(Ok(list)) => list,
@@ -65,7 +79,12 @@ pub fn api_relations(props: &ApiRelationsProps) -> Html {
     };
     // APIs in the catalog first, then dangling references; by name within each.
     let mut targets = relation_targets(&props.entity, &props.relation);
-    targets.sort_by_cached_key(|t| (related.is_some() && !summaries.iter().any(|s| s.entity_ref == *t), short(t).to_lowercase()));
+    targets.sort_by_cached_key(|t| {
+        (
+            related.is_some() && !summaries.iter().any(|s| s.entity_ref == *t),
+            short(t).to_lowercase(),
+        )
+    });
     targets.dedup();
     html! {
         <div class="api-relations" data-relation={props.relation.clone()}>

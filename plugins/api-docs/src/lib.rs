@@ -6,6 +6,7 @@
 //! - the "APIs" page (`/api-docs`): every API with type/owner/lifecycle filters;
 //! - "Provided APIs" / "Consumed APIs" cards on components that have such relations, and
 //!   "Providers" / "Consumers" cards on APIs that have them.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod apis_page;
 mod cards;
@@ -91,22 +92,43 @@ mod tests {
     use serde_json::json;
 
     fn ctx(kind: &str, relations: serde_json::Value) -> EntityContext {
-        EntityContext { entity_ref: format!("{}:default/x", kind.to_lowercase()), entity: json!({"kind": kind, "relations": relations}) }
+        EntityContext {
+            entity_ref: format!("{}:default/x", kind.to_lowercase()),
+            entity: json!({"kind": kind, "relations": relations}),
+        }
     }
 
     #[test]
     fn applies_only_where_it_should() {
         assert!(is_api(&ctx("API", json!([]))));
         assert!(!is_api(&ctx("Component", json!([]))));
-        let provider = ctx("Component", json!([{"type": "providesApi", "targetRef": "api:default/petstore"}]));
+        let provider = ctx(
+            "Component",
+            json!([{"type": "providesApi", "targetRef": "api:default/petstore"}]),
+        );
         assert!(provides_apis(&provider) && !consumes_apis(&provider));
-        let consumer = ctx("Component", json!([{"type": "consumesApi", "targetRef": "api:default/x"}]));
+        let consumer = ctx(
+            "Component",
+            json!([{"type": "consumesApi", "targetRef": "api:default/x"}]),
+        );
         assert!(consumes_apis(&consumer) && !provides_apis(&consumer));
         // An API with the reverse relation is not a component.
-        assert!(!provides_apis(&ctx("API", json!([{"type": "providesApi", "targetRef": "api:default/y"}]))));
-        let provided = ctx("API", json!([{"type": "apiProvidedBy", "targetRef": "component:default/petstore"}]));
+        assert!(!provides_apis(&ctx(
+            "API",
+            json!([{"type": "providesApi", "targetRef": "api:default/y"}])
+        )));
+        let provided = ctx(
+            "API",
+            json!([{"type": "apiProvidedBy", "targetRef": "component:default/petstore"}]),
+        );
         assert!(has_providers(&provided) && !has_consumers(&provided));
-        assert!(!has_providers(&ctx("Component", json!([{"type": "apiProvidedBy", "targetRef": "component:default/z"}]))));
-        assert_eq!(plugin().nav.map(|n| (n.label, n.path)), Some(("APIs", "/api-docs")));
+        assert!(!has_providers(&ctx(
+            "Component",
+            json!([{"type": "apiProvidedBy", "targetRef": "component:default/z"}])
+        )));
+        assert_eq!(
+            plugin().nav.map(|n| (n.label, n.path)),
+            Some(("APIs", "/api-docs"))
+        );
     }
 }

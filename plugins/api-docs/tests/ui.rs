@@ -24,15 +24,25 @@ use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PETSTORE: &str = include_str!("../../../../shared/fixtures/backstage-examples/apis/petstore-api.yaml");
-const STREETLIGHTS: &str = include_str!("../../../../shared/fixtures/backstage-examples/apis/streetlights-api.yaml");
-const SWAPI: &str = include_str!("../../../../shared/fixtures/backstage-examples/apis/swapi-graphql.yaml");
-const HELLO_WORLD: &str = include_str!("../../../../shared/fixtures/backstage-examples/apis/hello-world-api.yaml");
+const PETSTORE: &str =
+    include_str!("../../../../shared/fixtures/backstage-examples/apis/petstore-api.yaml");
+const STREETLIGHTS: &str =
+    include_str!("../../../../shared/fixtures/backstage-examples/apis/streetlights-api.yaml");
+const SWAPI: &str =
+    include_str!("../../../../shared/fixtures/backstage-examples/apis/swapi-graphql.yaml");
+const HELLO_WORLD: &str =
+    include_str!("../../../../shared/fixtures/backstage-examples/apis/hello-world-api.yaml");
 
 fn fixture(entity_yaml: &str) -> EntityContext {
     let entity = document::parse(entity_yaml).expect("fixture parses");
-    let name = entity["metadata"]["name"].as_str().unwrap_or_default().to_string();
-    EntityContext { entity_ref: format!("api:default/{name}"), entity }
+    let name = entity["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    EntityContext {
+        entity_ref: format!("api:default/{name}"),
+        entity,
+    }
 }
 
 fn api_entity(api_type: &str, definition: Value) -> EntityContext {
@@ -66,7 +76,11 @@ fn new_root() -> Element {
 
 async fn mount_tab(entity: EntityContext) -> Mounted {
     let root = new_root();
-    yew::Renderer::<ApiTab>::with_root_and_props(root.clone(), backlot_api_docs::view::ApiTabProps { entity }).render();
+    yew::Renderer::<ApiTab>::with_root_and_props(
+        root.clone(),
+        backlot_api_docs::view::ApiTabProps { entity },
+    )
+    .render();
     settle().await;
     Mounted { root }
 }
@@ -109,7 +123,14 @@ fn host(props: &HostProps) -> Html {
 
 async fn mount_host(fake: FakeBackend, show: Show) -> Mounted {
     let root = new_root();
-    yew::Renderer::<Host>::with_root_and_props(root.clone(), HostProps { backend: BackendHandle::new(fake), show }).render();
+    yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        HostProps {
+            backend: BackendHandle::new(fake),
+            show,
+        },
+    )
+    .render();
     settle().await;
     Mounted { root }
 }
@@ -117,11 +138,22 @@ async fn mount_host(fake: FakeBackend, show: Show) -> Mounted {
 impl Mounted {
     fn all(&self, css: &str) -> Vec<Element> {
         let list = self.root.query_selector_all(css).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+            .collect()
     }
 
     fn one(&self, css: &str) -> Element {
-        self.root.query_selector(css).unwrap().unwrap_or_else(|| panic!("no element `{css}` in {}", self.root.inner_html().chars().take(2000).collect::<String>()))
+        self.root.query_selector(css).unwrap().unwrap_or_else(|| {
+            panic!(
+                "no element `{css}` in {}",
+                self.root
+                    .inner_html()
+                    .chars()
+                    .take(2000)
+                    .collect::<String>()
+            )
+        })
     }
 
     fn text(&self, css: &str) -> String {
@@ -129,7 +161,10 @@ impl Mounted {
     }
 
     fn texts(&self, css: &str) -> Vec<String> {
-        self.all(css).iter().map(|e| e.text_content().unwrap_or_default().trim().to_string()).collect()
+        self.all(css)
+            .iter()
+            .map(|e| e.text_content().unwrap_or_default().trim().to_string())
+            .collect()
     }
 
     async fn click(&self, css: &str) {
@@ -140,14 +175,18 @@ impl Mounted {
     async fn type_into(&self, css: &str, text: &str) {
         let input: HtmlInputElement = self.one(css).dyn_into().unwrap();
         input.set_value(text);
-        input.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+        input
+            .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+            .unwrap();
         settle().await;
     }
 
     async fn choose(&self, css: &str, value: &str) {
         let select: HtmlSelectElement = self.one(css).dyn_into().unwrap();
         select.set_value(value);
-        select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
         settle().await;
     }
 }
@@ -164,43 +203,108 @@ async fn petstore_openapi_operations_parameters_and_schemas() {
     let ops: Vec<(String, String)> = m
         .all("details.operation")
         .iter()
-        .map(|e| (e.get_attribute("data-method").unwrap(), e.get_attribute("data-path").unwrap()))
+        .map(|e| {
+            (
+                e.get_attribute("data-method").unwrap(),
+                e.get_attribute("data-path").unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(ops, [("get".into(), "/pets".into()), ("post".into(), "/pets".into()), ("get".into(), "/pets/{petId}".into())]);
-    assert_eq!(m.texts(".operation-summary .op-summary"), ["List all pets", "Create a pet", "Info for a specific pet"]);
+    assert_eq!(
+        ops,
+        [
+            ("get".into(), "/pets".into()),
+            ("post".into(), "/pets".into()),
+            ("get".into(), "/pets/{petId}".into())
+        ]
+    );
+    assert_eq!(
+        m.texts(".operation-summary .op-summary"),
+        ["List all pets", "Create a pet", "Info for a specific pet"]
+    );
     assert_eq!(m.text("details.operation .method"), "GET");
     // Parameters.
     let limit = m.one("details[data-path='/pets'][data-method='get'] tr[data-param='limit']");
     let limit_text = limit.text_content().unwrap();
-    assert!(limit_text.contains("query") && limit_text.contains("integer (int32)") && limit_text.contains("How many items"), "{limit_text}");
-    assert!(m.text("details[data-path='/pets/{petId}'] tr[data-param='petId']").contains("required"));
+    assert!(
+        limit_text.contains("query")
+            && limit_text.contains("integer (int32)")
+            && limit_text.contains("How many items"),
+        "{limit_text}"
+    );
+    assert!(
+        m.text("details[data-path='/pets/{petId}'] tr[data-param='petId']")
+            .contains("required")
+    );
     // Responses with the nested schema (array of Pet → its properties) and headers.
     let ok = "details[data-path='/pets'][data-method='get'] .api-response[data-status='200']";
-    assert!(m.text(&format!("{ok} .api-response-head")).contains("A paged array of pets"));
-    assert_eq!(m.text(&format!("{ok} .schema-root .prop-type")), "array of Pet");
-    assert_eq!(m.texts(&format!("{ok} .api-media > .schema-tree > .schema-props > .schema-prop > .prop-name")), ["id", "name", "tag"]);
-    assert!(m.text(&format!("{ok} .schema-prop[data-prop='id']")).contains("required"));
-    assert!(!m.text(&format!("{ok} .schema-prop[data-prop='tag']")).contains("required"));
-    assert!(m.text(&format!("{ok} tr[data-param='x-next']")).contains("A link to the next page"));
+    assert!(
+        m.text(&format!("{ok} .api-response-head"))
+            .contains("A paged array of pets")
+    );
+    assert_eq!(
+        m.text(&format!("{ok} .schema-root .prop-type")),
+        "array of Pet"
+    );
+    assert_eq!(
+        m.texts(&format!(
+            "{ok} .api-media > .schema-tree > .schema-props > .schema-prop > .prop-name"
+        )),
+        ["id", "name", "tag"]
+    );
+    assert!(
+        m.text(&format!("{ok} .schema-prop[data-prop='id']"))
+            .contains("required")
+    );
+    assert!(
+        !m.text(&format!("{ok} .schema-prop[data-prop='tag']"))
+            .contains("required")
+    );
+    assert!(
+        m.text(&format!("{ok} tr[data-param='x-next']"))
+            .contains("A link to the next page")
+    );
     // An example made up from the schema, with a copy button.
     let example = m.text(&format!("{ok} .api-example-body"));
-    assert!(example.contains("\"name\": \"string\"") && example.contains("\"id\": 0"), "{example}");
+    assert!(
+        example.contains("\"name\": \"string\"") && example.contains("\"id\": 0"),
+        "{example}"
+    );
     m.one(&format!("{ok} .copy-example"));
     // Named schemas.
-    let schemas: Vec<String> = m.all(".schema-def").iter().map(|e| e.get_attribute("data-schema").unwrap()).collect();
+    let schemas: Vec<String> = m
+        .all(".schema-def")
+        .iter()
+        .map(|e| e.get_attribute("data-schema").unwrap())
+        .collect();
     assert_eq!(schemas, ["Pet", "Pets", "Error"]);
-    assert!(m.text(".schema-def[data-schema='Error']").contains("message"));
+    assert!(
+        m.text(".schema-def[data-schema='Error']")
+            .contains("message")
+    );
     // A named schema in a response follows to its entry in the Schemas list.
     let default_error = "details[data-path='/pets'][data-method='get'] .api-response[data-status='default'] .schema-root [data-goto-schema='Error']";
-    assert!(!m.one(".schema-def[data-schema='Error']").has_attribute("open"));
+    assert!(
+        !m.one(".schema-def[data-schema='Error']")
+            .has_attribute("open")
+    );
     m.click(default_error).await;
-    assert!(m.one(".schema-def[data-schema='Error']").has_attribute("open"));
+    assert!(
+        m.one(".schema-def[data-schema='Error']")
+            .has_attribute("open")
+    );
 
     // The filter box narrows the operations.
     m.type_into("input[name='api-filter']", "petid").await;
     assert_eq!(m.all("details.operation").len(), 1);
-    assert_eq!(m.one("details.operation").get_attribute("data-path").as_deref(), Some("/pets/{petId}"));
-    m.type_into("input[name='api-filter']", "nothing-like-this").await;
+    assert_eq!(
+        m.one("details.operation")
+            .get_attribute("data-path")
+            .as_deref(),
+        Some("/pets/{petId}")
+    );
+    m.type_into("input[name='api-filter']", "nothing-like-this")
+        .await;
     assert!(m.all("details.operation").is_empty());
     m.one(".api-no-match");
     m.type_into("input[name='api-filter']", "").await;
@@ -209,9 +313,18 @@ async fn petstore_openapi_operations_parameters_and_schemas() {
     // The raw definition, highlighted, one numbered line per source line.
     m.click("button[data-mode='source']").await;
     assert!(m.all("details.operation").is_empty());
-    let definition = fixture(PETSTORE).entity["spec"]["definition"].as_str().unwrap().to_string();
-    assert_eq!(m.all(".api-source .src-line").len(), definition.split('\n').count());
-    assert_eq!(m.text(".api-source .src-line[data-line='1'] .tok-key"), "openapi");
+    let definition = fixture(PETSTORE).entity["spec"]["definition"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        m.all(".api-source .src-line").len(),
+        definition.split('\n').count()
+    );
+    assert_eq!(
+        m.text(".api-source .src-line[data-line='1'] .tok-key"),
+        "openapi"
+    );
     m.click("button[data-mode='rendered']").await;
     assert_eq!(m.all("details.operation").len(), 3);
 }
@@ -223,63 +336,148 @@ async fn streetlights_asyncapi_channels_operations_messages() {
     assert_eq!(m.text(".api-format"), "AsyncAPI 2.0.0");
     assert_eq!(m.text(".api-title"), "Streetlights API");
     // The description's Markdown: a heading and a list, as text.
-    assert_eq!(m.text(".api-info .api-prose-heading"), "Check out its awesome features:");
+    assert_eq!(
+        m.text(".api-info .api-prose-heading"),
+        "Check out its awesome features:"
+    );
     assert_eq!(m.all(".api-info .api-prose li").len(), 3);
     assert!(m.text("tr[data-server='production']").contains("mqtt"));
     let channels = m.texts(".channel-address");
     assert_eq!(channels.len(), 4);
-    assert_eq!(channels[0], "smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured");
+    assert_eq!(
+        channels[0],
+        "smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured"
+    );
     let measured = ".channel[data-channel='smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured']";
-    assert!(m.text(&format!("{measured} tr[data-param='streetlightId']")).contains("The ID of the streetlight."));
+    assert!(
+        m.text(&format!("{measured} tr[data-param='streetlightId']"))
+            .contains("The ID of the streetlight.")
+    );
     let op = format!("{measured} .operation[data-operation='receiveLightMeasurement']");
     assert_eq!(m.text(&format!("{op} .method")), "SUBSCRIBE");
     assert_eq!(m.text(&format!("{op} .api-message-name")), "Light measured");
-    assert_eq!(m.text(&format!("{op} .api-message .content-type")), "application/json");
-    assert!(m.text(&format!("{op} .schema-prop[data-prop='lumens']")).contains("minimum: 0"));
-    assert!(m.text(&format!("{op} .schema-prop[data-prop='sentAt']")).contains("string (date-time)"));
-    assert!(m.text(&format!("{op} .schema-prop[data-prop='my-app-header']")).contains("integer"));
-    let publish: Vec<String> = m.all(".operation.op-publish").iter().map(|e| e.get_attribute("data-operation").unwrap()).collect();
+    assert_eq!(
+        m.text(&format!("{op} .api-message .content-type")),
+        "application/json"
+    );
+    assert!(
+        m.text(&format!("{op} .schema-prop[data-prop='lumens']"))
+            .contains("minimum: 0")
+    );
+    assert!(
+        m.text(&format!("{op} .schema-prop[data-prop='sentAt']"))
+            .contains("string (date-time)")
+    );
+    assert!(
+        m.text(&format!("{op} .schema-prop[data-prop='my-app-header']"))
+            .contains("integer")
+    );
+    let publish: Vec<String> = m
+        .all(".operation.op-publish")
+        .iter()
+        .map(|e| e.get_attribute("data-operation").unwrap())
+        .collect();
     assert_eq!(publish, ["turnOn", "turnOff", "dimLight"]);
 
     m.type_into("input[name='api-filter']", "dim").await;
-    assert_eq!(m.texts(".channel-address"), ["smartylighting/streetlights/1/0/action/{streetlightId}/dim"]);
+    assert_eq!(
+        m.texts(".channel-address"),
+        ["smartylighting/streetlights/1/0/action/{streetlightId}/dim"]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn swapi_graphql_types_and_queries() {
     let m = mount_tab(fixture(SWAPI)).await;
     m.one(".api-docs[data-format='graphql']");
-    assert_eq!(m.text(".gql-root[data-root='query'] .op-group-title"), "Queries on Root");
-    let all_films = m.text(".gql-root[data-root='query'] .gql-field[data-field='allFilms'] .gql-signature");
-    assert_eq!(all_films, "allFilms(after: String, first: Int, before: String, last: Int): FilmsConnection");
-    assert!(m.all(".gql-root[data-root='mutation']").is_empty(), "swapi has no mutations");
+    assert_eq!(
+        m.text(".gql-root[data-root='query'] .op-group-title"),
+        "Queries on Root"
+    );
+    let all_films =
+        m.text(".gql-root[data-root='query'] .gql-field[data-field='allFilms'] .gql-signature");
+    assert_eq!(
+        all_films,
+        "allFilms(after: String, first: Int, before: String, last: Int): FilmsConnection"
+    );
+    assert!(
+        m.all(".gql-root[data-root='mutation']").is_empty(),
+        "swapi has no mutations"
+    );
     let film = ".gql-type[data-type='Film']";
-    assert_eq!(m.one(film).get_attribute("data-kind").as_deref(), Some("type"));
-    assert!(m.text(&format!("{film} summary")).contains("implements Node"));
-    assert_eq!(m.text(&format!("{film} .gql-field[data-field='title'] .gql-signature")), "title: String");
-    assert!(m.text(&format!("{film} .gql-field[data-field='title']")).contains("The title of this film."));
-    assert_eq!(m.text(&format!("{film} .gql-field[data-field='id'] .gql-signature")), "id: ID!");
-    assert_eq!(m.one(".gql-type[data-type='Node']").get_attribute("data-kind").as_deref(), Some("interface"));
+    assert_eq!(
+        m.one(film).get_attribute("data-kind").as_deref(),
+        Some("type")
+    );
+    assert!(
+        m.text(&format!("{film} summary"))
+            .contains("implements Node")
+    );
+    assert_eq!(
+        m.text(&format!(
+            "{film} .gql-field[data-field='title'] .gql-signature"
+        )),
+        "title: String"
+    );
+    assert!(
+        m.text(&format!("{film} .gql-field[data-field='title']"))
+            .contains("The title of this film.")
+    );
+    assert_eq!(
+        m.text(&format!(
+            "{film} .gql-field[data-field='id'] .gql-signature"
+        )),
+        "id: ID!"
+    );
+    assert_eq!(
+        m.one(".gql-type[data-type='Node']")
+            .get_attribute("data-kind")
+            .as_deref(),
+        Some("interface")
+    );
     // The root type is listed as queries, not again among the types.
     assert!(m.all(".gql-type[data-type='Root']").is_empty());
     // Following a type reference opens that type.
-    assert!(!m.one(".gql-type[data-type='FilmsConnection']").has_attribute("open"));
+    assert!(
+        !m.one(".gql-type[data-type='FilmsConnection']")
+            .has_attribute("open")
+    );
     m.click(".gql-root[data-root='query'] .gql-field[data-field='allFilms'] [data-goto-type='FilmsConnection']").await;
-    assert!(m.one(".gql-type[data-type='FilmsConnection']").has_attribute("open"));
-    assert!(m.all(".gql-field[data-field='allFilms'] [data-goto-type='String']").is_empty(), "built-in scalars are not links");
+    assert!(
+        m.one(".gql-type[data-type='FilmsConnection']")
+            .has_attribute("open")
+    );
+    assert!(
+        m.all(".gql-field[data-field='allFilms'] [data-goto-type='String']")
+            .is_empty(),
+        "built-in scalars are not links"
+    );
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("Enter");
     init.set_bubbles(true);
-    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    m.one(".gql-type[data-type='Film'] .gql-field[data-field='vehicleConnection'] [data-goto-type]").dispatch_event(&enter).unwrap();
+    let enter =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    m.one(
+        ".gql-type[data-type='Film'] .gql-field[data-field='vehicleConnection'] [data-goto-type]",
+    )
+    .dispatch_event(&enter)
+    .unwrap();
     settle().await;
-    assert!(m.one(".gql-type[data-type='FilmVehiclesConnection']").has_attribute("open"), "Enter follows the link");
+    assert!(
+        m.one(".gql-type[data-type='FilmVehiclesConnection']")
+            .has_attribute("open"),
+        "Enter follows the link"
+    );
 
     m.type_into("input[name='api-filter']", "starship").await;
     m.one(".gql-type[data-type='Film']"); // it has starshipConnection
     m.one(".gql-type[data-type='Starship']");
     assert!(m.all(".gql-type[data-type='PageInfo']").is_empty());
-    let queries = m.all(".gql-root[data-root='query'] .gql-field").iter().map(|e| e.get_attribute("data-field").unwrap()).collect::<Vec<_>>();
+    let queries = m
+        .all(".gql-root[data-root='query'] .gql-field")
+        .iter()
+        .map(|e| e.get_attribute("data-field").unwrap())
+        .collect::<Vec<_>>();
     assert_eq!(queries, ["allStarships", "starship"]);
 }
 
@@ -288,15 +486,40 @@ async fn hello_world_grpc_highlighted_proto() {
     let m = mount_tab(fixture(HELLO_WORLD)).await;
     m.one(".api-docs[data-format='protobuf']");
     assert_eq!(m.text(".proto-package"), "helloworld");
-    assert_eq!(m.texts(".proto-service[data-service='Greeter'] .proto-rpc"), ["SayHello(HelloRequest) returns (HelloReply)"]);
+    assert_eq!(
+        m.texts(".proto-service[data-service='Greeter'] .proto-rpc"),
+        ["SayHello(HelloRequest) returns (HelloReply)"]
+    );
     let keywords = m.texts(".api-source .tok-kw");
-    for k in ["syntax", "option", "package", "service", "rpc", "returns", "message"] {
-        assert!(keywords.iter().any(|w| w == k), "{k} not highlighted: {keywords:?}");
+    for k in [
+        "syntax", "option", "package", "service", "rpc", "returns", "message",
+    ] {
+        assert!(
+            keywords.iter().any(|w| w == k),
+            "{k} not highlighted: {keywords:?}"
+        );
     }
-    assert!(m.texts(".api-source .tok-com").iter().any(|c| c == "// The greeting service definition."));
-    assert!(m.texts(".api-source .tok-str").iter().any(|s| s == "\"proto3\""));
-    assert!(m.texts(".api-source .tok-type").iter().any(|s| s == "HelloRequest"));
-    assert_eq!(m.one(".api-source").get_attribute("data-language").as_deref(), Some("protobuf"));
+    assert!(
+        m.texts(".api-source .tok-com")
+            .iter()
+            .any(|c| c == "// The greeting service definition.")
+    );
+    assert!(
+        m.texts(".api-source .tok-str")
+            .iter()
+            .any(|s| s == "\"proto3\"")
+    );
+    assert!(
+        m.texts(".api-source .tok-type")
+            .iter()
+            .any(|s| s == "HelloRequest")
+    );
+    assert_eq!(
+        m.one(".api-source")
+            .get_attribute("data-language")
+            .as_deref(),
+        Some("protobuf")
+    );
     // Nothing to switch between: the source is the view.
     assert!(m.all("button[data-mode]").is_empty());
 }
@@ -307,29 +530,64 @@ async fn broken_yaml_shows_error_line_and_raw_source() {
     let m = mount_tab(api_entity("openapi", json!(definition))).await;
     m.one(".api-docs[data-format='error']");
     let alert = m.one(".api-error[role='alert']");
-    assert!(alert.text_content().unwrap().contains("This openapi definition could not be read"));
-    assert!(m.text("[data-testid='api-error-message']").starts_with("invalid YAML"));
+    assert!(
+        alert
+            .text_content()
+            .unwrap()
+            .contains("This openapi definition could not be read")
+    );
+    assert!(
+        m.text("[data-testid='api-error-message']")
+            .starts_with("invalid YAML")
+    );
     let position = m.text("[data-testid='api-error-line']");
-    let line: usize = position.trim_start_matches("Line ").split(',').next().unwrap().parse().expect(&position);
+    let line: usize = position
+        .trim_start_matches("Line ")
+        .split(',')
+        .next()
+        .unwrap()
+        .parse()
+        .expect(&position);
     assert!((4..=5).contains(&line), "{position}");
     // The raw source, every line, with the error's line marked.
-    assert_eq!(m.all(".api-source .src-line").len(), definition.split('\n').count());
+    assert_eq!(
+        m.all(".api-source .src-line").len(),
+        definition.split('\n').count()
+    );
     assert_eq!(m.all(".src-line-error").len(), 1);
-    assert_eq!(m.one(".src-line-error").get_attribute("data-line"), Some(line.to_string()));
+    assert_eq!(
+        m.one(".src-line-error").get_attribute("data-line"),
+        Some(line.to_string())
+    );
     assert!(m.text(".api-source").contains("version: [1.0"));
 }
 
 #[wasm_bindgen_test]
 async fn broken_graphql_and_wrong_shapes_fail_clearly() {
-    let m = mount_tab(api_entity("graphql", json!("type Query {\n  pets: [Pet]\n  owner Owner\n}\n"))).await;
-    assert!(m.text("[data-testid='api-error-message']").contains("expected `:`"));
+    let m = mount_tab(api_entity(
+        "graphql",
+        json!("type Query {\n  pets: [Pet]\n  owner Owner\n}\n"),
+    ))
+    .await;
+    assert!(
+        m.text("[data-testid='api-error-message']")
+            .contains("expected `:`")
+    );
     assert_eq!(m.text("[data-testid='api-error-line']"), "Line 3, column 9");
-    assert_eq!(m.one(".src-line-error").get_attribute("data-line").as_deref(), Some("3"));
+    assert_eq!(
+        m.one(".src-line-error")
+            .get_attribute("data-line")
+            .as_deref(),
+        Some("3")
+    );
     drop(m);
 
     // Valid YAML but not an AsyncAPI document: the reason, and the source (no line).
     let m = mount_tab(api_entity("asyncapi", json!("title: nope\nchannels: {}\n"))).await;
-    assert!(m.text("[data-testid='api-error-message']").contains("no `asyncapi` version field"));
+    assert!(
+        m.text("[data-testid='api-error-message']")
+            .contains("no `asyncapi` version field")
+    );
     assert!(m.all("[data-testid='api-error-line']").is_empty());
     assert_eq!(m.all(".api-source .src-line").len(), 3);
     drop(m);
@@ -339,20 +597,31 @@ async fn broken_graphql_and_wrong_shapes_fail_clearly() {
         ("openapi", json!(42), "error"),
         ("openapi", json!(["a", "b"]), "error"),
         ("openapi", Value::Null, "missing"),
-        ("openapi", json!("https://example.com/openapi.yaml"), "remote"),
+        (
+            "openapi",
+            json!("https://example.com/openapi.yaml"),
+            "remote",
+        ),
         ("grpc", json!("message A {\n  string a = 1;\n"), "error"),
         ("sql", json!("SELECT 1;"), "source"),
     ] {
         let m = mount_tab(api_entity(api_type, definition.clone())).await;
         m.one(&format!(".api-docs[data-format='{format}']"));
-        assert!(!m.text(".api-docs").trim().is_empty(), "{definition} rendered nothing");
+        assert!(
+            !m.text(".api-docs").trim().is_empty(),
+            "{definition} rendered nothing"
+        );
     }
 }
 
 #[wasm_bindgen_test]
 async fn applies_to_api_entities_and_components_with_api_relations() {
     let plugin = backlot_api_docs::plugin();
-    let tab = plugin.entity_tabs.iter().find(|t| t.id == "api").expect("the API tab");
+    let tab = plugin
+        .entity_tabs
+        .iter()
+        .find(|t| t.id == "api")
+        .expect("the API tab");
     assert_eq!(tab.title, "API");
     assert!((tab.applies_to)(&fixture(PETSTORE)));
     let component = EntityContext {
@@ -361,11 +630,21 @@ async fn applies_to_api_entities_and_components_with_api_relations() {
                        "relations": [{"type": "providesApi", "targetRef": "api:default/petstore"}]}),
     };
     assert!(!(tab.applies_to)(&component));
-    let card = |id: &str| plugin.entity_cards.iter().find(|c| c.id == id).copied().expect(id);
+    let card = |id: &str| {
+        plugin
+            .entity_cards
+            .iter()
+            .find(|c| c.id == id)
+            .copied()
+            .expect(id)
+    };
     assert!((card("provided-apis").applies_to)(&component));
     assert!(!(card("consumed-apis").applies_to)(&component));
     assert!(!(card("provided-apis").applies_to)(&fixture(PETSTORE)));
-    assert!(plugin.routes.iter().any(|r| r.pattern == "/api-docs"), "the APIs page route");
+    assert!(
+        plugin.routes.iter().any(|r| r.pattern == "/api-docs"),
+        "the APIs page route"
+    );
     let nav = plugin.nav.expect("a sidebar entry");
     assert_eq!((nav.label, nav.path), ("APIs", "/api-docs"));
 }
@@ -396,15 +675,41 @@ fn catalog() -> Vec<EntitySummary> {
 
 #[wasm_bindgen_test]
 async fn apis_page_lists_apis_with_filters() {
-    let m = mount_host(FakeBackend::new().with_entities(catalog()), Show::ApisPage("/api-docs".into())).await;
-    let refs: Vec<String> = m.all(".api-table tbody tr").iter().map(|r| r.get_attribute("data-ref").unwrap()).collect();
-    assert_eq!(refs, ["api:default/hello-world", "api:default/petstore", "api:default/starwars-graphql", "api:default/streetlights"]);
+    let m = mount_host(
+        FakeBackend::new().with_entities(catalog()),
+        Show::ApisPage("/api-docs".into()),
+    )
+    .await;
+    let refs: Vec<String> = m
+        .all(".api-table tbody tr")
+        .iter()
+        .map(|r| r.get_attribute("data-ref").unwrap())
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "api:default/hello-world",
+            "api:default/petstore",
+            "api:default/starwars-graphql",
+            "api:default/streetlights"
+        ]
+    );
     assert_eq!(m.text("[data-testid='api-count']"), "4 APIs");
     let link = m.one("tr[data-ref='api:default/petstore'] a");
-    assert_eq!(link.get_attribute("href").as_deref(), Some("/catalog/default/api/petstore?tab=api"));
-    assert!(m.text("tr[data-ref='api:default/petstore']").contains("team-c"));
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/catalog/default/api/petstore?tab=api")
+    );
+    assert!(
+        m.text("tr[data-ref='api:default/petstore']")
+            .contains("team-c")
+    );
     // Facet options come from the APIs only (no "service" type).
-    let types: Vec<String> = m.all("select[name='api-type'] option").iter().map(|o| o.get_attribute("value").unwrap()).collect();
+    let types: Vec<String> = m
+        .all("select[name='api-type'] option")
+        .iter()
+        .map(|o| o.get_attribute("value").unwrap())
+        .collect();
     assert_eq!(types.len(), 5, "{types:?}");
     assert!(!types.contains(&"service".to_string()));
 
@@ -412,9 +717,14 @@ async fn apis_page_lists_apis_with_filters() {
     assert_eq!(m.all(".api-table tbody tr").len(), 1);
     assert_eq!(m.text("[data-testid='api-count']"), "1 API");
     m.click(".clear-filters").await;
-    m.choose("select[name='api-owner']", "group:default/team-c").await;
+    m.choose("select[name='api-owner']", "group:default/team-c")
+        .await;
     m.choose("select[name='api-lifecycle']", "production").await;
-    let refs: Vec<String> = m.all(".api-table tbody tr").iter().map(|r| r.get_attribute("data-ref").unwrap()).collect();
+    let refs: Vec<String> = m
+        .all(".api-table tbody tr")
+        .iter()
+        .map(|r| r.get_attribute("data-ref").unwrap())
+        .collect();
     assert_eq!(refs, ["api:default/streetlights"]);
     m.click(".clear-filters").await;
     m.type_into("input[name='apis-search']", "graphql").await;
@@ -425,8 +735,16 @@ async fn apis_page_lists_apis_with_filters() {
 
 #[wasm_bindgen_test]
 async fn apis_page_initial_filters_and_empty_catalog() {
-    let m = mount_host(FakeBackend::new().with_entities(catalog()), Show::ApisPage("/api-docs?lifecycle=deprecated".into())).await;
-    let refs: Vec<String> = m.all(".api-table tbody tr").iter().map(|r| r.get_attribute("data-ref").unwrap()).collect();
+    let m = mount_host(
+        FakeBackend::new().with_entities(catalog()),
+        Show::ApisPage("/api-docs?lifecycle=deprecated".into()),
+    )
+    .await;
+    let refs: Vec<String> = m
+        .all(".api-table tbody tr")
+        .iter()
+        .map(|r| r.get_attribute("data-ref").unwrap())
+        .collect();
     assert_eq!(refs, ["api:default/hello-world"]);
     drop(m);
     let m = mount_host(FakeBackend::new(), Show::ApisPage("/api-docs".into())).await;
@@ -450,23 +768,46 @@ async fn provided_apis_card_lists_the_component_apis() {
         "entity": component, "related": related, "fromTeam": false, "shadowedTeamCopy": null
     }))
     .expect("an entity view");
-    let fake = FakeBackend::new().with_entities(catalog()).with_entity_view(view);
-    let ctx = EntityContext { entity_ref: "component:default/petstore".into(), entity: component };
+    let fake = FakeBackend::new()
+        .with_entities(catalog())
+        .with_entity_view(view);
+    let ctx = EntityContext {
+        entity_ref: "component:default/petstore".into(),
+        entity: component,
+    };
 
     let m = mount_host(fake.clone(), Show::Relations(ctx.clone(), "providesApi")).await;
-    let rows: Vec<String> = m.all(".api-relations-table tbody tr").iter().map(|r| r.get_attribute("data-ref").unwrap()).collect();
+    let rows: Vec<String> = m
+        .all(".api-relations-table tbody tr")
+        .iter()
+        .map(|r| r.get_attribute("data-ref").unwrap())
+        .collect();
     // In the catalog first, then dangling references.
     assert_eq!(rows, ["api:default/petstore", "api:default/playback-order"]);
     let petstore = "tr[data-ref='api:default/petstore']";
-    assert_eq!(m.one(&format!("{petstore} a")).get_attribute("href").as_deref(), Some("/catalog/default/api/petstore?tab=api"));
+    assert_eq!(
+        m.one(&format!("{petstore} a"))
+            .get_attribute("href")
+            .as_deref(),
+        Some("/catalog/default/api/petstore?tab=api")
+    );
     assert!(m.text(petstore).contains("openapi") && m.text(petstore).contains("experimental"));
     // A relation to an API the catalog does not have: named, not linked.
-    assert!(m.text("tr[data-ref='api:default/playback-order']").contains("Not in the catalog"));
-    assert!(m.all("tr[data-ref='api:default/playback-order'] a").is_empty());
+    assert!(
+        m.text("tr[data-ref='api:default/playback-order']")
+            .contains("Not in the catalog")
+    );
+    assert!(
+        m.all("tr[data-ref='api:default/playback-order'] a")
+            .is_empty()
+    );
     drop(m);
 
     let m = mount_host(fake, Show::Relations(ctx, "consumesApi")).await;
-    assert_eq!(m.texts(".api-relations-table tbody tr td:first-child a"), ["hello-world"]);
+    assert_eq!(
+        m.texts(".api-relations-table tbody tr td:first-child a"),
+        ["hello-world"]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -476,15 +817,45 @@ async fn providers_card_links_the_components_of_an_api() {
         "spec": {"type": "openapi", "owner": "team-c", "lifecycle": "experimental", "definition": "openapi: 3.0.0"},
         "relations": [{"type": "apiProvidedBy", "targetRef": "component:default/petstore"}]
     });
-    let related: Vec<EntitySummary> = catalog().into_iter().filter(|s| s.kind == "Component").collect();
-    let view: EntityView = serde_json::from_value(json!({"entity": api, "related": related, "fromTeam": false, "shadowedTeamCopy": null})).unwrap();
-    let ctx = EntityContext { entity_ref: "api:default/petstore".into(), entity: api };
+    let related: Vec<EntitySummary> = catalog()
+        .into_iter()
+        .filter(|s| s.kind == "Component")
+        .collect();
+    let view: EntityView = serde_json::from_value(
+        json!({"entity": api, "related": related, "fromTeam": false, "shadowedTeamCopy": null}),
+    )
+    .unwrap();
+    let ctx = EntityContext {
+        entity_ref: "api:default/petstore".into(),
+        entity: api,
+    };
     let plugin = backlot_api_docs::plugin();
-    let applies = |id: &str| (plugin.entity_cards.iter().find(|c| c.id == id).unwrap().applies_to)(&ctx);
+    let applies = |id: &str| {
+        (plugin
+            .entity_cards
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .applies_to)(&ctx)
+    };
     assert!(applies("api-providers") && !applies("api-consumers") && !applies("provided-apis"));
 
-    let m = mount_host(FakeBackend::new().with_entities(catalog()).with_entity_view(view), Show::Relations(ctx, "apiProvidedBy")).await;
-    let link = m.one(".api-relations[data-relation='apiProvidedBy'] tr[data-ref='component:default/petstore'] a");
-    assert_eq!(link.get_attribute("href").as_deref(), Some("/catalog/default/component/petstore"));
-    assert!(m.text("tr[data-ref='component:default/petstore']").contains("service"));
+    let m = mount_host(
+        FakeBackend::new()
+            .with_entities(catalog())
+            .with_entity_view(view),
+        Show::Relations(ctx, "apiProvidedBy"),
+    )
+    .await;
+    let link = m.one(
+        ".api-relations[data-relation='apiProvidedBy'] tr[data-ref='component:default/petstore'] a",
+    );
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/catalog/default/component/petstore")
+    );
+    assert!(
+        m.text("tr[data-ref='component:default/petstore']")
+            .contains("service")
+    );
 }

@@ -30,7 +30,11 @@ spec:
 
 fn ingest_fixtures(data_dir: &Path) {
     let fixtures = workspace_root().join("../shared/fixtures/backstage-examples");
-    assert!(fixtures.is_dir(), "the shared fixtures are missing at {}", fixtures.display());
+    assert!(
+        fixtures.is_dir(),
+        "the shared fixtures are missing at {}",
+        fixtures.display()
+    );
     let broken = data_dir.join("broken-api.yaml");
     std::fs::write(&broken, BROKEN).unwrap();
     let out = Command::new(app_binary())
@@ -51,14 +55,24 @@ fn ingest_fixtures(data_dir: &Path) {
         .arg(&broken)
         .output()
         .expect("backlot catalog ingest");
-    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ingest failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
     assert_eq!(report["added"], 8, "{report}");
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
 }
 
 async fn text_of(app: &App, css: &str) -> String {
-    app.js(&format!("return document.querySelector(\"{css}\")?.textContent ?? ''")).await.as_str().unwrap_or_default().to_string()
+    app.js(&format!(
+        "return document.querySelector(\"{css}\")?.textContent ?? ''"
+    ))
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
 }
 
 async fn wait_for_text(app: &App, what: &str, css: &str, needle: &str) -> String {
@@ -68,24 +82,47 @@ async fn wait_for_text(app: &App, what: &str, css: &str, needle: &str) -> String
         if text.contains(needle) {
             return text;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}: `{css}` says {text:?}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: `{css}` says {text:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
 async fn count(app: &App, css: &str) -> u64 {
-    app.js(&format!("return document.querySelectorAll(\"{css}\").length")).await.as_u64().unwrap_or_default()
+    app.js(&format!(
+        "return document.querySelectorAll(\"{css}\").length"
+    ))
+    .await
+    .as_u64()
+    .unwrap_or_default()
 }
 
 async fn tab_titles(app: &App) -> Vec<String> {
     let titles = app.js("return [...document.querySelectorAll('.pane-active .entity-page nav.tabs a')].map(a => a.textContent)").await;
-    titles.as_array().unwrap().iter().map(|t| t.as_str().unwrap_or_default().to_string()).collect()
+    titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 /// Opens the APIs page and follows the link of `name`'s row to its API tab.
 async fn open_api(app: &App, name: &str) {
-    app.find(".nav-item[data-plugin='api-docs']").await.click().await.unwrap();
-    app.find(&format!(".pane-active .api-table tr[data-ref='api:default/{name}'] a")).await.click().await.unwrap();
+    app.find(".nav-item[data-plugin='api-docs']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.find(&format!(
+        ".pane-active .api-table tr[data-ref='api:default/{name}'] a"
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
     app.wait_until(
         "the API's page",
         &format!("return document.querySelector('.pane-active .entity-page')?.dataset.ref === 'api:default/{name}' && !!document.querySelector('.pane-active .api-docs')"),
@@ -105,11 +142,30 @@ async fn api_docs_on_the_fixtures() {
     let nav = app.find(".nav-item[data-plugin='api-docs']").await;
     assert_eq!(nav.text().await.unwrap().trim(), "APIs");
     nav.click().await.unwrap();
-    app.find(".pane-active .api-table tr[data-ref='api:default/petstore']").await;
-    for name in ["streetlights", "starwars-graphql", "hello-world", "petstore-webhook", "broken-orders"] {
-        assert_eq!(count(&app, &format!(".pane-active .api-table tr[data-ref='api:default/{name}']")).await, 1, "{name} listed");
+    app.find(".pane-active .api-table tr[data-ref='api:default/petstore']")
+        .await;
+    for name in [
+        "streetlights",
+        "starwars-graphql",
+        "hello-world",
+        "petstore-webhook",
+        "broken-orders",
+    ] {
+        assert_eq!(
+            count(
+                &app,
+                &format!(".pane-active .api-table tr[data-ref='api:default/{name}']")
+            )
+            .await,
+            1,
+            "{name} listed"
+        );
     }
-    assert_eq!(count(&app, ".pane-active .api-table tr[data-ref^='component:']").await, 0, "only APIs");
+    assert_eq!(
+        count(&app, ".pane-active .api-table tr[data-ref^='component:']").await,
+        0,
+        "only APIs"
+    );
     app.js(
         "const s = document.querySelector('.pane-active select[name=api-type]'); s.value = 'graphql'; s.dispatchEvent(new Event('change', {bubbles: true})); return true",
     )
@@ -119,13 +175,37 @@ async fn api_docs_on_the_fixtures() {
         "return [...document.querySelectorAll('.pane-active .api-table tbody tr')].every(r => r.textContent.includes('graphql'))",
     )
     .await;
-    assert_eq!(count(&app, ".pane-active .api-table tr[data-ref='api:default/starwars-graphql']").await, 1);
-    assert_eq!(count(&app, ".pane-active .api-table tr[data-ref='api:default/petstore']").await, 0);
+    assert_eq!(
+        count(
+            &app,
+            ".pane-active .api-table tr[data-ref='api:default/starwars-graphql']"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            ".pane-active .api-table tr[data-ref='api:default/petstore']"
+        )
+        .await,
+        0
+    );
     app.screenshot("api-docs-apis-page").await;
-    app.find(".pane-active .clear-filters").await.click().await.unwrap();
-    app.find(".pane-active .api-table tr[data-ref='api:default/petstore']").await;
+    app.find(".pane-active .clear-filters")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.find(".pane-active .api-table tr[data-ref='api:default/petstore']")
+        .await;
     let listed = app.js("return [...document.querySelectorAll('.pane-active .api-table tbody tr')].map(r => r.dataset.ref)").await;
-    let listed: Vec<String> = listed.as_array().unwrap().iter().filter_map(|r| r.as_str().map(str::to_string)).collect();
+    let listed: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.as_str().map(str::to_string))
+        .collect();
     assert!(listed.len() >= 7, "{listed:?}");
 
     // Every API in the window (the demo catalog's too) renders as something other than an
@@ -133,57 +213,137 @@ async fn api_docs_on_the_fixtures() {
     for entity_ref in &listed {
         let name = entity_ref.rsplit('/').next().unwrap();
         open_api(&app, name).await;
-        let format = app.js("return document.querySelector('.pane-active .api-docs')?.dataset.format ?? ''").await;
+        let format = app
+            .js("return document.querySelector('.pane-active .api-docs')?.dataset.format ?? ''")
+            .await;
         let expected_error = name == "broken-orders";
-        assert_eq!(format == "error", expected_error, "{entity_ref} rendered as {format}");
+        assert_eq!(
+            format == "error",
+            expected_error,
+            "{entity_ref} rendered as {format}"
+        );
     }
 
     // petstore's API tab: operations grouped by tag; opening one shows its parameters and
     // the response schema's properties.
     open_api(&app, "petstore").await;
     assert!(tab_titles(&app).await.iter().any(|t| t == "API"));
-    app.find(".pane-active .api-docs[data-format='openapi']").await;
-    assert_eq!(text_of(&app, ".pane-active .api-title").await, "Swagger Petstore");
+    app.find(".pane-active .api-docs[data-format='openapi']")
+        .await;
+    assert_eq!(
+        text_of(&app, ".pane-active .api-title").await,
+        "Swagger Petstore"
+    );
     let ops = app.js("return [...document.querySelectorAll('.pane-active details.operation')].map(d => d.dataset.method + ' ' + d.dataset.path)").await;
-    assert_eq!(ops, serde_json::json!(["get /pets", "post /pets", "get /pets/{petId}"]));
-    app.find(".pane-active details.operation[data-path='/pets'][data-method='get'] summary").await.click().await.unwrap();
-    let limit = app.find(".pane-active details.operation[open] tr[data-param='limit']").await;
-    assert!(limit.is_displayed().await.unwrap(), "the opened operation shows its parameters");
+    assert_eq!(
+        ops,
+        serde_json::json!(["get /pets", "post /pets", "get /pets/{petId}"])
+    );
+    app.find(".pane-active details.operation[data-path='/pets'][data-method='get'] summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let limit = app
+        .find(".pane-active details.operation[open] tr[data-param='limit']")
+        .await;
+    assert!(
+        limit.is_displayed().await.unwrap(),
+        "the opened operation shows its parameters"
+    );
     assert!(limit.text().await.unwrap().contains("integer (int32)"));
     let props = app.js("return [...document.querySelectorAll(\".pane-active details.operation[open] .api-response[data-status='200'] .api-media > .schema-tree > .schema-props > .schema-prop\")].map(p => p.dataset.prop)").await;
     assert_eq!(props, serde_json::json!(["id", "name", "tag"]));
     app.screenshot("api-docs-petstore").await;
     // Copying an example works in the window (the button says so).
-    app.find(".pane-active details.operation[open] .api-response[data-status='200'] .copy-example").await.click().await.unwrap();
-    wait_for_text(&app, "the copy", ".pane-active details.operation[open] .api-response[data-status='200'] .copy-example", "Copied").await;
+    app.find(".pane-active details.operation[open] .api-response[data-status='200'] .copy-example")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(
+        &app,
+        "the copy",
+        ".pane-active details.operation[open] .api-response[data-status='200'] .copy-example",
+        "Copied",
+    )
+    .await;
     // The API's overview names the component that provides it.
-    app.find(".pane-active .entity-page nav.tabs a[href='/catalog/default/api/petstore']").await.click().await.unwrap();
+    app.find(".pane-active .entity-page nav.tabs a[href='/catalog/default/api/petstore']")
+        .await
+        .click()
+        .await
+        .unwrap();
     app.find(".pane-active .api-relations[data-relation='apiProvidedBy'] tr[data-ref='component:default/petstore'] a").await;
 
     // The `$text` definition was resolved at ingestion and renders as OpenAPI 3.1.
     open_api(&app, "petstore-webhook").await;
-    wait_for_text(&app, "the webhook definition", ".pane-active .api-docs[data-format='openapi'] .api-format", "OpenAPI 3.1.0").await;
-    assert_eq!(count(&app, ".pane-active details.operation[data-path='newPet'][data-method='post']").await, 1);
+    wait_for_text(
+        &app,
+        "the webhook definition",
+        ".pane-active .api-docs[data-format='openapi'] .api-format",
+        "OpenAPI 3.1.0",
+    )
+    .await;
+    assert_eq!(
+        count(
+            &app,
+            ".pane-active details.operation[data-path='newPet'][data-method='post']"
+        )
+        .await,
+        1
+    );
 
     // A remote `$text` (not fetched offline): the tab says where the definition lives.
     open_api(&app, "spotify").await;
-    app.find(".pane-active .api-docs[data-format='remote']").await;
-    wait_for_text(&app, "the remote notice", ".pane-active .api-docs .empty-state", "https://github.com/APIs-guru/openapi-directory").await;
+    app.find(".pane-active .api-docs[data-format='remote']")
+        .await;
+    wait_for_text(
+        &app,
+        "the remote notice",
+        ".pane-active .api-docs .empty-state",
+        "https://github.com/APIs-guru/openapi-directory",
+    )
+    .await;
 
     // AsyncAPI, GraphQL and gRPC.
     open_api(&app, "streetlights").await;
-    app.find(".pane-active .api-docs[data-format='asyncapi']").await;
+    app.find(".pane-active .api-docs[data-format='asyncapi']")
+        .await;
     assert_eq!(count(&app, ".pane-active .channel").await, 4);
-    wait_for_text(&app, "a message", ".pane-active .operation[data-operation='receiveLightMeasurement'] .api-message-name", "Light measured").await;
+    wait_for_text(
+        &app,
+        "a message",
+        ".pane-active .operation[data-operation='receiveLightMeasurement'] .api-message-name",
+        "Light measured",
+    )
+    .await;
     app.screenshot("api-docs-asyncapi").await;
     open_api(&app, "starwars-graphql").await;
-    app.find(".pane-active .api-docs[data-format='graphql']").await;
-    wait_for_text(&app, "the allFilms query", ".pane-active .gql-root[data-root='query'] .gql-field[data-field='allFilms']", "FilmsConnection").await;
-    assert_eq!(count(&app, ".pane-active .gql-type[data-type='Film']").await, 1);
+    app.find(".pane-active .api-docs[data-format='graphql']")
+        .await;
+    wait_for_text(
+        &app,
+        "the allFilms query",
+        ".pane-active .gql-root[data-root='query'] .gql-field[data-field='allFilms']",
+        "FilmsConnection",
+    )
+    .await;
+    assert_eq!(
+        count(&app, ".pane-active .gql-type[data-type='Film']").await,
+        1
+    );
     app.screenshot("api-docs-graphql").await;
     open_api(&app, "hello-world").await;
-    app.find(".pane-active .api-docs[data-format='protobuf']").await;
-    wait_for_text(&app, "the rpc", ".pane-active .proto-rpc", "SayHello(HelloRequest) returns (HelloReply)").await;
+    app.find(".pane-active .api-docs[data-format='protobuf']")
+        .await;
+    wait_for_text(
+        &app,
+        "the rpc",
+        ".pane-active .proto-rpc",
+        "SayHello(HelloRequest) returns (HelloReply)",
+    )
+    .await;
     assert!(count(&app, ".pane-active .api-source .tok-kw").await > 5);
     app.screenshot("api-docs-grpc").await;
 
@@ -192,33 +352,84 @@ async fn api_docs_on_the_fixtures() {
     let alert = app.find(".pane-active .api-error[role='alert']").await;
     assert!(alert.text().await.unwrap().contains("invalid YAML"));
     let position = text_of(&app, ".pane-active [data-testid='api-error-line']").await;
-    assert!(position.starts_with("Line 4") || position.starts_with("Line 5"), "{position}");
-    assert_eq!(count(&app, ".pane-active .api-source .src-line-error").await, 1);
-    assert!(text_of(&app, ".pane-active .api-source").await.contains("version: [1.0"));
+    assert!(
+        position.starts_with("Line 4") || position.starts_with("Line 5"),
+        "{position}"
+    );
+    assert_eq!(
+        count(&app, ".pane-active .api-source .src-line-error").await,
+        1
+    );
+    assert!(
+        text_of(&app, ".pane-active .api-source")
+            .await
+            .contains("version: [1.0")
+    );
     app.screenshot("api-docs-error").await;
 
     // The petstore component: no API tab, and cards for the APIs it provides and consumes.
-    app.find(".nav-item[data-plugin='catalog']").await.click().await.unwrap();
+    app.find(".nav-item[data-plugin='catalog']")
+        .await
+        .click()
+        .await
+        .unwrap();
     let search = app.find(".pane-active input[name='catalog-search']").await;
     search.clear().await.unwrap();
     search.send_keys("petstore").await.unwrap();
-    app.find(".pane-active a[href='/catalog/default/component/petstore']").await.click().await.unwrap();
+    app.find(".pane-active a[href='/catalog/default/component/petstore']")
+        .await
+        .click()
+        .await
+        .unwrap();
     app.wait_until(
         "the component's page",
         "return document.querySelector('.pane-active .entity-page')?.dataset.ref === 'component:default/petstore'",
     )
     .await;
-    assert!(!tab_titles(&app).await.iter().any(|t| t == "API"), "components have no API tab");
+    assert!(
+        !tab_titles(&app).await.iter().any(|t| t == "API"),
+        "components have no API tab"
+    );
     let provided = ".pane-active .api-relations[data-relation='providesApi']";
-    app.find(&format!("{provided} tr[data-ref='api:default/petstore'] a")).await;
-    let rows = app.js(&format!("return [...document.querySelectorAll(\"{provided} tbody tr\")].map(r => r.dataset.ref)")).await;
-    assert_eq!(rows, serde_json::json!(["api:default/petstore", "api:default/streetlights", "api:default/playback-order"]));
-    wait_for_text(&app, "the missing API", &format!("{provided} tr[data-ref='api:default/playback-order']"), "Not in the catalog").await;
+    app.find(&format!("{provided} tr[data-ref='api:default/petstore'] a"))
+        .await;
+    let rows = app
+        .js(&format!(
+            "return [...document.querySelectorAll(\"{provided} tbody tr\")].map(r => r.dataset.ref)"
+        ))
+        .await;
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            "api:default/petstore",
+            "api:default/streetlights",
+            "api:default/playback-order"
+        ])
+    );
+    wait_for_text(
+        &app,
+        "the missing API",
+        &format!("{provided} tr[data-ref='api:default/playback-order']"),
+        "Not in the catalog",
+    )
+    .await;
     let consumed = ".pane-active .api-relations[data-relation='consumesApi']";
-    wait_for_text(&app, "the consumed API", &format!("{consumed} tr[data-ref='api:default/searcher']"), "searcher").await;
+    wait_for_text(
+        &app,
+        "the consumed API",
+        &format!("{consumed} tr[data-ref='api:default/searcher']"),
+        "searcher",
+    )
+    .await;
     app.screenshot("api-docs-component-cards").await;
     // The card's link leads to the API tab.
-    app.find(&format!("{provided} tr[data-ref='api:default/streetlights'] a")).await.click().await.unwrap();
+    app.find(&format!(
+        "{provided} tr[data-ref='api:default/streetlights'] a"
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
     app.wait_until(
         "the streetlights API tab",
         "return document.querySelector('.pane-active .entity-page')?.dataset.ref === 'api:default/streetlights' && !!document.querySelector(\".pane-active .api-docs[data-format='asyncapi']\")",

@@ -46,10 +46,18 @@ impl Channel {
             || self.address.to_lowercase().contains(&needle)
             || self.name.to_lowercase().contains(&needle)
             || self.operations.iter().any(|o| {
-                [o.id.as_ref(), o.summary.as_ref(), Some(&o.action)].into_iter().flatten().any(|s| s.to_lowercase().contains(&needle))
-                    || o.messages.iter().any(|m| m.display_name().to_lowercase().contains(&needle))
+                [o.id.as_ref(), o.summary.as_ref(), Some(&o.action)]
+                    .into_iter()
+                    .flatten()
+                    .any(|s| s.to_lowercase().contains(&needle))
+                    || o.messages
+                        .iter()
+                        .any(|m| m.display_name().to_lowercase().contains(&needle))
             })
-            || self.messages.iter().any(|m| m.display_name().to_lowercase().contains(&needle))
+            || self
+                .messages
+                .iter()
+                .any(|m| m.display_name().to_lowercase().contains(&needle))
     }
 }
 
@@ -84,23 +92,39 @@ pub struct Message {
 
 impl Message {
     pub fn display_name(&self) -> String {
-        self.title.clone().or_else(|| self.name.clone()).unwrap_or_else(|| "message".into())
+        self.title
+            .clone()
+            .or_else(|| self.name.clone())
+            .unwrap_or_else(|| "message".into())
     }
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
-    let shape = |reason: &str| DefinitionError::Shape { expected: "an AsyncAPI document", reason: reason.to_string() };
-    let root = doc.as_object().ok_or_else(|| shape("the definition is not a mapping of fields"))?;
+    let shape = |reason: &str| DefinitionError::Shape {
+        expected: "an AsyncAPI document",
+        reason: reason.to_string(),
+    };
+    let root = doc
+        .as_object()
+        .ok_or_else(|| shape("the definition is not a mapping of fields"))?;
     let version = match root.get("asyncapi") {
         Some(Value::String(v)) => v.clone(),
         Some(Value::Number(n)) => n.to_string(),
         _ => return Err(shape("it has no `asyncapi` version field")),
     };
-    let v3 = version.split('.').next().and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m >= 3);
+    let v3 = version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| m >= 3);
     let info = root.get("info").cloned().unwrap_or(Value::Null);
     let mut api = AsyncApi {
         spec_version: format!("AsyncAPI {version}"),
@@ -111,39 +135,62 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
     };
     if let Some(servers) = root.get("servers").and_then(Value::as_object) {
         for (name, server) in servers {
-            let Some(server) = resolve(doc, server) else { continue };
+            let Some(server) = resolve(doc, server) else {
+                continue;
+            };
             let url = match (text(server, "url"), text(server, "host")) {
                 (Some(url), _) => url,
-                (None, Some(host)) => format!("{host}{}", text(server, "pathname").unwrap_or_default()),
+                (None, Some(host)) => {
+                    format!("{host}{}", text(server, "pathname").unwrap_or_default())
+                }
                 (None, None) => String::new(),
             };
-            api.servers.push(Server { name: name.clone(), url, protocol: text(server, "protocol"), description: text(server, "description") });
+            api.servers.push(Server {
+                name: name.clone(),
+                url,
+                protocol: text(server, "protocol"),
+                description: text(server, "description"),
+            });
         }
     }
     let reader = Reader { doc };
     if let Some(channels) = root.get("channels").and_then(Value::as_object) {
         for (name, channel) in channels {
-            let Some(channel) = resolve(doc, channel) else { continue };
+            let Some(channel) = resolve(doc, channel) else {
+                continue;
+            };
             let mut out = Channel {
                 name: name.clone(),
-                address: if v3 { text(channel, "address").unwrap_or_else(|| name.clone()) } else { name.clone() },
+                address: if v3 {
+                    text(channel, "address").unwrap_or_else(|| name.clone())
+                } else {
+                    name.clone()
+                },
                 description: text(channel, "description"),
                 parameters: reader.parameters(channel),
                 ..Default::default()
             };
             if v3 {
                 if let Some(messages) = channel.get("messages").and_then(Value::as_object) {
-                    out.messages = messages.iter().map(|(key, m)| reader.message(Some(key), m)).collect();
+                    out.messages = messages
+                        .iter()
+                        .map(|(key, m)| reader.message(Some(key), m))
+                        .collect();
                 }
             } else {
                 for action in ["publish", "subscribe"] {
-                    let Some(op) = channel.get(action).and_then(|o| resolve(doc, o)) else { continue };
+                    let Some(op) = channel.get(action).and_then(|o| resolve(doc, o)) else {
+                        continue;
+                    };
                     out.operations.push(Operation {
                         id: text(op, "operationId"),
                         action: action.to_string(),
                         summary: text(op, "summary"),
                         description: text(op, "description"),
-                        messages: op.get("message").map(|m| reader.messages_of(m)).unwrap_or_default(),
+                        messages: op
+                            .get("message")
+                            .map(|m| reader.messages_of(m))
+                            .unwrap_or_default(),
                     });
                 }
             }
@@ -153,8 +200,13 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
     if v3 && let Some(operations) = root.get("operations").and_then(Value::as_object) {
         for (id, op) in operations {
             let Some(op) = resolve(doc, op) else { continue };
-            let channel_ref = op.pointer("/channel/$ref").and_then(Value::as_str).unwrap_or_default();
-            let channel_key = channel_ref.strip_prefix("#/channels/").map(schema::ref_name);
+            let channel_ref = op
+                .pointer("/channel/$ref")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let channel_key = channel_ref
+                .strip_prefix("#/channels/")
+                .map(schema::ref_name);
             let messages: Vec<Message> = match op.get("messages").and_then(Value::as_array) {
                 Some(list) => list.iter().map(|m| reader.message(None, m)).collect(),
                 // No list: every message of the channel.
@@ -171,7 +223,11 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
                 description: text(op, "description"),
                 messages,
             };
-            match api.channels.iter_mut().find(|c| Some(&c.name) == channel_key.as_ref()) {
+            match api
+                .channels
+                .iter_mut()
+                .find(|c| Some(&c.name) == channel_key.as_ref())
+            {
                 Some(channel) => channel.operations.push(operation),
                 None => api.channels.push(Channel {
                     name: channel_key.clone().unwrap_or_else(|| "(no channel)".into()),
@@ -183,7 +239,11 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
         }
         // Channel messages an operation already shows are not listed twice.
         for channel in &mut api.channels {
-            let shown: Vec<Option<String>> = channel.operations.iter().flat_map(|o| o.messages.iter().map(|m| m.name.clone())).collect();
+            let shown: Vec<Option<String>> = channel
+                .operations
+                .iter()
+                .flat_map(|o| o.messages.iter().map(|m| m.name.clone()))
+                .collect();
             channel.messages.retain(|m| !shown.contains(&m.name));
         }
     }
@@ -196,7 +256,9 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn parameters(&self, channel: &Value) -> Vec<ChannelParameter> {
-        let Some(params) = channel.get("parameters").and_then(Value::as_object) else { return vec![] };
+        let Some(params) = channel.get("parameters").and_then(Value::as_object) else {
+            return vec![];
+        };
         params
             .iter()
             .map(|(name, p)| {
@@ -205,14 +267,20 @@ impl Reader<'_> {
                     Some(s) => schema::tree(self.doc, s).type_label,
                     None => "string".into(),
                 };
-                ChannelParameter { name: name.clone(), description: text(resolved, "description"), type_label }
+                ChannelParameter {
+                    name: name.clone(),
+                    description: text(resolved, "description"),
+                    type_label,
+                }
             })
             .collect()
     }
 
     /// A 2.x operation's `message`: one message, or `oneOf` a list.
     fn messages_of(&self, value: &Value) -> Vec<Message> {
-        let Some(resolved) = resolve(self.doc, value) else { return vec![self.message(None, value)] };
+        let Some(resolved) = resolve(self.doc, value) else {
+            return vec![self.message(None, value)];
+        };
         match resolved.get("oneOf").and_then(Value::as_array) {
             Some(list) => list.iter().map(|m| self.message(None, m)).collect(),
             None => vec![self.message(None, value)],
@@ -220,18 +288,32 @@ impl Reader<'_> {
     }
 
     fn message(&self, key: Option<&String>, value: &Value) -> Message {
-        let reference_name = value.get("$ref").and_then(Value::as_str).map(schema::ref_name);
+        let reference_name = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .map(schema::ref_name);
         let Some(m) = resolve(self.doc, value) else {
             return Message {
                 name: reference_name.or_else(|| key.cloned()),
-                description: Some(format!("Unresolved reference {}", value.get("$ref").and_then(Value::as_str).unwrap_or_default())),
+                description: Some(format!(
+                    "Unresolved reference {}",
+                    value
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                )),
                 ..Default::default()
             };
         };
         let mut headers = m.get("headers").cloned();
         // 2.x message traits: their headers apply to the message.
         if headers.is_none() {
-            for t in m.get("traits").and_then(Value::as_array).into_iter().flatten() {
+            for t in m
+                .get("traits")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(h) = resolve(self.doc, t).and_then(|t| t.get("headers")) {
                     headers = Some(h.clone());
                     break;
@@ -239,18 +321,38 @@ impl Reader<'_> {
             }
         }
         let mut examples = Vec::new();
-        for (i, ex) in m.get("examples").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, ex) in m
+            .get("examples")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let value = ex.get("payload").unwrap_or(ex);
-            let title = text(ex, "name").or_else(|| text(ex, "summary")).unwrap_or_else(|| format!("Example {}", i + 1));
-            examples.push(Example { title, text: pretty(value), generated: false });
+            let title = text(ex, "name")
+                .or_else(|| text(ex, "summary"))
+                .unwrap_or_else(|| format!("Example {}", i + 1));
+            examples.push(Example {
+                title,
+                text: pretty(value),
+                generated: false,
+            });
         }
-        let payload_schema = m.get("payload").map(|p| p.get("schema").filter(|_| p.get("schemaFormat").is_some()).unwrap_or(p));
+        let payload_schema = m.get("payload").map(|p| {
+            p.get("schema")
+                .filter(|_| p.get("schemaFormat").is_some())
+                .unwrap_or(p)
+        });
         if examples.is_empty()
             && let Some(p) = payload_schema
         {
             let value = schema::example(self.doc, p);
             if !value.is_null() {
-                examples.push(Example { title: "Payload example (from the schema)".into(), text: pretty(&value), generated: true });
+                examples.push(Example {
+                    title: "Payload example (from the schema)".into(),
+                    text: pretty(&value),
+                    generated: true,
+                });
             }
         }
         Message {
@@ -273,29 +375,53 @@ mod tests {
 
     #[test]
     fn streetlights_channels_operations_messages() {
-        let api = read(&document::parse(&fixtures::definition(fixtures::STREETLIGHTS)).unwrap()).unwrap();
+        let api =
+            read(&document::parse(&fixtures::definition(fixtures::STREETLIGHTS)).unwrap()).unwrap();
         assert_eq!(api.spec_version, "AsyncAPI 2.0.0");
         assert_eq!(api.title, "Streetlights API");
         assert_eq!(api.servers[0].protocol.as_deref(), Some("mqtt"));
         assert_eq!(api.channels.len(), 4);
         let measured = &api.channels[0];
-        assert_eq!(measured.address, "smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured");
+        assert_eq!(
+            measured.address,
+            "smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured"
+        );
         assert_eq!(measured.parameters[0].name, "streetlightId");
-        assert_eq!(measured.parameters[0].description.as_deref(), Some("The ID of the streetlight."));
+        assert_eq!(
+            measured.parameters[0].description.as_deref(),
+            Some("The ID of the streetlight.")
+        );
         let op = &measured.operations[0];
-        assert_eq!((op.action.as_str(), op.id.as_deref()), ("subscribe", Some("receiveLightMeasurement")));
+        assert_eq!(
+            (op.action.as_str(), op.id.as_deref()),
+            ("subscribe", Some("receiveLightMeasurement"))
+        );
         let message = &op.messages[0];
         assert_eq!(message.display_name(), "Light measured");
         assert_eq!(message.content_type.as_deref(), Some("application/json"));
         let payload = message.payload.as_ref().unwrap();
-        let lumens = payload.children.iter().find(|c| c.name.as_deref() == Some("lumens")).unwrap();
+        let lumens = payload
+            .children
+            .iter()
+            .find(|c| c.name.as_deref() == Some("lumens"))
+            .unwrap();
         assert_eq!(lumens.type_label, "integer");
         assert!(lumens.constraints.contains(&"minimum: 0".to_string()));
-        let sent_at = payload.children.iter().find(|c| c.name.as_deref() == Some("sentAt")).unwrap();
+        let sent_at = payload
+            .children
+            .iter()
+            .find(|c| c.name.as_deref() == Some("sentAt"))
+            .unwrap();
         assert_eq!(sent_at.type_label, "string (date-time)");
-        let headers = message.headers.as_ref().expect("headers from the message trait");
+        let headers = message
+            .headers
+            .as_ref()
+            .expect("headers from the message trait");
         assert_eq!(headers.children[0].name.as_deref(), Some("my-app-header"));
-        assert_eq!(api.channels[3].operations[0].id.as_deref(), Some("dimLight"));
+        assert_eq!(
+            api.channels[3].operations[0].id.as_deref(),
+            Some("dimLight")
+        );
         assert_eq!(api.channels[3].operations[0].action, "publish");
     }
 
@@ -334,8 +460,18 @@ components:
         let channel = &api.channels[0];
         assert_eq!(channel.address, "user/signedup");
         assert_eq!(channel.operations[0].action, "send");
-        assert_eq!(channel.operations[0].messages[0].name.as_deref(), Some("UserSignedUp"));
-        assert_eq!(channel.messages.iter().map(|m| m.name.clone().unwrap_or_default()).collect::<Vec<_>>(), ["Unused"]);
+        assert_eq!(
+            channel.operations[0].messages[0].name.as_deref(),
+            Some("UserSignedUp")
+        );
+        assert_eq!(
+            channel
+                .messages
+                .iter()
+                .map(|m| m.name.clone().unwrap_or_default())
+                .collect::<Vec<_>>(),
+            ["Unused"]
+        );
         assert!(channel.matches("signedup") && !channel.matches("nothing-like-it"));
     }
 }

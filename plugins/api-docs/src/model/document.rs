@@ -7,33 +7,54 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DefinitionError {
     #[error("invalid YAML: {message}")]
-    Yaml { line: usize, column: usize, message: String },
+    Yaml {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("invalid JSON: {message}")]
-    Json { line: usize, column: usize, message: String },
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("invalid GraphQL schema: {message}")]
-    GraphQl { line: usize, column: usize, message: String },
+    GraphQl {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("invalid protobuf: {message}")]
-    Proto { line: usize, column: usize, message: String },
+    Proto {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("not {expected}: {reason}")]
-    Shape { expected: &'static str, reason: String },
+    Shape {
+        expected: &'static str,
+        reason: String,
+    },
 }
 
 impl DefinitionError {
     /// The 1-based line the error is on, when it has one.
     pub fn line(&self) -> Option<usize> {
         match self {
-            Self::Yaml { line, .. } | Self::Json { line, .. } | Self::GraphQl { line, .. } | Self::Proto { line, .. } => {
-                Some(*line).filter(|l| *l > 0)
-            }
+            Self::Yaml { line, .. }
+            | Self::Json { line, .. }
+            | Self::GraphQl { line, .. }
+            | Self::Proto { line, .. } => Some(*line).filter(|l| *l > 0),
             Self::Shape { .. } => None,
         }
     }
 
     pub fn column(&self) -> Option<usize> {
         match self {
-            Self::Yaml { column, .. } | Self::Json { column, .. } | Self::GraphQl { column, .. } | Self::Proto { column, .. } => {
-                Some(*column).filter(|c| *c > 0)
-            }
+            Self::Yaml { column, .. }
+            | Self::Json { column, .. }
+            | Self::GraphQl { column, .. }
+            | Self::Proto { column, .. } => Some(*column).filter(|c| *c > 0),
             Self::Shape { .. } => None,
         }
     }
@@ -71,10 +92,16 @@ fn yaml_options() -> serde_saphyr::Options {
 
 fn parse_yaml(text: &str) -> Result<Value, DefinitionError> {
     serde_saphyr::from_str_with_options::<Value>(text, yaml_options()).map_err(|e| {
-        let (line, column) = e.location().map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
+        let (line, column) = e
+            .location()
+            .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
         let message = e.to_string();
         let first = message.lines().next().unwrap_or("invalid YAML").trim();
-        DefinitionError::Yaml { line, column, message: strip_position(first) }
+        DefinitionError::Yaml {
+            line,
+            column,
+            message: strip_position(first),
+        }
     })
 }
 
@@ -107,11 +134,15 @@ mod tests {
 
     #[test]
     fn yaml_errors_have_their_line() {
-        let err = parse("openapi: 3.0.0\ninfo:\n  title: x\n  version: [1\npaths: {}\n").unwrap_err();
+        let err =
+            parse("openapi: 3.0.0\ninfo:\n  title: x\n  version: [1\npaths: {}\n").unwrap_err();
         assert!(matches!(err, DefinitionError::Yaml { .. }), "{err:?}");
         let line = err.line().expect("a line");
         assert!((4..=5).contains(&line), "line {line}: {err}");
-        assert!(!err.to_string().contains("line "), "the position is shown apart: {err}");
+        assert!(
+            !err.to_string().contains("line "),
+            "the position is shown apart: {err}"
+        );
     }
 
     #[test]

@@ -91,7 +91,8 @@ pub struct Argument {
 impl Field {
     /// The named type at the bottom of the wrappers: `[Film!]!` → `Film`.
     pub fn base_type(&self) -> &str {
-        self.type_ref.trim_matches(|c| c == '[' || c == ']' || c == '!')
+        self.type_ref
+            .trim_matches(|c| c == '[' || c == ']' || c == '!')
     }
 }
 
@@ -112,7 +113,11 @@ struct Token {
 }
 
 fn error(line: usize, column: usize, message: impl Into<String>) -> DefinitionError {
-    DefinitionError::GraphQl { line, column, message: message.into() }
+    DefinitionError::GraphQl {
+        line,
+        column,
+        message: message.into(),
+    }
 }
 
 fn tokenize(text: &str) -> Result<Vec<Token>, DefinitionError> {
@@ -135,7 +140,10 @@ fn tokenize(text: &str) -> Result<Vec<Token>, DefinitionError> {
             advance(&mut i, &mut line, &mut col, c);
         } else if c == '#' {
             while i < chars.len() && chars[i] != '\n' {
-                { let ch = chars[i]; advance(&mut i, &mut line, &mut col, ch); }
+                {
+                    let ch = chars[i];
+                    advance(&mut i, &mut line, &mut col, ch);
+                }
             }
         } else if c == '"' {
             let block = chars.get(i + 1) == Some(&'"') && chars.get(i + 2) == Some(&'"');
@@ -146,9 +154,16 @@ fn tokenize(text: &str) -> Result<Vec<Token>, DefinitionError> {
                 }
                 loop {
                     if i >= chars.len() {
-                        return Err(error(start_line, start_col, "unterminated block string (\"\"\")"));
+                        return Err(error(
+                            start_line,
+                            start_col,
+                            "unterminated block string (\"\"\")",
+                        ));
                     }
-                    if chars[i] == '"' && chars.get(i + 1) == Some(&'"') && chars.get(i + 2) == Some(&'"') {
+                    if chars[i] == '"'
+                        && chars.get(i + 1) == Some(&'"')
+                        && chars.get(i + 2) == Some(&'"')
+                    {
                         for _ in 0..3 {
                             advance(&mut i, &mut line, &mut col, '"');
                         }
@@ -162,14 +177,23 @@ fn tokenize(text: &str) -> Result<Vec<Token>, DefinitionError> {
                         continue;
                     }
                     value.push(chars[i]);
-                    { let ch = chars[i]; advance(&mut i, &mut line, &mut col, ch); }
+                    {
+                        let ch = chars[i];
+                        advance(&mut i, &mut line, &mut col, ch);
+                    }
                 }
-                tokens.push(Token { tok: Tok::Str(dedent_block(&value)), line: start_line, column: start_col });
+                tokens.push(Token {
+                    tok: Tok::Str(dedent_block(&value)),
+                    line: start_line,
+                    column: start_col,
+                });
             } else {
                 advance(&mut i, &mut line, &mut col, c);
                 loop {
                     match chars.get(i) {
-                        None | Some('\n') => return Err(error(start_line, start_col, "unterminated string")),
+                        None | Some('\n') => {
+                            return Err(error(start_line, start_col, "unterminated string"));
+                        }
                         Some('"') => {
                             advance(&mut i, &mut line, &mut col, '"');
                             break;
@@ -191,34 +215,61 @@ fn tokenize(text: &str) -> Result<Vec<Token>, DefinitionError> {
                         }
                     }
                 }
-                tokens.push(Token { tok: Tok::Str(value), line: start_line, column: start_col });
+                tokens.push(Token {
+                    tok: Tok::Str(value),
+                    line: start_line,
+                    column: start_col,
+                });
             }
         } else if c == '.' {
             if chars.get(i + 1) == Some(&'.') && chars.get(i + 2) == Some(&'.') {
                 for _ in 0..3 {
                     advance(&mut i, &mut line, &mut col, '.');
                 }
-                tokens.push(Token { tok: Tok::Spread, line: start_line, column: start_col });
+                tokens.push(Token {
+                    tok: Tok::Spread,
+                    line: start_line,
+                    column: start_col,
+                });
             } else {
                 return Err(error(line, col, "unexpected `.`"));
             }
         } else if "!$&()=:@[]{}|".contains(c) {
             advance(&mut i, &mut line, &mut col, c);
-            tokens.push(Token { tok: Tok::Punct(c), line: start_line, column: start_col });
+            tokens.push(Token {
+                tok: Tok::Punct(c),
+                line: start_line,
+                column: start_col,
+            });
         } else if c.is_ascii_alphabetic() || c == '_' {
             let mut name = String::new();
             while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
                 name.push(chars[i]);
-                { let ch = chars[i]; advance(&mut i, &mut line, &mut col, ch); }
+                {
+                    let ch = chars[i];
+                    advance(&mut i, &mut line, &mut col, ch);
+                }
             }
-            tokens.push(Token { tok: Tok::Name(name), line: start_line, column: start_col });
+            tokens.push(Token {
+                tok: Tok::Name(name),
+                line: start_line,
+                column: start_col,
+            });
         } else if c == '-' || c.is_ascii_digit() {
             let mut num = String::new();
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "-+.".contains(chars[i])) {
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "-+.".contains(chars[i]))
+            {
                 num.push(chars[i]);
-                { let ch = chars[i]; advance(&mut i, &mut line, &mut col, ch); }
+                {
+                    let ch = chars[i];
+                    advance(&mut i, &mut line, &mut col, ch);
+                }
             }
-            tokens.push(Token { tok: Tok::Num(num), line: start_line, column: start_col });
+            tokens.push(Token {
+                tok: Tok::Num(num),
+                line: start_line,
+                column: start_col,
+            });
         } else {
             return Err(error(line, col, format!("unexpected character `{c}`")));
         }
@@ -236,8 +287,17 @@ fn dedent_block(raw: &str) -> String {
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
-    let out: Vec<&str> =
-        lines.iter().enumerate().map(|(i, l)| if i == 0 { l.trim_start() } else { l.get(indent..).unwrap_or(l.trim_start()) }).collect();
+    let out: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.trim_start()
+            } else {
+                l.get(indent..).unwrap_or(l.trim_start())
+            }
+        })
+        .collect();
     out.join("\n").trim().to_string()
 }
 
@@ -255,7 +315,9 @@ impl Parser {
     }
 
     fn here(&self) -> (usize, usize) {
-        self.tokens.get(self.pos).map_or(self.end, |t| (t.line, t.column))
+        self.tokens
+            .get(self.pos)
+            .map_or(self.end, |t| (t.line, t.column))
     }
 
     fn fail<T>(&self, message: impl Into<String>) -> PResult<T> {
@@ -284,7 +346,11 @@ impl Parser {
     }
 
     fn expect(&mut self, c: char) -> PResult<()> {
-        if self.eat(c) { Ok(()) } else { self.fail(format!("expected `{c}`, found {}", self.describe())) }
+        if self.eat(c) {
+            Ok(())
+        } else {
+            self.fail(format!("expected `{c}`, found {}", self.describe()))
+        }
     }
 
     fn name(&mut self) -> PResult<String> {
@@ -410,9 +476,18 @@ impl Parser {
             let name = self.name()?;
             self.expect(':')?;
             let type_ref = self.type_ref()?;
-            let default = if self.eat('=') { Some(self.value()?) } else { None };
+            let default = if self.eat('=') {
+                Some(self.value()?)
+            } else {
+                None
+            };
             self.directives()?;
-            args.push(Argument { name, type_ref, default, description });
+            args.push(Argument {
+                name,
+                type_ref,
+                default,
+                description,
+            });
         }
         Ok(args)
     }
@@ -428,14 +503,24 @@ impl Parser {
             }
             let description = self.description();
             let name = self.name()?;
-            let args = if with_args { self.arguments()? } else { Vec::new() };
+            let args = if with_args {
+                self.arguments()?
+            } else {
+                Vec::new()
+            };
             self.expect(':')?;
             let type_ref = self.type_ref()?;
             if self.eat('=') {
                 self.value()?;
             }
             let deprecated = self.directives()?;
-            fields.push(Field { name, description, args, type_ref, deprecated });
+            fields.push(Field {
+                name,
+                description,
+                args,
+                type_ref,
+                deprecated,
+            });
         }
         Ok(fields)
     }
@@ -452,7 +537,12 @@ impl Parser {
             let description = self.description();
             let name = self.name()?;
             let deprecated = self.directives()?;
-            values.push(Field { name, description, deprecated, ..Default::default() });
+            values.push(Field {
+                name,
+                description,
+                deprecated,
+                ..Default::default()
+            });
         }
         Ok(values)
     }
@@ -464,7 +554,9 @@ impl Parser {
             self.eat('&');
             out.push(self.name()?);
             // `A & B`, or the old `A, B` / `A B` (commas are whitespace in GraphQL).
-            while self.eat('&') || matches!(self.peek(), Some(Tok::Name(n)) if !DEFINITION_KEYWORDS.contains(&n.as_str())) {
+            while self.eat('&')
+                || matches!(self.peek(), Some(Tok::Name(n)) if !DEFINITION_KEYWORDS.contains(&n.as_str()))
+            {
                 out.push(self.name()?);
             }
         }
@@ -472,12 +564,26 @@ impl Parser {
     }
 }
 
-const DEFINITION_KEYWORDS: [&str; 9] = ["type", "interface", "input", "enum", "union", "scalar", "schema", "directive", "extend"];
+const DEFINITION_KEYWORDS: [&str; 9] = [
+    "type",
+    "interface",
+    "input",
+    "enum",
+    "union",
+    "scalar",
+    "schema",
+    "directive",
+    "extend",
+];
 
 pub fn parse(text: &str) -> Result<Schema, DefinitionError> {
     let tokens = tokenize(text)?;
     let end = tokens.last().map_or((1, 1), |t| (t.line, t.column));
-    let mut p = Parser { tokens, pos: 0, end };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        end,
+    };
     let mut schema = Schema::default();
     while p.peek().is_some() {
         let description = p.description();
@@ -513,13 +619,39 @@ pub fn parse(text: &str) -> Result<Schema, DefinitionError> {
                 let implements = p.implements()?;
                 p.directives()?;
                 let fields = p.fields(kind != TypeKind::Input)?;
-                add(&mut schema, TypeDef { kind, name, description, implements, fields, values: vec![], members: vec![], line }, extend);
+                add(
+                    &mut schema,
+                    TypeDef {
+                        kind,
+                        name,
+                        description,
+                        implements,
+                        fields,
+                        values: vec![],
+                        members: vec![],
+                        line,
+                    },
+                    extend,
+                );
             }
             "enum" => {
                 let name = p.name()?;
                 p.directives()?;
                 let values = p.enum_values()?;
-                add(&mut schema, TypeDef { kind: TypeKind::Enum, name, description, implements: vec![], fields: vec![], values, members: vec![], line }, extend);
+                add(
+                    &mut schema,
+                    TypeDef {
+                        kind: TypeKind::Enum,
+                        name,
+                        description,
+                        implements: vec![],
+                        fields: vec![],
+                        values,
+                        members: vec![],
+                        line,
+                    },
+                    extend,
+                );
             }
             "union" => {
                 let name = p.name()?;
@@ -532,12 +664,38 @@ pub fn parse(text: &str) -> Result<Schema, DefinitionError> {
                         members.push(p.name()?);
                     }
                 }
-                add(&mut schema, TypeDef { kind: TypeKind::Union, name, description, implements: vec![], fields: vec![], values: vec![], members, line }, extend);
+                add(
+                    &mut schema,
+                    TypeDef {
+                        kind: TypeKind::Union,
+                        name,
+                        description,
+                        implements: vec![],
+                        fields: vec![],
+                        values: vec![],
+                        members,
+                        line,
+                    },
+                    extend,
+                );
             }
             "scalar" => {
                 let name = p.name()?;
                 p.directives()?;
-                add(&mut schema, TypeDef { kind: TypeKind::Scalar, name, description, implements: vec![], fields: vec![], values: vec![], members: vec![], line }, extend);
+                add(
+                    &mut schema,
+                    TypeDef {
+                        kind: TypeKind::Scalar,
+                        name,
+                        description,
+                        implements: vec![],
+                        fields: vec![],
+                        values: vec![],
+                        members: vec![],
+                        line,
+                    },
+                    extend,
+                );
             }
             "directive" => {
                 p.expect('@')?;
@@ -547,7 +705,10 @@ pub fn parse(text: &str) -> Result<Schema, DefinitionError> {
                     p.pos += 1;
                 }
                 if !p.is_name("on") {
-                    return p.fail(format!("expected `on` after directive @{name}, found {}", p.describe()));
+                    return p.fail(format!(
+                        "expected `on` after directive @{name}, found {}",
+                        p.describe()
+                    ));
                 }
                 p.pos += 1;
                 p.eat('|');
@@ -555,7 +716,9 @@ pub fn parse(text: &str) -> Result<Schema, DefinitionError> {
                 while p.eat('|') {
                     locations.push(p.name()?);
                 }
-                schema.directives.push(format!("@{name} on {}", locations.join(" | ")));
+                schema
+                    .directives
+                    .push(format!("@{name} on {}", locations.join(" | ")));
             }
             other => {
                 p.pos -= 1;
@@ -589,21 +752,46 @@ mod tests {
         let root = schema.root("query").expect("the Root type");
         let all_films = root.fields.iter().find(|f| f.name == "allFilms").unwrap();
         assert_eq!(all_films.type_ref, "FilmsConnection");
-        assert_eq!(all_films.args.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["after", "first", "before", "last"]);
+        assert_eq!(
+            all_films
+                .args
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>(),
+            ["after", "first", "before", "last"]
+        );
         let film = schema.get("Film").unwrap();
         assert_eq!(film.kind, TypeKind::Object);
         assert_eq!(film.description.as_deref(), Some("A single film."));
         assert_eq!(film.implements, ["Node"]);
         let title = &film.fields[0];
-        assert_eq!((title.name.as_str(), title.type_ref.as_str()), ("title", "String"));
-        assert_eq!(title.description.as_deref(), Some("The title of this film."));
+        assert_eq!(
+            (title.name.as_str(), title.type_ref.as_str()),
+            ("title", "String")
+        );
+        assert_eq!(
+            title.description.as_deref(),
+            Some("The title of this film.")
+        );
         let id = film.fields.iter().find(|f| f.name == "id").unwrap();
         assert_eq!(id.type_ref, "ID!");
         assert_eq!(schema.get("Node").unwrap().kind, TypeKind::Interface);
         assert!(schema.root("mutation").is_none());
         // Multi-line descriptions are dedented.
-        let people = schema.get("FilmCharactersConnection").unwrap().fields.iter().find(|f| f.name == "totalCount").unwrap();
-        assert!(people.description.as_deref().unwrap().starts_with("A count of the total number of objects"));
+        let people = schema
+            .get("FilmCharactersConnection")
+            .unwrap()
+            .fields
+            .iter()
+            .find(|f| f.name == "totalCount")
+            .unwrap();
+        assert!(
+            people
+                .description
+                .as_deref()
+                .unwrap()
+                .starts_with("A count of the total number of objects")
+        );
     }
 
     #[test]
@@ -623,14 +811,35 @@ mod tests {
         let schema = parse(sdl).unwrap();
         let query = schema.root("query").unwrap();
         assert_eq!(query.description.as_deref(), Some("The root"));
-        assert_eq!(query.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["pet", "pets", "extra"]);
+        assert_eq!(
+            query
+                .fields
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>(),
+            ["pet", "pets", "extra"]
+        );
         assert_eq!(query.fields[0].deprecated.as_deref(), Some("use pets"));
-        assert_eq!(query.fields[1].args[0].default.as_deref(), Some("{kind: DOG}"));
+        assert_eq!(
+            query.fields[1].args[0].default.as_deref(),
+            Some("{kind: DOG}")
+        );
         assert_eq!(query.fields[1].base_type(), "Pet");
-        assert_eq!(schema.root("mutation").unwrap().fields[0].args[1].default.as_deref(), Some("\"hi\""));
-        assert_eq!(schema.get("Kind").unwrap().values[1].deprecated.as_deref(), Some("No longer supported"));
+        assert_eq!(
+            schema.root("mutation").unwrap().fields[0].args[1]
+                .default
+                .as_deref(),
+            Some("\"hi\"")
+        );
+        assert_eq!(
+            schema.get("Kind").unwrap().values[1].deprecated.as_deref(),
+            Some("No longer supported")
+        );
         assert_eq!(schema.get("Pet").unwrap().members, ["Dog", "Cat"]);
-        assert_eq!(schema.get("PetFilter").unwrap().fields[1].type_ref, "[String!]");
+        assert_eq!(
+            schema.get("PetFilter").unwrap().fields[1].type_ref,
+            "[String!]"
+        );
         assert_eq!(schema.get("Dog").unwrap().implements, ["Named", "Node"]);
         assert_eq!(schema.directives, ["@auth on FIELD_DEFINITION | OBJECT"]);
     }
@@ -641,7 +850,10 @@ mod tests {
         assert_eq!(err.line(), Some(3), "{err}");
         assert!(err.to_string().contains("expected `:`"), "{err}");
         let err = parse("type A {\n  a: String\n").unwrap_err();
-        assert!(err.to_string().contains("expected `}`") || err.to_string().contains("unclosed"), "{err}");
+        assert!(
+            err.to_string().contains("expected `}`") || err.to_string().contains("unclosed"),
+            "{err}"
+        );
         let err = parse("\"\"\"never closed\ntype A { a: Int }").unwrap_err();
         assert_eq!(err.line(), Some(1));
         let err = parse("type A { a: Int }\nquery { a }").unwrap_err();

@@ -62,20 +62,85 @@ pub struct Span {
 pub type Line = Vec<Span>;
 
 const PROTO_KEYWORDS: &[&str] = &[
-    "syntax", "edition", "package", "import", "option", "message", "enum", "service", "rpc", "returns", "stream", "repeated",
-    "optional", "required", "oneof", "map", "reserved", "extensions", "extend", "to", "max", "public", "weak", "true", "false",
+    "syntax",
+    "edition",
+    "package",
+    "import",
+    "option",
+    "message",
+    "enum",
+    "service",
+    "rpc",
+    "returns",
+    "stream",
+    "repeated",
+    "optional",
+    "required",
+    "oneof",
+    "map",
+    "reserved",
+    "extensions",
+    "extend",
+    "to",
+    "max",
+    "public",
+    "weak",
+    "true",
+    "false",
 ];
 const PROTO_TYPES: &[&str] = &[
-    "double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64",
-    "bool", "string", "bytes",
+    "double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
+    "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes",
 ];
 const GRAPHQL_KEYWORDS: &[&str] = &[
-    "type", "interface", "input", "enum", "union", "scalar", "schema", "directive", "extend", "implements", "on", "query",
-    "mutation", "subscription", "fragment", "repeatable", "true", "false", "null",
+    "type",
+    "interface",
+    "input",
+    "enum",
+    "union",
+    "scalar",
+    "schema",
+    "directive",
+    "extend",
+    "implements",
+    "on",
+    "query",
+    "mutation",
+    "subscription",
+    "fragment",
+    "repeatable",
+    "true",
+    "false",
+    "null",
 ];
 const SCRIPT_KEYWORDS: &[&str] = &[
-    "import", "export", "from", "const", "let", "var", "function", "return", "async", "await", "if", "else", "new", "type",
-    "interface", "class", "extends", "true", "false", "null", "undefined", "as", "default", "typeof", "for", "of", "in",
+    "import",
+    "export",
+    "from",
+    "const",
+    "let",
+    "var",
+    "function",
+    "return",
+    "async",
+    "await",
+    "if",
+    "else",
+    "new",
+    "type",
+    "interface",
+    "class",
+    "extends",
+    "true",
+    "false",
+    "null",
+    "undefined",
+    "as",
+    "default",
+    "typeof",
+    "for",
+    "of",
+    "in",
 ];
 const YAML_WORDS: &[&str] = &["true", "false", "null", "~", "yes", "no", "on", "off"];
 
@@ -83,7 +148,15 @@ const YAML_WORDS: &[&str] = &["true", "false", "null", "~", "yes", "no", "on", "
 pub fn highlight(text: &str, language: Language) -> Vec<Line> {
     match language {
         Language::Yaml => text.split('\n').map(yaml_line).collect(),
-        Language::Plain => text.split('\n').map(|l| vec![Span { class: Class::Plain, text: l.trim_end_matches('\r').to_string() }]).collect(),
+        Language::Plain => text
+            .split('\n')
+            .map(|l| {
+                vec![Span {
+                    class: Class::Plain,
+                    text: l.trim_end_matches('\r').to_string(),
+                }]
+            })
+            .collect(),
         other => split_lines(code_tokens(text, other)),
     }
 }
@@ -100,7 +173,10 @@ fn split_lines(spans: Vec<Span>) -> Vec<Line> {
             {
                 match line.last_mut() {
                     Some(last) if last.class == span.class => last.text.push_str(part),
-                    _ => line.push(Span { class: span.class, text: part.to_string() }),
+                    _ => line.push(Span {
+                        class: span.class,
+                        text: part.to_string(),
+                    }),
                 }
             }
             if parts.peek().is_some() {
@@ -128,7 +204,8 @@ fn code_tokens(text: &str, language: Language) -> Vec<Span> {
         let c = chars[i];
         let start = i;
         let class;
-        if slash_comments && c == '/' && chars.get(i + 1) == Some(&'/') || hash_comments && c == '#' {
+        if slash_comments && c == '/' && chars.get(i + 1) == Some(&'/') || hash_comments && c == '#'
+        {
             while i < chars.len() && chars[i] != '\n' {
                 i += 1;
             }
@@ -159,22 +236,34 @@ fn code_tokens(text: &str, language: Language) -> Vec<Span> {
             if i < chars.len() && chars[i] == c {
                 i += 1;
             }
-            class = if language == Language::Json && next_non_space(&chars, i) == Some(':') { Class::Key } else { Class::Str };
-        } else if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+            class = if language == Language::Json && next_non_space(&chars, i) == Some(':') {
+                Class::Key
+            } else {
+                Class::Str
+            };
+        } else if c.is_ascii_digit()
+            || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             i += 1;
             while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
                 i += 1;
             }
             class = Class::Number;
         } else if c.is_alphabetic() || c == '_' || c == '$' {
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
                 i += 1;
             }
             let word = take(start, i);
-            class = if keywords.contains(&word.as_str()) || (language == Language::Json && ["true", "false", "null"].contains(&word.as_str())) {
+            class = if keywords.contains(&word.as_str())
+                || (language == Language::Json
+                    && ["true", "false", "null"].contains(&word.as_str()))
+            {
                 Class::Keyword
             } else if language == Language::Protobuf && PROTO_TYPES.contains(&word.as_str())
-                || matches!(language, Language::Protobuf | Language::GraphQl) && word.starts_with(|ch: char| ch.is_ascii_uppercase())
+                || matches!(language, Language::Protobuf | Language::GraphQl)
+                    && word.starts_with(|ch: char| ch.is_ascii_uppercase())
             {
                 Class::Type
             } else {
@@ -187,9 +276,16 @@ fn code_tokens(text: &str, language: Language) -> Vec<Span> {
             class = Class::Plain;
         } else {
             i += 1;
-            class = if "{}[]()<>;:=,.!|&@".contains(c) { Class::Punct } else { Class::Plain };
+            class = if "{}[]()<>;:=,.!|&@".contains(c) {
+                Class::Punct
+            } else {
+                Class::Plain
+            };
         }
-        out.push(Span { class, text: take(start, i) });
+        out.push(Span {
+            class,
+            text: take(start, i),
+        });
     }
     out
 }
@@ -204,7 +300,10 @@ fn yaml_line(line: &str) -> Line {
     let mut out = Vec::new();
     let mut push = |class: Class, text: &str| {
         if !text.is_empty() {
-            out.push(Span { class, text: text.to_string() });
+            out.push(Span {
+                class,
+                text: text.to_string(),
+            });
         }
     };
     let (code, comment) = split_yaml_comment(line);
@@ -289,14 +388,21 @@ pub struct ProtoService {
 /// Reads a `.proto` file's package, services, rpcs and top-level messages, and checks that
 /// its braces, strings and comments are closed.
 pub fn proto_summary(text: &str) -> Result<ProtoSummary, super::document::DefinitionError> {
-    let fail = |line: usize, column: usize, message: &str| super::document::DefinitionError::Proto { line, column, message: message.into() };
+    let fail =
+        |line: usize, column: usize, message: &str| super::document::DefinitionError::Proto {
+            line,
+            column,
+            message: message.into(),
+        };
     // Tokens with positions; comments and whitespace dropped.
     let mut words: Vec<(String, usize, usize)> = Vec::new();
     let (mut line, mut col) = (1usize, 1usize);
     let mut opened: Vec<(usize, usize)> = Vec::new();
     for span in code_tokens(text, Language::Protobuf) {
         let (start_line, start_col) = (line, col);
-        let unterminated_comment = span.class == Class::Comment && span.text.starts_with("/*") && !(span.text.len() >= 4 && span.text.ends_with("*/"));
+        let unterminated_comment = span.class == Class::Comment
+            && span.text.starts_with("/*")
+            && !(span.text.len() >= 4 && span.text.ends_with("*/"));
         if unterminated_comment {
             return Err(fail(start_line, start_col, "unterminated /* comment"));
         }
@@ -354,7 +460,10 @@ pub fn proto_summary(text: &str) -> Result<ProtoSummary, super::document::Defini
             }
             "message" if depth == 0 => summary.messages.push(word(i + 1).to_string()),
             "service" if depth == 0 => {
-                summary.services.push(ProtoService { name: word(i + 1).to_string(), rpcs: vec![] });
+                summary.services.push(ProtoService {
+                    name: word(i + 1).to_string(),
+                    rpcs: vec![],
+                });
                 current_service = Some(summary.services.len() - 1);
             }
             "rpc" if depth == 1 => {
@@ -373,7 +482,12 @@ pub fn proto_summary(text: &str) -> Result<ProtoSummary, super::document::Defini
                     j += 1;
                 }
                 if let Some(s) = current_service.and_then(|s| summary.services.get_mut(s)) {
-                    s.rpcs.push(text.replace("( ", "(").replace("  ", " ").trim().to_string());
+                    s.rpcs.push(
+                        text.replace("( ", "(")
+                            .replace("  ", " ")
+                            .trim()
+                            .to_string(),
+                    );
                 }
                 i = j;
                 continue;
@@ -396,7 +510,10 @@ mod tests {
 
     #[test]
     fn proto_highlighting() {
-        let lines = highlight("// hi\nmessage A {\n  string name = 1; /* multi\nline */\n}", Language::Protobuf);
+        let lines = highlight(
+            "// hi\nmessage A {\n  string name = 1; /* multi\nline */\n}",
+            Language::Protobuf,
+        );
         assert_eq!(lines.len(), 5);
         assert_eq!(classes(&lines[0]), [(Class::Comment, "// hi")]);
         let second = classes(&lines[1]);
@@ -409,9 +526,23 @@ mod tests {
 
     #[test]
     fn yaml_and_json_highlighting() {
-        let lines = highlight("openapi: \"3.0.0\" # v\n  - name: limit\n    required: false", Language::Yaml);
-        assert_eq!(classes(&lines[0]), [(Class::Key, "openapi"), (Class::Punct, ":"), (Class::Str, " \"3.0.0\" "), (Class::Comment, "# v")]);
-        assert_eq!(classes(&lines[1])[1..3], [(Class::Punct, "- "), (Class::Key, "name")]);
+        let lines = highlight(
+            "openapi: \"3.0.0\" # v\n  - name: limit\n    required: false",
+            Language::Yaml,
+        );
+        assert_eq!(
+            classes(&lines[0]),
+            [
+                (Class::Key, "openapi"),
+                (Class::Punct, ":"),
+                (Class::Str, " \"3.0.0\" "),
+                (Class::Comment, "# v")
+            ]
+        );
+        assert_eq!(
+            classes(&lines[1])[1..3],
+            [(Class::Punct, "- "), (Class::Key, "name")]
+        );
         assert_eq!(classes(&lines[2]).last(), Some(&(Class::Keyword, " false")));
         let json = highlight("{\"a\": \"b\", \"n\": 1}", Language::Json);
         assert!(classes(&json[0]).contains(&(Class::Key, "\"a\"")));
@@ -420,16 +551,21 @@ mod tests {
 
     #[test]
     fn hello_world_summary() {
-        let summary = proto_summary(&crate::model::fixtures::definition(fixtures::HELLO_WORLD)).unwrap();
+        let summary =
+            proto_summary(&crate::model::fixtures::definition(fixtures::HELLO_WORLD)).unwrap();
         assert_eq!(summary.package.as_deref(), Some("helloworld"));
         assert_eq!(summary.services[0].name, "Greeter");
-        assert_eq!(summary.services[0].rpcs, ["SayHello(HelloRequest) returns (HelloReply)"]);
+        assert_eq!(
+            summary.services[0].rpcs,
+            ["SayHello(HelloRequest) returns (HelloReply)"]
+        );
         assert_eq!(summary.messages, ["HelloRequest", "HelloReply"]);
     }
 
     #[test]
     fn broken_proto_is_reported_with_line() {
-        let err = proto_summary("syntax = \"proto3\";\nmessage A {\n  string a = 1;\n").unwrap_err();
+        let err =
+            proto_summary("syntax = \"proto3\";\nmessage A {\n  string a = 1;\n").unwrap_err();
         assert_eq!(err.line(), Some(2), "{err}");
         let err = proto_summary("message A {}\n}\n").unwrap_err();
         assert_eq!(err.line(), Some(2));

@@ -48,19 +48,42 @@ fn is_remote(text: &str) -> bool {
 /// Reads `spec.definition` of `entity` according to `spec.type` (falling back on the
 /// content for unknown types).
 pub fn load(entity: &Value) -> Loaded {
-    let api_type = entity.pointer("/spec/type").and_then(Value::as_str).unwrap_or_default().to_string();
+    let api_type = entity
+        .pointer("/spec/type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let definition = entity.pointer("/spec/definition");
     let (raw, structured) = match definition {
-        None | Some(Value::Null) => return Loaded { api_type, raw: String::new(), language: Language::Plain, outcome: Outcome::Missing },
+        None | Some(Value::Null) => {
+            return Loaded {
+                api_type,
+                raw: String::new(),
+                language: Language::Plain,
+                outcome: Outcome::Missing,
+            };
+        }
         Some(Value::String(s)) => (s.clone(), None),
         // `$json`/`$yaml` placeholders leave a parsed value behind.
-        Some(other) => (serde_json::to_string_pretty(other).unwrap_or_default(), Some(other.clone())),
+        Some(other) => (
+            serde_json::to_string_pretty(other).unwrap_or_default(),
+            Some(other.clone()),
+        ),
     };
     if structured.is_none() && is_remote(&raw) {
         let url = raw.trim().to_string();
-        return Loaded { api_type, raw, language: Language::Plain, outcome: Outcome::Remote(url) };
+        return Loaded {
+            api_type,
+            raw,
+            language: Language::Plain,
+            outcome: Outcome::Remote(url),
+        };
     }
-    let doc_language = if structured.is_some() || document::looks_like_json(&raw) { Language::Json } else { Language::Yaml };
+    let doc_language = if structured.is_some() || document::looks_like_json(&raw) {
+        Language::Json
+    } else {
+        Language::Yaml
+    };
     let parse_doc = || match &structured {
         Some(v) => Ok(v.clone()),
         None => document::parse(&raw),
@@ -85,7 +108,12 @@ pub fn load(entity: &Value) -> Loaded {
         "trpc" => (Language::Script, Outcome::Source),
         _ => sniff(&raw, structured),
     };
-    Loaded { api_type, raw, language, outcome }
+    Loaded {
+        api_type,
+        raw,
+        language,
+        outcome,
+    }
 }
 
 fn open_api(doc: Result<Value, DefinitionError>) -> Outcome {
@@ -110,9 +138,17 @@ fn sniff(raw: &str, structured: Option<Value>) -> (Language, Outcome) {
         None if json || raw.contains(':') => document::parse(raw).ok(),
         None => None,
     };
-    let language = if json { Language::Json } else if doc.as_ref().is_some_and(Value::is_object) { Language::Yaml } else { Language::Plain };
+    let language = if json {
+        Language::Json
+    } else if doc.as_ref().is_some_and(Value::is_object) {
+        Language::Yaml
+    } else {
+        Language::Plain
+    };
     match doc {
-        Some(d) if d.get("openapi").is_some() || d.get("swagger").is_some() => (language, open_api(Ok(d))),
+        Some(d) if d.get("openapi").is_some() || d.get("swagger").is_some() => {
+            (language, open_api(Ok(d)))
+        }
         Some(d) if d.get("asyncapi").is_some() => (language, async_api(Ok(d))),
         _ => (language, Outcome::Source),
     }
@@ -139,39 +175,70 @@ mod tests {
             let e = document::parse(file).unwrap();
             let loaded = load(&e);
             assert_eq!(loaded.api_type, expected);
-            let ok = match (&loaded.outcome, expected) {
-                (Outcome::OpenApi(_), "openapi") | (Outcome::AsyncApi(_), "asyncapi") | (Outcome::GraphQl(_), "graphql") | (Outcome::Protobuf(_), "grpc") => true,
-                _ => false,
-            };
+            let ok = matches!(
+                (&loaded.outcome, expected),
+                (Outcome::OpenApi(_), "openapi")
+                    | (Outcome::AsyncApi(_), "asyncapi")
+                    | (Outcome::GraphQl(_), "graphql")
+                    | (Outcome::Protobuf(_), "grpc")
+            );
             assert!(ok, "{expected}: {:?}", loaded.outcome);
         }
     }
 
     #[test]
     fn missing_remote_structured_and_unknown() {
-        assert_eq!(load(&json!({"spec": {"type": "openapi"}})).outcome, Outcome::Missing);
-        let remote = load(&entity("openapi", json!("https://example.com/openapi.yaml")));
-        assert_eq!(remote.outcome, Outcome::Remote("https://example.com/openapi.yaml".into()));
-        let structured = load(&entity("openapi", json!({"openapi": "3.1.0", "info": {"title": "T"}, "paths": {}})));
+        assert_eq!(
+            load(&json!({"spec": {"type": "openapi"}})).outcome,
+            Outcome::Missing
+        );
+        let remote = load(&entity(
+            "openapi",
+            json!("https://example.com/openapi.yaml"),
+        ));
+        assert_eq!(
+            remote.outcome,
+            Outcome::Remote("https://example.com/openapi.yaml".into())
+        );
+        let structured = load(&entity(
+            "openapi",
+            json!({"openapi": "3.1.0", "info": {"title": "T"}, "paths": {}}),
+        ));
         assert!(matches!(structured.outcome, Outcome::OpenApi(ref a) if a.title == "T"));
         assert_eq!(structured.language, Language::Json);
-        let sniffed = load(&entity("custom", json!("swagger: '2.0'\ninfo: {title: S}\npaths: {}\n")));
+        let sniffed = load(&entity(
+            "custom",
+            json!("swagger: '2.0'\ninfo: {title: S}\npaths: {}\n"),
+        ));
         assert!(matches!(sniffed.outcome, Outcome::OpenApi(_)));
         let plain = load(&entity("sql", json!("SELECT 1;")));
-        assert_eq!((plain.outcome, plain.language), (Outcome::Source, Language::Plain));
+        assert_eq!(
+            (plain.outcome, plain.language),
+            (Outcome::Source, Language::Plain)
+        );
     }
 
     /// Every prefix of every fixture (cut anywhere, as a half-written file would be) loads
     /// without panicking, as every type.
     #[test]
     fn truncated_definitions_never_panic() {
-        let definitions: Vec<String> = [fixtures::PETSTORE, fixtures::STREETLIGHTS, fixtures::SWAPI, fixtures::HELLO_WORLD]
-            .into_iter()
-            .map(fixtures::definition)
-            .chain([fixtures::PETSTORE_31_OAS.to_string()])
-            .collect();
+        let definitions: Vec<String> = [
+            fixtures::PETSTORE,
+            fixtures::STREETLIGHTS,
+            fixtures::SWAPI,
+            fixtures::HELLO_WORLD,
+        ]
+        .into_iter()
+        .map(fixtures::definition)
+        .chain([fixtures::PETSTORE_31_OAS.to_string()])
+        .collect();
         for text in &definitions {
-            let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(61).chain([text.len()]).collect();
+            let cuts: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .step_by(61)
+                .chain([text.len()])
+                .collect();
             for cut in cuts {
                 for api_type in ["openapi", "asyncapi", "graphql", "grpc", "other"] {
                     let loaded = load(&entity(api_type, json!(&text[..cut])));
@@ -184,10 +251,34 @@ mod tests {
     #[test]
     fn odd_inputs_never_panic() {
         let nasty = [
-            "", " ", "\n\n", "\\", "\"", "\"\"\"", "\"\"\"\\\"\"\"", "/*", "*/", "//", "'", "`", "{", "}", "[", "]", "#",
-            "é\"ü\\", "a: \"\\", "type A { é: Int }", "message é { }", "openapi: 3.0.0\npaths: {/a: {get: {parameters: [{$ref: '#/x'}]}}}",
-            "openapi: 3.0.0\npaths: {/a: {$ref: '#/paths/~1a'}}", "asyncapi: 3.0.0\noperations: {o: {channel: {$ref: '#/nope'}}}",
-            "--- \n--- \n", "a: &x [*x]", "\u{feff}type Query { a: Int }", "\t\t{\"openapi\": \"3\", \"paths\": 1}",
+            "",
+            " ",
+            "\n\n",
+            "\\",
+            "\"",
+            "\"\"\"",
+            "\"\"\"\\\"\"\"",
+            "/*",
+            "*/",
+            "//",
+            "'",
+            "`",
+            "{",
+            "}",
+            "[",
+            "]",
+            "#",
+            "é\"ü\\",
+            "a: \"\\",
+            "type A { é: Int }",
+            "message é { }",
+            "openapi: 3.0.0\npaths: {/a: {get: {parameters: [{$ref: '#/x'}]}}}",
+            "openapi: 3.0.0\npaths: {/a: {$ref: '#/paths/~1a'}}",
+            "asyncapi: 3.0.0\noperations: {o: {channel: {$ref: '#/nope'}}}",
+            "--- \n--- \n",
+            "a: &x [*x]",
+            "\u{feff}type Query { a: Int }",
+            "\t\t{\"openapi\": \"3\", \"paths\": 1}",
         ];
         for text in nasty {
             for api_type in ["openapi", "asyncapi", "graphql", "grpc", "trpc", "other"] {
@@ -200,33 +291,71 @@ mod tests {
     #[test]
     fn petstore_31_with_examples_and_refs() {
         let loaded = load(&entity("openapi", json!(fixtures::PETSTORE_31_OAS)));
-        let Outcome::OpenApi(api) = loaded.outcome else { panic!("{:?}", loaded.outcome) };
+        let Outcome::OpenApi(api) = loaded.outcome else {
+            panic!("{:?}", loaded.outcome)
+        };
         assert_eq!(api.spec_version, "OpenAPI 3.1.0");
         let groups: Vec<&str> = api.groups.iter().map(|g| g.name.as_str()).collect();
         assert_eq!(groups, ["pet", "store", "user"]);
-        let update = api.operations().find(|o| o.operation_id.as_deref() == Some("updatePet")).unwrap();
+        let update = api
+            .operations()
+            .find(|o| o.operation_id.as_deref() == Some("updatePet"))
+            .unwrap();
         let body = update.request.as_ref().unwrap();
         assert!(body.required);
-        assert_eq!(body.contents.iter().map(|m| m.content_type.as_str()).collect::<Vec<_>>(), ["application/json", "application/xml", "application/x-www-form-urlencoded"]);
+        assert_eq!(
+            body.contents
+                .iter()
+                .map(|m| m.content_type.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "application/json",
+                "application/xml",
+                "application/x-www-form-urlencoded"
+            ]
+        );
         let pet = body.contents[0].schema.as_ref().unwrap();
         assert_eq!(pet.ref_name.as_deref(), Some("Pet"));
-        let category = pet.children.iter().find(|c| c.name.as_deref() == Some("category")).unwrap();
+        let category = pet
+            .children
+            .iter()
+            .find(|c| c.name.as_deref() == Some("category"))
+            .unwrap();
         assert_eq!(category.ref_name.as_deref(), Some("Category"));
-        assert!(category.children.iter().any(|c| c.name.as_deref() == Some("name")));
+        assert!(
+            category
+                .children
+                .iter()
+                .any(|c| c.name.as_deref() == Some("name"))
+        );
         // The schema's own examples feed the generated example.
-        assert!(body.contents[0].examples[0].text.contains("doggie"), "{}", body.contents[0].examples[0].text);
+        assert!(
+            body.contents[0].examples[0].text.contains("doggie"),
+            "{}",
+            body.contents[0].examples[0].text
+        );
     }
 
     #[test]
     fn broken_definitions_fail_with_lines() {
-        let broken = load(&entity("openapi", json!("openapi: 3.0.0\npaths:\n  /a:\n    get: {responses: [}\n")));
+        let broken = load(&entity(
+            "openapi",
+            json!("openapi: 3.0.0\npaths:\n  /a:\n    get: {responses: [}\n"),
+        ));
         match broken.outcome {
             Outcome::Failed(e) => assert!(e.line().is_some_and(|l| (3..=5).contains(&l)), "{e:?}"),
             other => panic!("{other:?}"),
         }
         let wrong = load(&entity("asyncapi", json!("just: a mapping\n")));
-        assert!(matches!(wrong.outcome, Outcome::Failed(DefinitionError::Shape { .. })));
+        assert!(matches!(
+            wrong.outcome,
+            Outcome::Failed(DefinitionError::Shape { .. })
+        ));
         let gql = load(&entity("graphql", json!("type A {\n  a:\n}")));
-        assert!(matches!(gql.outcome, Outcome::Failed(ref e) if e.line() == Some(3)), "{:?}", gql.outcome);
+        assert!(
+            matches!(gql.outcome, Outcome::Failed(ref e) if e.line() == Some(3)),
+            "{:?}",
+            gql.outcome
+        );
     }
 }

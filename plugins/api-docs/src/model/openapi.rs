@@ -6,7 +6,9 @@ use serde_json::{Map, Value};
 use super::document::DefinitionError;
 use super::schema::{self, SchemaNode, resolve};
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenApi {
@@ -55,15 +57,25 @@ impl Operation {
     pub fn matches(&self, needle: &str) -> bool {
         let needle = needle.trim().to_lowercase();
         needle.is_empty()
-            || [Some(&self.method), Some(&self.path), self.summary.as_ref(), self.operation_id.as_ref(), self.description.as_ref()]
-                .into_iter()
-                .flatten()
-                .any(|s| s.to_lowercase().contains(&needle))
+            || [
+                Some(&self.method),
+                Some(&self.path),
+                self.summary.as_ref(),
+                self.operation_id.as_ref(),
+                self.description.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|s| s.to_lowercase().contains(&needle))
     }
 
     /// A stable id for the operation's element.
     pub fn anchor(&self) -> String {
-        let slug: String = self.path.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        let slug: String = self
+            .path
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
         format!("op-{}{}", self.method, slug)
     }
 }
@@ -114,7 +126,11 @@ pub struct Response {
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 fn version_text(v: &Value) -> Option<String> {
@@ -134,12 +150,24 @@ pub fn pretty(value: &Value) -> String {
 
 /// Reads an OpenAPI 3.x or Swagger 2.0 document.
 pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
-    let shape = |reason: &str| DefinitionError::Shape { expected: "an OpenAPI document", reason: reason.to_string() };
-    let root = doc.as_object().ok_or_else(|| shape("the definition is not a mapping of fields"))?;
-    let (swagger, spec_version) = match (root.get("openapi").and_then(version_text), root.get("swagger").and_then(version_text)) {
+    let shape = |reason: &str| DefinitionError::Shape {
+        expected: "an OpenAPI document",
+        reason: reason.to_string(),
+    };
+    let root = doc
+        .as_object()
+        .ok_or_else(|| shape("the definition is not a mapping of fields"))?;
+    let (swagger, spec_version) = match (
+        root.get("openapi").and_then(version_text),
+        root.get("swagger").and_then(version_text),
+    ) {
         (Some(v), _) => (false, format!("OpenAPI {v}")),
         (None, Some(v)) => (true, format!("Swagger {v}")),
-        (None, None) => return Err(shape("it has neither an `openapi` nor a `swagger` version field")),
+        (None, None) => {
+            return Err(shape(
+                "it has neither an `openapi` nor a `swagger` version field",
+            ));
+        }
     };
     let info = root.get("info").cloned().unwrap_or(Value::Null);
     let mut api = OpenApi {
@@ -152,11 +180,23 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
     if swagger {
         let host = text(doc, "host").unwrap_or_default();
         let base = text(doc, "basePath").unwrap_or_default();
-        let schemes: Vec<String> =
-            doc.get("schemes").and_then(Value::as_array).map(|s| s.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default();
+        let schemes: Vec<String> = doc
+            .get("schemes")
+            .and_then(Value::as_array)
+            .map(|s| {
+                s.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
         if !host.is_empty() || !base.is_empty() {
             let scheme = schemes.first().map_or("https", String::as_str);
-            api.servers.push(if host.is_empty() { base } else { format!("{scheme}://{host}{base}") });
+            api.servers.push(if host.is_empty() {
+                base
+            } else {
+                format!("{scheme}://{host}{base}")
+            });
         }
     } else if let Some(servers) = doc.get("servers").and_then(Value::as_array) {
         api.servers = servers.iter().filter_map(|s| text(s, "url")).collect();
@@ -168,31 +208,65 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
         .and_then(Value::as_array)
         .map(|tags| {
             tags.iter()
-                .filter_map(|t| Some(TagGroup { name: text(t, "name")?, description: text(t, "description"), operations: vec![] }))
+                .filter_map(|t| {
+                    Some(TagGroup {
+                        name: text(t, "name")?,
+                        description: text(t, "description"),
+                        operations: vec![],
+                    })
+                })
                 .collect()
         })
         .unwrap_or_default();
     let reader = Reader { doc, swagger };
-    let push = |tag: String, op: Operation, groups: &mut Vec<TagGroup>| match groups.iter_mut().find(|g| g.name == tag) {
+    let push = |tag: String, op: Operation, groups: &mut Vec<TagGroup>| match groups
+        .iter_mut()
+        .find(|g| g.name == tag)
+    {
         Some(g) => g.operations.push(op),
-        None => groups.push(TagGroup { name: tag, description: None, operations: vec![op] }),
+        None => groups.push(TagGroup {
+            name: tag,
+            description: None,
+            operations: vec![op],
+        }),
     };
     for (key, webhook) in [("paths", false), ("webhooks", true)] {
-        let Some(paths) = doc.get(key).and_then(Value::as_object) else { continue };
+        let Some(paths) = doc.get(key).and_then(Value::as_object) else {
+            continue;
+        };
         for (path, item) in paths {
-            let Some(item) = resolve(doc, item) else { continue };
+            let Some(item) = resolve(doc, item) else {
+                continue;
+            };
             // Methods in the order the document lists them.
-            let methods: Vec<&str> = item.as_object().map(|m| m.keys().map(String::as_str).filter(|k| METHODS.contains(k)).collect()).unwrap_or_default();
+            let methods: Vec<&str> = item
+                .as_object()
+                .map(|m| {
+                    m.keys()
+                        .map(String::as_str)
+                        .filter(|k| METHODS.contains(k))
+                        .collect()
+                })
+                .unwrap_or_default();
             for method in methods {
-                let Some(raw) = item.get(method) else { continue };
-                let Some(raw) = resolve(doc, raw) else { continue };
+                let Some(raw) = item.get(method) else {
+                    continue;
+                };
+                let Some(raw) = resolve(doc, raw) else {
+                    continue;
+                };
                 let op = reader.operation(method, path, webhook, item, raw);
                 let tags: Vec<String> = if webhook {
                     vec!["Webhooks".into()]
                 } else {
                     raw.get("tags")
                         .and_then(Value::as_array)
-                        .map(|t| t.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                        .map(|t| {
+                            t.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
                         .filter(|t: &Vec<String>| !t.is_empty())
                         .unwrap_or_else(|| vec!["default".into()])
                 };
@@ -205,11 +279,25 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
     groups.retain(|g| !g.operations.is_empty());
     api.groups = groups;
 
-    let named = if swagger { doc.get("definitions") } else { doc.pointer("/components/schemas") };
+    let named = if swagger {
+        doc.get("definitions")
+    } else {
+        doc.pointer("/components/schemas")
+    };
     if let Some(named) = named.and_then(Value::as_object) {
-        let prefix = if swagger { "#/definitions/" } else { "#/components/schemas/" };
+        let prefix = if swagger {
+            "#/definitions/"
+        } else {
+            "#/components/schemas/"
+        };
         for name in named.keys() {
-            let reference = Value::Object(Map::from_iter([("$ref".to_string(), Value::String(format!("{prefix}{}", name.replace('~', "~0").replace('/', "~1"))))]));
+            let reference = Value::Object(Map::from_iter([(
+                "$ref".to_string(),
+                Value::String(format!(
+                    "{prefix}{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                )),
+            )]));
             let mut node = schema::tree(doc, &reference);
             node.name = Some(name.clone());
             api.schemas.push(node);
@@ -224,7 +312,14 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn operation(&self, method: &str, path: &str, webhook: bool, item: &Value, raw: &Value) -> Operation {
+    fn operation(
+        &self,
+        method: &str,
+        path: &str,
+        webhook: bool,
+        item: &Value,
+        raw: &Value,
+    ) -> Operation {
         let mut op = Operation {
             method: method.to_string(),
             path: path.to_string(),
@@ -239,7 +334,9 @@ impl Reader<'_> {
         let mut params: Vec<&Value> = Vec::new();
         for list in [item.get("parameters"), raw.get("parameters")] {
             for p in list.and_then(Value::as_array).into_iter().flatten() {
-                let Some(p) = resolve(self.doc, p) else { continue };
+                let Some(p) = resolve(self.doc, p) else {
+                    continue;
+                };
                 let key = (p.get("name"), p.get("in"));
                 params.retain(|q| (q.get("name"), q.get("in")) != key);
                 params.push(p);
@@ -253,7 +350,10 @@ impl Reader<'_> {
                     op.request = Some(Body {
                         description: text(p, "description"),
                         required: p.get("required").and_then(Value::as_bool) == Some(true),
-                        contents: media_types.into_iter().map(|ct| self.media(ct, p.get("schema"), None, None)).collect(),
+                        contents: media_types
+                            .into_iter()
+                            .map(|ct| self.media(ct, p.get("schema"), None, None))
+                            .collect(),
                     });
                 }
                 Some("formData") if self.swagger => form.push(p),
@@ -271,12 +371,19 @@ impl Reader<'_> {
                 properties.insert(name, (*p).clone());
             }
             let synthetic = serde_json::json!({"type": "object", "properties": properties, "required": required});
-            let ct = if form.iter().any(|p| p.get("type").and_then(Value::as_str) == Some("file")) {
+            let ct = if form
+                .iter()
+                .any(|p| p.get("type").and_then(Value::as_str) == Some("file"))
+            {
                 "multipart/form-data"
             } else {
                 "application/x-www-form-urlencoded"
             };
-            op.request = Some(Body { description: None, required: !required.is_empty(), contents: vec![self.media(ct.into(), Some(&synthetic), None, None)] });
+            op.request = Some(Body {
+                description: None,
+                required: !required.is_empty(),
+                contents: vec![self.media(ct.into(), Some(&synthetic), None, None)],
+            });
         }
         if let Some(body) = raw.get("requestBody").and_then(|b| resolve(self.doc, b)) {
             op.request = Some(Body {
@@ -288,7 +395,11 @@ impl Reader<'_> {
         if let Some(responses) = raw.get("responses").and_then(Value::as_object) {
             for (status, response) in responses {
                 let Some(response) = resolve(self.doc, response) else {
-                    op.responses.push(Response { status: status.clone(), description: Some("(unresolved reference)".into()), ..Default::default() });
+                    op.responses.push(Response {
+                        status: status.clone(),
+                        description: Some("(unresolved reference)".into()),
+                        ..Default::default()
+                    });
                     continue;
                 };
                 let headers = response
@@ -312,7 +423,10 @@ impl Reader<'_> {
                             .media_types(raw, "produces")
                             .into_iter()
                             .map(|ct| {
-                                let given = response.pointer(&format!("/examples/{}", ct.replace('~', "~0").replace('/', "~1")));
+                                let given = response.pointer(&format!(
+                                    "/examples/{}",
+                                    ct.replace('~', "~0").replace('/', "~1")
+                                ));
                                 self.media(ct, Some(schema), given, None)
                             })
                             .collect(),
@@ -321,7 +435,12 @@ impl Reader<'_> {
                 } else {
                     self.contents(response)
                 };
-                op.responses.push(Response { status: status.clone(), description: text(response, "description"), headers, contents });
+                op.responses.push(Response {
+                    status: status.clone(),
+                    description: text(response, "description"),
+                    headers,
+                    contents,
+                });
             }
         }
         op
@@ -329,32 +448,75 @@ impl Reader<'_> {
 
     /// Swagger 2.0's `consumes`/`produces` for an operation, defaulting to JSON.
     fn media_types(&self, raw: &Value, key: &str) -> Vec<String> {
-        let list = raw.get(key).or_else(|| self.doc.get(key)).and_then(Value::as_array);
-        let types: Vec<String> = list.map(|l| l.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default();
-        if types.is_empty() { vec!["application/json".into()] } else { types }
+        let list = raw
+            .get(key)
+            .or_else(|| self.doc.get(key))
+            .and_then(Value::as_array);
+        let types: Vec<String> = list
+            .map(|l| {
+                l.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if types.is_empty() {
+            vec!["application/json".into()]
+        } else {
+            types
+        }
     }
 
     /// OpenAPI 3's `content` map of a request body or response.
     fn contents(&self, holder: &Value) -> Vec<Media> {
-        let Some(content) = holder.get("content").and_then(Value::as_object) else { return vec![] };
+        let Some(content) = holder.get("content").and_then(Value::as_object) else {
+            return vec![];
+        };
         content
             .iter()
-            .map(|(ct, media)| self.media(ct.clone(), media.get("schema"), media.get("example"), media.get("examples")))
+            .map(|(ct, media)| {
+                self.media(
+                    ct.clone(),
+                    media.get("schema"),
+                    media.get("example"),
+                    media.get("examples"),
+                )
+            })
             .collect()
     }
 
-    fn media(&self, content_type: String, schema: Option<&Value>, example: Option<&Value>, examples: Option<&Value>) -> Media {
-        let mut out = Media { content_type, schema: schema.map(|s| schema::tree(self.doc, s)), examples: vec![] };
+    fn media(
+        &self,
+        content_type: String,
+        schema: Option<&Value>,
+        example: Option<&Value>,
+        examples: Option<&Value>,
+    ) -> Media {
+        let mut out = Media {
+            content_type,
+            schema: schema.map(|s| schema::tree(self.doc, s)),
+            examples: vec![],
+        };
         if let Some(example) = example {
-            out.examples.push(Example { title: "Example".into(), text: pretty(example), generated: false });
+            out.examples.push(Example {
+                title: "Example".into(),
+                text: pretty(example),
+                generated: false,
+            });
         }
         if let Some(examples) = examples.and_then(Value::as_object) {
             for (name, ex) in examples {
-                let Some(ex) = resolve(self.doc, ex) else { continue };
+                let Some(ex) = resolve(self.doc, ex) else {
+                    continue;
+                };
                 let value = ex.get("value").or_else(|| ex.get("externalValue"));
                 if let Some(value) = value {
                     let title = text(ex, "summary").unwrap_or_else(|| name.clone());
-                    out.examples.push(Example { title, text: pretty(value), generated: false });
+                    out.examples.push(Example {
+                        title,
+                        text: pretty(value),
+                        generated: false,
+                    });
                 }
             }
         }
@@ -363,7 +525,11 @@ impl Reader<'_> {
         {
             let value = schema::example(self.doc, schema);
             if !value.is_null() {
-                out.examples.push(Example { title: "Example (from the schema)".into(), text: pretty(&value), generated: true });
+                out.examples.push(Example {
+                    title: "Example (from the schema)".into(),
+                    text: pretty(&value),
+                    generated: true,
+                });
             }
         }
         out
@@ -371,15 +537,22 @@ impl Reader<'_> {
 
     fn parameter(&self, p: &Value) -> Parameter {
         // 3.x: `schema` (or `content`); 2.0: the type is on the parameter itself.
-        let schema_value = p
-            .get("schema")
-            .or_else(|| p.get("content").and_then(Value::as_object).and_then(|c| c.values().next()).and_then(|m| m.get("schema")));
+        let schema_value = p.get("schema").or_else(|| {
+            p.get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.values().next())
+                .and_then(|m| m.get("schema"))
+        });
         let node = match schema_value {
             Some(s) => schema::tree(self.doc, s),
             None => schema::tree(self.doc, p),
         };
         let expanded = !node.children.is_empty();
-        let mut type_label = node.ref_name.clone().filter(|_| expanded).unwrap_or_else(|| node.type_label.clone());
+        let mut type_label = node
+            .ref_name
+            .clone()
+            .filter(|_| expanded)
+            .unwrap_or_else(|| node.type_label.clone());
         if !node.enum_values.is_empty() {
             type_label = format!("{type_label}: {}", node.enum_values.join(" | "));
         }
@@ -403,16 +576,24 @@ mod tests {
 
     #[test]
     fn petstore_operations_grouped_by_tag() {
-        let api = read(&document::parse(&fixtures::definition(fixtures::PETSTORE)).unwrap()).unwrap();
+        let api =
+            read(&document::parse(&fixtures::definition(fixtures::PETSTORE)).unwrap()).unwrap();
         assert_eq!(api.spec_version, "OpenAPI 3.0.0");
         assert_eq!(api.title, "Swagger Petstore");
         assert_eq!(api.servers, ["http://petstore.swagger.io/v1"]);
         assert_eq!(api.groups.len(), 1);
         assert_eq!(api.groups[0].name, "pets");
-        let ops: Vec<(String, String)> = api.operations().map(|o| (o.method.clone(), o.path.clone())).collect();
+        let ops: Vec<(String, String)> = api
+            .operations()
+            .map(|o| (o.method.clone(), o.path.clone()))
+            .collect();
         assert_eq!(
             ops,
-            [("get".into(), "/pets".into()), ("post".into(), "/pets".into()), ("get".into(), "/pets/{petId}".into())]
+            [
+                ("get".into(), "/pets".into()),
+                ("post".into(), "/pets".into()),
+                ("get".into(), "/pets/{petId}".into())
+            ]
         );
         let list = &api.groups[0].operations[0];
         assert_eq!(list.parameters[0].name, "limit");
@@ -423,14 +604,28 @@ mod tests {
         assert_eq!(ok.headers[0].name, "x-next");
         let schema = ok.contents[0].schema.as_ref().unwrap();
         assert_eq!(schema.type_label, "array of Pet");
-        let names: Vec<_> = schema.children.iter().filter_map(|c| c.name.clone()).collect();
+        let names: Vec<_> = schema
+            .children
+            .iter()
+            .filter_map(|c| c.name.clone())
+            .collect();
         assert_eq!(names, ["id", "name", "tag"]);
         assert!(schema.children[0].required && !schema.children[2].required);
         assert!(ok.contents[0].examples[0].generated);
-        assert!(ok.contents[0].examples[0].text.contains("\"name\": \"string\""));
+        assert!(
+            ok.contents[0].examples[0]
+                .text
+                .contains("\"name\": \"string\"")
+        );
         let by_id = &api.groups[0].operations[2];
         assert!(by_id.parameters[0].required);
-        assert_eq!(api.schemas.iter().filter_map(|s| s.name.clone()).collect::<Vec<_>>(), ["Pet", "Pets", "Error"]);
+        assert_eq!(
+            api.schemas
+                .iter()
+                .filter_map(|s| s.name.clone())
+                .collect::<Vec<_>>(),
+            ["Pet", "Pets", "Error"]
+        );
     }
 
     #[test]
@@ -455,7 +650,12 @@ mod tests {
         let body = post.request.as_ref().unwrap();
         assert!(body.required);
         assert_eq!(body.contents[0].content_type, "application/json");
-        assert_eq!(body.contents[0].schema.as_ref().unwrap().children[0].name.as_deref(), Some("name"));
+        assert_eq!(
+            body.contents[0].schema.as_ref().unwrap().children[0]
+                .name
+                .as_deref(),
+            Some("name")
+        );
         assert!(body.contents[0].examples[0].text.contains("doggie"));
         let put = &api.groups[0].operations[1];
         let form = put.request.as_ref().unwrap();
@@ -470,7 +670,11 @@ mod tests {
     #[test]
     fn not_openapi_is_a_shape_error() {
         let err = read(&serde_json::json!({"info": {}})).unwrap_err();
-        assert!(err.to_string().contains("neither an `openapi` nor a `swagger`"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("neither an `openapi` nor a `swagger`"),
+            "{err}"
+        );
         assert!(read(&serde_json::json!(["x"])).is_err());
     }
 
@@ -482,6 +686,14 @@ mod tests {
         let op = &api.groups[0].operations[0];
         assert!(op.webhook);
         assert_eq!((op.method.as_str(), op.path.as_str()), ("post", "newPet"));
-        assert_eq!(op.request.as_ref().unwrap().contents[0].schema.as_ref().unwrap().ref_name.as_deref(), Some("Pet"));
+        assert_eq!(
+            op.request.as_ref().unwrap().contents[0]
+                .schema
+                .as_ref()
+                .unwrap()
+                .ref_name
+                .as_deref(),
+            Some("Pet")
+        );
     }
 }

@@ -37,7 +37,10 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b)))
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).and_then(|b| hex(*b)),
+                bytes.get(i + 2).and_then(|b| hex(*b)),
+            )
         {
             out.push((h * 16 + l) as u8);
             i += 3;
@@ -51,12 +54,20 @@ fn percent_decode(s: &str) -> String {
 
 /// The last segment of a reference: `#/components/schemas/Pet` → `Pet`.
 pub fn ref_name(reference: &str) -> String {
-    reference.rsplit('/').next().unwrap_or(reference).replace("~1", "/").replace("~0", "~")
+    reference
+        .rsplit('/')
+        .next()
+        .unwrap_or(reference)
+        .replace("~1", "/")
+        .replace("~0", "~")
 }
 
 /// A value with its `$ref` chain followed.
 pub enum Deref<'a> {
-    Found { value: &'a Value, reference: Option<String> },
+    Found {
+        value: &'a Value,
+        reference: Option<String>,
+    },
     /// A reference that does not resolve inside the document (external or broken).
     Unresolved(String),
     /// A reference chain that loops without reaching a value.
@@ -68,7 +79,10 @@ pub fn deref<'a>(doc: &'a Value, value: &'a Value) -> Deref<'a> {
     let mut first: Option<String> = None;
     for _ in 0..MAX_REF_HOPS {
         let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
-            return Deref::Found { value: current, reference: first };
+            return Deref::Found {
+                value: current,
+                reference: first,
+            };
         };
         first.get_or_insert_with(|| reference.to_string());
         match pointer(doc, reference) {
@@ -127,7 +141,11 @@ struct TreeBuilder<'a> {
 
 /// The tree for `schema` (which may be a `$ref`).
 pub fn tree(doc: &Value, schema: &Value) -> SchemaNode {
-    TreeBuilder { doc, stack: Vec::new() }.node(None, schema, false, 0)
+    TreeBuilder {
+        doc,
+        stack: Vec::new(),
+    }
+    .node(None, schema, false, 0)
 }
 
 fn type_of(schema: &Value) -> Option<String> {
@@ -158,8 +176,18 @@ fn scalar_text(v: &Value) -> String {
 }
 
 impl<'a> TreeBuilder<'a> {
-    fn node(&mut self, name: Option<String>, schema: &'a Value, required: bool, depth: usize) -> SchemaNode {
-        let mut node = SchemaNode { name, required, ..Default::default() };
+    fn node(
+        &mut self,
+        name: Option<String>,
+        schema: &'a Value,
+        required: bool,
+        depth: usize,
+    ) -> SchemaNode {
+        let mut node = SchemaNode {
+            name,
+            required,
+            ..Default::default()
+        };
         let (schema, reference) = match deref(self.doc, schema) {
             Deref::Found { value, reference } => (value, reference),
             Deref::Unresolved(r) => {
@@ -183,10 +211,17 @@ impl<'a> TreeBuilder<'a> {
         }
         let Some(map) = schema.as_object() else {
             // `true`/`false` schemas, or junk: show what is there.
-            node.type_label = if schema.as_bool() == Some(true) { "any".into() } else { scalar_text(schema) };
+            node.type_label = if schema.as_bool() == Some(true) {
+                "any".into()
+            } else {
+                scalar_text(schema)
+            };
             return node;
         };
-        node.description = map.get("description").and_then(Value::as_str).map(str::to_string);
+        node.description = map
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if let Some(values) = map.get("enum").and_then(Value::as_array) {
             node.enum_values = values.iter().map(scalar_text).collect();
         }
@@ -206,10 +241,22 @@ impl<'a> TreeBuilder<'a> {
         node
     }
 
-    fn fill(&mut self, node: &mut SchemaNode, schema: &'a Value, map: &'a Map<String, Value>, depth: usize) {
+    fn fill(
+        &mut self,
+        node: &mut SchemaNode,
+        schema: &'a Value,
+        map: &'a Map<String, Value>,
+        depth: usize,
+    ) {
         let base_type = type_of(schema);
-        for (combinator, label) in [("allOf", "all of"), ("oneOf", "one of"), ("anyOf", "any of")] {
-            let Some(parts) = map.get(combinator).and_then(Value::as_array) else { continue };
+        for (combinator, label) in [
+            ("allOf", "all of"),
+            ("oneOf", "one of"),
+            ("anyOf", "any of"),
+        ] {
+            let Some(parts) = map.get(combinator).and_then(Value::as_array) else {
+                continue;
+            };
             if combinator == "allOf" {
                 // Merge the parts' properties into this node.
                 let mut names = Vec::new();
@@ -219,7 +266,10 @@ impl<'a> TreeBuilder<'a> {
                         names.push(n.clone());
                     }
                     if child.recursive || child.unresolved.is_some() {
-                        node.children.push(SchemaNode { name: Some("(all of)".into()), ..child });
+                        node.children.push(SchemaNode {
+                            name: Some("(all of)".into()),
+                            ..child
+                        });
                     } else {
                         node.children.extend(child.children);
                         if node.description.is_none() {
@@ -227,14 +277,23 @@ impl<'a> TreeBuilder<'a> {
                         }
                     }
                 }
-                node.type_label = if names.is_empty() { "object".into() } else { format!("object ({})", names.join(" + ")) };
+                node.type_label = if names.is_empty() {
+                    "object".into()
+                } else {
+                    format!("object ({})", names.join(" + "))
+                };
             } else {
                 let variants: Vec<SchemaNode> = parts
                     .iter()
                     .enumerate()
                     .map(|(i, part)| {
                         let mut child = self.node(None, part, false, depth + 1);
-                        child.name = Some(child.ref_name.clone().unwrap_or_else(|| format!("option {}", i + 1)));
+                        child.name = Some(
+                            child
+                                .ref_name
+                                .clone()
+                                .unwrap_or_else(|| format!("option {}", i + 1)),
+                        );
                         child
                     })
                     .collect();
@@ -252,7 +311,10 @@ impl<'a> TreeBuilder<'a> {
                 match items {
                     Some(items) => {
                         let child = self.node(None, items, false, depth + 1);
-                        let item_label = child.ref_name.clone().unwrap_or_else(|| child.type_label.clone());
+                        let item_label = child
+                            .ref_name
+                            .clone()
+                            .unwrap_or_else(|| child.type_label.clone());
                         node.type_label = format!("array of {item_label}");
                         if child.recursive || child.unresolved.is_some() {
                             node.recursive |= child.recursive;
@@ -273,11 +335,19 @@ impl<'a> TreeBuilder<'a> {
                 if node.type_label.is_empty() {
                     node.type_label = label;
                 }
-                let required: Vec<&str> =
-                    map.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+                let required: Vec<&str> = map
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|r| r.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
                 if let Some(props) = map.get("properties").and_then(Value::as_object) {
                     for (key, prop) in props {
-                        let child = self.node(Some(key.clone()), prop, required.contains(&key.as_str()), depth + 1);
+                        let child = self.node(
+                            Some(key.clone()),
+                            prop,
+                            required.contains(&key.as_str()),
+                            depth + 1,
+                        );
                         node.children.push(child);
                     }
                 }
@@ -286,7 +356,9 @@ impl<'a> TreeBuilder<'a> {
                         let child = self.node(Some("{any key}".into()), extra, false, depth + 1);
                         node.children.push(child);
                     }
-                    Some(Value::Bool(true)) if other == Some("object") && node.children.is_empty() => {
+                    Some(Value::Bool(true))
+                        if other == Some("object") && node.children.is_empty() =>
+                    {
                         node.type_label = "object (any keys)".into();
                     }
                     _ => {}
@@ -298,12 +370,29 @@ impl<'a> TreeBuilder<'a> {
 
 fn constraints(map: &Map<String, Value>) -> Vec<String> {
     let mut out = Vec::new();
-    for key in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "default", "const"] {
+    for key in [
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minItems",
+        "maxItems",
+        "default",
+        "const",
+    ] {
         if let Some(v) = map.get(key) {
             out.push(format!("{key}: {}", scalar_text(v)));
         }
     }
-    for (key, label) in [("readOnly", "read-only"), ("writeOnly", "write-only"), ("deprecated", "deprecated"), ("nullable", "nullable")] {
+    for (key, label) in [
+        ("readOnly", "read-only"),
+        ("writeOnly", "write-only"),
+        ("deprecated", "deprecated"),
+        ("nullable", "nullable"),
+    ] {
         if map.get(key).and_then(Value::as_bool) == Some(true) {
             out.push(label.into());
         }
@@ -326,11 +415,17 @@ fn example_at(doc: &Value, schema: &Value, stack: &mut Vec<String>, depth: usize
     if depth > 8 || reference.as_ref().is_some_and(|r| stack.contains(r)) {
         return Value::Null;
     }
-    let Some(map) = schema.as_object() else { return Value::Null };
+    let Some(map) = schema.as_object() else {
+        return Value::Null;
+    };
     if let Some(v) = map.get("example") {
         return v.clone();
     }
-    if let Some(v) = map.get("examples").and_then(Value::as_array).and_then(|a| a.first()) {
+    if let Some(v) = map
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+    {
         return v.clone();
     }
     for key in ["const", "default"] {
@@ -338,7 +433,11 @@ fn example_at(doc: &Value, schema: &Value, stack: &mut Vec<String>, depth: usize
             return v.clone();
         }
     }
-    if let Some(v) = map.get("enum").and_then(Value::as_array).and_then(|a| a.first()) {
+    if let Some(v) = map
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+    {
         return v.clone();
     }
     if let Some(r) = &reference {
@@ -352,7 +451,11 @@ fn example_at(doc: &Value, schema: &Value, stack: &mut Vec<String>, depth: usize
             }
         }
         Value::Object(merged)
-    } else if let Some(first) = ["oneOf", "anyOf"].iter().find_map(|k| map.get(*k).and_then(Value::as_array).and_then(|a| a.first())) {
+    } else if let Some(first) = ["oneOf", "anyOf"].iter().find_map(|k| {
+        map.get(*k)
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+    }) {
         example_at(doc, first, stack, depth + 1)
     } else {
         let kind = type_of(schema);
@@ -418,7 +521,10 @@ mod tests {
         assert_eq!(t.type_label, "array of Pet");
         assert_eq!(t.ref_name.as_deref(), Some("Pets"));
         let id = &t.children[0];
-        assert_eq!((id.name.as_deref(), id.type_label.as_str(), id.required), (Some("id"), "integer (int64)", true));
+        assert_eq!(
+            (id.name.as_deref(), id.type_label.as_str(), id.required),
+            (Some("id"), "integer (int64)", true)
+        );
         let owner = &t.children[1];
         assert_eq!(owner.ref_name.as_deref(), Some("Owner"));
         assert_eq!(owner.children[0].description.as_deref(), Some("Full name"));
@@ -437,7 +543,10 @@ mod tests {
         let looped = tree(&doc, &json!({"$ref": "#/definitions/A"}));
         assert!(looped.recursive);
         // Examples terminate too.
-        assert_eq!(example(&doc, &json!({"$ref": "#/definitions/Node"})), json!({"next": null, "kids": [null]}));
+        assert_eq!(
+            example(&doc, &json!({"$ref": "#/definitions/Node"})),
+            json!({"next": null, "kids": [null]})
+        );
     }
 
     #[test]
@@ -452,16 +561,30 @@ mod tests {
         let schema = json!({"type": "object", "properties": {
             "id": {"type": "integer"}, "name": {"type": "string", "example": "doggie"},
             "status": {"type": "string", "enum": ["available", "sold"]}, "at": {"type": "string", "format": "date-time"}}});
-        assert_eq!(example(&doc, &schema), json!({"id": 0, "name": "doggie", "status": "available", "at": "2024-01-01T00:00:00Z"}));
+        assert_eq!(
+            example(&doc, &schema),
+            json!({"id": 0, "name": "doggie", "status": "available", "at": "2024-01-01T00:00:00Z"})
+        );
     }
 
     #[test]
     fn all_of_merges_and_one_of_lists_variants() {
-        let doc = json!({"s": {"Base": {"type": "object", "properties": {"id": {"type": "string"}}}}});
-        let t = tree(&doc, &json!({"allOf": [{"$ref": "#/s/Base"}, {"type": "object", "properties": {"extra": {"type": "boolean"}}}]}));
-        let names: Vec<_> = t.children.iter().filter_map(|c| c.name.as_deref()).collect();
+        let doc =
+            json!({"s": {"Base": {"type": "object", "properties": {"id": {"type": "string"}}}}});
+        let t = tree(
+            &doc,
+            &json!({"allOf": [{"$ref": "#/s/Base"}, {"type": "object", "properties": {"extra": {"type": "boolean"}}}]}),
+        );
+        let names: Vec<_> = t
+            .children
+            .iter()
+            .filter_map(|c| c.name.as_deref())
+            .collect();
         assert_eq!(names, ["id", "extra"]);
-        let t = tree(&doc, &json!({"oneOf": [{"$ref": "#/s/Base"}, {"type": "string"}]}));
+        let t = tree(
+            &doc,
+            &json!({"oneOf": [{"$ref": "#/s/Base"}, {"type": "string"}]}),
+        );
         assert_eq!(t.type_label, "one of: object, string");
         assert_eq!(t.children[0].name.as_deref(), Some("Base"));
     }

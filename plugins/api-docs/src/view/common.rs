@@ -13,7 +13,9 @@ use crate::model::schema::SchemaNode;
 /// become paragraphs, `#` lines headings and `*`/`-` lines list items. Shown as text,
 /// never as HTML.
 pub fn prose(text: &Option<String>) -> Html {
-    let Some(text) = text else { return Html::default() };
+    let Some(text) = text else {
+        return Html::default();
+    };
     let blocks = text.split("\n\n").map(str::trim).filter(|b| !b.is_empty());
     html! {
         <div class="api-prose">
@@ -103,7 +105,9 @@ pub fn example_view(props: &ExampleProps) -> Html {
         let (copied, text) = (copied.clone(), props.example.text.clone());
         Callback::from(move |_| {
             let copied = copied.clone();
-            let Some(window) = web_sys::window() else { return };
+            let Some(window) = web_sys::window() else {
+                return;
+            };
             let promise = window.navigator().clipboard().write_text(&text);
             wasm_bindgen_futures::spawn_local(async move {
                 let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
@@ -139,7 +143,9 @@ pub struct SourceProps {
 /// Highlighted source with line numbers.
 #[component(SourceView)]
 pub fn source_view(props: &SourceProps) -> Html {
-    let lines = use_memo((props.text.clone(), props.language), |(text, language)| highlight::highlight(text, *language));
+    let lines = use_memo((props.text.clone(), props.language), |(text, language)| {
+        highlight::highlight(text, *language)
+    });
     let error_line = props.error_line;
     html! {
         <pre class="api-source" data-language={props.language.label()}><code>
@@ -164,10 +170,19 @@ pub fn source_view(props: &SourceProps) -> Html {
 /// Follows a click (or Enter) on a named schema (`data-goto-schema`) to its entry in the
 /// definition's Schemas list, opening it; nothing happens when the list has no such entry.
 pub fn follow_schema_link(target: &web_sys::Element) {
-    let Ok(Some(link)) = target.closest("[data-goto-schema]") else { return };
-    let Some(name) = link.get_attribute("data-goto-schema") else { return };
-    let Ok(Some(root)) = link.closest(".openapi") else { return };
-    let selector = format!(".schema-def[data-schema=\"{}\"]", name.replace(['"', '\\'], ""));
+    let Ok(Some(link)) = target.closest("[data-goto-schema]") else {
+        return;
+    };
+    let Some(name) = link.get_attribute("data-goto-schema") else {
+        return;
+    };
+    let Ok(Some(root)) = link.closest(".openapi") else {
+        return;
+    };
+    let selector = format!(
+        ".schema-def[data-schema=\"{}\"]",
+        name.replace(['"', '\\'], "")
+    );
     if let Ok(Some(entry)) = root.query_selector(&selector) {
         let _ = entry.set_attribute("open", "");
         entry.scroll_into_view();

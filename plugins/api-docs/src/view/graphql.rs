@@ -7,17 +7,31 @@ use crate::model::graphql::{Field, Schema, TypeDef, TypeKind};
 fn matches(needle: &str, t: &TypeDef) -> bool {
     needle.is_empty()
         || t.name.to_lowercase().contains(needle)
-        || t.fields.iter().chain(&t.values).any(|f| f.name.to_lowercase().contains(needle))
+        || t.fields
+            .iter()
+            .chain(&t.values)
+            .any(|f| f.name.to_lowercase().contains(needle))
 }
 
 pub fn view(schema: &Schema, filter: &str) -> Html {
     let needle = filter.trim().to_lowercase();
-    let roots: Vec<(&str, &str, &TypeDef)> = [("query", "Queries"), ("mutation", "Mutations"), ("subscription", "Subscriptions")]
-        .into_iter()
-        .filter_map(|(which, title)| schema.root(which).map(|t| (which, title, t)))
-        .collect();
+    let roots: Vec<(&str, &str, &TypeDef)> = [
+        ("query", "Queries"),
+        ("mutation", "Mutations"),
+        ("subscription", "Subscriptions"),
+    ]
+    .into_iter()
+    .filter_map(|(which, title)| schema.root(which).map(|t| (which, title, t)))
+    .collect();
     let root_names: Vec<&str> = roots.iter().map(|(_, _, t)| t.name.as_str()).collect();
-    let kinds = [TypeKind::Object, TypeKind::Interface, TypeKind::Input, TypeKind::Enum, TypeKind::Union, TypeKind::Scalar];
+    let kinds = [
+        TypeKind::Object,
+        TypeKind::Interface,
+        TypeKind::Input,
+        TypeKind::Enum,
+        TypeKind::Union,
+        TypeKind::Scalar,
+    ];
     let types: Vec<&TypeDef> = kinds
         .iter()
         .flat_map(|k| schema.types.iter().filter(move |t| t.kind == *k))
@@ -85,9 +99,15 @@ fn follow_type_key(e: KeyboardEvent) {
 }
 
 fn open_type_of(target: &web_sys::Element) {
-    let Ok(Some(link)) = target.closest("[data-goto-type]") else { return };
-    let Some(name) = link.get_attribute("data-goto-type") else { return };
-    let Ok(Some(root)) = link.closest(".graphql") else { return };
+    let Ok(Some(link)) = target.closest("[data-goto-type]") else {
+        return;
+    };
+    let Some(name) = link.get_attribute("data-goto-type") else {
+        return;
+    };
+    let Ok(Some(root)) = link.closest(".graphql") else {
+        return;
+    };
     let selector = format!(".gql-type[data-type=\"{}\"]", name.replace(['"', '\\'], ""));
     if let Ok(Some(entry)) = root.query_selector(&selector) {
         let _ = entry.set_attribute("open", "");

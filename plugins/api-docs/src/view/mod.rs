@@ -68,10 +68,15 @@ fn data_format(outcome: &Outcome) -> &'static str {
 pub fn api_definition(props: &ApiDefinitionProps) -> Html {
     let mode = use_state(|| Mode::Rendered);
     let filter = use_state(String::new);
-    let raw: Rc<str> = use_memo(props.loaded.clone(), |l| Rc::<str>::from(l.raw.as_str())).as_ref().clone();
+    let raw: Rc<str> = use_memo(props.loaded.clone(), |l| Rc::<str>::from(l.raw.as_str()))
+        .as_ref()
+        .clone();
     let loaded = &props.loaded;
     let outcome = &loaded.outcome;
-    let renderable = matches!(outcome, Outcome::OpenApi(_) | Outcome::AsyncApi(_) | Outcome::GraphQl(_));
+    let renderable = matches!(
+        outcome,
+        Outcome::OpenApi(_) | Outcome::AsyncApi(_) | Outcome::GraphQl(_)
+    );
     let filterable = renderable && *mode == Mode::Rendered;
 
     let body = match outcome {
@@ -104,7 +109,9 @@ pub fn api_definition(props: &ApiDefinitionProps) -> Html {
                 <SourceView text={raw.clone()} language={loaded.language} error_line={error.line()} />
             </>
         },
-        _ if *mode == Mode::Source => html! { <SourceView text={raw.clone()} language={loaded.language} /> },
+        _ if *mode == Mode::Source => {
+            html! { <SourceView text={raw.clone()} language={loaded.language} /> }
+        }
         Outcome::OpenApi(api) => openapi::view(api, &filter),
         Outcome::AsyncApi(api) => asyncapi::view(api, &filter),
         Outcome::GraphQl(schema) => graphql::view(schema, &filter),

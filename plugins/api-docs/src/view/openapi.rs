@@ -9,7 +9,20 @@ pub fn view(api: &OpenApi, filter: &str) -> Html {
     let groups: Vec<_> = api
         .groups
         .iter()
-        .map(|g| (g, g.operations.iter().filter(|o| o.matches(filter) || g.name.to_lowercase().contains(&filter.trim().to_lowercase())).collect::<Vec<_>>()))
+        .map(|g| {
+            (
+                g,
+                g.operations
+                    .iter()
+                    .filter(|o| {
+                        o.matches(filter)
+                            || g.name
+                                .to_lowercase()
+                                .contains(&filter.trim().to_lowercase())
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
         .filter(|(_, ops)| !ops.is_empty())
         .collect();
     let total = api.operations().count();
