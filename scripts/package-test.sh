@@ -160,11 +160,13 @@ mig.write_text(src)
 EOF
 [ "$(version_of "$NEXT")" = "$NEXT_VERSION" ] || fail "could not bump the version in the copy"
 s=$(date +%s)
-( cd "$NEXT" && CARGO_TARGET_DIR=$ROOT/target TAURI_APP_PATH=src-tauri tauri build --ci --bundles deb \
+# Its own target folder: never replace target/release/backlot, which others may be running
+# (the first run builds every dependency there, ~10 min; later runs ~3 min).
+( cd "$NEXT" && CARGO_TARGET_DIR=$ROOT/target/package-next TAURI_APP_PATH=src-tauri tauri build --ci --bundles deb \
     --config tauri.release.conf.json --config '{"build":{"beforeBuildCommand":""}}' ) > "$OUT/build-next.log" 2>&1 \
   || { tail -30 "$OUT/build-next.log"; fail "building $NEXT_VERSION failed"; }
 echo "built $NEXT_VERSION in $(elapsed "$s") s"
-NEXT_DEB=$ROOT/target/release/bundle/deb/Backlot_${NEXT_VERSION}_amd64.deb
+NEXT_DEB=$ROOT/target/package-next/release/bundle/deb/Backlot_${NEXT_VERSION}_amd64.deb
 cp "$NEXT_DEB" "$OUT/" && NEXT_DEB=$OUT/$(basename "$NEXT_DEB")
 
 $SUDO dpkg -i "$NEXT_DEB" >/dev/null
