@@ -6,6 +6,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
+.PHONY: bench-catalog-ui
 .PHONY: run setup ui app release test test-native test-ui test-e2e test-interop bench-startup fmt clippy clean \
 	bundle test-package icons
 
@@ -49,6 +50,11 @@ test-interop:
 # Cold start to first paint, idle memory, binary size (release build).
 bench-startup: release
 	xvfb-run -a -s "-screen 0 1440x900x24" python3 scripts/bench_startup.py target/release/backlot
+
+# The catalog UI in a real window on 100,000 generated entities (performance marks read over
+# WebDriver): search keystroke, catalog open, entity page, relation graph. Prints a table.
+bench-catalog-ui: release
+	BACKLOT_BIN=$(CURDIR)/target/release/backlot xvfb-run -a -s "-screen 0 1440x900x24" $(CARGO) bench -p backlot-e2e --bench catalog_ui
 
 # Release binary with the optimised UI embedded (src-ui/dist-release, so the debug UI in
 # src-ui/dist is left alone).

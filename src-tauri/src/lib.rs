@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod gui;
+mod rendering;
 
 use std::process::ExitCode;
 use std::time::Instant;

@@ -99,6 +99,7 @@ fn use_current_location() -> String {
 
 /// Where the user was when the app last closed, under this UI state key.
 const LAST_LOCATION: &str = "last-location";
+const LAST_LOCATION_DELAY_MS: u32 = 400;
 
 /// Reopening the app returns to the last location (with its filters and search); every
 /// location after that is remembered. Starting anywhere but Home (a link, a test) wins.
@@ -121,14 +122,19 @@ fn use_last_location(backend: &BackendHandle, history: &AnyHistory, location: &s
             });
         });
     }
+    // Saved once the location has settled (typing in a search box replaces it per keystroke).
     let backend = backend.clone();
     use_effect_with((location.to_string(), *restored), move |(location, restored)| {
-        if *restored {
+        let pending = restored.then(|| {
             let value = location.clone();
-            spawn_local(async move {
-                let _ = backend.call(SetUiState { key: LAST_LOCATION.into(), value }).await;
-            });
-        }
+            gloo_timers::callback::Timeout::new(LAST_LOCATION_DELAY_MS, move || {
+                spawn_local(async move {
+                    let _ = backend.call(SetUiState { key: LAST_LOCATION.into(), value }).await;
+                });
+            })
+        });
+        // A newer location cancels the pending save.
+        move || drop(pending)
     });
 }
 

@@ -274,3 +274,57 @@ async fn a_system_page_lists_its_parts_by_kind_and_records_the_visit() {
     assert!(app.text(".pane-active [data-testid='recent-list']").contains("checkout"));
     assert!(app.text(".pane-active [data-testid='starred-list']").contains("checkout"));
 }
+
+fn entity_view(kind: &str, name: &str, annotations: &[(&str, &str)]) -> EntityView {
+    let entity = Entity {
+        api_version: "backstage.io/v1alpha1".into(),
+        kind: kind.into(),
+        metadata: EntityMetadata {
+            name: name.into(),
+            annotations: annotations.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..Default::default()
+        },
+        spec: serde_json::json!({"type": "openapi", "owner": "payments", "lifecycle": "production", "definition": "openapi: 3.0.0"}).as_object().cloned(),
+        relations: vec![],
+        status: None,
+    };
+    EntityView { details: EntityDetails { entity, related: vec![] }, from_team: false, shadowed_team_copy: None, problems: vec![], starred: false }
+}
+
+fn tabs(app: &Mounted) -> Vec<String> {
+    app.all(".pane-active .tabs .tab").iter().filter_map(|t| t.text_content()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn plugin_tabs_show_only_for_the_entities_they_apply_to() {
+    let fake = FakeBackend::new()
+        .with_entity_view(entity_view("API", "payments-api", &[]))
+        .with_entity_view(entity_view("Component", "plain", &[]))
+        .with_entity_view(entity_view("Component", "built", &[("github.com/project-slug", "acme/built"), ("backstage.io/techdocs-ref", "dir:.")]));
+    let (app, history) = catalog("/catalog/default/api/payments-api", fake).await;
+    assert_eq!(tabs(&app), ["Overview", "Graph", "API"]);
+    backlot_ui::app::navigate_to(&history, "/catalog/default/component/plain");
+    settle().await;
+    app.eventually("the plain component", |app| app.all(".pane-active .entity-page[data-ref='component:default/plain']").len() == 1).await;
+    assert_eq!(tabs(&app), ["Overview", "Graph"]);
+    backlot_ui::app::navigate_to(&history, "/catalog/default/component/built");
+    app.eventually("the built component", |app| app.all(".pane-active .entity-page[data-ref='component:default/built']").len() == 1).await;
+    let mut shown = tabs(&app);
+    shown.sort();
+    assert_eq!(shown, ["CI", "Docs", "Graph", "Overview"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_group_owning_many_entities_lists_the_first_and_shows_all_on_request() {
+    let owned: Vec<EntitySummary> = (0..40).map(|i| entity("Component", &format!("svc-{i:02}"), "big")).collect();
+    let mut view = entity_view("Group", "big", &[]);
+    view.details.entity.relations = owned.iter().map(|e| relation("ownerOf", &e.entity_ref)).collect();
+    view.details.related = owned.clone();
+    let (app, _h) = catalog("/catalog/default/group/big", FakeBackend::new().with_entities(owned).with_entity_view(view)).await;
+    let owns = ".pane-active [data-section='owns'] tbody tr";
+    assert_eq!(app.all(owns).len(), 25);
+    assert!(app.text(".pane-active .related-owns .card-title").contains("(40)"));
+    assert!(app.text(".pane-active .relations [data-relation='ownerOf']").contains("and 10 more"));
+    app.click(".pane-active .related-owns .show-all").await;
+    assert_eq!(app.all(owns).len(), 40);
+}

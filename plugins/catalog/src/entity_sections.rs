@@ -97,17 +97,37 @@ pub fn problems(problems: &[IngestProblem]) -> Html {
     }
 }
 
-/// A titled table of related entities (a system's components, a group's members…).
-fn related_table(title: &str, id: &str, refs: &[String], related: &[EntitySummary]) -> Html {
-    if refs.is_empty() {
-        return html! {};
-    }
+/// Rows a related-entities table shows before "Show all".
+const RELATED_SHOWN: usize = 25;
+/// Links per relation type before "+N more".
+const RELATION_LINKS_SHOWN: usize = 30;
+
+#[derive(Properties, PartialEq)]
+struct RelatedTableProps {
+    title: AttrValue,
+    id: AttrValue,
+    refs: Vec<String>,
+    related: std::rc::Rc<Vec<EntitySummary>>,
+}
+
+/// A titled table of related entities (a system's components, a group's members…); long
+/// lists show their first rows and a button for the rest.
+#[component(RelatedTable)]
+fn related_table(props: &RelatedTableProps) -> Html {
+    let all = use_state(|| false);
+    let refs = &props.refs;
+    let related = props.related.as_slice();
+    let shown = if *all { refs.len() } else { refs.len().min(RELATED_SHOWN) };
+    let show_all = {
+        let all = all.clone();
+        Callback::from(move |_| all.set(true))
+    };
     html! {
-        <Card title={format!("{title} ({})", refs.len())} class={classes!("related", format!("related-{id}"))}>
-            <table class="table compact related-table" data-section={id.to_string()}>
+        <Card title={format!("{} ({})", props.title, refs.len())} class={classes!("related", format!("related-{}", props.id))}>
+            <table class="table compact related-table" data-section={props.id.clone()}>
                 <thead><tr><th>{"Name"}</th><th>{"Kind"}</th><th>{"Type"}</th><th>{"Lifecycle"}</th><th>{"Description"}</th></tr></thead>
                 <tbody>
-                    { for refs.iter().map(|r| {
+                    { for refs[..shown].iter().map(|r| {
                         let s = related.iter().find(|s| s.entity_ref == *r);
                         html! {
                             <tr data-ref={r.clone()}>
@@ -121,6 +141,9 @@ fn related_table(title: &str, id: &str, refs: &[String], related: &[EntitySummar
                     }) }
                 </tbody>
             </table>
+            if shown < refs.len() {
+                <button type="button" class="link-button show-all" onclick={show_all}>{format!("Show all {}", refs.len())}</button>
+            }
         </Card>
     }
 }
@@ -155,7 +178,14 @@ pub fn kind_sections(entity: &Entity, related: &[EntitySummary]) -> Html {
         ],
         _ => Vec::new(),
     };
-    sections.iter().map(|(title, id, refs)| related_table(title, id, refs, related)).collect()
+    let related = std::rc::Rc::new(related.to_vec());
+    sections
+        .into_iter()
+        .filter(|(_, _, refs)| !refs.is_empty())
+        .map(|(title, id, refs)| html! {
+            <RelatedTable key={id} title={title} id={id} {refs} related={related.clone()} />
+        })
+        .collect()
 }
 
 pub fn relations(entity: &Entity, related: &[EntitySummary]) -> Html {
@@ -172,7 +202,12 @@ pub fn relations(entity: &Entity, related: &[EntitySummary]) -> Html {
                     { for by_type.iter().map(|(t, targets)| html! {
                         <>
                             <dt>{*t}</dt>
-                            <dd data-relation={t.to_string()}>{ for targets.iter().map(|target| entity_link(target, related)) }</dd>
+                            <dd data-relation={t.to_string()}>
+                                { for targets.iter().take(RELATION_LINKS_SHOWN).map(|target| entity_link(target, related)) }
+                                if targets.len() > RELATION_LINKS_SHOWN {
+                                    <span class="muted small">{format!("and {} more", targets.len() - RELATION_LINKS_SHOWN)}</span>
+                                }
+                            </dd>
                         </>
                     }) }
                 </dl>

@@ -24,6 +24,26 @@ pub fn measure(name: &str, start_mark: &str) {
     }
 }
 
+/// Starts a timing: returns the mark to pass to [`measure_from`].
+pub fn start(label: &str) -> String {
+    thread_local!(static NEXT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) });
+    let n = NEXT.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let mark_name = format!("{label}#{n}");
+    mark(&mark_name);
+    mark_name
+}
+
+/// Records `name` from the mark `start` returned until now, and drops that mark.
+pub fn measure_from(name: &str, started: &str) {
+    measure(name, started);
+    if let Some(p) = performance() {
+        p.clear_marks_with_mark_name(started);
+    }
+}
+
 /// Runs `then` once the current frame has been painted: the next animation frame runs just
 /// before the paint, a zero timeout queued from it runs just after.
 pub fn after_paint(then: impl FnOnce() + 'static) {

@@ -102,7 +102,9 @@ pub fn virtual_table(props: &VirtualTableProps) -> Html {
             let query = filters.query(me.as_deref(), block * BLOCK, BLOCK as u32);
             let (backend, rows, refresh, on_total) = (backend.clone(), rows.clone(), refresh.clone(), on_total.clone());
             spawn_local(async move {
+                let started = perf::start("catalog:query");
                 let result = backend.call(QueryEntities { query }).await;
+                perf::measure_from("catalog:query", &started);
                 let mut r = rows.borrow_mut();
                 if r.generation != generation {
                     return; // an answer to a query the user has moved on from
