@@ -73,7 +73,7 @@ bundle: setup
 
 # The packages for real (root or sudo): dpkg -i, first run under Xvfb, dpkg -r/--purge keeps
 # the user's data, upgrade N → N+1 with a migration (scripts/package-test.sh). It installs
-# system-wide and builds two releases: ~10 min warm, ~17 min cold (README, "Installing").
+# system-wide and builds two releases: ~10 min warm, ~25 min cold (README, "Installing").
 test-package: bundle
 	scripts/package-test.sh --no-build
 
