@@ -349,6 +349,14 @@ mod tests {
                 "set_ui_state" => json!({"key": "last-location", "value": "/catalog"}),
                 _ => json!({}),
             };
+            // A sync `start_sync` began holds the store's write lock until it ends (it is
+            // cancelled next): let it end before commands that write (load_demo_catalog, …).
+            for _ in 0..150 {
+                if api.sync_state().map(|s| s.running.is_none()).unwrap_or(true) {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
             // Handled means: a result, or a specific error — never "unknown command".
             if let Err(e) = api.dispatch(name, args) {
                 assert_ne!(
