@@ -265,6 +265,10 @@ async fn a_system_page_lists_its_parts_by_kind_and_records_the_visit() {
     assert_eq!(app.text(".pane-active [data-testid='header-owner'] a"), "payments");
     let source = app.one(".pane-active .entity-actions a");
     assert_eq!(source.get_attribute("href").as_deref(), Some("https://git.example.com/checkout/catalog-info.yaml"));
+    // Clicking asks the Rust side to open the browser; the app itself stays.
+    app.click(".pane-active .entity-actions a").await;
+    assert_eq!(app.fake.opened(), ["https://git.example.com/checkout/catalog-info.yaml"]);
+    assert!(app.all(".pane-active .entity-page[data-ref='system:default/checkout']").len() == 1);
 
     // Star from the page; the visit and the star show on Home.
     app.click(".pane-active .entity-header .star").await;

@@ -15,7 +15,7 @@ use backlot_model::ipc::{
     CompleteOnboarding, GetLocalSources, GetOnboarding, LoadDemoCatalog, OpenCatalogFolder, RefreshLocalSource,
     RemoveLocalSource,
 };
-use backlot_model::ipc::{GetRecent, GetStarred, GetUiState, RecordVisit, SetStarred, SetUiState};
+use backlot_model::ipc::{GetRecent, GetStarred, GetUiState, OpenExternal, RecordVisit, SetStarred, SetUiState};
 use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, Facets};
 use backlot_model::{ApiError, ErrorCode};
 use backlot_proxy_backend::{CachingResolver, Proxy};
@@ -171,6 +171,7 @@ impl Api {
             GetRecent::NAME => {
                 ipc::dispatch_typed::<GetRecent>(args, |c| self.with_store(|s| s.recent(c.limit).map_err(ApiError::from)))
             }
+            OpenExternal::NAME => ipc::dispatch_typed::<OpenExternal>(args, |c| crate::open_external::open(&c.url)),
             GetUiState::NAME => ipc::dispatch_typed::<GetUiState>(args, |c| {
                 self.with_store(|s| s.get_preference(&ui_state_key(&c.key)?).map_err(ApiError::from))
             }),
@@ -347,6 +348,7 @@ mod tests {
                 "record_visit" => json!({"entityRef": "component:default/a"}),
                 "ui_state" => json!({"key": "last-location"}),
                 "set_ui_state" => json!({"key": "last-location", "value": "/catalog"}),
+                "open_external" => json!({"url": "file:///etc/passwd"}),
                 _ => json!({}),
             };
             // A sync `start_sync` began holds the store's write lock until it ends (it is
@@ -376,6 +378,7 @@ mod tests {
                             | &"refresh_local_source"
                             | &"remove_local_source"
                             | &"entity_graph"
+                            | &"open_external"
                     ),
                     "`{name}` failed: {e}"
                 );

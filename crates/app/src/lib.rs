@@ -5,6 +5,7 @@
 mod api;
 mod credentials;
 mod onboarding;
+mod open_external;
 mod paths;
 pub mod plugin_host;
 mod proxy_call;

@@ -69,6 +69,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     GetRecent::NAME,
     GetUiState::NAME,
     SetUiState::NAME,
+    OpenExternal::NAME,
 ];
 
 // ---- app ----
@@ -243,6 +244,13 @@ pub struct GetRecent {
     pub limit: u32,
 }
 command!(GetRecent => Vec<EntitySummary>, "recent");
+
+/// Opens an http(s) address in the user's browser (the webview cannot leave the app).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenExternal {
+    pub url: String,
+}
+command!(OpenExternal => (), "open_external");
 
 // ---- UI state ----
 

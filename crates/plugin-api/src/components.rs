@@ -66,6 +66,36 @@ pub fn error_banner(props: &ErrorBannerProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ExternalLinkProps {
+    pub href: AttrValue,
+    #[prop_or_default]
+    pub class: Classes,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// A link to a web page outside Backlot: opened in the user's browser through the Rust side
+/// (the webview itself must not navigate away from the app).
+#[component(ExternalLink)]
+pub fn external_link(props: &ExternalLinkProps) -> Html {
+    let backend = crate::use_backend();
+    let onclick = {
+        let href = props.href.to_string();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            let (backend, url) = (backend.clone(), href.clone());
+            yew::platform::spawn_local(async move {
+                let _ = backend.call(backlot_model::ipc::OpenExternal { url }).await;
+            });
+        })
+    };
+    html! {
+        <a href={props.href.clone()} class={classes!("external-link", props.class.clone())} rel="noreferrer" {onclick}
+           title={format!("Open {} in your browser", props.href)}>{props.children.clone()}</a>
+    }
+}
+
 #[component(Spinner)]
 pub fn spinner() -> Html {
     html! { <div class="spinner" role="progressbar" aria-label="Loading"></div> }

@@ -13,7 +13,7 @@ use backlot_model::ipc::{
     GetTeamBackend, Preferences, ProxyCall, QueryEntities, SaveTeamBackend, SecretStatus, SetCredential,
     SetPreferences, StartSync, StoreStatus, SyncProgress, TeamBackend, TestTeamBackend, UiReady,
 };
-use backlot_model::ipc::{GetRecent, GetStarred, GetUiState, RecordVisit, SetStarred, SetUiState, StarredEntities};
+use backlot_model::ipc::{GetRecent, GetStarred, GetUiState, OpenExternal, RecordVisit, SetStarred, SetUiState, StarredEntities};
 use backlot_model::ingest::IngestProblem;
 use backlot_model::query::SortField;
 use backlot_model::entity::{Entity, EntityMetadata, EntityRelation};
@@ -59,6 +59,8 @@ struct FakeState {
     /// Refs whose catalog file had problems.
     problems: BTreeMap<String, Vec<IngestProblem>>,
     last_query: Option<EntityQuery>,
+    /// Addresses pages asked to open in the browser.
+    opened: Vec<String>,
     /// Relations besides the summaries' owner/system and the views' relations (for graphs).
     relations: Vec<backlot_model::relations::Relation>,
 }
@@ -147,6 +149,11 @@ impl FakeBackend {
     /// The starred refs (for assertions), oldest first.
     pub fn stars(&self) -> Vec<String> {
         self.state.borrow().stars.clone()
+    }
+
+    /// The web addresses the UI asked to open in the browser.
+    pub fn opened(&self) -> Vec<String> {
+        self.state.borrow().opened.clone()
     }
 
     /// The last query the UI sent (for assertions on filters, sorting and paging).
@@ -247,6 +254,13 @@ impl FakeBackend {
                 Ok(state.visits.iter().rev().filter_map(|r| find(&state, r)).take(limit).collect())
             }),
             GetUiState::NAME => ipc::dispatch_typed::<GetUiState>(args, |c| Ok(state.ui_state.get(&c.key).cloned())),
+            OpenExternal::NAME => ipc::dispatch_typed::<OpenExternal>(args, |c| {
+                if !is_http_url(&c.url) {
+                    return Err(ApiError::invalid_input(format!("only http(s) web addresses can be opened, not “{}”", c.url)));
+                }
+                state.opened.push(c.url);
+                Ok(())
+            }),
             SetUiState::NAME => ipc::dispatch_typed::<SetUiState>(args, |c| {
                 state.ui_state.insert(c.key, c.value);
                 Ok(())

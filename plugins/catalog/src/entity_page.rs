@@ -5,7 +5,7 @@
 use backlot_model::ApiError;
 use backlot_model::entity::Entity;
 use backlot_model::ipc::{EntityView, GetEntity, RecordVisit};
-use backlot_plugin_api::components::{Card, EmptyState, ErrorBanner, Spinner, kind_label};
+use backlot_plugin_api::components::{Card, EmptyState, ErrorBanner, ExternalLink, Spinner, kind_label};
 use backlot_plugin_api::routing::{RouteMatch, build_query, entity_path};
 use backlot_plugin_api::{EntityContext, Icon, IconView, Link, use_backend, use_catalog_version, use_shell};
 use yew::platform::spawn_local;
@@ -172,7 +172,7 @@ fn header(entity: &Entity, entity_ref: &str, starred: bool, on_star: &Callback<(
             </div>
             <div class="entity-actions">
                 { for source_links(entity).into_iter().map(|(label, url)| html! {
-                    <a class="button button-secondary" href={url} target="_blank" rel="noreferrer">{label}</a>
+                    <ExternalLink class="button button-secondary" href={url}>{label}</ExternalLink>
                 }) }
             </div>
         </header>

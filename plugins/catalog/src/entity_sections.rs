@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use backlot_model::entity::Entity;
 use backlot_model::ingest::IngestProblem;
 use backlot_model::query::EntitySummary;
-use backlot_plugin_api::components::{Card, kind_label};
+use backlot_plugin_api::components::{Card, ExternalLink, kind_label};
 use backlot_plugin_api::routing::entity_path;
 use backlot_plugin_api::{Icon, IconView, Link};
 use yew::prelude::*;
@@ -60,7 +60,7 @@ pub fn about(entity: &Entity, related: &[EntitySummary]) -> Html {
             if !m.links.is_empty() {
                 <ul class="links">
                     { for m.links.iter().map(|l| html! {
-                        <li><a href={l.url.clone()} target="_blank" rel="noreferrer">{l.title.clone().unwrap_or_else(|| l.url.clone())}</a></li>
+                        <li><ExternalLink href={l.url.clone()}>{l.title.clone().unwrap_or_else(|| l.url.clone())}</ExternalLink></li>
                     }) }
                 </ul>
             }

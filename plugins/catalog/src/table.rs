@@ -210,9 +210,11 @@ pub fn virtual_table(props: &VirtualTableProps) -> Html {
     // Performance marks for the benchmark: the first rows of a query painted.
     {
         let rows = rows.clone();
-        let has_rows = r.blocks.contains_key(&0) || (r.total == Some(0));
+        // What this render showed: the rows of `generation` once its first answer is in (an
+        // effect declared above may already have started the next generation).
+        let generation = r.generation;
+        let has_rows = r.total.is_some();
         use_effect(move || {
-            let generation = rows.borrow().generation;
             if has_rows && rows.borrow().painted != generation {
                 let first_ever = rows.borrow().painted == 0;
                 rows.borrow_mut().painted = generation;
