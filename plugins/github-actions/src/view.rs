@@ -26,9 +26,8 @@ pub(crate) fn duration(secs: Option<i64>) -> String {
     secs.map(backlot_github_actions_common::time::format_duration).unwrap_or_else(|| "—".into())
 }
 
-/// A link to GitHub's web page. The app window does not open `target="_blank"` links (no
-/// opener plugin; measured: clicking does nothing, and a plain link would replace the app
-/// with the web page), so the address is shown selectable, with a button that copies it.
+/// A link to GitHub's web page: opened in the user's browser by the Rust side (the window
+/// itself must not navigate away), with the address shown selectable and a copy button.
 pub(crate) fn external(href: &str, label: &str) -> Html {
     html! { <ExternalLink href={href.to_string()} label={label.to_string()} /> }
 }
@@ -58,7 +57,7 @@ pub(crate) fn external_link(props: &ExternalLinkProps) -> Html {
     };
     html! {
         <span class="gha-external">
-            <a href={props.href.clone()} target="_blank" rel="noopener noreferrer" title={props.href.clone()}>{&props.label}{" ↗"}</a>
+            <backlot_plugin_api::components::ExternalLink href={props.href.clone()}>{&props.label}{" ↗"}</backlot_plugin_api::components::ExternalLink>
             <code class="gha-url" data-testid="external-url" ref={url}>{&props.href}</code>
             <button type="button" class="gha-link-button" data-action="copy-link" {onclick}>
                 { match *copied { Some(true) => "Copied", Some(false) => "Press Ctrl+C to copy", None => "Copy link" } }
