@@ -1,5 +1,4 @@
-//! "Provided APIs" / "Consumed APIs" cards on component pages, and "Providers" /
-//! "Consumers" cards on API pages.
+//! "Provided APIs" / "Consumed APIs" cards on component pages.
 
 use backlot_model::ApiError;
 use backlot_model::ipc::GetEntity;

@@ -4,8 +4,8 @@
 //!   AsyncAPI 2/3, GraphQL SDL, protobuf, and anything else as highlighted source; a
 //!   definition that cannot be read shows the error with its line above the raw source;
 //! - the "APIs" page (`/api-docs`): every API with type/owner/lifecycle filters;
-//! - "Provided APIs" / "Consumed APIs" cards on components that have such relations, and
-//!   "Providers" / "Consumers" cards on APIs that have them.
+//! - "Provided APIs" / "Consumed APIs" cards on components that have such relations (an
+//!   API's providers and consumers are sections of the catalog's own entity page).
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod apis_page;
@@ -43,18 +43,6 @@ pub fn plugin() -> Plugin {
             applies_to: consumes_apis,
             render: |entity: &EntityContext| html! { <ApiRelations entity={entity.clone()} relation="consumesApi" /> },
         })
-        .entity_card(EntityCard {
-            id: "api-providers",
-            title: "Providers",
-            applies_to: has_providers,
-            render: |entity: &EntityContext| html! { <ApiRelations entity={entity.clone()} relation="apiProvidedBy" /> },
-        })
-        .entity_card(EntityCard {
-            id: "api-consumers",
-            title: "Consumers",
-            applies_to: has_consumers,
-            render: |entity: &EntityContext| html! { <ApiRelations entity={entity.clone()} relation="apiConsumedBy" /> },
-        })
 }
 
 /// The API tab shows on API entities only.
@@ -74,16 +62,6 @@ pub fn provides_apis(entity: &EntityContext) -> bool {
 /// Components that consume at least one API.
 pub fn consumes_apis(entity: &EntityContext) -> bool {
     is_component(entity) && !relation_targets(entity, "consumesApi").is_empty()
-}
-
-/// APIs some component provides.
-pub fn has_providers(entity: &EntityContext) -> bool {
-    is_api(entity) && !relation_targets(entity, "apiProvidedBy").is_empty()
-}
-
-/// APIs some component consumes.
-pub fn has_consumers(entity: &EntityContext) -> bool {
-    is_api(entity) && !relation_targets(entity, "apiConsumedBy").is_empty()
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -117,15 +95,17 @@ mod tests {
             "API",
             json!([{"type": "providesApi", "targetRef": "api:default/y"}])
         )));
+        // APIs get no card from this plugin (the catalog lists their providers).
         let provided = ctx(
             "API",
             json!([{"type": "apiProvidedBy", "targetRef": "component:default/petstore"}]),
         );
-        assert!(has_providers(&provided) && !has_consumers(&provided));
-        assert!(!has_providers(&ctx(
-            "Component",
-            json!([{"type": "apiProvidedBy", "targetRef": "component:default/z"}])
-        )));
+        assert!(
+            plugin()
+                .entity_cards
+                .iter()
+                .all(|c| !(c.applies_to)(&provided))
+        );
         assert_eq!(
             plugin().nav.map(|n| (n.label, n.path)),
             Some(("APIs", "/api-docs"))
