@@ -29,7 +29,7 @@ test: setup ui test-native test-ui test-e2e test-interop test-package
 # Domain logic, config, keychain, proxy, API, CLI, plugin registry: plain cargo tests, no
 # window, inside a private D-Bus session with a real, unlocked gnome-keyring.
 NATIVE_CRATES := backlot-model backlot-catalog-backend backlot-catalog-sync backlot-config backlot-secrets backlot-proxy-backend backlot-github-actions-common \
-	backlot-app backlot-plugin-api backlot backlot-techdocs-common backlot-techdocs-backend
+	backlot-app backlot-plugin-api backlot backlot-techdocs-common backlot-techdocs-backend backlot-catalog
 test-native: ui
 	scripts/with-keyring.sh $(CARGO) test $(addprefix -p ,$(NATIVE_CRATES))
 
@@ -54,7 +54,7 @@ bench-startup: release
 # The catalog UI in a real window on 100,000 generated entities (performance marks read over
 # WebDriver): search keystroke, catalog open, entity page, relation graph. Prints a table.
 bench-catalog-ui: release
-	BACKLOT_BIN=$(CURDIR)/target/release/backlot xvfb-run -a -s "-screen 0 1440x900x24" $(CARGO) bench -p backlot-e2e --bench catalog_ui
+	BACKLOT_GPU=auto BACKLOT_BIN=$(CURDIR)/target/release/backlot xvfb-run -a -s "-screen 0 1440x900x24" $(CARGO) bench -p backlot-e2e --bench catalog_ui
 
 # Release binary with the optimised UI embedded (src-ui/dist-release, so the debug UI in
 # src-ui/dist is left alone).

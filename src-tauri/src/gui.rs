@@ -34,10 +34,6 @@ pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
     let result = tauri::Builder::default()
         .manage(api)
         .manage(startup)
-        .setup(|app| {
-            crate::rendering::apply(app);
-            Ok(())
-        })
         .invoke_handler(tauri::generate_handler![crate::commands::api])
         .run(tauri::generate_context!());
     match result {

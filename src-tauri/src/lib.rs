@@ -13,6 +13,7 @@ use clap::Parser;
 
 pub fn main() -> ExitCode {
     let started = Instant::now();
+    rendering::choose_before_threads();
     let args = cli::Cli::parse();
     let data_dir = match backlot_app::resolve_data_dir(args.data_dir.as_deref()) {
         Ok(dir) => dir,

@@ -1,10 +1,12 @@
 //! How the window paints on Linux. WebKitGTK composites with OpenGL by default; on a machine
 //! without a GPU render node (`/dev/dri`: virtual machines, remote desktops, Xvfb) that GL runs
 //! in software (llvmpipe) on the CPU, and every frame costs far more than WebKit's own
-//! non-composited painting — measured here: a search keystroke painted in 191 ms (p50) with
-//! compositing against 8 ms without (`make bench-catalog-ui`). So without a render node
-//! Backlot turns hardware acceleration off for its webview. `BACKLOT_GPU=1` keeps it on
-//! regardless, `BACKLOT_GPU=0` turns it off regardless.
+//! non-composited painting — measured with `make bench-catalog-ui` at 100k entities: a search
+//! keystroke painted in 191 ms (p50) with compositing against well under 50 ms without. So
+//! without a render node Backlot starts WebKit with compositing off
+//! (`WEBKIT_DISABLE_COMPOSITING_MODE=1`). `BACKLOT_GPU=1` keeps it on regardless,
+//! `BACKLOT_GPU=0` turns it off regardless; a `WEBKIT_DISABLE_COMPOSITING_MODE` the user set is
+//! left alone.
 
 /// Whether the webview should use GPU compositing: `BACKLOT_GPU` if set, else whether the
 /// machine has a GPU render node.
@@ -16,25 +18,22 @@ pub fn gpu_compositing() -> bool {
     }
 }
 
-/// Applies [`gpu_compositing`] to every window's webview.
+/// Chooses the rendering mode. Must run first in `main`, before any thread starts: WebKit
+/// reads the variable when the window is created, and changing the process environment is
+/// only sound while a single thread runs. (Switching WebKit's hardware-acceleration policy
+/// on a live webview instead was seen to leave WebDriver screenshots waiting forever.)
 #[cfg(target_os = "linux")]
-pub fn apply<R: tauri::Runtime>(app: &tauri::App<R>) {
-    use tauri::Manager;
-    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-    if gpu_compositing() {
-        return;
-    }
-    for window in app.webview_windows().values() {
-        let applied = window.with_webview(|webview| {
-            if let Some(settings) = webview.inner().settings() {
-                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-            }
-        });
-        if let Err(e) = applied {
-            eprintln!("backlot: could not set the webview's rendering mode: {e}");
+pub fn choose_before_threads() {
+    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if std::env::var_os(VAR).is_none() && !gpu_compositing() {
+        // SAFETY: called at the top of `main`, before the process has started any other
+        // thread, so nothing can read the environment concurrently.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var(VAR, "1");
         }
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn apply<R: tauri::Runtime>(_app: &tauri::App<R>) {}
+pub fn choose_before_threads() {}

@@ -97,7 +97,12 @@ impl App {
         let driver_bin = workspace_root().join("node_modules/.bin/tauri-driver");
         assert!(driver_bin.exists(), "tauri-driver missing at {} — run scripts/setup.sh", driver_bin.display());
         let (port, native_port) = (free_port(), free_port());
+        // WebKit's GL compositing on (as on a machine with a GPU) unless the caller chose:
+        // without a GPU the app turns it off (src-tauri/src/rendering.rs), and in that mode a
+        // WebKitWebDriver session was seen to stop answering mid-test (the CI tab's test).
+        let gpu = std::env::var("BACKLOT_GPU").unwrap_or_else(|_| "1".to_string());
         let driver = Command::new(&driver_bin)
+            .env("BACKLOT_GPU", gpu)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -161,13 +166,51 @@ impl App {
         }
     }
 
+    /// The text of the first element matching `css`, read in the page ('' if none).
+    pub async fn text(&self, css: &str) -> String {
+        let css = serde_json::to_string(css).expect("a CSS selector");
+        let text = self.js(&format!("return document.querySelector({css})?.textContent ?? ''")).await;
+        text.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits (up to 15 s) until the first element matching `css` contains `needle`; returns
+    /// its text.
+    pub async fn wait_for_text(&self, what: &str, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = self.text(css).await;
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}: `{css}` says {text:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// How many elements match `css`.
+    pub async fn count(&self, css: &str) -> u64 {
+        let css = serde_json::to_string(css).expect("a CSS selector");
+        self.js(&format!("return document.querySelectorAll({css}).length")).await.as_u64().unwrap_or_default()
+    }
+
+    /// The titles of the open entity page's tabs.
+    pub async fn tab_titles(&self) -> Vec<String> {
+        let titles = self.js("return [...document.querySelectorAll('.pane-active .entity-page nav.tabs a')].map(a => a.textContent)").await;
+        serde_json::from_value(titles).unwrap_or_default()
+    }
+
+    /// The window's location: path and query string.
+    pub async fn location(&self) -> String {
+        self.js("return location.pathname + location.search").await.as_str().unwrap_or_default().to_string()
+    }
+
     /// Saves a screenshot of the window under `target/e2e/<name>.png`; returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         // Let the last change reach the screen: two animation frames.
         let _ = self
             .client
             .execute_async(
-                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true))); setTimeout(() => done(false), 1000);",
                 vec![],
             )
             .await;

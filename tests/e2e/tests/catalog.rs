@@ -39,16 +39,10 @@ async fn rows(app: &App) -> Vec<String> {
     serde_json::from_value(app.js(ROWS).await).unwrap()
 }
 
-/// The text of the first element matching `css`, read in the page (no stale handles while
-/// the UI re-renders), once there is one.
+/// The text of the first element matching `css` once there is one.
 async fn text(app: &App, css: &str) -> String {
-    let css = serde_json::to_string(css).unwrap();
-    app.wait_until(&format!("an element {css}"), &format!("return !!document.querySelector({css})")).await;
-    app.js(&format!("return document.querySelector({css})?.textContent ?? ''")).await.as_str().unwrap_or_default().to_string()
-}
-
-async fn location(app: &App) -> String {
-    app.js("return location.pathname + location.search").await.as_str().unwrap_or_default().to_string()
+    app.find(css).await;
+    app.text(css).await
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -66,7 +60,7 @@ async fn finds_understands_and_stars_an_entity_from_the_example_catalog() {
         "return document.querySelector('.pane-active [data-testid=result-count]').textContent === '{expected} entities'"
     )).await;
     assert!(rows(&app).await.iter().all(|r| r.starts_with("component:")));
-    assert!(location(&app).await.contains("kind=component"));
+    assert!(app.location().await.contains("kind=component"));
 
     // And by owner: team-a's components only.
     let owner = ".pane-active [data-facet='owner'] [data-value='group:default/team-a']";
@@ -83,7 +77,7 @@ async fn finds_understands_and_stars_an_entity_from_the_example_catalog() {
     app.find(".pane-active input[name='catalog-search']").await.send_keys("artist").await.unwrap();
     app.wait_until("search results", "return [...document.querySelectorAll('.pane-active .vt-slab .vt-row')].length > 0 && [...document.querySelectorAll('.pane-active .vt-slab .vt-row')].every(r => r.textContent.toLowerCase().includes('artist'))").await;
     assert!(rows(&app).await.contains(&"component:default/artist-lookup".to_string()));
-    let filtered_location = location(&app).await;
+    let filtered_location = app.location().await;
     assert!(filtered_location.contains("q=artist") && filtered_location.contains("owner="), "{filtered_location}");
 
     // Open the entity and follow its owner relation.
@@ -108,7 +102,7 @@ async fn finds_understands_and_stars_an_entity_from_the_example_catalog() {
     app.find(".nav-item[data-plugin='settings']").await.click().await.unwrap();
     app.find(".nav-item[data-plugin='catalog']").await.click().await.unwrap();
     app.find(".nav-item[data-plugin='catalog'][aria-current='page']").await;
-    assert_eq!(location(&app).await, filtered_location);
+    assert_eq!(app.location().await, filtered_location);
     let typed = app.js("return document.querySelector('.pane-active input[name=catalog-search]').value").await;
     assert_eq!(typed, "artist");
     let checked = app.js("return document.querySelector(\".pane-active [data-facet='owner'] [data-value='group:default/team-a'] input\").checked").await;
@@ -119,7 +113,7 @@ async fn finds_understands_and_stars_an_entity_from_the_example_catalog() {
     app.find(".nav-item[data-plugin='settings'][aria-current='page']").await;
     app.client.forward().await.unwrap();
     app.find(".nav-item[data-plugin='catalog'][aria-current='page']").await;
-    assert_eq!(location(&app).await, filtered_location);
+    assert_eq!(app.location().await, filtered_location);
     // Back through Settings and Home to the group page, then the entity we came from.
     for _ in 0..3 {
         app.client.back().await.unwrap();

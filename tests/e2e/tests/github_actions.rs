@@ -8,7 +8,6 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use backlot_e2e::{App, app_binary, workspace_root};
 use backlot_github_actions_common::fake::FakeGithub;
@@ -79,24 +78,6 @@ async fn click(app: &App, css: &str) {
     element.click().await.unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
 }
 
-async fn tab_titles(app: &App) -> Vec<String> {
-    let titles = app.js("return [...document.querySelectorAll('.pane-active .entity-page nav.tabs a')].map(a => a.textContent)").await;
-    titles.as_array().unwrap().iter().map(|t| t.as_str().unwrap_or_default().to_string()).collect()
-}
-
-async fn wait_for_text(app: &App, what: &str, css: &str, needle: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let text = app.js(&format!("return document.querySelector(\"{css}\")?.textContent ?? ''")).await;
-        let text = text.as_str().unwrap_or_default().to_string();
-        if text.contains(needle) {
-            return text;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}: `{css}` says {text:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
     if !in_keyring_session("the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy") {
@@ -120,16 +101,16 @@ async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
 
     // Only the annotated entity has the tab.
     open_entity(&app, "no-repo").await;
-    let tabs = tab_titles(&app).await;
+    let tabs = app.tab_titles().await;
     assert!(!tabs.iter().any(|t| t == "CI"), "{tabs:?}");
     open_entity(&app, "payments").await;
-    let tabs = tab_titles(&app).await;
+    let tabs = app.tab_titles().await;
     assert!(tabs.iter().any(|t| t == "CI"), "{tabs:?}");
 
     // No token yet: the tab says where to add it, and GitHub is never asked.
     click(&app, ".pane-active a[href='/catalog/default/component/payments?tab=ci']").await;
     let message =
-        wait_for_text(&app, "the missing-token message", ".pane-active .gha-error[data-error=missing_token]", "github-token").await;
+        app.wait_for_text("the missing-token message", ".pane-active .gha-error[data-error=missing_token]", "github-token").await;
     assert!(message.contains("Add github-token in Settings → Credentials"), "{message}");
     assert!(server.requests().is_empty());
     app.screenshot("github-actions-missing-token").await;
@@ -137,10 +118,10 @@ async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
     // The fix, in the real window: Settings → Credentials, into the keychain.
     click(&app, ".pane-active .gha-fix").await;
     let row = ".pane-active [data-secret='github-token']";
-    wait_for_text(&app, "the credentials row", &format!("{row} [data-testid=secret-state]"), "Missing").await;
+    app.wait_for_text("the credentials row", &format!("{row} [data-testid=secret-state]"), "Missing").await;
     app.find(&format!("{row} input[name='secret-value']")).await.send_keys(TOKEN).await.unwrap();
     click(&app, &format!("{row} button[type='submit']")).await;
-    wait_for_text(&app, "the token to be stored", &format!("{row} [data-testid=secret-state]"), "Set").await;
+    app.wait_for_text("the token to be stored", &format!("{row} [data-testid=secret-state]"), "Set").await;
 
     // Back to the CI tab: the runs, as GitHub lists them.
     open_entity(&app, "payments").await;
@@ -186,7 +167,7 @@ async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
     // The window opens no browser (no opener plugin): the address is copied instead, or
     // selected for the keyboard where the webview refuses clipboard writes.
     click(&app, ".pane-active .gha-run [data-action='copy-link']").await;
-    let copy = wait_for_text(&app, "the copy outcome", ".pane-active .gha-run [data-action=copy-link]", "C").await;
+    let copy = app.wait_for_text("the copy outcome", ".pane-active .gha-run [data-action=copy-link]", "C").await;
     // "Copied" means navigator.clipboard.writeText resolved (this WebKit does not let a
     // page read the clipboard back to check).
     if copy != "Copied" {
@@ -197,7 +178,7 @@ async fn the_ci_tab_shows_runs_jobs_and_reruns_through_the_proxy() {
     app.screenshot("github-actions-run").await;
 
     click(&app, ".pane-active .gha-run [data-action='rerun']").await;
-    wait_for_text(&app, "the re-run result", ".pane-active [data-testid=rerun-result]", "Re-run requested").await;
+    app.wait_for_text("the re-run result", ".pane-active [data-testid=rerun-result]", "Re-run requested").await;
     let requests = server.requests();
     let post = requests.iter().find(|r| r.method == "POST").expect("the fake GitHub got the re-run");
     assert_eq!(post.path, format!("/repos/acme/payments/actions/runs/{run_id}/rerun"));
@@ -238,7 +219,7 @@ async fn with_no_configuration_the_built_in_endpoint_asks_for_the_token() {
     open_entity(&app, "payments").await;
     click(&app, ".pane-active a[href='/catalog/default/component/payments?tab=ci']").await;
     let message =
-        wait_for_text(&app, "the missing-token message", ".pane-active .gha-error[data-error=missing_token]", "github-token").await;
+        app.wait_for_text("the missing-token message", ".pane-active .gha-error[data-error=missing_token]", "github-token").await;
     assert!(message.contains("Add github-token in Settings → Credentials"), "{message}");
     app.close().await;
 }

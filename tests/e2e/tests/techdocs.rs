@@ -67,16 +67,6 @@ async fn open_entity(app: &App, name: &str) {
     .await;
 }
 
-async fn tab_titles(app: &App) -> Vec<String> {
-    let titles = app.js("return [...document.querySelectorAll('.pane-active .entity-page nav.tabs a')].map(a => a.textContent)").await;
-    titles
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t.as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
 async fn text(app: &App, css: &str) -> String {
     app.find(css).await.text().await.unwrap()
 }
@@ -91,7 +81,7 @@ async fn docs_tab_renders_the_fixture_site_follows_links_and_searches() {
 
     // The Docs tab appears for the entity with the annotation…
     open_entity(&app, "backstage-demo").await;
-    let tabs = tab_titles(&app).await;
+    let tabs = app.tab_titles().await;
     assert!(tabs.iter().any(|t| t == "Docs"), "{tabs:?}");
     app.find(".pane-active .entity-page nav.tabs a[href$='?tab=docs']")
         .await
@@ -179,7 +169,7 @@ async fn docs_tab_renders_the_fixture_site_follows_links_and_searches() {
 
     // An entity without the annotation has no Docs tab.
     open_entity(&app, "depot-scheduler").await;
-    let tabs = tab_titles(&app).await;
+    let tabs = app.tab_titles().await;
     assert!(!tabs.iter().any(|t| t == "Docs"), "{tabs:?}");
 
     // Broken docs say where: the file and line of the bad mkdocs.yml.
