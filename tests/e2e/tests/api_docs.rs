@@ -191,6 +191,7 @@ async fn api_docs_on_the_fixtures() {
         .await,
         0
     );
+    app.screenshot("api-docs-apis-page").await;
     app.find(".pane-active .clear-filters")
         .await
         .click()
@@ -253,6 +254,7 @@ async fn api_docs_on_the_fixtures() {
     assert!(limit.text().await.unwrap().contains("integer (int32)"));
     let props = app.js("return [...document.querySelectorAll(\".pane-active details.operation[open] .api-response[data-status='200'] .api-media > .schema-tree > .schema-props > .schema-prop\")].map(p => p.dataset.prop)").await;
     assert_eq!(props, serde_json::json!(["id", "name", "tag"]));
+    app.screenshot("api-docs-petstore").await;
     // Copying an example works in the window (the button says so).
     app.find(".pane-active details.operation[open] .api-response[data-status='200'] .copy-example")
         .await
@@ -325,6 +327,7 @@ async fn api_docs_on_the_fixtures() {
         "Light measured",
     )
     .await;
+    app.screenshot("api-docs-asyncapi").await;
     open_api(&app, "starwars-graphql").await;
     app.find(".pane-active .api-docs[data-format='graphql']")
         .await;
@@ -339,6 +342,7 @@ async fn api_docs_on_the_fixtures() {
         count(&app, ".pane-active .gql-type[data-type='Film']").await,
         1
     );
+    app.screenshot("api-docs-graphql").await;
     open_api(&app, "hello-world").await;
     app.find(".pane-active .api-docs[data-format='protobuf']")
         .await;
@@ -350,6 +354,7 @@ async fn api_docs_on_the_fixtures() {
     )
     .await;
     assert!(count(&app, ".pane-active .api-source .tok-kw").await > 5);
+    app.screenshot("api-docs-grpc").await;
 
     // A definition that does not parse: the error with its line, over the raw source.
     open_api(&app, "broken-orders").await;
@@ -369,6 +374,7 @@ async fn api_docs_on_the_fixtures() {
             .await
             .contains("version: [1.0")
     );
+    app.screenshot("api-docs-error").await;
 
     // The petstore component: no API tab, and cards for the APIs it provides and consumes.
     app.find(".nav-item[data-plugin='catalog']")
@@ -424,6 +430,7 @@ async fn api_docs_on_the_fixtures() {
         "searcher",
     )
     .await;
+    app.screenshot("api-docs-component-cards").await;
     // The card's link leads to the API tab.
     app.find(&format!(
         "{provided} tr[data-ref='api:default/streetlights'] a"
