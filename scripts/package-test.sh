@@ -31,10 +31,10 @@ db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 print(db.execute("SELECT count(*) FROM entities").fetchone()[0], db.execute("PRAGMA user_version").fetchone()[0])
 EOF
 }
-e2e() { # run one ignored end-to-end test against the installed binary
+e2e() { # run one package end-to-end test against the installed binary
   local test=$1; shift
   env "$@" BACKLOT_BIN=/usr/bin/backlot XDG_DATA_HOME="$XDG" \
-    xvfb-run -a -s "-screen 0 1440x900x24" cargo test -q -p backlot-e2e --test onboarding -- --ignored --exact "$test"
+    xvfb-run -a -s "-screen 0 1440x900x24" cargo test -q -p backlot-e2e --test package -- --exact "$test"
 }
 
 for tool in dpkg dpkg-deb xvfb-run python3; do

@@ -204,6 +204,40 @@ impl App {
         self.js("return location.pathname + location.search").await.as_str().unwrap_or_default().to_string()
     }
 
+    /// The window's path, without the query string.
+    pub async fn current_path(&self) -> String {
+        self.js("return location.pathname").await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Welcome page → "Load the demo catalog" → the catalog → an entity page. Screenshots are
+    /// named `<prefix>-welcome`, `<prefix>-catalog`, `<prefix>-entity`.
+    pub async fn first_run_demo(&self, prefix: &str) {
+        self.find(".pane-active [data-testid='welcome']").await;
+        assert_eq!(self.current_path().await, "/welcome");
+        assert_eq!(self.js("return document.title").await, "Welcome · Backlot");
+        self.screenshot(&format!("{prefix}-welcome")).await;
+
+        self.find(".pane-active [data-action='load-demo']").await.click().await.unwrap();
+        self.find(".nav-item[data-plugin='catalog'][aria-current='page']").await;
+        let row = self.find(".pane-active .vt-row[data-ref^='component:'] .vt-name a").await;
+        assert_eq!(self.current_path().await, "/catalog");
+        let rows = self.js("return document.querySelectorAll('.pane-active .vt-row[data-ref]').length").await;
+        assert!(rows.as_u64().unwrap_or_default() >= 10, "the demo's entities are listed: {rows}");
+        self.screenshot(&format!("{prefix}-catalog")).await;
+
+        row.click().await.unwrap();
+        let page = self.find(".pane-active .entity-page").await;
+        let entity_ref = page.attr("data-ref").await.unwrap().unwrap_or_default();
+        assert!(entity_ref.starts_with("component:"), "{entity_ref}");
+        self.find(".pane-active .about").await;
+        self.screenshot(&format!("{prefix}-entity")).await;
+
+        // Home now shows the catalog, not a way to get started.
+        self.find(".nav-item[data-plugin='home']").await.click().await.unwrap();
+        let total: u64 = self.find(".pane-active [data-testid='catalog-total']").await.text().await.unwrap().parse().unwrap();
+        assert!(total >= 20, "the demo catalog has {total} entities");
+    }
+
     /// Saves a screenshot of the window under `target/e2e/<name>.png`; returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         // Let the last change reach the screen: two animation frames.
