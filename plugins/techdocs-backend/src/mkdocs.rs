@@ -101,8 +101,8 @@ pub fn parse(file: &Path, text: &str) -> Result<MkDocsConfig> {
             items
                 .iter()
                 .map(nav_item)
-                .collect::<Result<Vec<_>, String>>()
-                .map_err(|m| bad(line_of(&text, "nav"), 1, m))?,
+                .collect::<std::result::Result<Vec<_>, BadNavEntry>>()
+                .map_err(|e| bad(line_of(&text, "nav"), 1, e.0))?,
         ),
         Some(_) => {
             return Err(bad(
@@ -154,7 +154,11 @@ fn line_of(text: &str, key: &str) -> u64 {
         .map_or(1, |i| i as u64 + 1)
 }
 
-fn nav_item(item: &Value) -> Result<NavNode, String> {
+/// Why a `nav` entry cannot be read; reported with the line of `nav:` (see `bad`).
+#[derive(Debug)]
+struct BadNavEntry(String);
+
+fn nav_item(item: &Value) -> std::result::Result<NavNode, BadNavEntry> {
     match item {
         // `- page.md`: titled later from the page.
         Value::String(page) => Ok(NavNode {
@@ -163,7 +167,7 @@ fn nav_item(item: &Value) -> Result<NavNode, String> {
             children: Vec::new(),
         }),
         Value::Object(map) if map.len() == 1 => {
-            let (title, target) = map.iter().next().ok_or("empty nav entry")?;
+            let (title, target) = map.iter().next().ok_or_else(|| BadNavEntry("empty nav entry".into()))?;
             match target {
                 Value::String(page) => Ok(NavNode {
                     title: title.clone(),
@@ -175,14 +179,14 @@ fn nav_item(item: &Value) -> Result<NavNode, String> {
                     page: None,
                     children: children.iter().map(nav_item).collect::<Result<_, _>>()?,
                 }),
-                other => Err(format!(
+                other => Err(BadNavEntry(format!(
                     "nav entry “{title}” must name a page or list a section, not {other}"
-                )),
+                ))),
             }
         }
-        other => Err(format!(
+        other => Err(BadNavEntry(format!(
             "nav entries are `- page.md`, `- Title: page.md` or `- Section: [...]`, not {other}"
-        )),
+        ))),
     }
 }
 
