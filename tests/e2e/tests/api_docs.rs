@@ -6,10 +6,9 @@
 //! the cards on the component's overview (and none on the API's).
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use backlot_e2e::{App, app_binary, workspace_root};
+use backlot_e2e::{App, backlot, workspace_root};
 
 const BROKEN: &str = "apiVersion: backstage.io/v1alpha1
 kind: API
@@ -37,30 +36,22 @@ fn ingest_fixtures(data_dir: &Path) {
     );
     let broken = data_dir.join("broken-api.yaml");
     std::fs::write(&broken, BROKEN).unwrap();
-    let out = Command::new(app_binary())
-        .args(["catalog", "ingest", "--json", "--data-dir"])
-        .arg(data_dir)
-        .args(
-            [
-                "apis/petstore-api.yaml",
-                "apis/streetlights-api.yaml",
-                "apis/swapi-graphql.yaml",
-                "apis/hello-world-api.yaml",
-                "apis/petstore-webhook-api.yaml",
-                "apis/spotify-api.yaml",
-                "components/petstore-component.yaml",
-            ]
-            .map(|f| fixtures.join(f)),
-        )
-        .arg(&broken)
-        .output()
-        .expect("backlot catalog ingest");
-    assert!(
-        out.status.success(),
-        "ingest failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let mut args = vec!["catalog".to_string(), "ingest".to_string(), "--json".to_string()];
+    args.extend(
+        [
+            "apis/petstore-api.yaml",
+            "apis/streetlights-api.yaml",
+            "apis/swapi-graphql.yaml",
+            "apis/hello-world-api.yaml",
+            "apis/petstore-webhook-api.yaml",
+            "apis/spotify-api.yaml",
+            "components/petstore-component.yaml",
+        ]
+        .map(|f| fixtures.join(f).display().to_string()),
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    args.push(broken.display().to_string());
+    let out = backlot(data_dir, &args);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("a JSON report");
     assert_eq!(report["added"], 8, "{report}");
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
 }

@@ -5,9 +5,8 @@
 //! annotation has no Docs tab; one with a broken mkdocs.yml says which file and line.
 
 use std::path::Path;
-use std::process::Command;
 
-use backlot_e2e::{App, app_binary, workspace_root};
+use backlot_e2e::{App, backlot, workspace_root};
 
 /// Ingests the backstage-demo fixture and a component whose mkdocs.yml is broken.
 fn ingest_fixtures(data_dir: &Path) {
@@ -27,19 +26,7 @@ fn ingest_fixtures(data_dir: &Path) {
         workspace_root().join("../shared/fixtures/backstage-demo/catalog-info.yaml"),
         broken.join("catalog-info.yaml"),
     ] {
-        let out = Command::new(app_binary())
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["catalog", "ingest"])
-            .arg(&path)
-            .output()
-            .expect("backlot catalog ingest");
-        assert!(
-            out.status.success(),
-            "ingest of {} failed: {}",
-            path.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        backlot(data_dir, ["catalog".as_ref(), "ingest".as_ref(), path.as_os_str()]);
     }
 }
 
