@@ -1,14 +1,16 @@
-# Backlot — the two commands a newcomer needs:
+# Backlot — the commands a newcomer needs:
 #   make run    install what is missing, build, and open Backlot on its embedded default
-#   make test   install what is missing and run every test (unit, UI in headless Chromium,
-#               end-to-end in a real window under Xvfb)
+#   make check  the fast tier (a few minutes warm): rustfmt, clippy native and wasm with
+#               -D warnings, and the native tests that need no keychain, window or network
+#   make test   install what is missing and run every test (check first, then unit, UI in
+#               headless Chromium, end-to-end in a real window under Xvfb, interop, packages)
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
 .PHONY: bench-catalog-ui
 .PHONY: run setup ui app release test test-native test-ui test-e2e test-interop bench-startup fmt clippy clean \
-	bundle test-package icons
+	bundle test-package icons check fmt-check layers clippy-native clippy-wasm test-fast
 
 run: setup app
 	./target/debug/backlot
@@ -24,18 +26,67 @@ ui:
 app: ui
 	$(CARGO) build -p backlot
 
-test: setup ui test-native test-ui test-e2e test-interop test-package
+test: check ui test-native test-ui test-e2e test-interop test-package
+
+# The crates, by package name, each list written once (check, clippy and the test targets
+# below use them).
+# Native: domain logic, store, config, keychain, proxy, plugin backends, the app, the binary.
+# The UI (wasm) crates with wasm tests (test-ui): one line per UI plugin.
+UI_CRATES := backlot-ui backlot-catalog backlot-techdocs backlot-api-docs backlot-github-actions
+# Every crate compiled to wasm (clippy): the UI crates and the plugin API they share.
+WASM_CRATES := backlot-plugin-api $(UI_CRATES)
+# UI crates with no native tests; every other crate of the workspace is tested natively, so
+# a new native crate (a plugin's -backend, a foundation crate) needs no line here.
+WASM_ONLY_CRATES := backlot-ui backlot-techdocs backlot-api-docs backlot-github-actions
+NATIVE := --workspace $(addprefix --exclude ,$(WASM_ONLY_CRATES))
+# The native crates' tests (the e2e crate drives a real window: test-e2e runs it).
+NATIVE_TESTS := $(NATIVE) --exclude backlot-e2e
+# Integration tests of the fast tier: they only read files (tests/fixtures, temp folders) —
+# no keychain, window, network or servers on 127.0.0.1 — and take well under a second.
+FAST_TESTS := --test fixtures --test proxy_config --test ingest --test query --test graph --test backstage_parity \
+	--test contract
+FAST_TEST_CRATES := backlot-config backlot-catalog-backend backlot-app
+# Test targets that need the Backstage peer (scripts/test-interop.sh runs them); clippy
+# enables their features so they are linted too.
+PEER_FEATURES := backlot-catalog-sync/backstage-peer,backlot-proxy-backend/backstage-peer
+
+# The fast tier, for every change: formatting, clippy on all targets native and wasm with
+# -D warnings, the layer check, and the native tests that need no keychain, window or network
+# (unit tests of every native crate plus FAST_TESTS, the UI/app contract test among them). Under 5 minutes warm on 2 cores. `make test` starts
+# with it.
+check: setup fmt-check layers clippy-native clippy-wasm test-fast
+
+fmt-check:
+	$(CARGO) fmt --all --check
+
+# Dependencies point down: crates → plugins → app/src-ui → src-tauri (cargo metadata).
+layers:
+	python3 scripts/check-layers.py
+
+# The binary crate embeds the built UI (src-ui/dist): build it only when there is none, so a
+# warm check never rebuilds the UI (and with it the binary).
+src-ui/dist/index.html:
+	$(MAKE) ui
+
+clippy-native: src-ui/dist/index.html
+	$(CARGO) clippy $(NATIVE) --all-targets \
+		--features $(PEER_FEATURES) -- -D warnings
+
+clippy-wasm:
+	$(CARGO) clippy $(addprefix -p ,$(WASM_CRATES)) --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+clippy: clippy-native clippy-wasm
+
+test-fast: src-ui/dist/index.html
+	$(CARGO) test $(NATIVE_TESTS) --lib
+	$(CARGO) test $(addprefix -p ,$(FAST_TEST_CRATES)) $(FAST_TESTS)
 
 # Domain logic, config, keychain, proxy, API, CLI, plugin registry: plain cargo tests, no
 # window, inside a private D-Bus session with a real, unlocked gnome-keyring.
-NATIVE_CRATES := backlot-model backlot-catalog-backend backlot-catalog-sync backlot-config backlot-secrets backlot-proxy-backend backlot-github-actions-common \
-	backlot-app backlot-plugin-api backlot backlot-techdocs-common backlot-techdocs-backend backlot-catalog
 test-native: ui
-	scripts/with-keyring.sh $(CARGO) test $(addprefix -p ,$(NATIVE_CRATES))
+	scripts/with-keyring.sh $(CARGO) test $(NATIVE_TESTS)
 
 # The UI against the fake backend, in headless Chromium (wasm-bindgen-test).
-# One line per UI crate with wasm tests.
-UI_CRATES := backlot-ui backlot-catalog backlot-techdocs backlot-api-docs backlot-github-actions
 test-ui:
 	CHROMEDRIVER=/usr/bin/chromedriver $(CARGO) test $(addprefix -p ,$(UI_CRATES)) --target wasm32-unknown-unknown
 
@@ -85,9 +136,6 @@ icons:
 
 fmt:
 	$(CARGO) fmt --all
-
-clippy:
-	$(CARGO) clippy --workspace --exclude backlot-ui --exclude backlot-catalog -- -D warnings
 
 clean:
 	$(CARGO) clean

@@ -146,7 +146,7 @@ cargo.write_text(text)
 # One more schema migration, so the upgrade really migrates the user's store.
 mig = root / "plugins/catalog-backend/src/migrations.rs"
 src = mig.read_text()
-last = max(int(v) for v in re.findall(r"\((\d+), include_str!", src))
+last = max(int(v) for v in re.findall(r"\(\s*(\d+),\s*include_str!", src))
 name = f"{last + 1:04}_package_upgrade.sql"
 (root / "migrations" / name).write_text(
     "-- Added by scripts/package-test.sh to the N+1 build only.\n"
@@ -154,19 +154,22 @@ name = f"{last + 1:04}_package_upgrade.sql"
     "INSERT INTO package_upgrade VALUES ('migrated from the previous version');\n")
 anchor = f'include_str!("../../../migrations/{last:04}'
 i = src.index(anchor)
-j = src.index("\n", i)
+j = src.index("\n", src.index(")", src.index('")', i) + 2))
 src = src[:j + 1] + f'    ({last + 1}, include_str!("../../../migrations/{name}")),\n' + src[j + 1:]
 mig.write_text(src)
 EOF
 [ "$(version_of "$NEXT")" = "$NEXT_VERSION" ] || fail "could not bump the version in the copy"
 s=$(date +%s)
-# Its own target folder: never replace target/release/backlot, which others may be running
-# (the first run builds every dependency there, ~10 min; later runs ~3 min).
-( cd "$NEXT" && CARGO_TARGET_DIR=$ROOT/target/package-next TAURI_APP_PATH=src-tauri tauri build --ci --bundles deb \
-    --config tauri.release.conf.json --config '{"build":{"beforeBuildCommand":""}}' ) > "$OUT/build-next.log" 2>&1 \
+# Cargo profile `package-next` (root Cargo.toml: release without LTO, 16 codegen units; this
+# tests the upgrade, not the optimiser) into its own folder target/package-next/: never
+# replaces target/release/backlot, which others may be running. The Tauri CLI hands
+# `--profile` to cargo (instead of --release) and bundles from target/package-next/.
+( cd "$NEXT" && CARGO_TARGET_DIR=$ROOT/target TAURI_APP_PATH=src-tauri tauri build --ci --bundles deb \
+    --config tauri.release.conf.json --config '{"build":{"beforeBuildCommand":""}}' \
+    -- --profile package-next ) > "$OUT/build-next.log" 2>&1 \
   || { tail -30 "$OUT/build-next.log"; fail "building $NEXT_VERSION failed"; }
 echo "built $NEXT_VERSION in $(elapsed "$s") s"
-NEXT_DEB=$ROOT/target/package-next/release/bundle/deb/Backlot_${NEXT_VERSION}_amd64.deb
+NEXT_DEB=$ROOT/target/package-next/bundle/deb/Backlot_${NEXT_VERSION}_amd64.deb
 cp "$NEXT_DEB" "$OUT/" && NEXT_DEB=$OUT/$(basename "$NEXT_DEB")
 
 $SUDO dpkg -i "$NEXT_DEB" >/dev/null

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TRUNK_VERSION=0.21.14
-WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen version in Cargo.lock
+# RUST_TOOLCHAIN (rust-toolchain.toml), TRUNK_VERSION, WASM_BINDGEN_VERSION (Cargo.lock).
+source scripts/tool-versions.sh
 
 want_test_deps=1
 [ "${1:-}" = "--no-test-deps" ] && want_test_deps=0
@@ -31,9 +31,32 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
-  echo "setup: adding rust target wasm32-unknown-unknown"
-  rustup target add wasm32-unknown-unknown
+# The toolchain rust-toolchain.toml pins, with its components and the wasm target. Installed
+# here explicitly: rustup does not when RUSTUP_AUTO_INSTALL=0, and then every cargo call in
+# the repository fails instead.
+toolchain=$RUST_TOOLCHAIN
+if ! grep -q "^$toolchain-" <<<"$(rustup toolchain list)"; then
+  echo "setup: installing rust toolchain $toolchain"
+  if ! rustup toolchain install "$toolchain" --profile minimal --component rustfmt,clippy --target wasm32-unknown-unknown; then
+    # No download (a closed network): the stable toolchain is good if it is that version.
+    stable=$(rustc +stable --version 2>/dev/null | awk '{print $2}')
+    if [ "$stable" != "$toolchain" ]; then
+      echo "setup: rust $toolchain cannot be installed and stable is ${stable:-absent}" >&2
+      exit 1
+    fi
+    echo "setup: using the installed stable toolchain ($stable) as $toolchain"
+    rustup toolchain link "$toolchain" "$(rustc +stable --print sysroot)"
+  fi
+fi
+for component in rustfmt clippy; do
+  if ! grep -q "^$component-" <<<"$(rustup component list --toolchain "$toolchain" --installed)"; then
+    echo "setup: adding $component to rust $toolchain"
+    rustup component add --toolchain "$toolchain" "$component"
+  fi
+done
+if ! grep -qx wasm32-unknown-unknown <<<"$(rustup target list --toolchain "$toolchain" --installed)"; then
+  echo "setup: adding rust target wasm32-unknown-unknown to $toolchain"
+  rustup target add --toolchain "$toolchain" wasm32-unknown-unknown
 fi
 
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"

@@ -16,7 +16,10 @@ pub struct Startup {
 impl Startup {
     pub fn report_first_paint(&self, args: &serde_json::Value) {
         if self.trace {
-            let page_ms = args.get("sincePageStartMs").and_then(|v| v.as_f64()).unwrap_or_default();
+            let page_ms = args
+                .get("sincePageStartMs")
+                .and_then(|v| v.as_f64())
+                .unwrap_or_default();
             eprintln!(
                 "backlot: first paint {:.0} ms after process start ({page_ms:.0} ms after page start)",
                 self.started.elapsed().as_secs_f64() * 1000.0
@@ -28,9 +31,18 @@ impl Startup {
 pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
     // An empty data folder starts on the welcome page (the UI asks `onboarding`), where the
     // user loads the demo, opens a folder or connects a team backend.
-    let api = Arc::new(Api::open_with_config(data_dir, config).with_backend_plugin(backlot_techdocs_backend::TechDocsBackend));
+    let api = Arc::new(Api::open_with_config(data_dir, config));
+    // One runtime in the process: Tauri's async work (the IPC command's blocking threads
+    // included) runs on the app's.
+    match api.runtime_handle() {
+        Ok(handle) => tauri::async_runtime::set(handle),
+        Err(e) => eprintln!("backlot: {}", e.message),
+    }
     spawn_background_sync(api.clone());
-    let startup = Startup { started, trace: std::env::var_os("BACKLOT_TRACE_STARTUP").is_some() };
+    let startup = Startup {
+        started,
+        trace: std::env::var_os("BACKLOT_TRACE_STARTUP").is_some(),
+    };
     let result = tauri::Builder::default()
         .manage(api)
         .manage(startup)
@@ -48,19 +60,21 @@ pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
 /// Keeps the team catalog fresh: shortly after start, then every minute, starts an
 /// incremental sync when one is due (see `Api::sync_if_due`). Never blocks the window.
 fn spawn_background_sync(api: Arc<Api>) {
-    let spawned = std::thread::Builder::new().name("backlot-sync-timer".into()).spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(5));
-        loop {
-            let now_ms = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as u64)
-                .unwrap_or_default();
-            if let Err(e) = api.sync_if_due(now_ms) {
-                eprintln!("backlot: background sync not started: {e}");
+    let spawned = std::thread::Builder::new()
+        .name("backlot-sync-timer".into())
+        .spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            loop {
+                let now_ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis() as u64)
+                    .unwrap_or_default();
+                if let Err(e) = api.sync_if_due(now_ms) {
+                    eprintln!("backlot: background sync not started: {e}");
+                }
+                std::thread::sleep(std::time::Duration::from_secs(60));
             }
-            std::thread::sleep(std::time::Duration::from_secs(60));
-        }
-    });
+        });
     if let Err(e) = spawned {
         eprintln!("backlot: background sync is off: {e}");
     }

@@ -1,7 +1,7 @@
 //! The `backlot` binary: with a subcommand it is a headless CLI; without one it opens the
 //! window. Both sit on the same [`backlot_app::Api`].
 
-mod cli;
+pub mod cli;
 mod commands;
 mod gui;
 mod rendering;

@@ -1,6 +1,8 @@
 //! The `backlot` binary as scripts use it: headless subcommands, no window, data folder
 //! from `--data-dir` or `BACKLOT_DATA_DIR`.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -21,16 +23,25 @@ fn stdout(output: &Output) -> String {
 }
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
 }
 
 #[test]
 fn version_and_help() {
-    let out = Command::new(env!("CARGO_BIN_EXE_backlot")).arg("--version").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_backlot"))
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert_eq!(stdout(&out).trim(), format!("backlot {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("backlot {}", env!("CARGO_PKG_VERSION"))
+    );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_backlot")).arg("--help").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_backlot"))
+        .arg("--help")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let help = stdout(&out);
     assert!(help.contains("catalog"), "{help}");
@@ -49,16 +60,31 @@ fn unknown_subcommand_is_a_usage_error() {
 fn catalog_round_trip_in_the_data_dir_without_a_display() {
     let dir = tempfile::tempdir().unwrap();
     let org = fixtures().join("backstage-examples/acme/org.yaml");
-    let out = backlot(dir.path(), &["catalog", "ingest", "--json", org.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = backlot(
+        dir.path(),
+        &["catalog", "ingest", "--json", org.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["added"].as_u64().unwrap() > 5, "{report}");
-    assert!(dir.path().join("backlot.db").is_file(), "the store lives in the data dir");
+    assert!(
+        dir.path().join("backlot.db").is_file(),
+        "the store lives in the data dir"
+    );
 
     let out = backlot(dir.path(), &["catalog", "search", "--json", "team"]);
     assert!(out.status.success());
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let refs: Vec<&str> = page["items"].as_array().unwrap().iter().map(|i| i["entityRef"].as_str().unwrap()).collect();
+    let refs: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["entityRef"].as_str().unwrap())
+        .collect();
     assert!(refs.contains(&"group:default/team-a"), "{refs:?}");
 
     let out = backlot(dir.path(), &["catalog", "export"]);
@@ -71,7 +97,11 @@ fn catalog_round_trip_in_the_data_dir_without_a_display() {
         .find(|e| e["metadata"]["name"] == "team-a")
         .expect("team-a exported");
     assert!(
-        team_a["relations"].as_array().unwrap().iter().any(|r| r["type"] == "childOf"),
+        team_a["relations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["type"] == "childOf"),
         "team-a has its parent relation: {team_a}"
     );
 }
@@ -85,7 +115,11 @@ fn data_dir_comes_from_the_environment_too() {
         .env("BACKLOT_DATA_DIR", dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.path().join("backlot.db").is_file());
 }
 
@@ -101,7 +135,12 @@ fn validate_exits_1_on_invalid_input() {
 fn sync_from_a_team_backend_with_a_token_from_the_environment() {
     use backlot_catalog_sync::test_server::{Catalog, ServerOptions, TestServer};
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(TestServer::start(Catalog::generate(150), ServerOptions::default())).unwrap();
+    let server = rt
+        .block_on(TestServer::start(
+            Catalog::generate(150),
+            ServerOptions::default(),
+        ))
+        .unwrap();
     let token = ServerOptions::default().token.unwrap();
     let dir = tempfile::tempdir().unwrap();
 
@@ -109,7 +148,14 @@ fn sync_from_a_team_backend_with_a_token_from_the_environment() {
         Command::new(env!("CARGO_BIN_EXE_backlot"))
             .arg("--data-dir")
             .arg(dir.path())
-            .args(["sync", "--backend", &server.base_url(), "--token-env", "TEAM_TOKEN", "--json"])
+            .args([
+                "sync",
+                "--backend",
+                &server.base_url(),
+                "--token-env",
+                "TEAM_TOKEN",
+                "--json",
+            ])
             .args(extra)
             .env("TEAM_TOKEN", &token)
             .env_remove("DISPLAY")
@@ -117,7 +163,11 @@ fn sync_from_a_team_backend_with_a_token_from_the_environment() {
             .unwrap()
     };
     let out = sync(&[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["added"], 150, "{summary}");
 
@@ -132,23 +182,43 @@ fn sync_from_a_team_backend_with_a_token_from_the_environment() {
     let out = Command::new(env!("CARGO_BIN_EXE_backlot"))
         .arg("--data-dir")
         .arg(dir.path())
-        .args(["sync", "--backend", &server.base_url(), "--token-env", "TEAM_TOKEN"])
+        .args([
+            "sync",
+            "--backend",
+            &server.base_url(),
+            "--token-env",
+            "TEAM_TOKEN",
+        ])
         .env("TEAM_TOKEN", "wrong-token")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr).to_lowercase();
-    assert!(stderr.contains("401") || stderr.contains("unauthorized") || stderr.contains("token"), "{stderr}");
-    let out = backlot(dir.path(), &["catalog", "search", "--json", "--limit", "1", "service"]);
+    assert!(
+        stderr.contains("401") || stderr.contains("unauthorized") || stderr.contains("token"),
+        "{stderr}"
+    );
+    let out = backlot(
+        dir.path(),
+        &["catalog", "search", "--json", "--limit", "1", "service"],
+    );
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(page["total"].as_u64().unwrap_or_default() > 0 || !page["items"].as_array().unwrap().is_empty(), "{page}");
+    assert!(
+        page["total"].as_u64().unwrap_or_default() > 0
+            || !page["items"].as_array().unwrap().is_empty(),
+        "{page}"
+    );
 }
 
 #[test]
 fn catalog_demo_loads_the_demo_into_the_data_dir_once() {
     let dir = tempfile::tempdir().unwrap();
     let out = backlot(dir.path(), &["catalog", "demo", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let loaded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let total = loaded["total"].as_u64().unwrap();
     assert!(total >= 20, "{loaded}");
@@ -157,7 +227,11 @@ fn catalog_demo_loads_the_demo_into_the_data_dir_once() {
     // Again: nothing new, and the catalog the other subcommands see is the same.
     let out = backlot(dir.path(), &["catalog", "demo"]);
     assert!(out.status.success());
-    assert!(stdout(&out).contains(&format!("0 entities added, {total} in the catalog")), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!("0 entities added, {total} in the catalog")),
+        "{}",
+        stdout(&out)
+    );
     let out = backlot(dir.path(), &["catalog", "export"]);
     let exported: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(exported.as_array().unwrap().len() as u64, total);

@@ -2,10 +2,12 @@
 
 use std::rc::Rc;
 
-use backlot_model::ipc::{GetPreferences, GetUiState, Preferences, SetPreferences, SetUiState, UiReady};
+use backlot_model::ipc::GetOnboarding;
+use backlot_model::ipc::{
+    GetPreferences, GetUiState, Preferences, SetPreferences, SetUiState, UiReady,
+};
 use backlot_plugin_api::routing::{parse_query, split_location};
 use backlot_plugin_api::{BackendHandle, PluginRegistry, ShellContext};
-use backlot_model::ipc::GetOnboarding;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::history::{AnyHistory, BrowserHistory, History};
@@ -112,7 +114,11 @@ fn use_last_location(backend: &BackendHandle, history: &AnyHistory, location: &s
         use_effect_with((), move |_| {
             spawn_local(async move {
                 if started_at == "/"
-                    && let Ok(Some(last)) = backend.call(GetUiState { key: LAST_LOCATION.into() }).await
+                    && let Ok(Some(last)) = backend
+                        .call(GetUiState {
+                            key: LAST_LOCATION.into(),
+                        })
+                        .await
                     && last.starts_with('/')
                     && last != "/"
                 {
@@ -124,18 +130,26 @@ fn use_last_location(backend: &BackendHandle, history: &AnyHistory, location: &s
     }
     // Saved once the location has settled (typing in a search box replaces it per keystroke).
     let backend = backend.clone();
-    use_effect_with((location.to_string(), *restored), move |(location, restored)| {
-        let pending = restored.then(|| {
-            let value = location.clone();
-            gloo_timers::callback::Timeout::new(LAST_LOCATION_DELAY_MS, move || {
-                spawn_local(async move {
-                    let _ = backend.call(SetUiState { key: LAST_LOCATION.into(), value }).await;
-                });
-            })
-        });
-        // A newer location cancels the pending save.
-        move || drop(pending)
-    });
+    use_effect_with(
+        (location.to_string(), *restored),
+        move |(location, restored)| {
+            let pending = restored.then(|| {
+                let value = location.clone();
+                gloo_timers::callback::Timeout::new(LAST_LOCATION_DELAY_MS, move || {
+                    spawn_local(async move {
+                        let _ = backend
+                            .call(SetUiState {
+                                key: LAST_LOCATION.into(),
+                                value,
+                            })
+                            .await;
+                    });
+                })
+            });
+            // A newer location cancels the pending save.
+            move || drop(pending)
+        },
+    );
 }
 
 /// A data folder that was never set up (empty catalog, no first-run path completed) opens
@@ -168,8 +182,15 @@ fn shell(props: &ShellProps) -> Html {
         use_effect_with((), move |_| {
             spawn_local(async move {
                 // The frame is on screen by now: tell the Rust side (start-up timing).
-                let since_page_start_ms = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_default();
-                let _ = backend.call(UiReady { since_page_start_ms }).await;
+                let since_page_start_ms = web_sys::window()
+                    .and_then(|w| w.performance())
+                    .map(|p| p.now())
+                    .unwrap_or_default();
+                let _ = backend
+                    .call(UiReady {
+                        since_page_start_ms,
+                    })
+                    .await;
                 if let Ok(saved) = backend.call(GetPreferences {}).await {
                     preferences.set(saved);
                 }
@@ -184,15 +205,23 @@ fn shell(props: &ShellProps) -> Html {
     // plugin pages (hidden ones included) do not re-render on every navigation.
     let set_preferences = {
         let setter = preferences.setter();
-        use_callback(props.backend.clone(), move |wanted: Preferences, backend| {
-            setter.set(wanted.clone());
-            let (backend, setter) = (backend.clone(), setter.clone());
-            spawn_local(async move {
-                if let Ok(saved) = backend.call(SetPreferences { preferences: wanted }).await {
-                    setter.set(saved);
-                }
-            });
-        })
+        use_callback(
+            props.backend.clone(),
+            move |wanted: Preferences, backend| {
+                setter.set(wanted.clone());
+                let (backend, setter) = (backend.clone(), setter.clone());
+                spawn_local(async move {
+                    if let Ok(saved) = backend
+                        .call(SetPreferences {
+                            preferences: wanted,
+                        })
+                        .await
+                    {
+                        setter.set(saved);
+                    }
+                });
+            },
+        )
     };
     let navigate = {
         let history = props.history.clone();
@@ -207,7 +236,9 @@ fn shell(props: &ShellProps) -> Html {
     let catalog_version = use_state(|| 0u64);
     let catalog_changed = {
         let setter = catalog_version.setter();
-        use_callback(*catalog_version, move |_: (), version| setter.set(*version + 1))
+        use_callback(*catalog_version, move |_: (), version| {
+            setter.set(*version + 1)
+        })
     };
     let entity_tabs = use_memo((), {
         let registry = props.registry.clone();
@@ -230,7 +261,9 @@ fn shell(props: &ShellProps) -> Html {
     };
 
     let resolved = props.registry.resolve(&location);
-    let active_plugin = resolved.as_ref().map(|r| &props.registry.plugins()[r.plugin]);
+    let active_plugin = resolved
+        .as_ref()
+        .map(|r| &props.registry.plugins()[r.plugin]);
     let title = active_plugin.map(|p| p.title).unwrap_or("Not found");
     {
         let title = title.to_string();

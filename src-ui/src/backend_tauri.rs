@@ -15,7 +15,9 @@ extern "C" {
 /// Whether the page runs inside Backlot's window (Tauri injects `window.__TAURI__`).
 /// Checked before any call: outside Tauri an unguarded call would abort the wasm instance.
 pub fn available() -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     js_sys::Reflect::get(&window, &JsValue::from_str("__TAURI__"))
         .ok()
         .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("core")).ok())
@@ -39,12 +41,14 @@ impl Backend for TauriBackend {
                 .serialize(&serializer)
                 .map_err(|e| ApiError::internal(format!("cannot encode `{command}`: {e}")))?;
             match tauri_invoke("api", payload).await {
-                Ok(value) => serde_wasm_bindgen::from_value(value)
-                    .map_err(|e| ApiError::internal(format!("unreadable response to `{command}`: {e}"))),
-                Err(error) => Err(serde_wasm_bindgen::from_value::<ApiError>(error.clone()).unwrap_or_else(|_| {
-                    let text = error.as_string().unwrap_or_else(|| format!("{error:?}"));
-                    ApiError::new(ErrorCode::Internal, format!("`{command}` failed: {text}"))
-                })),
+                Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| {
+                    ApiError::internal(format!("unreadable response to `{command}`: {e}"))
+                }),
+                Err(error) => Err(serde_wasm_bindgen::from_value::<ApiError>(error.clone())
+                    .unwrap_or_else(|_| {
+                        let text = error.as_string().unwrap_or_else(|| format!("{error:?}"));
+                        ApiError::new(ErrorCode::Internal, format!("`{command}` failed: {text}"))
+                    })),
             }
         })
     }

@@ -22,7 +22,9 @@ pub fn header(props: &HeaderProps) -> Html {
         let search_path = props.search_path;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (Some(path), Some(field)) = (search_path, input.cast::<HtmlInputElement>()) else { return };
+            let (Some(path), Some(field)) = (search_path, input.cast::<HtmlInputElement>()) else {
+                return;
+            };
             let text = field.value();
             let text = text.trim();
             if !text.is_empty() {

@@ -3,9 +3,12 @@
 pub mod app;
 mod backend_tauri;
 mod header;
+#[cfg(not(feature = "preview"))]
+mod no_backend;
 mod pages;
 mod panes;
 mod plugins;
+#[cfg(feature = "preview")]
 mod preview;
 mod sidebar;
 mod sync_indicator;
@@ -17,13 +20,28 @@ pub use plugins::plugins;
 
 use backlot_plugin_api::BackendHandle;
 
-/// Mounts the app on `<body>`: over Tauri's IPC inside the desktop app, or over an
-/// in-memory preview backend when opened in a plain browser (`trunk serve`).
+/// Mounts the app on `<body>`: over Tauri's IPC inside the desktop app; in a plain browser
+/// over an in-memory preview backend when built with the `preview` feature
+/// (`trunk serve --features preview`), else over one that says the UI needs its window.
 pub fn start() {
     let backend = if backend_tauri::available() {
         BackendHandle::new(backend_tauri::TauriBackend)
     } else {
-        BackendHandle::new(preview::backend())
+        browser_backend()
     };
-    yew::Renderer::<App>::with_props(AppProps { backend, history: None }).render();
+    yew::Renderer::<App>::with_props(AppProps {
+        backend,
+        history: None,
+    })
+    .render();
+}
+
+#[cfg(feature = "preview")]
+fn browser_backend() -> BackendHandle {
+    BackendHandle::new(preview::backend())
+}
+
+#[cfg(not(feature = "preview"))]
+fn browser_backend() -> BackendHandle {
+    BackendHandle::new(no_backend::NoBackend)
 }

@@ -49,7 +49,10 @@ impl PartialEq for PanesProps {
 #[component(Panes)]
 pub fn panes(props: &PanesProps) -> Html {
     let set = use_mut_ref(PaneSet::default);
-    let active = props.resolved.as_ref().map(|r| set.borrow_mut().visit(&props.registry, r));
+    let active = props
+        .resolved
+        .as_ref()
+        .map(|r| set.borrow_mut().visit(&props.registry, r));
     let set: &RefCell<PaneSet> = &set;
     let set = set.borrow();
     // One keyed child per pane (the not-found page included): with keys on every child,
@@ -58,7 +61,12 @@ pub fn panes(props: &PanesProps) -> Html {
         .iter()
         .map(|(key, resolved)| {
             let is_active = active.as_deref() == Some(key.as_str());
-            pane(key, is_active, *props.registry.route(resolved), &resolved.matched)
+            pane(
+                key,
+                is_active,
+                *props.registry.route(resolved),
+                &resolved.matched,
+            )
         })
         .collect();
     if active.is_none() {

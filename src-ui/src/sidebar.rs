@@ -19,7 +19,9 @@ pub struct SidebarProps {
 
 impl PartialEq for SidebarProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.registry, &other.registry) && self.active == other.active && self.location == other.location
+        Rc::ptr_eq(&self.registry, &other.registry)
+            && self.active == other.active
+            && self.location == other.location
     }
 }
 

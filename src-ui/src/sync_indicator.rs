@@ -64,4 +64,3 @@ pub fn sync_indicator() -> Html {
         </div>
     }
 }
-

@@ -15,7 +15,10 @@ pub struct SyncProgressProps {
 #[component(SyncProgressBar)]
 pub fn sync_progress_bar(props: &SyncProgressProps) -> Html {
     let p = &props.progress;
-    let percent = p.total.filter(|t| *t > 0).map(|t| (p.entities as f64 / t as f64 * 100.0).min(100.0));
+    let percent = p
+        .total
+        .filter(|t| *t > 0)
+        .map(|t| (p.entities as f64 / t as f64 * 100.0).min(100.0));
     let counts = match p.total {
         Some(total) => format!("{} / {total}", p.entities),
         None => p.entities.to_string(),
@@ -75,7 +78,10 @@ pub fn success_line(s: &SyncStatus) -> Option<String> {
         human_duration(s.duration_ms)
     );
     if s.shadowed > 0 {
-        line.push_str(&format!(" {} team entities are shadowed by local files.", s.shadowed));
+        line.push_str(&format!(
+            " {} team entities are shadowed by local files.",
+            s.shadowed
+        ));
     }
     if s.invalid > 0 {
         line.push_str(&format!(" {} invalid entities were left out.", s.invalid));

@@ -25,9 +25,15 @@ pub fn effective(preference: ThemePreference, system_dark: bool) -> &'static str
 
 fn apply(preference: ThemePreference) {
     let theme = effective(preference, system_prefers_dark());
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = root.set_attribute("data-theme", theme);
-        let _ = root.set_attribute("data-theme-preference", &format!("{preference:?}").to_lowercase());
+        let _ = root.set_attribute(
+            "data-theme-preference",
+            &format!("{preference:?}").to_lowercase(),
+        );
     }
 }
 

@@ -1,15 +1,16 @@
 //! The shell against the fake backend, in headless Chromium: the sidebar shows every
 //! plugin's entry, navigating changes the page, and pages keep their state.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::time::Duration;
 
 use backlot_model::ipc::ThemePreference;
 use backlot_model::query::EntitySummary;
-use backlot_plugin_api::{BackendHandle, FakeBackend};
-use backlot_ui::{App, AppProps};
+use backlot_plugin_api::FakeBackend;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew_router::history::{AnyHistory, MemoryHistory};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -20,11 +21,27 @@ use support::*;
 #[wasm_bindgen_test]
 async fn sidebar_shows_every_plugin_entry_in_order() {
     let app = mount("/").await;
-    let labels: Vec<String> = app.all(".nav-item").iter().map(|a| a.text_content().unwrap_or_default()).collect();
+    let labels: Vec<String> = app
+        .all(".nav-item")
+        .iter()
+        .map(|a| a.text_content().unwrap_or_default())
+        .collect();
     assert_eq!(labels, ["Home", "Catalog", "APIs", "Docs", "Settings"]);
-    let plugins: Vec<String> = app.all(".nav-item").iter().map(|a| a.get_attribute("data-plugin").unwrap()).collect();
-    assert_eq!(plugins, ["home", "catalog", "api-docs", "techdocs", "settings"]);
-    assert_eq!(app.one(".nav-item.active").get_attribute("data-plugin").as_deref(), Some("home"));
+    let plugins: Vec<String> = app
+        .all(".nav-item")
+        .iter()
+        .map(|a| a.get_attribute("data-plugin").unwrap())
+        .collect();
+    assert_eq!(
+        plugins,
+        ["home", "catalog", "api-docs", "techdocs", "settings"]
+    );
+    assert_eq!(
+        app.one(".nav-item.active")
+            .get_attribute("data-plugin")
+            .as_deref(),
+        Some("home")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -37,26 +54,52 @@ async fn navigating_changes_the_page_and_title() {
     assert_eq!(app.text(".page-title"), "Catalog");
     assert_eq!(app.active_pane(), "catalog:/catalog");
     // 62 entities, a virtualized table: only the rows in view (and a margin) are rendered.
-    assert_eq!(app.one(".pane-active .vt").get_attribute("aria-rowcount").as_deref(), Some("62"));
+    assert_eq!(
+        app.one(".pane-active .vt")
+            .get_attribute("aria-rowcount")
+            .as_deref(),
+        Some("62")
+    );
     let rendered = app.all(".pane-active .vt-slab .vt-row").len();
     assert!(rendered > 10 && rendered < 62, "{rendered} rows rendered");
 
     app.click(".nav-item[data-plugin='settings']").await;
     assert_eq!(app.text(".page-title"), "Settings");
-    assert_eq!(app.text(".pane-active [data-testid='app-version']"), "0.0.0-fake");
+    assert_eq!(
+        app.text(".pane-active [data-testid='app-version']"),
+        "0.0.0-fake"
+    );
     assert_eq!(gloo_document().title(), "Settings · Backlot");
 }
 
 #[wasm_bindgen_test]
 async fn pages_keep_typed_text_and_scroll_when_switching_back() {
     let app = mount("/catalog").await;
-    app.type_into(".pane-active input[name='catalog-search']", "service").await;
-    assert_eq!(app.one(".pane-active .vt").get_attribute("aria-rowcount").as_deref(), Some("60"));
-    let table: HtmlElement = app.one(".pane-active [data-testid='catalog-scroll']").dyn_into().unwrap();
+    app.type_into(".pane-active input[name='catalog-search']", "service")
+        .await;
+    assert_eq!(
+        app.one(".pane-active .vt")
+            .get_attribute("aria-rowcount")
+            .as_deref(),
+        Some("60")
+    );
+    let table: HtmlElement = app
+        .one(".pane-active [data-testid='catalog-scroll']")
+        .dyn_into()
+        .unwrap();
     table.set_scroll_top(300);
-    assert_eq!(table.scroll_top(), 300, "the catalog table must be scrollable for this test");
+    assert_eq!(
+        table.scroll_top(),
+        300,
+        "the catalog table must be scrollable for this test"
+    );
     settle().await;
-    let queries_before = app.fake.calls().iter().filter(|c| **c == "query_entities").count();
+    let queries_before = app
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| **c == "query_entities")
+        .count();
 
     app.click(".nav-item[data-plugin='settings']").await;
     assert_eq!(app.active_pane(), "settings:/settings");
@@ -65,12 +108,23 @@ async fn pages_keep_typed_text_and_scroll_when_switching_back() {
     assert_eq!(hidden.get_attribute("aria-hidden").as_deref(), Some("true"));
 
     app.click(".nav-item[data-plugin='catalog']").await;
-    let input: HtmlInputElement = app.one(".pane-active input[name='catalog-search']").dyn_into().unwrap();
+    let input: HtmlInputElement = app
+        .one(".pane-active input[name='catalog-search']")
+        .dyn_into()
+        .unwrap();
     assert_eq!(input.value(), "service");
-    let table: HtmlElement = app.one(".pane-active [data-testid='catalog-scroll']").dyn_into().unwrap();
+    let table: HtmlElement = app
+        .one(".pane-active [data-testid='catalog-scroll']")
+        .dyn_into()
+        .unwrap();
     assert_eq!(table.scroll_top(), 300);
     // Coming back did not reload the page.
-    let queries_after = app.fake.calls().iter().filter(|c| **c == "query_entities").count();
+    let queries_after = app
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| **c == "query_entities")
+        .count();
     assert_eq!(queries_after, queries_before);
 }
 
@@ -78,7 +132,12 @@ async fn pages_keep_typed_text_and_scroll_when_switching_back() {
 async fn kind_chips_filter_and_unknown_routes_say_not_found() {
     let app = mount("/catalog?kind=api").await;
     assert_eq!(app.all(".pane-active .vt-slab .vt-row").len(), 1);
-    assert_eq!(app.one(".pane-active .vt-slab .vt-row").get_attribute("data-ref").as_deref(), Some("api:default/payments-api"));
+    assert_eq!(
+        app.one(".pane-active .vt-slab .vt-row")
+            .get_attribute("data-ref")
+            .as_deref(),
+        Some("api:default/payments-api")
+    );
     drop(app);
     let app = mount("/no/such/page").await;
     assert!(app.text(".pane-active").contains("Page not found"));
@@ -101,15 +160,28 @@ async fn theme_choice_is_applied_and_saved() {
 #[wasm_bindgen_test]
 async fn state_survives_a_tour_of_every_page_and_a_theme_change() {
     // The browser's history, as in the app.
-    let app = mount_with("/", AnyHistory::from(yew_router::history::BrowserHistory::new())).await;
+    let app = mount_with(
+        "/",
+        AnyHistory::from(yew_router::history::BrowserHistory::new()),
+    )
+    .await;
     app.click(".nav-item[data-plugin='catalog']").await;
-    app.type_into(".pane-active input[name='catalog-search']", "payments").await;
-    assert_eq!(app.all(".pane-active .vt-slab .vt-row").len(), 1);
+    app.type_into(".pane-active input[name='catalog-search']", "payments")
+        .await;
+    // The search waits for typing to pause, then asks: on a loaded machine that can take
+    // longer than one settle.
+    app.eventually("one row for “payments”", |app| {
+        app.all(".pane-active .vt-slab .vt-row").len() == 1
+    })
+    .await;
     app.click(".nav-item[data-plugin='settings']").await;
     app.click("[data-theme-choice='dark']").await;
     app.click(".nav-item[data-plugin='home']").await;
     app.click(".nav-item[data-plugin='catalog']").await;
-    let input: HtmlInputElement = app.one(".pane-active input[name='catalog-search']").dyn_into().unwrap();
+    let input: HtmlInputElement = app
+        .one(".pane-active input[name='catalog-search']")
+        .dyn_into()
+        .unwrap();
     assert_eq!(input.value(), "payments");
     assert_eq!(app.all(".pane-active .vt-slab .vt-row").len(), 1);
 }
@@ -119,22 +191,40 @@ async fn credentials_are_stored_replaced_and_deleted_without_coming_back() {
     let fake = FakeBackend::new().with_secret_needed("github-token", "proxy /github");
     let app = mount_fake("/settings", AnyHistory::from(MemoryHistory::new()), fake).await;
     let row = "[data-secret='github-token']";
-    assert_eq!(app.text(&format!("{row} [data-testid='secret-state']")), "Missing");
+    assert_eq!(
+        app.text(&format!("{row} [data-testid='secret-state']")),
+        "Missing"
+    );
     assert!(app.text(row).contains("used by proxy /github"));
 
-    let input: HtmlInputElement = app.one(&format!("{row} input[name='secret-value']")).dyn_into().unwrap();
+    let input: HtmlInputElement = app
+        .one(&format!("{row} input[name='secret-value']"))
+        .dyn_into()
+        .unwrap();
     assert_eq!(input.type_(), "password");
     input.set_value("ghp_canary_value");
     submit(&app, &format!("{row} form")).await;
-    assert_eq!(app.fake.keychain_value("github-token").as_deref(), Some("ghp_canary_value"));
-    assert_eq!(app.text(&format!("{row} [data-testid='secret-state']")), "Set");
-    let input: HtmlInputElement = app.one(&format!("{row} input[name='secret-value']")).dyn_into().unwrap();
+    assert_eq!(
+        app.fake.keychain_value("github-token").as_deref(),
+        Some("ghp_canary_value")
+    );
+    assert_eq!(
+        app.text(&format!("{row} [data-testid='secret-state']")),
+        "Set"
+    );
+    let input: HtmlInputElement = app
+        .one(&format!("{row} input[name='secret-value']"))
+        .dyn_into()
+        .unwrap();
     assert_eq!(input.value(), "", "the value does not stay in the page");
     assert!(!app.root.inner_html().contains("ghp_canary_value"));
 
     app.click(&format!("{row} .button-secondary")).await;
     assert_eq!(app.fake.keychain_value("github-token"), None);
-    assert_eq!(app.text(&format!("{row} [data-testid='secret-state']")), "Missing");
+    assert_eq!(
+        app.text(&format!("{row} [data-testid='secret-state']")),
+        "Missing"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -142,29 +232,61 @@ async fn an_unavailable_keychain_is_explained_and_inputs_are_disabled() {
     use backlot_model::{ApiError, ErrorCode};
     let fake = FakeBackend::new()
         .with_secret_needed("github-token", "proxy /github")
-        .with_keychain_error(ApiError::new(ErrorCode::KeychainUnavailable, "no Secret Service is running"));
+        .with_keychain_error(ApiError::new(
+            ErrorCode::KeychainUnavailable,
+            "no Secret Service is running",
+        ));
     let app = mount_fake("/settings", AnyHistory::from(MemoryHistory::new()), fake).await;
     let banner = app.text(".credentials .banner-error");
     assert!(banner.contains("no Secret Service is running"), "{banner}");
     assert!(banner.contains("keychain_unavailable"), "{banner}");
-    let input: HtmlInputElement = app.one("[data-secret='github-token'] input").dyn_into().unwrap();
+    let input: HtmlInputElement = app
+        .one("[data-secret='github-token'] input")
+        .dyn_into()
+        .unwrap();
     assert!(input.disabled());
 }
 
 #[wasm_bindgen_test]
 async fn team_backend_can_be_tested_saved_and_synced() {
-    let app = mount_fake("/settings", AnyHistory::from(MemoryHistory::new()), FakeBackend::new().with_entities(many_entities())).await;
+    let app = mount_fake(
+        "/settings",
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new().with_entities(many_entities()),
+    )
+    .await;
     let card = ".pane-active .team-backend";
-    assert!(app.one(&format!("{card} [data-action='sync']")).has_attribute("disabled"), "nothing to sync yet");
-    assert_eq!(app.text(&format!("{card} [data-testid='token-state']")), "not set");
-    assert!(app.all("[data-testid='sync-indicator']").is_empty(), "no indicator without a backend");
+    assert!(
+        app.one(&format!("{card} [data-action='sync']"))
+            .has_attribute("disabled"),
+        "nothing to sync yet"
+    );
+    assert_eq!(
+        app.text(&format!("{card} [data-testid='token-state']")),
+        "not set"
+    );
+    assert!(
+        app.all("[data-testid='sync-indicator']").is_empty(),
+        "no indicator without a backend"
+    );
 
-    app.type_into(&format!("{card} input[name='team-url']"), "not a url").await;
+    app.type_into(&format!("{card} input[name='team-url']"), "not a url")
+        .await;
     app.click(&format!("{card} [data-action='test']")).await;
-    assert!(app.text(&format!("{card} [data-testid='connection-check']")).contains("invalid_input"));
+    assert!(
+        app.text(&format!("{card} [data-testid='connection-check']"))
+            .contains("invalid_input")
+    );
 
-    app.type_into(&format!("{card} input[name='team-url']"), "https://backstage.example.com").await;
-    let token: HtmlInputElement = app.one(&format!("{card} input[name='team-token']")).dyn_into().unwrap();
+    app.type_into(
+        &format!("{card} input[name='team-url']"),
+        "https://backstage.example.com",
+    )
+    .await;
+    let token: HtmlInputElement = app
+        .one(&format!("{card} input[name='team-token']"))
+        .dyn_into()
+        .unwrap();
     token.set_value("tok_canary");
     app.click(&format!("{card} [data-action='test']")).await;
     assert_eq!(
@@ -173,17 +295,39 @@ async fn team_backend_can_be_tested_saved_and_synced() {
     );
     submit(&app, &format!("{card} form")).await;
     assert_eq!(token.value(), "", "a saved token is taken out of the page");
-    assert_eq!(app.fake.keychain_value("team-backend-token").as_deref(), Some("tok_canary"));
-    assert_eq!(app.text(&format!("{card} [data-testid='token-state']")), "stored in keychain");
+    assert_eq!(
+        app.fake.keychain_value("team-backend-token").as_deref(),
+        Some("tok_canary")
+    );
+    assert_eq!(
+        app.text(&format!("{card} [data-testid='token-state']")),
+        "stored in keychain"
+    );
     assert!(!app.root.inner_html().contains("tok_canary"));
-    let url: HtmlInputElement = app.one(&format!("{card} input[name='team-url']")).dyn_into().unwrap();
-    assert_eq!(url.value(), "https://backstage.example.com", "the typed URL survived the check and the save");
+    let url: HtmlInputElement = app
+        .one(&format!("{card} input[name='team-url']"))
+        .dyn_into()
+        .unwrap();
+    assert_eq!(
+        url.value(),
+        "https://backstage.example.com",
+        "the typed URL survived the check and the save"
+    );
 
     app.click(&format!("{card} [data-action='sync']")).await;
-    assert!(app.text(&format!("{card} [data-testid='sync-detail']")).starts_with("incremental sync · listing"));
+    assert!(
+        app.text(&format!("{card} [data-testid='sync-detail']"))
+            .starts_with("incremental sync · listing")
+    );
     app.click(&format!("{card} [data-action='cancel']")).await;
-    assert!(app.all(&format!("{card} [data-testid='sync-progress']")).is_empty());
-    assert_eq!(app.text(&format!("{card} [data-testid='last-sync']")), "Not synced yet.");
+    assert!(
+        app.all(&format!("{card} [data-testid='sync-progress']"))
+            .is_empty()
+    );
+    assert_eq!(
+        app.text(&format!("{card} [data-testid='last-sync']")),
+        "Not synced yet."
+    );
 }
 
 #[wasm_bindgen_test]
@@ -191,14 +335,28 @@ async fn the_header_says_how_old_the_team_catalog_is() {
     use backlot_model::ipc::{SyncState, TeamBackend};
     use backlot_model::sync::SyncStatus;
     let twelve_minutes_ago = js_sys::Date::now() as u64 - 12 * 60_000 - 5_000;
-    let status = SyncStatus { last_success_ms: Some(twelve_minutes_ago), ..Default::default() };
-    let team = TeamBackend {
-        url: Some("https://backstage.example.com".into()),
-        sync: SyncState { status: Some(status), ..Default::default() },
+    let status = SyncStatus {
+        last_success_ms: Some(twelve_minutes_ago),
         ..Default::default()
     };
-    let app = mount_fake("/", AnyHistory::from(MemoryHistory::new()), FakeBackend::new().with_team_backend(team)).await;
-    assert_eq!(app.text("[data-testid='sync-indicator']"), "Team catalog synced 12 min ago");
+    let team = TeamBackend {
+        url: Some("https://backstage.example.com".into()),
+        sync: SyncState {
+            status: Some(status),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let app = mount_fake(
+        "/",
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new().with_team_backend(team),
+    )
+    .await;
+    assert_eq!(
+        app.text("[data-testid='sync-indicator']"),
+        "Team catalog synced 12 min ago"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -206,14 +364,32 @@ async fn a_finished_sync_reloads_catalog_pages_kept_alive() {
     let app = mount("/").await;
     app.click(".nav-item[data-plugin='settings']").await;
     let card = ".pane-active .team-backend";
-    app.type_into(&format!("{card} input[name='team-url']"), "https://backstage.example.com").await;
+    app.type_into(
+        &format!("{card} input[name='team-url']"),
+        "https://backstage.example.com",
+    )
+    .await;
     submit(&app, &format!("{card} form")).await;
-    let summaries_before = app.fake.calls().iter().filter(|c| **c == "catalog_summary").count();
+    let summaries_before = app
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| **c == "catalog_summary")
+        .count();
     app.click(&format!("{card} [data-action='sync']")).await;
     app.click(&format!("{card} [data-action='cancel']")).await;
     gloo_timers::future::sleep(Duration::from_millis(200)).await;
-    let summaries_after = app.fake.calls().iter().filter(|c| **c == "catalog_summary").count();
-    assert_eq!(summaries_after, summaries_before + 1, "Home re-loaded its counts once the sync ended");
+    let summaries_after = app
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| **c == "catalog_summary")
+        .count();
+    assert_eq!(
+        summaries_after,
+        summaries_before + 1,
+        "Home re-loaded its counts once the sync ended"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -227,19 +403,49 @@ async fn an_entity_page_opens_from_the_table_and_links_its_relations() {
         title: Some("Payments team".into()),
         ..Default::default()
     });
-    let app = mount_fake("/catalog", AnyHistory::from(MemoryHistory::new()), FakeBackend::new().with_entities(entities)).await;
-    app.click(".pane-active .vt-row[data-ref='api:default/payments-api'] .vt-name a").await;
+    let app = mount_fake(
+        "/catalog",
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new().with_entities(entities),
+    )
+    .await;
+    app.click(".pane-active .vt-row[data-ref='api:default/payments-api'] .vt-name a")
+        .await;
     assert_eq!(app.active_pane(), "catalog:/catalog/:namespace/:kind/:name");
-    assert_eq!(app.one(".pane-active .entity-page").get_attribute("data-ref").as_deref(), Some("api:default/payments-api"));
+    assert_eq!(
+        app.one(".pane-active .entity-page")
+            .get_attribute("data-ref")
+            .as_deref(),
+        Some("api:default/payments-api")
+    );
     assert_eq!(app.text(".pane-active .entity-header h2"), "payments-api");
-    assert_eq!(app.text(".pane-active [data-testid='entity-source']"), "From a local catalog file");
-    assert_eq!(app.text(".pane-active .about dd .entity-link"), "Payments team");
-    assert!(app.all(".pane-active [data-testid='shadow-notice']").is_empty());
+    assert_eq!(
+        app.text(".pane-active [data-testid='entity-source']"),
+        "From a local catalog file"
+    );
+    assert_eq!(
+        app.text(".pane-active .about dd .entity-link"),
+        "Payments team"
+    );
+    assert!(
+        app.all(".pane-active [data-testid='shadow-notice']")
+            .is_empty()
+    );
 
     // Follow the owner link; the catalog list kept its own pane meanwhile.
-    app.click(".pane-active .relations [data-relation='ownedBy'] a").await;
-    assert_eq!(app.one(".pane-active .entity-page").get_attribute("data-ref").as_deref(), Some("group:default/payments"));
-    assert!(app.one("[data-pane='catalog:/catalog']").get_attribute("aria-hidden").is_some());
+    app.click(".pane-active .relations [data-relation='ownedBy'] a")
+        .await;
+    assert_eq!(
+        app.one(".pane-active .entity-page")
+            .get_attribute("data-ref")
+            .as_deref(),
+        Some("group:default/payments")
+    );
+    assert!(
+        app.one("[data-pane='catalog:/catalog']")
+            .get_attribute("aria-hidden")
+            .is_some()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -250,21 +456,39 @@ async fn a_local_entity_says_it_shadows_the_team_copy() {
     let entity = |description: &str| Entity {
         api_version: "backstage.io/v1alpha1".into(),
         kind: "Component".into(),
-        metadata: EntityMetadata { name: "checkout-web".into(), description: Some(description.into()), ..Default::default() },
+        metadata: EntityMetadata {
+            name: "checkout-web".into(),
+            description: Some(description.into()),
+            ..Default::default()
+        },
         spec: None,
         relations: vec![],
         status: None,
     };
     let view = EntityView {
-        details: EntityDetails { entity: entity("local edit"), related: vec![] },
+        details: EntityDetails {
+            entity: entity("local edit"),
+            related: vec![],
+        },
         from_team: false,
         shadowed_team_copy: Some(entity("as the team has it")),
         problems: vec![],
         starred: false,
     };
     let fake = FakeBackend::new().with_entity_view(view);
-    let app = mount_fake("/catalog/default/component/checkout-web", AnyHistory::from(MemoryHistory::new()), fake).await;
-    assert!(app.text(".pane-active [data-testid='shadow-notice']").contains("shadows the team backend's copy"));
-    assert!(app.text(".pane-active .team-copy pre").contains("as the team has it"));
+    let app = mount_fake(
+        "/catalog/default/component/checkout-web",
+        AnyHistory::from(MemoryHistory::new()),
+        fake,
+    )
+    .await;
+    assert!(
+        app.text(".pane-active [data-testid='shadow-notice']")
+            .contains("shadows the team backend's copy")
+    );
+    assert!(
+        app.text(".pane-active .team-copy pre")
+            .contains("as the team has it")
+    );
     assert!(app.text(".pane-active .about").contains("local edit"));
 }

@@ -2,6 +2,8 @@
 //! on /welcome, and each path (demo, folder, team backend) ends on a populated catalog or
 //! says what went wrong.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::time::Duration;
 
 use backlot_model::ipc::TEAM_BACKEND_TOKEN;
@@ -29,7 +31,9 @@ fn entity(kind: &str, name: &str) -> EntitySummary {
 }
 
 fn demo() -> Vec<EntitySummary> {
-    (0..12).map(|i| entity("Component", &format!("demo-{i:02}"))).collect()
+    (0..12)
+        .map(|i| entity("Component", &format!("demo-{i:02}")))
+        .collect()
 }
 
 struct Mounted {
@@ -54,11 +58,18 @@ async fn mount(fake: FakeBackend) -> Mounted {
     document.body().unwrap().append_child(&root).unwrap();
     let history = AnyHistory::from(MemoryHistory::new());
     history.push("/");
-    let props = AppProps { backend: BackendHandle::new(fake.clone()), history: Some(history.clone()) };
+    let props = AppProps {
+        backend: BackendHandle::new(fake.clone()),
+        history: Some(history.clone()),
+    };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;
     settle().await;
-    Mounted { root, fake, history }
+    Mounted {
+        root,
+        fake,
+        history,
+    }
 }
 
 impl Mounted {
@@ -66,7 +77,8 @@ impl Mounted {
         self.root.query_selector(css).unwrap()
     }
     fn one(&self, css: &str) -> Element {
-        self.find(css).unwrap_or_else(|| panic!("no element `{css}`"))
+        self.find(css)
+            .unwrap_or_else(|| panic!("no element `{css}`"))
     }
     fn path(&self) -> String {
         self.history.location().path().to_string()
@@ -76,7 +88,10 @@ impl Mounted {
         settle().await;
     }
     fn set(&self, css: &str, value: &str) {
-        self.one(css).dyn_into::<HtmlInputElement>().unwrap().set_value(value);
+        self.one(css)
+            .dyn_into::<HtmlInputElement>()
+            .unwrap()
+            .set_value(value);
     }
     async fn submit(&self, css: &str) {
         let form: web_sys::HtmlFormElement = self.one(css).dyn_into().unwrap();
@@ -84,7 +99,11 @@ impl Mounted {
         settle().await;
     }
     fn total(&self) -> usize {
-        self.fake.calls().iter().filter(|c| **c == "query_entities").count()
+        self.fake
+            .calls()
+            .iter()
+            .filter(|c| **c == "query_entities")
+            .count()
     }
 }
 
@@ -98,7 +117,10 @@ impl Drop for Mounted {
 async fn an_empty_catalog_opens_the_welcome_page_and_the_demo_fills_it() {
     let app = mount(FakeBackend::new().with_demo_catalog(demo())).await;
     assert_eq!(app.path(), "/welcome");
-    assert!(app.find(".pane-active [data-testid='welcome']").is_some(), "the welcome page is shown");
+    assert!(
+        app.find(".pane-active [data-testid='welcome']").is_some(),
+        "the welcome page is shown"
+    );
     // No sidebar entry of its own.
     assert!(app.find(".nav-item[data-plugin='welcome']").is_none());
 
@@ -107,8 +129,18 @@ async fn an_empty_catalog_opens_the_welcome_page_and_the_demo_fills_it() {
     settle().await;
     assert_eq!(app.path(), "/catalog");
     assert!(app.fake.onboarding_completed());
-    assert!(app.total() > queries_before, "the catalog page loaded the entities");
-    assert_eq!(app.fake.calls().iter().filter(|c| **c == "load_demo_catalog").count(), 1);
+    assert!(
+        app.total() > queries_before,
+        "the catalog page loaded the entities"
+    );
+    assert_eq!(
+        app.fake
+            .calls()
+            .iter()
+            .filter(|c| **c == "load_demo_catalog")
+            .count(),
+        1
+    );
 }
 
 #[wasm_bindgen_test]
@@ -121,7 +153,10 @@ async fn a_populated_catalog_starts_on_home() {
 #[wasm_bindgen_test]
 async fn a_folder_is_opened_and_bad_paths_are_explained() {
     let fake = FakeBackend::new()
-        .with_folder("/src/repos", vec![entity("Component", "alpha"), entity("API", "alpha-api")])
+        .with_folder(
+            "/src/repos",
+            vec![entity("Component", "alpha"), entity("API", "alpha-api")],
+        )
         .with_folder("/src/empty", Vec::new());
     let app = mount(fake).await;
     assert_eq!(app.path(), "/welcome");
@@ -130,14 +165,23 @@ async fn a_folder_is_opened_and_bad_paths_are_explained() {
 
     app.set(input, "/src/nope");
     app.submit(form).await;
-    let error = app.one(".pane-active [data-testid='folder-error']").text_content().unwrap();
-    assert!(error.contains("the folder /src/nope does not exist"), "{error}");
+    let error = app
+        .one(".pane-active [data-testid='folder-error']")
+        .text_content()
+        .unwrap();
+    assert!(
+        error.contains("the folder /src/nope does not exist"),
+        "{error}"
+    );
     assert!(error.contains("not_found"), "{error}");
     assert_eq!(app.path(), "/welcome");
 
     app.set(input, "/src/empty");
     app.submit(form).await;
-    let error = app.one(".pane-active [data-testid='folder-error']").text_content().unwrap();
+    let error = app
+        .one(".pane-active [data-testid='folder-error']")
+        .text_content()
+        .unwrap();
     assert!(error.contains("no catalog files in /src/empty"), "{error}");
     assert!(!app.fake.onboarding_completed());
 
@@ -147,31 +191,58 @@ async fn a_folder_is_opened_and_bad_paths_are_explained() {
     assert_eq!(app.path(), "/catalog");
     let sources = app.fake.local_sources();
     assert_eq!(sources.len(), 1);
-    assert_eq!((sources[0].path.as_str(), sources[0].entity_count), ("/src/repos", 2));
+    assert_eq!(
+        (sources[0].path.as_str(), sources[0].entity_count),
+        ("/src/repos", 2)
+    );
 }
 
 #[wasm_bindgen_test]
 async fn connecting_a_team_backend_stores_the_token_and_syncs() {
     let app = mount(FakeBackend::new()).await;
     let form = ".pane-active .welcome-team form";
-    app.set(".pane-active .welcome-team input[name='team-url']", "not a url");
+    app.set(
+        ".pane-active .welcome-team input[name='team-url']",
+        "not a url",
+    );
     app.submit(form).await;
-    let error = app.one(".pane-active [data-testid='team-error']").text_content().unwrap();
+    let error = app
+        .one(".pane-active [data-testid='team-error']")
+        .text_content()
+        .unwrap();
     assert!(error.contains("not a backend URL"), "{error}");
 
-    app.set(".pane-active .welcome-team input[name='team-url']", "https://backstage.example.com");
-    app.set(".pane-active .welcome-team input[name='team-token']", "tok-123");
+    app.set(
+        ".pane-active .welcome-team input[name='team-url']",
+        "https://backstage.example.com",
+    );
+    app.set(
+        ".pane-active .welcome-team input[name='team-token']",
+        "tok-123",
+    );
     app.submit(form).await;
     // The token went to the keychain and left the page; a full sync runs with progress.
-    assert_eq!(app.fake.keychain_value(TEAM_BACKEND_TOKEN).as_deref(), Some("tok-123"));
-    let token: HtmlInputElement =
-        app.one(".pane-active .welcome-team input[name='team-token']").dyn_into().unwrap();
+    assert_eq!(
+        app.fake.keychain_value(TEAM_BACKEND_TOKEN).as_deref(),
+        Some("tok-123")
+    );
+    let token: HtmlInputElement = app
+        .one(".pane-active .welcome-team input[name='team-token']")
+        .dyn_into()
+        .unwrap();
     assert_eq!(token.value(), "");
     assert!(app.fake.calls().contains(&"start_sync"));
     settle().await;
-    assert!(app.find(".pane-active .welcome-team [data-testid='sync-progress']").is_some(), "progress is shown");
+    assert!(
+        app.find(".pane-active .welcome-team [data-testid='sync-progress']")
+            .is_some(),
+        "progress is shown"
+    );
     let connect = app.one(".pane-active [data-action='connect']");
-    assert!(connect.has_attribute("disabled"), "no second start while syncing");
+    assert!(
+        connect.has_attribute("disabled"),
+        "no second start while syncing"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -184,32 +255,57 @@ async fn skipping_ends_the_first_run_on_home() {
 
 #[wasm_bindgen_test]
 async fn settings_list_refresh_and_remove_local_sources() {
-    let fake = FakeBackend::new()
-        .with_entities(demo())
-        .with_folder("/src/repos", vec![entity("Component", "alpha"), entity("API", "alpha-api")]);
+    let fake = FakeBackend::new().with_entities(demo()).with_folder(
+        "/src/repos",
+        vec![entity("Component", "alpha"), entity("API", "alpha-api")],
+    );
     let app = mount(fake).await;
     assert_eq!(app.path(), "/", "a populated catalog starts on Home");
     app.history.push("/settings");
     settle().await;
     let card = ".pane-active .local-sources-card";
-    assert!(app.find(&format!("{card} [data-testid='no-local-sources']")).is_some());
+    assert!(
+        app.find(&format!("{card} [data-testid='no-local-sources']"))
+            .is_some()
+    );
 
-    app.set(&format!("{card} input[name='catalog-folder']"), "/src/missing");
+    app.set(
+        &format!("{card} input[name='catalog-folder']"),
+        "/src/missing",
+    );
     app.submit(&format!("{card} form")).await;
-    let outcome = app.one(&format!("{card} [data-testid='source-outcome']")).text_content().unwrap();
+    let outcome = app
+        .one(&format!("{card} [data-testid='source-outcome']"))
+        .text_content()
+        .unwrap();
     assert!(outcome.contains("does not exist"), "{outcome}");
 
-    app.set(&format!("{card} input[name='catalog-folder']"), "/src/repos");
+    app.set(
+        &format!("{card} input[name='catalog-folder']"),
+        "/src/repos",
+    );
     app.submit(&format!("{card} form")).await;
     settle().await;
-    let listed = app.one(&format!("{card} .local-source[data-path='/src/repos']")).text_content().unwrap();
+    let listed = app
+        .one(&format!("{card} .local-source[data-path='/src/repos']"))
+        .text_content()
+        .unwrap();
     assert!(listed.contains("2 entities"), "{listed}");
 
-    app.click(&format!("{card} .local-source [data-action='refresh-source']")).await;
-    let outcome = app.one(&format!("{card} [data-testid='source-outcome']")).text_content().unwrap();
+    app.click(&format!(
+        "{card} .local-source [data-action='refresh-source']"
+    ))
+    .await;
+    let outcome = app
+        .one(&format!("{card} [data-testid='source-outcome']"))
+        .text_content()
+        .unwrap();
     assert!(outcome.starts_with("Refreshed /src/repos"), "{outcome}");
 
-    app.click(&format!("{card} .local-source [data-action='remove-source']")).await;
+    app.click(&format!(
+        "{card} .local-source [data-action='remove-source']"
+    ))
+    .await;
     settle().await;
     assert!(app.find(&format!("{card} .local-source")).is_none());
     assert_eq!(app.fake.local_sources(), []);

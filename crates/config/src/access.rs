@@ -19,21 +19,33 @@ pub(crate) fn invalid(node: &Node, key: &str, message: impl Into<String>) -> Con
 pub(crate) fn map<'a>(node: &'a Node, key: &str) -> Result<&'a [(Key, Node)], ConfigError> {
     match &node.value {
         Value::Map(entries) => Ok(entries),
-        _ => Err(invalid(node, key, format!("expected a mapping, found {}", node.kind()))),
+        _ => Err(invalid(
+            node,
+            key,
+            format!("expected a mapping, found {}", node.kind()),
+        )),
     }
 }
 
 pub(crate) fn seq<'a>(node: &'a Node, key: &str) -> Result<&'a [Node], ConfigError> {
     match &node.value {
         Value::Seq(items) => Ok(items),
-        _ => Err(invalid(node, key, format!("expected a list, found {}", node.kind()))),
+        _ => Err(invalid(
+            node,
+            key,
+            format!("expected a list, found {}", node.kind()),
+        )),
     }
 }
 
 pub(crate) fn template<'a>(node: &'a Node, key: &str) -> Result<&'a Template, ConfigError> {
     match &node.value {
         Value::Text(t) => Ok(t),
-        _ => Err(invalid(node, key, format!("expected a string, found {}", node.kind()))),
+        _ => Err(invalid(
+            node,
+            key,
+            format!("expected a string, found {}", node.kind()),
+        )),
     }
 }
 
@@ -41,12 +53,20 @@ pub(crate) fn template<'a>(node: &'a Node, key: &str) -> Result<&'a Template, Co
 pub(crate) fn plain_string(node: &Node, key: &str) -> Result<String, ConfigError> {
     match &node.value {
         Value::Text(t) => t.as_plain().ok_or_else(|| {
-            invalid(node, key, "`${secret:…}` is only allowed in proxy headers and tokens")
+            invalid(
+                node,
+                key,
+                "`${secret:…}` is only allowed in proxy headers and tokens",
+            )
         }),
         // Backstage reads numbers and booleans as strings where strings are expected.
         Value::Number(n) => Ok(n.clone()),
         Value::Bool(b) => Ok(b.to_string()),
-        _ => Err(invalid(node, key, format!("expected a string, found {}", node.kind()))),
+        _ => Err(invalid(
+            node,
+            key,
+            format!("expected a string, found {}", node.kind()),
+        )),
     }
 }
 
@@ -58,7 +78,11 @@ pub(crate) fn boolean(node: &Node, key: &str) -> Result<bool, ConfigError> {
             Some("false") => Ok(false),
             _ => Err(invalid(node, key, "expected true or false")),
         },
-        _ => Err(invalid(node, key, format!("expected true or false, found {}", node.kind()))),
+        _ => Err(invalid(
+            node,
+            key,
+            format!("expected true or false, found {}", node.kind()),
+        )),
     }
 }
 
@@ -68,9 +92,16 @@ pub(crate) fn unsigned(node: &Node, key: &str) -> Result<u64, ConfigError> {
         Value::Text(t) => t.as_plain().unwrap_or_default(),
         _ => String::new(),
     };
-    text.trim()
-        .parse::<u64>()
-        .map_err(|_| invalid(node, key, format!("expected a whole non-negative number, found {}", node.kind())))
+    text.trim().parse::<u64>().map_err(|_| {
+        invalid(
+            node,
+            key,
+            format!(
+                "expected a whole non-negative number, found {}",
+                node.kind()
+            ),
+        )
+    })
 }
 
 pub(crate) fn string_list(node: &Node, key: &str) -> Result<Vec<String>, ConfigError> {
@@ -83,9 +114,14 @@ pub(crate) fn string_list(node: &Node, key: &str) -> Result<Vec<String>, ConfigE
 
 pub(crate) fn http_url(node: &Node, key: &str) -> Result<Url, ConfigError> {
     let text = plain_string(node, key)?;
-    let url = Url::parse(&text).map_err(|e| invalid(node, key, format!("not a valid URL ({e}): {text}")))?;
+    let url = Url::parse(&text)
+        .map_err(|e| invalid(node, key, format!("not a valid URL ({e}): {text}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(invalid(node, key, format!("expected an http(s) URL with a host: {text}")));
+        return Err(invalid(
+            node,
+            key,
+            format!("expected an http(s) URL with a host: {text}"),
+        ));
     }
     Ok(url)
 }
@@ -102,7 +138,11 @@ pub(crate) fn warn_unknown(
             warnings.push(ConfigWarning {
                 file: k.pos.file.to_string(),
                 line: k.pos.line,
-                key: if prefix.is_empty() { k.name.clone() } else { format!("{prefix}.{}", k.name) },
+                key: if prefix.is_empty() {
+                    k.name.clone()
+                } else {
+                    format!("{prefix}.{}", k.name)
+                },
                 message: format!("unknown key ignored{note}"),
             });
         }

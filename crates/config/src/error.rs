@@ -5,16 +5,30 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("{file}:{line}:{column}: not valid YAML: {message}")]
-    Syntax { file: String, line: u64, column: u64, message: String },
+    Syntax {
+        file: String,
+        line: u64,
+        column: u64,
+        message: String,
+    },
 
     #[error("{file}: the top level must be a mapping of keys, found {found}")]
     NotAMapping { file: String, found: &'static str },
 
     #[error("{file}:{line}:{column}: `{key}`: {message}")]
-    Invalid { file: String, line: u64, column: u64, key: String, message: String },
+    Invalid {
+        file: String,
+        line: u64,
+        column: u64,
+        key: String,
+        message: String,
+    },
 }
 
 /// Something ignored while loading: the config still works.
@@ -28,6 +42,10 @@ pub struct ConfigWarning {
 
 impl std::fmt::Display for ConfigWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: `{}`: {}", self.file, self.line, self.key, self.message)
+        write!(
+            f,
+            "{}:{}: `{}`: {}",
+            self.file, self.line, self.key, self.message
+        )
     }
 }

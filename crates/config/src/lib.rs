@@ -22,6 +22,7 @@ pub use error::{ConfigError, ConfigWarning};
 pub use node::{Key, Node, SourcePos, Value};
 pub use proxy::{CredentialsPolicy, ProxyEndpoint};
 pub use settings::{
-    AppSettings, BackendSettings, BacklotSettings, CatalogLocation, Config, Integration, ProxyTuning,
+    AppSettings, BackendSettings, BacklotSettings, CatalogLocation, Config, Integration,
+    ProxyTuning,
 };
 pub use template::{Part, Template, is_valid_secret_name};

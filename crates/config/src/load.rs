@@ -19,26 +19,52 @@ pub(crate) fn parse_document(
     warnings: &mut Vec<ConfigWarning>,
 ) -> Result<Node, ConfigError> {
     let file: Arc<str> = Arc::from(file);
-    let root_pos = SourcePos { file: file.clone(), line: 1, column: 1 };
+    let root_pos = SourcePos {
+        file: file.clone(),
+        line: 1,
+        column: 1,
+    };
     if text.trim().is_empty() {
-        return Ok(Node { value: Value::Map(Vec::new()), pos: root_pos });
+        return Ok(Node {
+            value: Value::Map(Vec::new()),
+            pos: root_pos,
+        });
     }
     // YAML 1.2 booleans only (as the `yaml` package Backstage uses): `y`, `on`, `no` stay strings.
     let options = serde_saphyr::options! { strict_booleans: true };
-    let raw: Spanned<RawValue> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-        ConfigError::Syntax {
-            file: file.to_string(),
-            line,
-            column,
-            message: e.without_snippet().to_string(),
-        }
-    })?;
-    let mut cx = Convert { file: file.clone(), env, warnings };
+    let raw: Spanned<RawValue> =
+        serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((0, 0));
+            ConfigError::Syntax {
+                file: file.to_string(),
+                line,
+                column,
+                message: e.without_snippet().to_string(),
+            }
+        })?;
+    let mut cx = Convert {
+        file: file.clone(),
+        env,
+        warnings,
+    };
     match cx.node(raw, "")? {
-        Some(node @ Node { value: Value::Map(_), .. }) => Ok(node),
-        None => Ok(Node { value: Value::Map(Vec::new()), pos: root_pos }),
-        Some(other) => Err(ConfigError::NotAMapping { file: file.to_string(), found: other.kind() }),
+        Some(
+            node @ Node {
+                value: Value::Map(_),
+                ..
+            },
+        ) => Ok(node),
+        None => Ok(Node {
+            value: Value::Map(Vec::new()),
+            pos: root_pos,
+        }),
+        Some(other) => Err(ConfigError::NotAMapping {
+            file: file.to_string(),
+            found: other.kind(),
+        }),
     }
 }
 
@@ -50,7 +76,11 @@ struct Convert<'a> {
 
 impl Convert<'_> {
     fn pos<T>(&self, s: &Spanned<T>) -> SourcePos {
-        SourcePos { file: self.file.clone(), line: s.referenced.line(), column: s.referenced.column() }
+        SourcePos {
+            file: self.file.clone(),
+            line: s.referenced.line(),
+            column: s.referenced.column(),
+        }
     }
 
     /// `None`: the value is undefined (null, or an unset env var) and its key is dropped.
@@ -99,7 +129,11 @@ impl Convert<'_> {
                 for (key, value) in entries {
                     let key_pos = self.pos(&key);
                     let RawKey(name) = key.value;
-                    let child_path = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                    let child_path = if path.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{path}.{name}")
+                    };
                     if let Some(node) = self.node(value, &child_path)? {
                         // A duplicate key: the later one wins, as in JS object literals.
                         out.retain(|(k, _)| k.name != name);
@@ -119,7 +153,10 @@ pub(crate) fn merge(base: Node, over: Node) -> Node {
         (Value::Map(mut base_entries), Value::Map(over_entries)) => {
             for (key, over_child) in over_entries {
                 if let Some(slot) = base_entries.iter_mut().find(|(k, _)| k.name == key.name) {
-                    let placeholder = Node { value: Value::Null, pos: over_child.pos.clone() };
+                    let placeholder = Node {
+                        value: Value::Null,
+                        pos: over_child.pos.clone(),
+                    };
                     let base_child = std::mem::replace(&mut slot.1, placeholder);
                     slot.1 = merge(base_child, over_child);
                     slot.0 = key;
@@ -127,9 +164,15 @@ pub(crate) fn merge(base: Node, over: Node) -> Node {
                     base_entries.push((key, over_child));
                 }
             }
-            Node { value: Value::Map(base_entries), pos: over.pos }
+            Node {
+                value: Value::Map(base_entries),
+                pos: over.pos,
+            }
         }
-        (_, value) => Node { value, pos: over.pos },
+        (_, value) => Node {
+            value,
+            pos: over.pos,
+        },
     }
 }
 
@@ -151,7 +194,10 @@ mod tests {
         let base = parse("a:\n  x: 1\n  y: [1, 2]\nb: keep\n");
         let over = parse("a:\n  y: [3]\n  z: new\n");
         let merged = merge(base, over);
-        assert_eq!(merged.path("a.x").map(|n| &n.value), Some(&Value::Number("1".into())));
+        assert_eq!(
+            merged.path("a.x").map(|n| &n.value),
+            Some(&Value::Number("1".into()))
+        );
         match &merged.path("a.y").expect("a.y").value {
             Value::Seq(items) => assert_eq!(items.len(), 1),
             other => panic!("expected a list, got {other:?}"),
@@ -162,9 +208,11 @@ mod tests {
 
     #[test]
     fn yaml_1_1_booleans_are_strings() {
-        let n = parse("y: on
+        let n = parse(
+            "y: on
 n: true
-");
+",
+        );
         assert!(matches!(n.get("y").map(|n| &n.value), Some(Value::Text(_))));
         assert_eq!(n.get("n").map(|n| &n.value), Some(&Value::Bool(true)));
     }
@@ -172,7 +220,10 @@ n: true
     #[test]
     fn nulls_do_not_override() {
         let merged = merge(parse("a: 1\n"), parse("a:\n"));
-        assert_eq!(merged.get("a").map(|n| &n.value), Some(&Value::Number("1".into())));
+        assert_eq!(
+            merged.get("a").map(|n| &n.value),
+            Some(&Value::Number("1".into()))
+        );
     }
 
     #[test]

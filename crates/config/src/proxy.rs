@@ -5,7 +5,9 @@
 
 use url::Url;
 
-use crate::access::{boolean, invalid, map, plain_string, string_list, template, warn_unknown, http_url};
+use crate::access::{
+    boolean, http_url, invalid, map, plain_string, string_list, template, warn_unknown,
+};
 use crate::error::{ConfigError, ConfigWarning};
 use crate::node::{Node, SourcePos, Value};
 use crate::template::Template;
@@ -53,7 +55,11 @@ impl ProxyEndpoint {
             allowed_methods: None,
             allowed_headers: Vec::new(),
             credentials: CredentialsPolicy::Require,
-            pos: SourcePos { file: "<code>".into(), line: 0, column: 0 },
+            pos: SourcePos {
+                file: "<code>".into(),
+                line: 0,
+                column: 0,
+            },
         }
     }
 
@@ -77,12 +83,23 @@ impl ProxyEndpoint {
     }
 }
 
-const ENDPOINT_KEYS: &[&str] =
-    &["target", "pathRewrite", "changeOrigin", "headers", "allowedMethods", "allowedHeaders", "credentials"];
+const ENDPOINT_KEYS: &[&str] = &[
+    "target",
+    "pathRewrite",
+    "changeOrigin",
+    "headers",
+    "allowedMethods",
+    "allowedHeaders",
+    "credentials",
+];
 
 pub(crate) fn normalize_route(route: &str) -> String {
     let trimmed = route.trim().trim_end_matches('/');
-    if trimmed.starts_with('/') { trimmed.to_owned() } else { format!("/{trimmed}") }
+    if trimmed.starts_with('/') {
+        trimmed.to_owned()
+    } else {
+        format!("/{trimmed}")
+    }
 }
 
 /// Reads `proxy.endpoints` (or, deprecated in Backstage, `/…` keys directly under `proxy`).
@@ -90,7 +107,9 @@ pub(crate) fn read_endpoints(
     proxy: Option<&Node>,
     warnings: &mut Vec<ConfigWarning>,
 ) -> Result<Vec<ProxyEndpoint>, ConfigError> {
-    let Some(proxy) = proxy else { return Ok(Vec::new()) };
+    let Some(proxy) = proxy else {
+        return Ok(Vec::new());
+    };
     let entries = map(proxy, "proxy")?;
     let skip_invalid = match proxy.get("skipInvalidProxies") {
         Some(n) => boolean(n, "proxy.skipInvalidProxies")?,
@@ -98,11 +117,24 @@ pub(crate) fn read_endpoints(
     };
     let (routes, prefix) = match proxy.get("endpoints") {
         Some(endpoints) => {
-            warn_unknown(entries, "proxy", &["endpoints", "skipInvalidProxies", "reviveConsumedRequestBodies"], "", warnings);
+            warn_unknown(
+                entries,
+                "proxy",
+                &[
+                    "endpoints",
+                    "skipInvalidProxies",
+                    "reviveConsumedRequestBodies",
+                ],
+                "",
+                warnings,
+            );
             (map(endpoints, "proxy.endpoints")?, "proxy.endpoints")
         }
         None => {
-            let root: Vec<_> = entries.iter().filter(|(k, _)| k.name.starts_with('/')).collect();
+            let root: Vec<_> = entries
+                .iter()
+                .filter(|(k, _)| k.name.starts_with('/'))
+                .collect();
             if let Some((k, _)) = root.first() {
                 warnings.push(ConfigWarning {
                     file: k.pos.file.to_string(),
@@ -123,8 +155,15 @@ pub(crate) fn read_endpoints(
         match read_endpoint(&key.name, value, &path, warnings) {
             Ok(mut endpoint) => {
                 endpoint.pos = key.pos.clone();
-                if out.iter().any(|e: &ProxyEndpoint| e.route == endpoint.route) {
-                    return Err(invalid(value, &path, format!("route `{}` is configured twice", endpoint.route)));
+                if out
+                    .iter()
+                    .any(|e: &ProxyEndpoint| e.route == endpoint.route)
+                {
+                    return Err(invalid(
+                        value,
+                        &path,
+                        format!("route `{}` is configured twice", endpoint.route),
+                    ));
                 }
                 out.push(endpoint)
             }
@@ -148,7 +187,11 @@ fn read_endpoint(
 ) -> Result<ProxyEndpoint, ConfigError> {
     let route_norm = normalize_route(route);
     if route_norm == "/" || route_norm.contains("..") || route_norm.contains("//") {
-        return Err(invalid(node, path, format!("`{route}` is not a usable proxy route")));
+        return Err(invalid(
+            node,
+            path,
+            format!("`{route}` is not a usable proxy route"),
+        ));
     }
     if let Value::Text(_) | Value::Number(_) = node.value {
         let mut e = ProxyEndpoint::new(route, http_url(node, path)?);
@@ -156,15 +199,26 @@ fn read_endpoint(
         return Ok(e);
     }
     let entries = map(node, path)?;
-    warn_unknown(entries, path, ENDPOINT_KEYS, " (not supported by Backlot's proxy)", warnings);
-    let target_node = node.get("target").ok_or_else(|| invalid(node, path, "`target` is required"))?;
+    warn_unknown(
+        entries,
+        path,
+        ENDPOINT_KEYS,
+        " (not supported by Backlot's proxy)",
+        warnings,
+    );
+    let target_node = node
+        .get("target")
+        .ok_or_else(|| invalid(node, path, "`target` is required"))?;
     let mut endpoint = ProxyEndpoint::new(route, http_url(target_node, &format!("{path}.target"))?);
     endpoint.pos = node.pos.clone();
     if let Some(n) = node.get("pathRewrite") {
         let key = format!("{path}.pathRewrite");
         let mut rules = Vec::new();
         for (k, v) in map(n, &key)? {
-            rules.push((k.name.clone(), plain_string(v, &format!("{key}.{}", k.name))?));
+            rules.push((
+                k.name.clone(),
+                plain_string(v, &format!("{key}.{}", k.name))?,
+            ));
         }
         endpoint.path_rewrite = Some(rules);
     }
@@ -175,7 +229,9 @@ fn read_endpoint(
         let key = format!("{path}.headers");
         for (k, v) in map(n, &key)? {
             let value = match &v.value {
-                Value::Number(_) | Value::Bool(_) => crate::template::Template::literal(plain_string(v, &key)?),
+                Value::Number(_) | Value::Bool(_) => {
+                    crate::template::Template::literal(plain_string(v, &key)?)
+                }
                 _ => template(v, &format!("{key}.{}", k.name))?.clone(),
             };
             endpoint.headers.push((k.name.clone(), value));
@@ -183,7 +239,12 @@ fn read_endpoint(
     }
     if let Some(n) = node.get("allowedMethods") {
         let methods = string_list(n, &format!("{path}.allowedMethods"))?;
-        endpoint.allowed_methods = Some(methods.into_iter().map(|m| m.to_ascii_uppercase()).collect());
+        endpoint.allowed_methods = Some(
+            methods
+                .into_iter()
+                .map(|m| m.to_ascii_uppercase())
+                .collect(),
+        );
     }
     if let Some(n) = node.get("allowedHeaders") {
         endpoint.allowed_headers = string_list(n, &format!("{path}.allowedHeaders"))?;
@@ -193,12 +254,16 @@ fn read_endpoint(
         endpoint.credentials = match plain_string(n, &key)?.as_str() {
             "require" => CredentialsPolicy::Require,
             "forward" => CredentialsPolicy::Forward,
-            "dangerously-allow-unauthenticated" => CredentialsPolicy::DangerouslyAllowUnauthenticated,
+            "dangerously-allow-unauthenticated" => {
+                CredentialsPolicy::DangerouslyAllowUnauthenticated
+            }
             other => {
                 return Err(invalid(
                     n,
                     &key,
-                    format!("unknown credentials policy `{other}`; expected one of 'require', 'forward', 'dangerously-allow-unauthenticated'"),
+                    format!(
+                        "unknown credentials policy `{other}`; expected one of 'require', 'forward', 'dangerously-allow-unauthenticated'"
+                    ),
                 ));
             }
         };

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::access::{http_url, map, plain_string, seq, string_list, template, unsigned, warn_unknown};
+use crate::access::{
+    http_url, map, plain_string, seq, string_list, template, unsigned, warn_unknown,
+};
 use crate::error::{ConfigError, ConfigWarning};
 use crate::load::{merge, parse_document};
 use crate::node::{Node, SourcePos, Value};
@@ -14,7 +16,14 @@ use crate::proxy::{ProxyEndpoint, read_endpoints};
 use crate::template::Template;
 
 /// Top-level sections Backlot reads; any other top-level key is reported as ignored.
-const KNOWN_TOP: &[&str] = &["app", "backend", "proxy", "catalog", "integrations", "backlot"];
+const KNOWN_TOP: &[&str] = &[
+    "app",
+    "backend",
+    "proxy",
+    "catalog",
+    "integrations",
+    "backlot",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -120,15 +129,20 @@ impl Config {
         let mut sources = Vec::with_capacity(paths.len());
         for path in paths {
             let path = path.as_ref();
-            let text = std::fs::read_to_string(path)
-                .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
             sources.push((path.display().to_string(), text));
         }
         Self::from_sources(&sources, env)
     }
 
     /// Merges in-memory documents `(name, yaml text)` in order.
-    pub fn from_sources(sources: &[(String, String)], env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    pub fn from_sources(
+        sources: &[(String, String)],
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
         let mut warnings = Vec::new();
         let mut tree: Option<Node> = None;
         for (name, text) in sources {
@@ -140,7 +154,11 @@ impl Config {
         }
         let tree = tree.unwrap_or(Node {
             value: Value::Map(Vec::new()),
-            pos: SourcePos { file: "<empty>".into(), line: 0, column: 0 },
+            pos: SourcePos {
+                file: "<empty>".into(),
+                line: 0,
+                column: 0,
+            },
         });
         let mut config = read_typed(tree, warnings)?;
         config.sources = sources.iter().map(|(n, _)| n.clone()).collect();
@@ -148,13 +166,20 @@ impl Config {
     }
 
     /// One YAML document, e.g. in tests or pasted into Settings.
-    pub fn from_yaml(name: &str, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    pub fn from_yaml(
+        name: &str,
+        text: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
         Self::from_sources(&[(name.to_owned(), text.to_owned())], env)
     }
 
     /// The team Backstage backend: `backlot.teamBackend.baseUrl`, else `backend.baseUrl`.
     pub fn team_backend_base_url(&self) -> Option<&Url> {
-        self.backlot.team_backend_url.as_ref().or(self.backend.base_url.as_ref())
+        self.backlot
+            .team_backend_url
+            .as_ref()
+            .or(self.backend.base_url.as_ref())
     }
 
     pub fn proxy_endpoint(&self, route: &str) -> Option<&ProxyEndpoint> {
@@ -170,7 +195,8 @@ impl Config {
         if self.proxy_endpoint(&endpoint.route).is_some() {
             return false;
         }
-        self.secret_names.extend(endpoint.secret_names().map(str::to_owned));
+        self.secret_names
+            .extend(endpoint.secret_names().map(str::to_owned));
         self.proxy_endpoints.push(endpoint);
         true
     }
@@ -231,13 +257,19 @@ fn collect_secrets(node: &Node, out: &mut BTreeSet<String>) {
 }
 
 fn read_locations(node: Option<&Node>) -> Result<Vec<CatalogLocation>, ConfigError> {
-    let Some(node) = node else { return Ok(Vec::new()) };
+    let Some(node) = node else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     for (i, item) in seq(node, "catalog.locations")?.iter().enumerate() {
         let key = format!("catalog.locations[{i}]");
         map(item, &key)?;
-        let kind_node = item.get("type").ok_or_else(|| crate::access::invalid(item, &key, "`type` is required"))?;
-        let target_node = item.get("target").ok_or_else(|| crate::access::invalid(item, &key, "`target` is required"))?;
+        let kind_node = item
+            .get("type")
+            .ok_or_else(|| crate::access::invalid(item, &key, "`type` is required"))?;
+        let target_node = item
+            .get("target")
+            .ok_or_else(|| crate::access::invalid(item, &key, "`target` is required"))?;
         let allow = match item.get("rules") {
             None => None,
             Some(rules) => {
@@ -261,12 +293,16 @@ fn read_locations(node: Option<&Node>) -> Result<Vec<CatalogLocation>, ConfigErr
 }
 
 fn read_integrations(node: Option<&Node>) -> Result<Vec<Integration>, ConfigError> {
-    let Some(node) = node else { return Ok(Vec::new()) };
+    let Some(node) = node else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     for (provider, hosts) in map(node, "integrations")? {
         let key = format!("integrations.{}", provider.name);
         // Most providers take a list of hosts; a few (e.g. `awsS3`) take other shapes.
-        let Value::Seq(items) = &hosts.value else { continue };
+        let Value::Seq(items) = &hosts.value else {
+            continue;
+        };
         for (i, item) in items.iter().enumerate() {
             let item_key = format!("{key}[{i}]");
             if !matches!(item.value, Value::Map(_)) {
@@ -274,27 +310,49 @@ fn read_integrations(node: Option<&Node>) -> Result<Vec<Integration>, ConfigErro
             }
             out.push(Integration {
                 provider: provider.name.clone(),
-                host: item.get("host").map(|h| plain_string(h, &format!("{item_key}.host"))).transpose()?,
+                host: item
+                    .get("host")
+                    .map(|h| plain_string(h, &format!("{item_key}.host")))
+                    .transpose()?,
                 api_base_url: item
                     .get("apiBaseUrl")
                     .map(|h| plain_string(h, &format!("{item_key}.apiBaseUrl")))
                     .transpose()?,
-                token: item.get("token").map(|t| template(t, &format!("{item_key}.token")).cloned()).transpose()?,
+                token: item
+                    .get("token")
+                    .map(|t| template(t, &format!("{item_key}.token")).cloned())
+                    .transpose()?,
             });
         }
     }
     Ok(out)
 }
 
-fn read_backlot(node: Option<&Node>, warnings: &mut Vec<ConfigWarning>) -> Result<BacklotSettings, ConfigError> {
+fn read_backlot(
+    node: Option<&Node>,
+    warnings: &mut Vec<ConfigWarning>,
+) -> Result<BacklotSettings, ConfigError> {
     let mut out = BacklotSettings::default();
     let Some(node) = node else { return Ok(out) };
-    warn_unknown(map(node, "backlot")?, "backlot", &["teamBackend", "proxy"], "", warnings);
+    warn_unknown(
+        map(node, "backlot")?,
+        "backlot",
+        &["teamBackend", "proxy"],
+        "",
+        warnings,
+    );
     if let Some(team) = node.get("teamBackend") {
         let known = ["baseUrl", "token", "syncIntervalMinutes"];
-        warn_unknown(map(team, "backlot.teamBackend")?, "backlot.teamBackend", &known, "", warnings);
+        warn_unknown(
+            map(team, "backlot.teamBackend")?,
+            "backlot.teamBackend",
+            &known,
+            "",
+            warnings,
+        );
         if let Some(n) = team.get("syncIntervalMinutes") {
-            out.team_sync_interval_minutes = Some(unsigned(n, "backlot.teamBackend.syncIntervalMinutes")?);
+            out.team_sync_interval_minutes =
+                Some(unsigned(n, "backlot.teamBackend.syncIntervalMinutes")?);
         }
         if let Some(u) = team.get("baseUrl") {
             out.team_backend_url = Some(http_url(u, "backlot.teamBackend.baseUrl")?);
@@ -304,8 +362,20 @@ fn read_backlot(node: Option<&Node>, warnings: &mut Vec<ConfigWarning>) -> Resul
         }
     }
     if let Some(p) = node.get("proxy") {
-        let known = ["connectTimeoutSeconds", "requestTimeoutSeconds", "idleTimeoutSeconds", "maxResponseBytes", "caFile"];
-        warn_unknown(map(p, "backlot.proxy")?, "backlot.proxy", &known, "", warnings);
+        let known = [
+            "connectTimeoutSeconds",
+            "requestTimeoutSeconds",
+            "idleTimeoutSeconds",
+            "maxResponseBytes",
+            "caFile",
+        ];
+        warn_unknown(
+            map(p, "backlot.proxy")?,
+            "backlot.proxy",
+            &known,
+            "",
+            warnings,
+        );
         let secs = |name: &str| -> Result<Option<Duration>, ConfigError> {
             match p.get(name) {
                 None => Ok(None),

@@ -56,7 +56,8 @@ fn next_token(s: &str) -> Option<(&str, &str, &str)> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'$' {
-            let start_brace = if bytes.get(i + 1) == Some(&b'$') && bytes.get(i + 2) == Some(&b'{') {
+            let start_brace = if bytes.get(i + 1) == Some(&b'$') && bytes.get(i + 2) == Some(&b'{')
+            {
                 Some(i + 2)
             } else if bytes.get(i + 1) == Some(&b'{') {
                 Some(i + 1)
@@ -117,12 +118,21 @@ mod tests {
     #[test]
     fn backstage_cases() {
         assert_eq!(plain("hello ${SECRET}").as_deref(), Some("hello my-secret"));
-        assert_eq!(plain("${SECRET      } $${} ${TOKEN }").as_deref(), Some("my-secret ${} my-token"));
+        assert_eq!(
+            plain("${SECRET      } $${} ${TOKEN }").as_deref(),
+            Some("my-secret ${} my-token")
+        );
         assert_eq!(plain("foo ${MISSING}"), None);
         assert_eq!(plain("empty substitute ${}"), None);
         assert_eq!(plain("foo ${MISSING} ${SECRET}"), None);
-        assert_eq!(plain("foo ${SECRET} ${SECRET}").as_deref(), Some("foo my-secret my-secret"));
-        assert_eq!(plain("foo ${SECRET} $$${ESCAPE_ME}").as_deref(), Some("foo my-secret $${ESCAPE_ME}"));
+        assert_eq!(
+            plain("foo ${SECRET} ${SECRET}").as_deref(),
+            Some("foo my-secret my-secret")
+        );
+        assert_eq!(
+            plain("foo ${SECRET} $$${ESCAPE_ME}").as_deref(),
+            Some("foo my-secret $${ESCAPE_ME}")
+        );
         assert_eq!(
             plain("foo $${ESCAPE_ME} $$${ESCAPE_ME_TOO} $${}").as_deref(),
             Some("foo ${ESCAPE_ME} $${ESCAPE_ME_TOO} ${}")
@@ -139,7 +149,8 @@ mod tests {
 
     #[test]
     fn secret_references_stay_unresolved() {
-        let Substituted::Value(t) = substitute("Bearer ${secret:GITHUB_TOKEN} ${TOKEN}", &env) else {
+        let Substituted::Value(t) = substitute("Bearer ${secret:GITHUB_TOKEN} ${TOKEN}", &env)
+        else {
             panic!("expected a value");
         };
         assert!(t.has_secrets());
@@ -153,8 +164,14 @@ mod tests {
     #[test]
     fn escaped_secret_is_literal_text() {
         assert_eq!(plain("$${secret:X}").as_deref(), Some("${secret:X}"));
-        assert_eq!(sub("${ secret: spaced.name-1 }").as_deref(), Some("${secret:spaced.name-1}"));
-        assert_eq!(sub("${secret:bad/name}").as_deref(), Some("INVALID bad/name"));
+        assert_eq!(
+            sub("${ secret: spaced.name-1 }").as_deref(),
+            Some("${secret:spaced.name-1}")
+        );
+        assert_eq!(
+            sub("${secret:bad/name}").as_deref(),
+            Some("INVALID bad/name")
+        );
         assert_eq!(sub("${secret:}").as_deref(), Some("INVALID "));
     }
 }

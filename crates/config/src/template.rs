@@ -19,7 +19,13 @@ pub struct Template {
 impl Template {
     pub fn literal(text: impl Into<String>) -> Self {
         let text = text.into();
-        if text.is_empty() { Self::default() } else { Self { parts: vec![Part::Literal(text)] } }
+        if text.is_empty() {
+            Self::default()
+        } else {
+            Self {
+                parts: vec![Part::Literal(text)],
+            }
+        }
     }
 
     pub(crate) fn from_parts(parts: Vec<Part>) -> Self {
@@ -55,14 +61,22 @@ impl Template {
         if self.has_secrets() {
             return None;
         }
-        Some(self.parts.iter().map(|p| match p {
-            Part::Literal(s) => s.as_str(),
-            Part::Secret(_) => "",
-        }).collect())
+        Some(
+            self.parts
+                .iter()
+                .map(|p| match p {
+                    Part::Literal(s) => s.as_str(),
+                    Part::Secret(_) => "",
+                })
+                .collect(),
+        )
     }
 
     /// Builds the final string, asking `resolve` for each secret's value.
-    pub fn render<E>(&self, mut resolve: impl FnMut(&str) -> Result<String, E>) -> Result<String, E> {
+    pub fn render<E>(
+        &self,
+        mut resolve: impl FnMut(&str) -> Result<String, E>,
+    ) -> Result<String, E> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -92,5 +106,7 @@ impl fmt::Display for Template {
 pub fn is_valid_secret_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 128
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }

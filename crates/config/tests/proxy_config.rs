@@ -1,5 +1,7 @@
 //! proxy.endpoints, secrets and the backlot section.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use backlot_config::{Config, ConfigError, CredentialsPolicy, Part};
 
 fn env(name: &str) -> Option<String> {
@@ -54,16 +56,39 @@ fn endpoints_are_typed() {
     assert_eq!(simple.allowed_methods, None);
 
     let larger = c.proxy_endpoint("/larger-example/v1").expect("larger");
-    assert_eq!(larger.target.as_str(), "http://larger.example.com:8080/svc.v1");
+    assert_eq!(
+        larger.target.as_str(),
+        "http://larger.example.com:8080/svc.v1"
+    );
     assert!(!larger.change_origin);
     assert_eq!(larger.credentials, CredentialsPolicy::Forward);
-    assert_eq!(larger.allowed_methods.as_deref(), Some(&["GET".to_owned(), "POST".to_owned()][..]));
+    assert_eq!(
+        larger.allowed_methods.as_deref(),
+        Some(&["GET".to_owned(), "POST".to_owned()][..])
+    );
     assert_eq!(larger.allowed_headers, ["X-Custom", "x-trace-id"]);
-    assert_eq!(larger.path_rewrite.as_deref(), Some(&[("^/api/proxy/larger-example/v1/old".to_owned(), "/new".to_owned())][..]));
+    assert_eq!(
+        larger.path_rewrite.as_deref(),
+        Some(
+            &[(
+                "^/api/proxy/larger-example/v1/old".to_owned(),
+                "/new".to_owned()
+            )][..]
+        )
+    );
     let (name, auth) = &larger.headers[0];
     assert_eq!(name, "Authorization");
-    assert_eq!(auth.parts(), [Part::Literal("Bearer ".into()), Part::Secret("LARGER_TOKEN".into())]);
-    assert_eq!(larger.headers[2].1.as_plain().as_deref(), Some("${secret:NOT_A_SECRET}"));
+    assert_eq!(
+        auth.parts(),
+        [
+            Part::Literal("Bearer ".into()),
+            Part::Secret("LARGER_TOKEN".into())
+        ]
+    );
+    assert_eq!(
+        larger.headers[2].1.as_plain().as_deref(),
+        Some("${secret:NOT_A_SECRET}")
+    );
     assert_eq!(larger.pos.line, 7);
 }
 
@@ -72,12 +97,29 @@ fn secret_names_team_backend_and_warnings() {
     let c = Config::from_yaml("app-config.yaml", YAML, &env).expect("loads");
     let names: Vec<_> = c.secret_names.iter().map(String::as_str).collect();
     assert_eq!(names, ["BACKSTAGE_TOKEN", "GITHUB_TOKEN", "LARGER_TOKEN"]);
-    assert_eq!(c.team_backend_base_url().map(|u| u.as_str()), Some("https://backstage.example.com/"));
-    assert_eq!(c.backlot.team_backend_token.as_ref().map(|t| t.to_string()).as_deref(), Some("${secret:BACKSTAGE_TOKEN}"));
+    assert_eq!(
+        c.team_backend_base_url().map(|u| u.as_str()),
+        Some("https://backstage.example.com/")
+    );
+    assert_eq!(
+        c.backlot
+            .team_backend_token
+            .as_ref()
+            .map(|t| t.to_string())
+            .as_deref(),
+        Some("${secret:BACKSTAGE_TOKEN}")
+    );
     assert_eq!(c.backlot.proxy.request_timeout.as_secs(), 5);
     assert_eq!(c.backlot.proxy.max_response_bytes, 1024);
-    let unknown: Vec<_> = c.warnings.iter().map(|w| (w.key.as_str(), w.line)).collect();
-    assert!(unknown.contains(&("proxy.endpoints./larger-example/v1.secure", 19)), "{unknown:?}");
+    let unknown: Vec<_> = c
+        .warnings
+        .iter()
+        .map(|w| (w.key.as_str(), w.line))
+        .collect();
+    assert!(
+        unknown.contains(&("proxy.endpoints./larger-example/v1.secure", 19)),
+        "{unknown:?}"
+    );
     assert!(unknown.contains(&("backlot.colour", 27)), "{unknown:?}");
     // The loaded config's Debug output holds references, never values (there are none).
     assert!(format!("{c:?}").contains("LARGER_TOKEN"));
@@ -91,9 +133,16 @@ fn later_file_overrides_an_endpoint_field_and_keeps_the_rest() {
         "proxy:\n  endpoints:\n    simple-example: http://localhost:9999\n    '/larger-example/v1':\n      allowedMethods: [DELETE]\n".to_owned(),
     );
     let c = Config::from_sources(&[base, local], &env).expect("loads");
-    assert_eq!(c.proxy_endpoint("simple-example").map(|e| e.target.as_str()), Some("http://localhost:9999/"));
+    assert_eq!(
+        c.proxy_endpoint("simple-example")
+            .map(|e| e.target.as_str()),
+        Some("http://localhost:9999/")
+    );
     let larger = c.proxy_endpoint("/larger-example/v1").expect("larger");
-    assert_eq!(larger.allowed_methods.as_deref(), Some(&["DELETE".to_owned()][..]));
+    assert_eq!(
+        larger.allowed_methods.as_deref(),
+        Some(&["DELETE".to_owned()][..])
+    );
     assert_eq!(larger.headers.len(), 3, "headers kept from the first file");
 }
 
@@ -104,25 +153,47 @@ fn err(yaml: &str) -> ConfigError {
 #[test]
 fn errors_name_file_line_and_key() {
     let e = err("proxy:\n  endpoints:\n    x:\n      target: 'not a url'\n");
-    let ConfigError::Invalid { file, line, key, .. } = &e else { panic!("{e:?}") };
-    assert_eq!((file.as_str(), *line, key.as_str()), ("bad.yaml", 4, "proxy.endpoints.x.target"));
+    let ConfigError::Invalid {
+        file, line, key, ..
+    } = &e
+    else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (file.as_str(), *line, key.as_str()),
+        ("bad.yaml", 4, "proxy.endpoints.x.target")
+    );
     assert!(e.to_string().starts_with("bad.yaml:4:"), "{e}");
 
     let e = err("proxy:\n  endpoints:\n    x:\n      changeOrigin: true\n");
     assert!(e.to_string().contains("`target` is required"), "{e}");
 
-    let e = err("proxy:\n  endpoints:\n    x:\n      target: http://a\n      credentials: sometimes\n");
-    let ConfigError::Invalid { line, key, .. } = &e else { panic!("{e:?}") };
+    let e =
+        err("proxy:\n  endpoints:\n    x:\n      target: http://a\n      credentials: sometimes\n");
+    let ConfigError::Invalid { line, key, .. } = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!((*line, key.as_str()), (5, "proxy.endpoints.x.credentials"));
 
     let e = err("backend:\n  baseUrl: ${secret:X}\n");
-    assert!(e.to_string().contains("only allowed in proxy headers"), "{e}");
+    assert!(
+        e.to_string().contains("only allowed in proxy headers"),
+        "{e}"
+    );
 
     let e = err("backlot:\n  proxy:\n    requestTimeoutSeconds: soon\n");
-    assert!(e.to_string().contains("backlot.proxy.requestTimeoutSeconds"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("backlot.proxy.requestTimeoutSeconds"),
+        "{e}"
+    );
 
-    let e = err("proxy:\n  endpoints:\n    x:\n      target: http://a\n      headers:\n        A: ${secret:bad name}\n");
-    let ConfigError::Invalid { line, .. } = &e else { panic!("{e:?}") };
+    let e = err(
+        "proxy:\n  endpoints:\n    x:\n      target: http://a\n      headers:\n        A: ${secret:bad name}\n",
+    );
+    let ConfigError::Invalid { line, .. } = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(*line, 6);
 
     let e = err("- just\n- a list\n");
@@ -146,7 +217,8 @@ fn skip_invalid_proxies_turns_errors_into_warnings() {
 
 #[test]
 fn deprecated_root_level_endpoints_still_work() {
-    let c = Config::from_yaml("a.yaml", "proxy:\n  '/old': http://old.example\n", &env).expect("loads");
+    let c =
+        Config::from_yaml("a.yaml", "proxy:\n  '/old': http://old.example\n", &env).expect("loads");
     assert_eq!(c.proxy_endpoints[0].route, "/old");
     assert!(c.warnings.iter().any(|w| w.message.contains("deprecated")));
 }

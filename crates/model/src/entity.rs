@@ -67,7 +67,9 @@ impl Kind {
 
     /// Case-insensitive lookup, used for entity refs and filters (`component:x`).
     pub fn from_name_ignore_case(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(name))
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name))
     }
 
     /// The `apiVersion` values this kind's schema accepts.
@@ -152,7 +154,10 @@ pub struct EntityRelation {
 impl Entity {
     /// The namespace, `default` when the descriptor names none.
     pub fn namespace(&self) -> &str {
-        self.metadata.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE)
+        self.metadata
+            .namespace
+            .as_deref()
+            .unwrap_or(DEFAULT_NAMESPACE)
     }
 
     /// The entity's own ref (original case; compare with [`EntityRef::key`]).

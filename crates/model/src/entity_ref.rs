@@ -16,7 +16,9 @@ pub struct EntityRef {
 pub enum RefError {
     #[error("entity reference \"{0}\" is not of the form [<kind>:][<namespace>/]<name>")]
     Malformed(String),
-    #[error("entity reference \"{0}\" has no kind, and this field has no default kind (write it as e.g. \"component:{0}\")")]
+    #[error(
+        "entity reference \"{0}\" has no kind, and this field has no default kind (write it as e.g. \"component:{0}\")"
+    )]
     MissingKind(String),
 }
 
@@ -59,7 +61,8 @@ impl EntityRef {
 
     /// The canonical, lowercased `kind:namespace/name` — the form stored and compared.
     pub fn key(&self) -> String {
-        let mut s = String::with_capacity(self.kind.len() + self.namespace.len() + self.name.len() + 2);
+        let mut s =
+            String::with_capacity(self.kind.len() + self.namespace.len() + self.name.len() + 2);
         s.push_str(&self.kind.to_lowercase());
         s.push(':');
         s.push_str(&self.namespace.to_lowercase());
@@ -98,32 +101,53 @@ mod tests {
 
     #[test]
     fn full_ref() {
-        assert_eq!(p("Component:Prod/My-Svc", None, "default").unwrap(), "component:prod/my-svc");
+        assert_eq!(
+            p("Component:Prod/My-Svc", None, "default").unwrap(),
+            "component:prod/my-svc"
+        );
     }
 
     #[test]
     fn default_kind_and_namespace_apply() {
-        assert_eq!(p("team-a", Some("group"), "ops").unwrap(), "group:ops/team-a");
-        assert_eq!(p("user:guest", Some("group"), "default").unwrap(), "user:default/guest");
-        assert_eq!(p("other/team-a", Some("group"), "ops").unwrap(), "group:other/team-a");
+        assert_eq!(
+            p("team-a", Some("group"), "ops").unwrap(),
+            "group:ops/team-a"
+        );
+        assert_eq!(
+            p("user:guest", Some("group"), "default").unwrap(),
+            "user:default/guest"
+        );
+        assert_eq!(
+            p("other/team-a", Some("group"), "ops").unwrap(),
+            "group:other/team-a"
+        );
     }
 
     #[test]
     fn missing_kind_without_default_is_an_error() {
-        assert_eq!(p("db", None, "default"), Err(RefError::MissingKind("db".into())));
+        assert_eq!(
+            p("db", None, "default"),
+            Err(RefError::MissingKind("db".into()))
+        );
         assert!(p("resource:db", None, "default").is_ok());
     }
 
     #[test]
     fn slash_before_colon_means_no_kind() {
         let r = EntityRef::parse("ns/a:b", Some("api"), "default").unwrap();
-        assert_eq!((r.kind.as_str(), r.namespace.as_str(), r.name.as_str()), ("api", "ns", "a:b"));
+        assert_eq!(
+            (r.kind.as_str(), r.namespace.as_str(), r.name.as_str()),
+            ("api", "ns", "a:b")
+        );
     }
 
     #[test]
     fn empty_parts_are_malformed() {
         for bad in ["", ":x", "component:", "component:/x", "/x", "ns/"] {
-            assert!(matches!(p(bad, Some("api"), "default"), Err(RefError::Malformed(_))), "{bad}");
+            assert!(
+                matches!(p(bad, Some("api"), "default"), Err(RefError::Malformed(_))),
+                "{bad}"
+            );
         }
     }
 
@@ -134,6 +158,9 @@ mod tests {
         assert!(a.same_as(&b));
         assert_eq!(a.key(), b.key());
         assert_eq!(a.to_string(), "Group:Default/Team-A");
-        assert_eq!(normalize_ref(" Team-A ", "group").unwrap(), "group:default/team-a");
+        assert_eq!(
+            normalize_ref(" Team-A ", "group").unwrap(),
+            "group:default/team-a"
+        );
     }
 }

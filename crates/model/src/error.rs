@@ -51,7 +51,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, message)
@@ -72,7 +75,10 @@ mod tests {
     fn serializes_as_code_and_message() {
         let e = ApiError::new(ErrorCode::KeychainUnavailable, "no Secret Service");
         let json = serde_json::to_value(&e).unwrap();
-        assert_eq!(json, serde_json::json!({"code": "keychain_unavailable", "message": "no Secret Service"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "keychain_unavailable", "message": "no Secret Service"})
+        );
         let back: ApiError = serde_json::from_value(json).unwrap();
         assert_eq!(back, e);
         assert_eq!(e.to_string(), "keychain_unavailable: no Secret Service");
@@ -91,7 +97,10 @@ mod tests {
             ErrorCode::Storage,
             ErrorCode::Internal,
         ] {
-            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::json!(code.as_str())
+            );
         }
     }
 }

@@ -54,7 +54,11 @@ pub struct GetEntityGraph {
 
 impl GetEntityGraph {
     pub fn new(entity_ref: impl Into<String>, depth: u8) -> Self {
-        Self { entity_ref: entity_ref.into(), depth, ..Default::default() }
+        Self {
+            entity_ref: entity_ref.into(),
+            depth,
+            ..Default::default()
+        }
     }
 
     /// The depth walked: `depth` clamped to `1..=MAX_DEPTH`.
@@ -113,7 +117,11 @@ pub struct EntityGraph {
 impl EntityGraph {
     /// The relation types of the edges, sorted, each once.
     pub fn relation_types(&self) -> Vec<String> {
-        let types: BTreeSet<&str> = self.edges.iter().map(|e| e.relation_type.as_str()).collect();
+        let types: BTreeSet<&str> = self
+            .edges
+            .iter()
+            .map(|e| e.relation_type.as_str())
+            .collect();
         types.into_iter().map(str::to_string).collect()
     }
 }
@@ -162,7 +170,11 @@ pub fn forward_edge(relation: &Relation) -> GraphEdge {
     } else {
         (&relation.source_ref, &relation.target_ref)
     };
-    GraphEdge { from: from.clone(), to: to.clone(), relation_type: relation_type.to_string() }
+    GraphEdge {
+        from: from.clone(),
+        to: to.clone(),
+        relation_type: relation_type.to_string(),
+    }
 }
 
 /// What a source knows of an entity it holds.
@@ -204,7 +216,11 @@ pub fn walk<E>(
         let mut next: BTreeSet<String> = BTreeSet::new();
         for relation in touching(&frontier)? {
             let edge = forward_edge(&relation);
-            if edge.from == edge.to || filter.as_ref().is_some_and(|f| !f.contains(&edge.relation_type)) {
+            if edge.from == edge.to
+                || filter
+                    .as_ref()
+                    .is_some_and(|f| !f.contains(&edge.relation_type))
+            {
                 continue;
             }
             if level < depth {
@@ -226,32 +242,57 @@ pub fn walk<E>(
                 truncated = true;
             }
         }
-        edges.extend(candidates.into_iter().filter(|e| depth_of.contains_key(&e.from) && depth_of.contains_key(&e.to)));
+        edges.extend(
+            candidates
+                .into_iter()
+                .filter(|e| depth_of.contains_key(&e.from) && depth_of.contains_key(&e.to)),
+        );
         frontier = admitted;
         level += 1;
         if level > depth {
             break;
         }
     }
-    let mut info: BTreeMap<String, NodeInfo> =
-        describe(&order)?.into_iter().map(|n| (n.entity_ref.clone(), n)).collect();
+    let mut info: BTreeMap<String, NodeInfo> = describe(&order)?
+        .into_iter()
+        .map(|n| (n.entity_ref.clone(), n))
+        .collect();
     let nodes = order
         .into_iter()
         .map(|entity_ref| {
             let depth = depth_of.get(&entity_ref).copied().unwrap_or(0);
             match info.remove(&entity_ref) {
-                Some(n) => GraphNode { entity_ref, kind: n.kind, name: n.name, title: n.title, depth, missing: false },
+                Some(n) => GraphNode {
+                    entity_ref,
+                    kind: n.kind,
+                    name: n.name,
+                    title: n.title,
+                    depth,
+                    missing: false,
+                },
                 None => {
                     let (kind, name) = match EntityRef::parse(&entity_ref, None, "default") {
                         Ok(r) => (r.kind, r.name),
                         Err(_) => (String::new(), entity_ref.clone()),
                     };
-                    GraphNode { entity_ref, kind, name, title: None, depth, missing: true }
+                    GraphNode {
+                        entity_ref,
+                        kind,
+                        name,
+                        title: None,
+                        depth,
+                        missing: true,
+                    }
                 }
             }
         })
         .collect();
-    Ok(EntityGraph { root: root.to_string(), nodes, edges: edges.into_iter().collect(), truncated })
+    Ok(EntityGraph {
+        root: root.to_string(),
+        nodes,
+        edges: edges.into_iter().collect(),
+        truncated,
+    })
 }
 
 #[cfg(test)]
@@ -259,7 +300,11 @@ mod tests {
     use super::*;
 
     fn rel(s: &str, t: &str, d: &str) -> Relation {
-        Relation { source_ref: s.into(), relation_type: t.into(), target_ref: d.into() }
+        Relation {
+            source_ref: s.into(),
+            relation_type: t.into(),
+            target_ref: d.into(),
+        }
     }
 
     /// An in-memory source: relations stored as given; entities are every ref not starting
@@ -271,7 +316,11 @@ mod tests {
             request,
             |refs| {
                 batches += 1;
-                Ok(all.iter().filter(|r| refs.contains(&r.source_ref) || refs.contains(&r.target_ref)).cloned().collect())
+                Ok(all
+                    .iter()
+                    .filter(|r| refs.contains(&r.source_ref) || refs.contains(&r.target_ref))
+                    .cloned()
+                    .collect())
             },
             |refs| {
                 Ok(refs
@@ -306,7 +355,10 @@ mod tests {
     }
 
     fn refs(g: &EntityGraph) -> Vec<(&str, u8)> {
-        g.nodes.iter().map(|n| (n.entity_ref.as_str(), n.depth)).collect()
+        g.nodes
+            .iter()
+            .map(|n| (n.entity_ref.as_str(), n.depth))
+            .collect()
     }
 
     #[test]
@@ -317,7 +369,10 @@ mod tests {
         assert_eq!(forward_type("apiProvidedBy"), ("providesApi", true));
         assert_eq!(forward_type("likes"), ("likes", false));
         let e = forward_edge(&rel("group:default/t", "ownerOf", "component:default/a"));
-        assert_eq!((e.from.as_str(), e.to.as_str(), e.relation_type.as_str()), ("component:default/a", "group:default/t", "ownedBy"));
+        assert_eq!(
+            (e.from.as_str(), e.to.as_str(), e.relation_type.as_str()),
+            ("component:default/a", "group:default/t", "ownedBy")
+        );
         for t in relations::RELATION_TYPES {
             assert!(FORWARD_TYPES.contains(&forward_type(t).0), "{t}");
         }
@@ -326,15 +381,31 @@ mod tests {
     #[test]
     fn depth_one_is_the_direct_neighbours_with_one_edge_per_pair() {
         let (g, batches) = run(&catalog(), &GetEntityGraph::new("component:default/a", 1));
-        assert_eq!(refs(&g), [("component:default/a", 0), ("group:default/t", 1), ("system:default/s", 1)]);
-        let edges: Vec<(&str, &str, &str)> =
-            g.edges.iter().map(|e| (e.from.as_str(), e.relation_type.as_str(), e.to.as_str())).collect();
+        assert_eq!(
+            refs(&g),
+            [
+                ("component:default/a", 0),
+                ("group:default/t", 1),
+                ("system:default/s", 1)
+            ]
+        );
+        let edges: Vec<(&str, &str, &str)> = g
+            .edges
+            .iter()
+            .map(|e| (e.from.as_str(), e.relation_type.as_str(), e.to.as_str()))
+            .collect();
         assert_eq!(
             edges,
-            [("component:default/a", "ownedBy", "group:default/t"), ("component:default/a", "partOf", "system:default/s")]
+            [
+                ("component:default/a", "ownedBy", "group:default/t"),
+                ("component:default/a", "partOf", "system:default/s")
+            ]
         );
         assert!(!g.truncated);
-        assert_eq!(batches, 2, "one batch per level, plus the last level's edges");
+        assert_eq!(
+            batches, 2,
+            "one batch per level, plus the last level's edges"
+        );
     }
 
     #[test]
@@ -352,10 +423,22 @@ mod tests {
             ]
         );
         // b → c joins two nodes of the last level.
-        assert!(g.edges.iter().any(|e| e.from == "component:default/b" && e.to == "component:default/c"));
-        assert!(g.edges.iter().all(|e| e.relation_type != "ownerOf" && e.relation_type != "hasPart"));
+        assert!(
+            g.edges
+                .iter()
+                .any(|e| e.from == "component:default/b" && e.to == "component:default/c")
+        );
+        assert!(
+            g.edges
+                .iter()
+                .all(|e| e.relation_type != "ownerOf" && e.relation_type != "hasPart")
+        );
         let (g3, _) = run(&catalog(), &GetEntityGraph::new("component:default/a", 3));
-        let gone = g3.nodes.iter().find(|n| n.entity_ref == "x:default/gone").unwrap();
+        let gone = g3
+            .nodes
+            .iter()
+            .find(|n| n.entity_ref == "x:default/gone")
+            .unwrap();
         assert!(gone.missing && gone.depth == 3 && gone.name == "gone" && gone.kind == "x");
         // depth is clamped
         let (g9, _) = run(&catalog(), &GetEntityGraph::new("component:default/a", 9));
@@ -367,35 +450,69 @@ mod tests {
     #[test]
     fn type_filter_accepts_either_name() {
         for name in ["ownerOf", "ownedBy"] {
-            let request = GetEntityGraph { relation_types: vec![name.into()], ..GetEntityGraph::new("component:default/a", 3) };
+            let request = GetEntityGraph {
+                relation_types: vec![name.into()],
+                ..GetEntityGraph::new("component:default/a", 3)
+            };
             let (g, _) = run(&catalog(), &request);
-            assert_eq!(refs(&g), [("component:default/a", 0), ("group:default/t", 1), ("component:default/b", 2)]);
+            assert_eq!(
+                refs(&g),
+                [
+                    ("component:default/a", 0),
+                    ("group:default/t", 1),
+                    ("component:default/b", 2)
+                ]
+            );
             assert!(g.edges.iter().all(|e| e.relation_type == "ownedBy"));
         }
-        let request = GetEntityGraph { relation_types: vec!["hasPart".into()], ..Default::default() };
+        let request = GetEntityGraph {
+            relation_types: vec!["hasPart".into()],
+            ..Default::default()
+        };
         assert_eq!(request.stored_type_names().unwrap(), ["hasPart", "partOf"]);
         assert_eq!(GetEntityGraph::default().stored_type_names(), None);
     }
 
     #[test]
     fn truncation_keeps_the_first_nodes_in_ref_order() {
-        let request = GetEntityGraph { max_nodes: 2, ..GetEntityGraph::new("component:default/a", 3) };
+        let request = GetEntityGraph {
+            max_nodes: 2,
+            ..GetEntityGraph::new("component:default/a", 3)
+        };
         let (g, _) = run(&catalog(), &request);
         assert!(g.truncated);
-        assert_eq!(refs(&g), [("component:default/a", 0), ("group:default/t", 1)]);
+        assert_eq!(
+            refs(&g),
+            [("component:default/a", 0), ("group:default/t", 1)]
+        );
         assert_eq!(g.edges.len(), 1);
         assert_eq!(GetEntityGraph::default().effective_max_nodes(), 500);
-        assert_eq!(GetEntityGraph { max_nodes: 1_000_000, ..Default::default() }.effective_max_nodes(), 5000);
+        assert_eq!(
+            GetEntityGraph {
+                max_nodes: 1_000_000,
+                ..Default::default()
+            }
+            .effective_max_nodes(),
+            5000
+        );
     }
 
     #[test]
     fn request_defaults_and_camel_case() {
-        let r: GetEntityGraph = serde_json::from_value(serde_json::json!({"entityRef": "component:a"})).unwrap();
+        let r: GetEntityGraph =
+            serde_json::from_value(serde_json::json!({"entityRef": "component:a"})).unwrap();
         assert_eq!((r.depth, r.max_nodes, r.relation_types.len()), (0, 0, 0));
         let g = EntityGraph {
             root: "a".into(),
-            nodes: vec![GraphNode { entity_ref: "a".into(), ..Default::default() }],
-            edges: vec![GraphEdge { from: "a".into(), to: "b".into(), relation_type: "ownedBy".into() }],
+            nodes: vec![GraphNode {
+                entity_ref: "a".into(),
+                ..Default::default()
+            }],
+            edges: vec![GraphEdge {
+                from: "a".into(),
+                to: "b".into(),
+                relation_type: "ownedBy".into(),
+            }],
             truncated: false,
         };
         let json = serde_json::to_value(&g).unwrap();

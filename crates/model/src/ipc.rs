@@ -131,6 +131,22 @@ pub struct Preferences {
     pub user_entity_ref: Option<String>,
 }
 
+impl Preferences {
+    /// Refuses preferences the app would not save (both backends check with this).
+    pub fn check(&self) -> Result<(), crate::ApiError> {
+        match &self.user_entity_ref {
+            Some(me) => crate::entity_ref::EntityRef::parse(me, Some("user"), "default")
+                .map(|_| ())
+                .map_err(|e| {
+                    crate::ApiError::invalid_input(format!(
+                        "“{me}” is not an entity reference: {e}"
+                    ))
+                }),
+            None => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetPreferences {}
 command!(GetPreferences => Preferences, "get_preferences");
@@ -225,7 +241,8 @@ pub struct StarredEntities {
 
 impl StarredEntities {
     pub fn contains(&self, entity_ref: &str) -> bool {
-        self.items.iter().any(|e| e.entity_ref == entity_ref) || self.missing.iter().any(|r| r == entity_ref)
+        self.items.iter().any(|e| e.entity_ref == entity_ref)
+            || self.missing.iter().any(|r| r == entity_ref)
     }
 }
 
@@ -267,6 +284,39 @@ pub struct SetUiState {
     pub value: String,
 }
 command!(SetUiState => (), "set_ui_state");
+
+/// Longest UI state value kept (a location, a page's options — not documents).
+pub const UI_STATE_MAX_BYTES: usize = 4096;
+
+/// Refuses a UI state key that is empty, longer than 100 or not made of letters, digits,
+/// `.`, `_` and `-` (both backends check with this).
+pub fn check_ui_state_key(key: &str) -> Result<(), crate::ApiError> {
+    let ok = !key.is_empty()
+        && key.len() <= 100
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::ApiError::invalid_input(format!(
+            "“{key}” is not a UI state key (letters, digits, . _ -)"
+        )))
+    }
+}
+
+impl SetUiState {
+    /// Refuses what [`check_ui_state_key`] refuses and values over [`UI_STATE_MAX_BYTES`].
+    pub fn check(&self) -> Result<(), crate::ApiError> {
+        check_ui_state_key(&self.key)?;
+        if self.value.len() > UI_STATE_MAX_BYTES {
+            return Err(crate::ApiError::invalid_input(format!(
+                "UI state values are at most {UI_STATE_MAX_BYTES} bytes"
+            )));
+        }
+        Ok(())
+    }
+}
 
 // ---- configuration ----
 
@@ -337,7 +387,10 @@ command!(SetCredential => SecretStatus, "set_credential");
 
 impl std::fmt::Debug for SetCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SetCredential").field("name", &self.name).field("value", &"<redacted>").finish()
+        f.debug_struct("SetCredential")
+            .field("name", &self.name)
+            .field("value", &"<redacted>")
+            .finish()
     }
 }
 
@@ -549,6 +602,29 @@ pub struct CatalogLoaded {
     pub total: u64,
 }
 
+/// Decodes `args` as command `C`, runs `handler`, encodes its output: the one typed step
+/// every dispatcher (the native API, the UI's fake backend) goes through.
+pub fn dispatch_typed<C: Command>(
+    args: serde_json::Value,
+    handler: impl FnOnce(C) -> Result<C::Output, crate::ApiError>,
+) -> Result<serde_json::Value, crate::ApiError> {
+    let command: C = serde_json::from_value(args).map_err(|e| {
+        crate::ApiError::invalid_input(format!("bad arguments for `{}`: {e}", C::NAME))
+    })?;
+    let output = handler(command)?;
+    serde_json::to_value(output).map_err(|e| {
+        crate::ApiError::internal(format!("cannot encode the result of `{}`: {e}", C::NAME))
+    })
+}
+
+/// The error for a command name nobody handles.
+pub fn unknown_command(name: &str) -> crate::ApiError {
+    crate::ApiError::new(
+        crate::ErrorCode::Unsupported,
+        format!("unknown command `{name}`"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,7 +634,10 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for name in COMMAND_NAMES {
             assert!(seen.insert(*name), "duplicate command name {name}");
-            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{name}");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name}"
+            );
         }
     }
 
@@ -570,15 +649,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out["theme"], "light");
-        let err = dispatch_typed::<SetPreferences>(serde_json::json!({"preferences": 3}), |c| Ok(c.preferences))
-            .unwrap_err();
+        let err = dispatch_typed::<SetPreferences>(serde_json::json!({"preferences": 3}), |c| {
+            Ok(c.preferences)
+        })
+        .unwrap_err();
         assert_eq!(err.code, crate::ErrorCode::InvalidInput);
         assert!(err.message.contains("set_preferences"), "{}", err.message);
     }
 
     #[test]
     fn a_credential_value_never_shows_in_debug_output() {
-        let c = SetCredential { name: "github-token".into(), value: "ghp_canary123".into() };
+        let c = SetCredential {
+            name: "github-token".into(),
+            value: "ghp_canary123".into(),
+        };
         let debug = format!("{c:?}");
         assert!(debug.contains("github-token"));
         assert!(!debug.contains("ghp_canary123"), "{debug}");
@@ -586,10 +670,19 @@ mod tests {
 
     #[test]
     fn team_backend_tokens_never_show_in_debug_output() {
-        let save = SaveTeamBackend { url: "https://bs.example".into(), token: Some("tok_canary".into()) };
-        let test = TestTeamBackend { url: "https://bs.example".into(), token: Some("tok_canary".into()) };
+        let save = SaveTeamBackend {
+            url: "https://bs.example".into(),
+            token: Some("tok_canary".into()),
+        };
+        let test = TestTeamBackend {
+            url: "https://bs.example".into(),
+            token: Some("tok_canary".into()),
+        };
         for debug in [format!("{save:?}"), format!("{test:?}")] {
-            assert!(debug.contains("https://bs.example") && debug.contains("<redacted>"), "{debug}");
+            assert!(
+                debug.contains("https://bs.example") && debug.contains("<redacted>"),
+                "{debug}"
+            );
             assert!(!debug.contains("tok_canary"), "{debug}");
         }
     }
@@ -598,27 +691,9 @@ mod tests {
     fn preferences_round_trip_with_defaults() {
         let p: Preferences = serde_json::from_str("{}").unwrap();
         assert_eq!(p.theme, ThemePreference::System);
-        let p: Preferences = serde_json::from_str(r#"{"theme":"dark","userEntityRef":"user:default/ada"}"#).unwrap();
+        let p: Preferences =
+            serde_json::from_str(r#"{"theme":"dark","userEntityRef":"user:default/ada"}"#).unwrap();
         assert_eq!(p.theme, ThemePreference::Dark);
         assert_eq!(p.user_entity_ref.as_deref(), Some("user:default/ada"));
     }
-}
-
-/// Decodes `args` as command `C`, runs `handler`, encodes its output: the one typed step
-/// every dispatcher (the native API, the UI's fake backend) goes through.
-pub fn dispatch_typed<C: Command>(
-    args: serde_json::Value,
-    handler: impl FnOnce(C) -> Result<C::Output, crate::ApiError>,
-) -> Result<serde_json::Value, crate::ApiError> {
-    let command: C = serde_json::from_value(args).map_err(|e| {
-        crate::ApiError::invalid_input(format!("bad arguments for `{}`: {e}", C::NAME))
-    })?;
-    let output = handler(command)?;
-    serde_json::to_value(output)
-        .map_err(|e| crate::ApiError::internal(format!("cannot encode the result of `{}`: {e}", C::NAME)))
-}
-
-/// The error for a command name nobody handles.
-pub fn unknown_command(name: &str) -> crate::ApiError {
-    crate::ApiError::new(crate::ErrorCode::Unsupported, format!("unknown command `{name}`"))
 }

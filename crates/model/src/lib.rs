@@ -11,6 +11,8 @@ pub mod ingest;
 pub mod ipc;
 pub mod query;
 pub mod relations;
+pub mod router;
+pub mod sensitive;
 pub mod sync;
 pub mod validation;
 
@@ -19,4 +21,5 @@ pub use entity_ref::{EntityRef, RefError};
 pub use error::{ApiError, ErrorCode};
 pub use ingest::{EntityDetails, IngestProblem, IngestReport, ValidationResult};
 pub use relations::{Relation, derive_relations};
+pub use sensitive::Sensitive;
 pub use validation::{ValidEntity, ValidationError, validate_entity};

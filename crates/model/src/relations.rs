@@ -82,10 +82,23 @@ struct RefField {
     incoming: &'static str,
 }
 
-const OWNED: &[Kind] = &[Kind::Component, Kind::Api, Kind::Resource, Kind::System, Kind::Domain, Kind::Template];
+const OWNED: &[Kind] = &[
+    Kind::Component,
+    Kind::Api,
+    Kind::Resource,
+    Kind::System,
+    Kind::Domain,
+    Kind::Template,
+];
 
 const REF_FIELDS: &[RefField] = &[
-    RefField { kinds: OWNED, field: "owner", default_kind: Some("group"), outgoing: OWNED_BY, incoming: OWNER_OF },
+    RefField {
+        kinds: OWNED,
+        field: "owner",
+        default_kind: Some("group"),
+        outgoing: OWNED_BY,
+        incoming: OWNER_OF,
+    },
     RefField {
         kinds: &[Kind::Component, Kind::Api, Kind::Resource],
         field: "system",
@@ -128,7 +141,13 @@ const REF_FIELDS: &[RefField] = &[
         outgoing: DEPENDENCY_OF,
         incoming: DEPENDS_ON,
     },
-    RefField { kinds: &[Kind::System], field: "domain", default_kind: Some("domain"), outgoing: PART_OF, incoming: HAS_PART },
+    RefField {
+        kinds: &[Kind::System],
+        field: "domain",
+        default_kind: Some("domain"),
+        outgoing: PART_OF,
+        incoming: HAS_PART,
+    },
     RefField {
         kinds: &[Kind::Domain],
         field: "subdomainOf",
@@ -136,45 +155,80 @@ const REF_FIELDS: &[RefField] = &[
         outgoing: PART_OF,
         incoming: HAS_PART,
     },
-    RefField { kinds: &[Kind::User], field: "memberOf", default_kind: Some("group"), outgoing: MEMBER_OF, incoming: HAS_MEMBER },
-    RefField { kinds: &[Kind::Group], field: "parent", default_kind: Some("group"), outgoing: CHILD_OF, incoming: PARENT_OF },
-    RefField { kinds: &[Kind::Group], field: "children", default_kind: Some("group"), outgoing: PARENT_OF, incoming: CHILD_OF },
-    RefField { kinds: &[Kind::Group], field: "members", default_kind: Some("user"), outgoing: HAS_MEMBER, incoming: MEMBER_OF },
+    RefField {
+        kinds: &[Kind::User],
+        field: "memberOf",
+        default_kind: Some("group"),
+        outgoing: MEMBER_OF,
+        incoming: HAS_MEMBER,
+    },
+    RefField {
+        kinds: &[Kind::Group],
+        field: "parent",
+        default_kind: Some("group"),
+        outgoing: CHILD_OF,
+        incoming: PARENT_OF,
+    },
+    RefField {
+        kinds: &[Kind::Group],
+        field: "children",
+        default_kind: Some("group"),
+        outgoing: PARENT_OF,
+        incoming: CHILD_OF,
+    },
+    RefField {
+        kinds: &[Kind::Group],
+        field: "members",
+        default_kind: Some("user"),
+        outgoing: HAS_MEMBER,
+        incoming: MEMBER_OF,
+    },
 ];
 
 /// The default kind Backstage uses for a ref in `field` of an entity of `kind`
 /// (`None` for `dependsOn`/`dependencyOf`, which must name their kind).
 pub fn default_kind_for(kind: Kind, field: &str) -> Option<&'static str> {
-    REF_FIELDS.iter().find(|f| f.field == field && f.kinds.contains(&kind)).and_then(|f| f.default_kind)
+    REF_FIELDS
+        .iter()
+        .find(|f| f.field == field && f.kinds.contains(&kind))
+        .and_then(|f| f.default_kind)
 }
 
 /// Relations from the entity's spec: for each ref, `self -outgoing-> target` and
 /// `target -incoming-> self`. Refs default to the entity's own namespace. A ref that cannot be
 /// parsed (or lacks a kind where the field has no default) is an error on that field.
 pub fn derive_relations(entity: &Entity) -> Result<Vec<Relation>, Vec<ValidationError>> {
-    let Some(kind) = entity.known_kind() else { return Ok(Vec::new()) };
-    let Some(spec) = entity.spec.as_ref() else { return Ok(Vec::new()) };
+    let Some(kind) = entity.known_kind() else {
+        return Ok(Vec::new());
+    };
+    let Some(spec) = entity.spec.as_ref() else {
+        return Ok(Vec::new());
+    };
     let self_ref = entity.entity_ref().key();
     let namespace = entity.namespace();
     let mut relations = Vec::new();
     let mut errors = Vec::new();
     for rf in REF_FIELDS.iter().filter(|f| f.kinds.contains(&kind)) {
-        let mut each = |path: String, text: &str| match EntityRef::parse(text, rf.default_kind, namespace) {
-            Ok(target) => {
-                let target = target.key();
-                relations.push(Relation {
-                    source_ref: self_ref.clone(),
-                    relation_type: rf.outgoing.to_string(),
-                    target_ref: target.clone(),
-                });
-                relations.push(Relation {
-                    source_ref: target,
-                    relation_type: rf.incoming.to_string(),
-                    target_ref: self_ref.clone(),
-                });
-            }
-            Err(e) => errors.push(ValidationError { field: path, message: e.to_string() }),
-        };
+        let mut each =
+            |path: String, text: &str| match EntityRef::parse(text, rf.default_kind, namespace) {
+                Ok(target) => {
+                    let target = target.key();
+                    relations.push(Relation {
+                        source_ref: self_ref.clone(),
+                        relation_type: rf.outgoing.to_string(),
+                        target_ref: target.clone(),
+                    });
+                    relations.push(Relation {
+                        source_ref: target,
+                        relation_type: rf.incoming.to_string(),
+                        target_ref: self_ref.clone(),
+                    });
+                }
+                Err(e) => errors.push(ValidationError {
+                    field: path,
+                    message: e.to_string(),
+                }),
+            };
         match spec.get(rf.field) {
             Some(serde_json::Value::String(s)) => each(format!("spec.{}", rf.field), s),
             Some(serde_json::Value::Array(items)) => {

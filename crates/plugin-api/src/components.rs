@@ -79,15 +79,12 @@ pub struct ExternalLinkProps {
 /// (the webview itself must not navigate away from the app).
 #[component(ExternalLink)]
 pub fn external_link(props: &ExternalLinkProps) -> Html {
-    let backend = crate::use_backend();
+    let open = crate::use_command_callback::<backlot_model::ipc::OpenExternal>(Callback::noop());
     let onclick = {
         let href = props.href.to_string();
         Callback::from(move |e: MouseEvent| {
             e.prevent_default();
-            let (backend, url) = (backend.clone(), href.clone());
-            yew::platform::spawn_local(async move {
-                let _ = backend.call(backlot_model::ipc::OpenExternal { url }).await;
-            });
+            open.emit(backlot_model::ipc::OpenExternal { url: href.clone() });
         })
     };
     html! {

@@ -7,18 +7,31 @@
 //! Plugins reach the Rust side only through the [`Backend`] trait (see [`use_backend`]).
 
 mod backend;
+mod command;
 pub mod components;
 mod context;
+#[cfg(any(test, feature = "fake"))]
 mod fake;
 mod icons;
 mod plugin;
 mod registry;
 pub mod routing;
+mod shared;
+#[cfg(feature = "fake")]
+pub mod testkit;
 
 pub use backend::{Backend, BackendFuture, BackendHandle};
+pub use command::{
+    CommandAction, CommandState, UseCommandHandle, use_command, use_command_callback,
+    use_command_if,
+};
 pub use context::{Link, ShellContext, use_backend, use_catalog_version, use_shell};
+#[cfg(any(test, feature = "fake"))]
 pub use fake::FakeBackend;
 pub use icons::{Icon, IconView};
-pub use plugin::{EntityCard, EntityContext, EntityTab, NavEntry, Plugin, ProxyEndpointNeed, Route, SecretNeed};
+pub use plugin::{
+    EntityCard, EntityContext, EntityTab, NavEntry, Plugin, ProxyEndpointNeed, Route, SecretNeed,
+};
 pub use registry::{PluginRegistry, RegistryError, Resolved};
 pub use routing::RouteMatch;
+pub use shared::Shared;

@@ -51,7 +51,12 @@ impl Plugin {
 
     /// Adds a sidebar entry leading to `path`; lower `order` sorts first.
     pub fn nav(mut self, label: &'static str, path: &'static str, order: i32) -> Self {
-        self.nav = Some(NavEntry { label, icon: self.icon, path, order });
+        self.nav = Some(NavEntry {
+            label,
+            icon: self.icon,
+            path,
+            order,
+        });
         self
     }
 
@@ -83,7 +88,10 @@ impl Plugin {
 
 impl std::fmt::Debug for Plugin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Plugin").field("id", &self.id).field("routes", &self.routes.len()).finish()
+        f.debug_struct("Plugin")
+            .field("id", &self.id)
+            .field("routes", &self.routes.len())
+            .finish()
     }
 }
 
@@ -111,11 +119,17 @@ pub struct EntityContext {
 
 impl EntityContext {
     pub fn kind(&self) -> &str {
-        self.entity.get("kind").and_then(|v| v.as_str()).unwrap_or_default()
+        self.entity
+            .get("kind")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
     }
 
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.entity.pointer("/metadata/annotations")?.get(key)?.as_str()
+        self.entity
+            .pointer("/metadata/annotations")?
+            .get(key)?
+            .as_str()
     }
 }
 

@@ -7,26 +7,52 @@ use crate::routing::{RouteMatch, match_pattern, specificity};
 pub enum RegistryError {
     InvalidId(String),
     DuplicateId(String),
-    DuplicateRoute { pattern: String, first: String, second: String },
-    InvalidPattern { plugin: String, pattern: String },
-    NavWithoutRoute { plugin: String, path: String },
+    DuplicateRoute {
+        pattern: String,
+        first: String,
+        second: String,
+    },
+    InvalidPattern {
+        plugin: String,
+        pattern: String,
+    },
+    NavWithoutRoute {
+        plugin: String,
+        path: String,
+    },
 }
 
 impl std::fmt::Display for RegistryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RegistryError::InvalidId(id) => {
-                write!(f, "plugin id `{id}` must be kebab-case: lowercase letters, digits and single dashes")
+                write!(
+                    f,
+                    "plugin id `{id}` must be kebab-case: lowercase letters, digits and single dashes"
+                )
             }
             RegistryError::DuplicateId(id) => write!(f, "two plugins are named `{id}`"),
-            RegistryError::DuplicateRoute { pattern, first, second } => {
-                write!(f, "route `{pattern}` is declared by both `{first}` and `{second}`")
+            RegistryError::DuplicateRoute {
+                pattern,
+                first,
+                second,
+            } => {
+                write!(
+                    f,
+                    "route `{pattern}` is declared by both `{first}` and `{second}`"
+                )
             }
             RegistryError::InvalidPattern { plugin, pattern } => {
-                write!(f, "plugin `{plugin}` declares route `{pattern}`, which does not start with `/`")
+                write!(
+                    f,
+                    "plugin `{plugin}` declares route `{pattern}`, which does not start with `/`"
+                )
             }
             RegistryError::NavWithoutRoute { plugin, path } => {
-                write!(f, "plugin `{plugin}` has a sidebar entry to `{path}` but no route matches it")
+                write!(
+                    f,
+                    "plugin `{plugin}` has a sidebar entry to `{path}` but no route matches it"
+                )
             }
         }
     }
@@ -73,7 +99,9 @@ impl PluginRegistry {
                     });
                 }
                 let normalized = normalize(route.pattern);
-                if let Some((_, first)) = seen_routes.iter().find(|(p, _)| normalize(p) == normalized) {
+                if let Some((_, first)) =
+                    seen_routes.iter().find(|(p, _)| normalize(p) == normalized)
+                {
                     return Err(RegistryError::DuplicateRoute {
                         pattern: route.pattern.to_string(),
                         first: first.to_string(),
@@ -83,7 +111,10 @@ impl PluginRegistry {
                 seen_routes.push((route.pattern, plugin.id));
             }
             if let Some(nav) = &plugin.nav
-                && !plugin.routes.iter().any(|r| match_pattern(r.pattern, nav.path).is_some())
+                && !plugin
+                    .routes
+                    .iter()
+                    .any(|r| match_pattern(r.pattern, nav.path).is_some())
             {
                 return Err(RegistryError::NavWithoutRoute {
                     plugin: plugin.id.to_string(),
@@ -108,8 +139,11 @@ impl PluginRegistry {
 
     /// Sidebar entries in display order (by `order`, then title).
     pub fn nav_entries(&self) -> Vec<(&Plugin, NavEntry)> {
-        let mut entries: Vec<(&Plugin, NavEntry)> =
-            self.plugins.iter().filter_map(|p| p.nav.map(|nav| (p, nav))).collect();
+        let mut entries: Vec<(&Plugin, NavEntry)> = self
+            .plugins
+            .iter()
+            .filter_map(|p| p.nav.map(|nav| (p, nav)))
+            .collect();
         entries.sort_by(|a, b| a.1.order.cmp(&b.1.order).then(a.1.label.cmp(b.1.label)));
         entries
     }
@@ -119,10 +153,19 @@ impl PluginRegistry {
         let mut best: Option<(Resolved, (usize, usize))> = None;
         for (pi, plugin) in self.plugins.iter().enumerate() {
             for (ri, route) in plugin.routes.iter().enumerate() {
-                let Some(matched) = match_pattern(route.pattern, location) else { continue };
+                let Some(matched) = match_pattern(route.pattern, location) else {
+                    continue;
+                };
                 let score = specificity(route.pattern);
                 if best.as_ref().is_none_or(|(_, s)| score > *s) {
-                    best = Some((Resolved { plugin: pi, route: ri, matched }, score));
+                    best = Some((
+                        Resolved {
+                            plugin: pi,
+                            route: ri,
+                            matched,
+                        },
+                        score,
+                    ));
                 }
             }
         }
@@ -135,17 +178,28 @@ impl PluginRegistry {
     }
 
     pub fn entity_tabs(&self) -> Vec<EntityTab> {
-        self.plugins.iter().flat_map(|p| p.entity_tabs.iter().copied()).collect()
+        self.plugins
+            .iter()
+            .flat_map(|p| p.entity_tabs.iter().copied())
+            .collect()
     }
 
     pub fn entity_cards(&self) -> Vec<EntityCard> {
-        self.plugins.iter().flat_map(|p| p.entity_cards.iter().copied()).collect()
+        self.plugins
+            .iter()
+            .flat_map(|p| p.entity_cards.iter().copied())
+            .collect()
     }
 }
 
 fn is_kebab_case(id: &str) -> bool {
     !id.is_empty()
-        && id.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 /// Patterns that differ only in parameter names or trailing slashes are the same route.
@@ -175,8 +229,12 @@ mod tests {
 
     fn sample() -> Vec<Plugin> {
         vec![
-            Plugin::new("settings", "Settings", Icon::Settings).nav("Settings", "/settings", 100).route("/settings", page),
-            Plugin::new("home", "Home", Icon::Home).nav("Home", "/", 0).route("/", page),
+            Plugin::new("settings", "Settings", Icon::Settings)
+                .nav("Settings", "/settings", 100)
+                .route("/settings", page),
+            Plugin::new("home", "Home", Icon::Home)
+                .nav("Home", "/", 0)
+                .route("/", page),
             Plugin::new("catalog", "Catalog", Icon::Catalog)
                 .nav("Catalog", "/catalog", 10)
                 .route("/catalog", page)
@@ -194,16 +252,25 @@ mod tests {
     #[test]
     fn nav_entries_are_ordered_and_skip_plugins_without_one() {
         let registry = PluginRegistry::new(sample()).unwrap();
-        let labels: Vec<&str> = registry.nav_entries().iter().map(|(_, n)| n.label).collect();
+        let labels: Vec<&str> = registry
+            .nav_entries()
+            .iter()
+            .map(|(_, n)| n.label)
+            .collect();
         assert_eq!(labels, ["Home", "Catalog", "Settings"]);
     }
 
     #[test]
     fn resolves_to_the_most_specific_route() {
         let registry = PluginRegistry::new(sample()).unwrap();
-        let r = registry.resolve("/catalog/default/component/petstore").unwrap();
+        let r = registry
+            .resolve("/catalog/default/component/petstore")
+            .unwrap();
         assert_eq!(registry.plugins()[r.plugin].id, "catalog");
-        assert_eq!(registry.route(&r).pattern, "/catalog/:namespace/:kind/:name");
+        assert_eq!(
+            registry.route(&r).pattern,
+            "/catalog/:namespace/:kind/:name"
+        );
         assert_eq!(r.matched.param("name"), "petstore");
         let r = registry.resolve("/catalog/new/location/x").unwrap();
         assert_eq!(registry.route(&r).pattern, "/catalog/new/location/x");
@@ -217,7 +284,10 @@ mod tests {
     fn rejects_duplicate_ids_routes_and_bad_declarations() {
         let mut plugins = sample();
         plugins.push(Plugin::new("home", "Again", Icon::Home));
-        assert_eq!(PluginRegistry::new(plugins).unwrap_err(), RegistryError::DuplicateId("home".into()));
+        assert_eq!(
+            PluginRegistry::new(plugins).unwrap_err(),
+            RegistryError::DuplicateId("home".into())
+        );
 
         let mut plugins = sample();
         plugins.push(Plugin::new("other", "Other", Icon::Home).route("/catalog/:ns/:k/:n/", page));
@@ -227,13 +297,26 @@ mod tests {
         ));
 
         let plugins = vec![Plugin::new("Bad_Id", "x", Icon::Home)];
-        assert_eq!(PluginRegistry::new(plugins).unwrap_err(), RegistryError::InvalidId("Bad_Id".into()));
+        assert_eq!(
+            PluginRegistry::new(plugins).unwrap_err(),
+            RegistryError::InvalidId("Bad_Id".into())
+        );
 
-        let plugins = vec![Plugin::new("x", "x", Icon::Home).nav("X", "/x", 0).route("/y", page)];
-        assert!(matches!(PluginRegistry::new(plugins).unwrap_err(), RegistryError::NavWithoutRoute { .. }));
+        let plugins = vec![
+            Plugin::new("x", "x", Icon::Home)
+                .nav("X", "/x", 0)
+                .route("/y", page),
+        ];
+        assert!(matches!(
+            PluginRegistry::new(plugins).unwrap_err(),
+            RegistryError::NavWithoutRoute { .. }
+        ));
 
         let plugins = vec![Plugin::new("x", "x", Icon::Home).route("relative", page)];
-        assert!(matches!(PluginRegistry::new(plugins).unwrap_err(), RegistryError::InvalidPattern { .. }));
+        assert!(matches!(
+            PluginRegistry::new(plugins).unwrap_err(),
+            RegistryError::InvalidPattern { .. }
+        ));
     }
 
     #[test]
@@ -241,8 +324,14 @@ mod tests {
         let registry = PluginRegistry::new(sample()).unwrap();
         let tabs = registry.entity_tabs();
         assert_eq!(tabs.len(), 1);
-        let api = EntityContext { entity_ref: "api:default/x".into(), entity: serde_json::json!({"kind": "API"}) };
-        let comp = EntityContext { entity_ref: "component:default/x".into(), entity: serde_json::json!({"kind": "Component"}) };
+        let api = EntityContext {
+            entity_ref: "api:default/x".into(),
+            entity: serde_json::json!({"kind": "API"}),
+        };
+        let comp = EntityContext {
+            entity_ref: "component:default/x".into(),
+            entity: serde_json::json!({"kind": "Component"}),
+        };
         assert!((tabs[0].applies_to)(&api));
         assert!(!(tabs[0].applies_to)(&comp));
     }

@@ -14,7 +14,10 @@ pub struct RouteMatch {
 
 impl RouteMatch {
     pub fn param(&self, name: &str) -> &str {
-        self.params.get(name).map(String::as_str).unwrap_or_default()
+        self.params
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     pub fn query(&self, name: &str) -> Option<&str> {
@@ -23,6 +26,9 @@ impl RouteMatch {
 }
 
 /// Splits `location` into path and query.
+/// Percent-encoding of query values (`+` decodes as a space), from `backlot-text`.
+pub use backlot_text::percent::{decode_query as decode_component, encode as encode_component};
+
 pub fn split_location(location: &str) -> (&str, &str) {
     let location = location.split('#').next().unwrap_or_default();
     match location.split_once('?') {
@@ -89,55 +95,20 @@ pub fn build_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> S
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
         .collect();
-    if encoded.is_empty() { String::new() } else { format!("?{}", encoded.join("&")) }
-}
-
-/// Percent-decodes a URL component (`+` is a space); invalid escapes are kept as written.
-pub fn decode_component(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                match (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b))) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
     }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
-/// Percent-encodes everything but unreserved characters.
-pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Where an entity's page lives: `component:default/petstore` →
 /// `/catalog/default/component/petstore` (Backstage's layout). A ref without kind or
 /// namespace gets `component` and `default`.
 pub fn entity_path(entity_ref: &str) -> String {
-    let (kind, rest) = entity_ref.split_once(':').unwrap_or(("component", entity_ref));
+    let (kind, rest) = entity_ref
+        .split_once(':')
+        .unwrap_or(("component", entity_ref));
     let (namespace, name) = rest.split_once('/').unwrap_or(("default", rest));
     format!(
         "/catalog/{}/{}/{}",
@@ -153,22 +124,42 @@ mod tests {
 
     #[test]
     fn entity_paths_follow_backstage_layout() {
-        assert_eq!(entity_path("component:default/petstore"), "/catalog/default/component/petstore");
+        assert_eq!(
+            entity_path("component:default/petstore"),
+            "/catalog/default/component/petstore"
+        );
         assert_eq!(entity_path("Group:Ops/Team-A"), "/catalog/ops/group/Team-A");
-        assert_eq!(entity_path("petstore"), "/catalog/default/component/petstore");
-        let m = match_pattern("/catalog/:namespace/:kind/:name", &entity_path("api:default/a.b_c")).unwrap();
+        assert_eq!(
+            entity_path("petstore"),
+            "/catalog/default/component/petstore"
+        );
+        let m = match_pattern(
+            "/catalog/:namespace/:kind/:name",
+            &entity_path("api:default/a.b_c"),
+        )
+        .unwrap();
         assert_eq!(m.param("name"), "a.b_c");
     }
 
     #[test]
     fn literal_and_param_segments() {
-        let m = match_pattern("/catalog/:namespace/:kind/:name", "/catalog/default/component/petstore?tab=api").unwrap();
+        let m = match_pattern(
+            "/catalog/:namespace/:kind/:name",
+            "/catalog/default/component/petstore?tab=api",
+        )
+        .unwrap();
         assert_eq!(m.param("namespace"), "default");
         assert_eq!(m.param("kind"), "component");
         assert_eq!(m.param("name"), "petstore");
         assert_eq!(m.query("tab"), Some("api"));
         assert_eq!(m.path, "/catalog/default/component/petstore");
-        assert!(match_pattern("/catalog/:namespace/:kind/:name", "/catalog/default/component").is_none());
+        assert!(
+            match_pattern(
+                "/catalog/:namespace/:kind/:name",
+                "/catalog/default/component"
+            )
+            .is_none()
+        );
         assert!(match_pattern("/settings", "/catalog").is_none());
         assert!(match_pattern("/settings", "/settings/").is_some());
         assert!(match_pattern("/", "/").is_some());
@@ -185,8 +176,15 @@ mod tests {
 
     #[test]
     fn query_round_trips_and_skips_empty() {
-        let q = build_query([("q", "front#end & more"), ("kind", ""), ("owner", "group:default/team-a")]);
-        assert_eq!(q, "?q=front%23end%20%26%20more&owner=group%3Adefault%2Fteam-a");
+        let q = build_query([
+            ("q", "front#end & more"),
+            ("kind", ""),
+            ("owner", "group:default/team-a"),
+        ]);
+        assert_eq!(
+            q,
+            "?q=front%23end%20%26%20more&owner=group%3Adefault%2Fteam-a"
+        );
         let parsed = parse_query(&q);
         assert_eq!(parsed["q"], "front#end & more");
         assert_eq!(parsed["owner"], "group:default/team-a");

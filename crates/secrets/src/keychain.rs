@@ -8,7 +8,7 @@ use std::sync::Arc;
 use keyring_core::{CredentialStore, Entry};
 
 use crate::error::{SecretError, from_keyring};
-use crate::sensitive::Sensitive;
+use backlot_model::Sensitive;
 
 /// The keychain service name Backlot's secrets are stored under.
 pub const SERVICE: &str = "backlot";
@@ -28,7 +28,10 @@ pub struct Keychain {
 
 impl std::fmt::Debug for Keychain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keychain").field("service", &self.service).field("store", &self.store.vendor()).finish()
+        f.debug_struct("Keychain")
+            .field("service", &self.service)
+            .field("store", &self.store.vendor())
+            .finish()
     }
 }
 
@@ -36,7 +39,9 @@ impl std::fmt::Debug for Keychain {
 pub fn is_valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 128
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
 impl Keychain {
@@ -48,12 +53,18 @@ impl Keychain {
 
     /// Like [`open`](Self::open) with another service name (tests use their own).
     pub fn open_service(service: &str) -> Result<Self, SecretError> {
-        Ok(Self { store: crate::platform::default_store()?, service: service.to_owned() })
+        Ok(Self {
+            store: crate::platform::default_store()?,
+            service: service.to_owned(),
+        })
     }
 
     /// Uses an existing store (e.g. keyring-core's mock store in UI tests).
     pub fn with_store(store: Arc<CredentialStore>, service: &str) -> Self {
-        Self { store, service: service.to_owned() }
+        Self {
+            store,
+            service: service.to_owned(),
+        }
     }
 
     pub fn service(&self) -> &str {
@@ -62,7 +73,9 @@ impl Keychain {
 
     fn entry(&self, name: &str) -> Result<Entry, SecretError> {
         if !is_valid_name(name) {
-            return Err(SecretError::InvalidName { name: name.to_owned() });
+            return Err(SecretError::InvalidName {
+                name: name.to_owned(),
+            });
         }
         Entry::new_in_store(&self.store, &self.service, name).map_err(|e| from_keyring(e, name))
     }
@@ -70,22 +83,32 @@ impl Keychain {
     /// Stores `value` under `name`, creating or replacing it. Blocks.
     pub fn set(&self, name: &str, value: &Sensitive<String>) -> Result<(), SecretError> {
         if value.expose().is_empty() {
-            return Err(SecretError::Rejected { name: name.to_owned(), reason: "the value is empty".into() });
+            return Err(SecretError::Rejected {
+                name: name.to_owned(),
+                reason: "the value is empty".into(),
+            });
         }
-        self.entry(name)?.set_password(value.expose()).map_err(|e| from_keyring(e, name))
+        self.entry(name)?
+            .set_password(value.expose())
+            .map_err(|e| from_keyring(e, name))
     }
 
     /// Replaces an existing secret; `NotFound` if there is none. Blocks.
     pub fn replace(&self, name: &str, value: &Sensitive<String>) -> Result<(), SecretError> {
         match self.status(name)? {
             SecretStatus::Set => self.set(name, value),
-            SecretStatus::Missing => Err(SecretError::NotFound { name: name.to_owned() }),
+            SecretStatus::Missing => Err(SecretError::NotFound {
+                name: name.to_owned(),
+            }),
         }
     }
 
     /// The value, for building a request. Blocks.
     pub fn get(&self, name: &str) -> Result<Sensitive<String>, SecretError> {
-        self.entry(name)?.get_password().map(Sensitive::new).map_err(|e| from_keyring(e, name))
+        self.entry(name)?
+            .get_password()
+            .map(Sensitive::new)
+            .map_err(|e| from_keyring(e, name))
     }
 
     /// Deletes the secret; `Ok(false)` if there was none. Blocks.
@@ -111,6 +134,9 @@ impl Keychain {
         &self,
         names: impl IntoIterator<Item = &'a str>,
     ) -> Result<Vec<(String, SecretStatus)>, SecretError> {
-        names.into_iter().map(|n| Ok((n.to_owned(), self.status(n)?))).collect()
+        names
+            .into_iter()
+            .map(|n| Ok((n.to_owned(), self.status(n)?)))
+            .collect()
     }
 }

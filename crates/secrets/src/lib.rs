@@ -7,8 +7,8 @@
 mod error;
 mod keychain;
 mod platform;
-mod sensitive;
 
+/// Kept in the wasm-safe model crate so plugins can hold secrets without the keychain code.
+pub use backlot_model::Sensitive;
 pub use error::SecretError;
 pub use keychain::{Keychain, SERVICE, SecretStatus, is_valid_name};
-pub use sensitive::Sensitive;

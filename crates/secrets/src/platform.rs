@@ -26,5 +26,7 @@ pub(crate) fn default_store() -> Result<Arc<CredentialStore>, SecretError> {
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
 pub(crate) fn default_store() -> Result<Arc<CredentialStore>, SecretError> {
-    Err(SecretError::NoService { detail: "this platform has no supported keychain".into() })
+    Err(SecretError::NoService {
+        detail: "this platform has no supported keychain".into(),
+    })
 }

@@ -2,6 +2,8 @@
 //! with `cargo test -p backlot-secrets` (each test re-runs itself under
 //! scripts/with-keyring.sh) or as `scripts/with-keyring.sh cargo test -p backlot-secrets`.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod common;
 
 use backlot_model::{ApiError, ErrorCode};
@@ -19,7 +21,8 @@ fn set_replace_get_delete_round_trip() {
     let name = unique("GITHUB_TOKEN");
     assert_eq!(kc.status(&name).expect("status"), SecretStatus::Missing);
 
-    kc.set(&name, &Sensitive::new("first-value".to_owned())).expect("set");
+    kc.set(&name, &Sensitive::new("first-value".to_owned()))
+        .expect("set");
     assert_eq!(kc.status(&name).expect("status"), SecretStatus::Set);
     assert_eq!(kc.get(&name).expect("get").expose(), "first-value");
 
@@ -27,18 +30,32 @@ fn set_replace_get_delete_round_trip() {
     let seen = secret_tool(&["lookup", "service", SERVICE, "username", &name]);
     assert_eq!(String::from_utf8_lossy(&seen.stdout), "first-value");
 
-    kc.replace(&name, &Sensitive::new("second-value".to_owned())).expect("replace");
+    kc.replace(&name, &Sensitive::new("second-value".to_owned()))
+        .expect("replace");
     assert_eq!(kc.get(&name).expect("get").expose(), "second-value");
-    kc.set(&name, &Sensitive::new("third-value".to_owned())).expect("set again replaces");
+    kc.set(&name, &Sensitive::new("third-value".to_owned()))
+        .expect("set again replaces");
     assert_eq!(kc.get(&name).expect("get").expose(), "third-value");
 
-    let statuses = kc.statuses([name.as_str(), "NEVER_SET_SECRET"]).expect("statuses");
-    assert_eq!(statuses, [(name.clone(), SecretStatus::Set), ("NEVER_SET_SECRET".to_owned(), SecretStatus::Missing)]);
+    let statuses = kc
+        .statuses([name.as_str(), "NEVER_SET_SECRET"])
+        .expect("statuses");
+    assert_eq!(
+        statuses,
+        [
+            (name.clone(), SecretStatus::Set),
+            ("NEVER_SET_SECRET".to_owned(), SecretStatus::Missing)
+        ]
+    );
 
     assert!(kc.delete(&name).expect("delete"));
     assert_eq!(kc.status(&name).expect("status"), SecretStatus::Missing);
     assert!(!kc.delete(&name).expect("delete again"));
-    assert!(secret_tool(&["lookup", "service", SERVICE, "username", &name]).stdout.is_empty());
+    assert!(
+        secret_tool(&["lookup", "service", SERVICE, "username", &name])
+            .stdout
+            .is_empty()
+    );
 }
 
 #[test]
@@ -51,15 +68,29 @@ fn missing_and_invalid() {
     let err = kc.get(&name).expect_err("missing");
     assert_eq!(err, SecretError::NotFound { name: name.clone() });
     assert_eq!(ApiError::from(err).code, ErrorCode::NotFound);
-    assert!(matches!(kc.replace(&name, &Sensitive::new("x".into())), Err(SecretError::NotFound { .. })));
-    assert_eq!(kc.status(&name).expect("status"), SecretStatus::Missing, "replace must not create");
+    assert!(matches!(
+        kc.replace(&name, &Sensitive::new("x".into())),
+        Err(SecretError::NotFound { .. })
+    ));
+    assert_eq!(
+        kc.status(&name).expect("status"),
+        SecretStatus::Missing,
+        "replace must not create"
+    );
 
     for bad in ["", "has space", "slash/name", "ünïcode", &"x".repeat(129)] {
-        let err = kc.set(bad, &Sensitive::new("v".into())).expect_err("invalid name");
-        assert!(matches!(err, SecretError::InvalidName { .. }), "{bad:?}: {err:?}");
+        let err = kc
+            .set(bad, &Sensitive::new("v".into()))
+            .expect_err("invalid name");
+        assert!(
+            matches!(err, SecretError::InvalidName { .. }),
+            "{bad:?}: {err:?}"
+        );
         assert_eq!(ApiError::from(err).code, ErrorCode::InvalidInput);
     }
-    let err = kc.set(&name, &Sensitive::new(String::new())).expect_err("empty value");
+    let err = kc
+        .set(&name, &Sensitive::new(String::new()))
+        .expect_err("empty value");
     assert!(matches!(err, SecretError::Rejected { .. }));
 }
 
@@ -83,7 +114,11 @@ fn no_session_bus_is_no_service() {
         assert!(matches!(err, SecretError::NoService { .. }), "{err:?}");
         let api = ApiError::from(err.clone());
         assert_eq!(api.code, ErrorCode::KeychainUnavailable);
-        assert!(api.message.contains("Secret Service provider"), "{}", api.message);
+        assert!(
+            api.message.contains("Secret Service provider"),
+            "{}",
+            api.message
+        );
         return;
     }
     let empty = tempfile::tempdir().expect("tempdir");
@@ -93,13 +128,16 @@ fn no_session_bus_is_no_service() {
         None,
         &[
             ("BACKLOT_CHILD_NO_BUS", "1"),
-            ("DBUS_SESSION_BUS_ADDRESS", &format!("unix:path={runtime}/no-such-bus")),
+            (
+                "DBUS_SESSION_BUS_ADDRESS",
+                &format!("unix:path={runtime}/no-such-bus"),
+            ),
             ("XDG_RUNTIME_DIR", runtime),
             ("DISPLAY", ""),
         ],
         &["BACKLOT_KEYRING_SESSION"],
     );
-    assert!(child_passed(&out));
+    assert!(child_passed(&out, "no_session_bus_is_no_service"));
 }
 
 #[test]
@@ -140,14 +178,18 @@ fn bus_without_secret_service_is_no_service() {
         &[("BACKLOT_CHILD_NO_PROVIDER", "1")],
         &["BACKLOT_KEYRING_SESSION"],
     );
-    assert!(child_passed(&out));
+    assert!(child_passed(
+        &out,
+        "bus_without_secret_service_is_no_service"
+    ));
 }
 
 #[test]
 fn locked_keyring_is_locked_error() {
     if std::env::var_os("BACKLOT_CHILD_LOCKED").is_some() {
         let kc = Keychain::open_service(SERVICE).expect("open unlocked keychain");
-        kc.set("LOCKED_TEST", &Sensitive::new("before-lock".into())).expect("set while unlocked");
+        kc.set("LOCKED_TEST", &Sensitive::new("before-lock".into()))
+            .expect("set while unlocked");
         let lock = std::process::Command::new("dbus-send")
             .args([
                 "--session",
@@ -160,12 +202,18 @@ fn locked_keyring_is_locked_error() {
             ])
             .output()
             .expect("dbus-send");
-        assert!(lock.status.success(), "lock failed: {}", String::from_utf8_lossy(&lock.stderr));
+        assert!(
+            lock.status.success(),
+            "lock failed: {}",
+            String::from_utf8_lossy(&lock.stderr)
+        );
 
         let err = kc.get("LOCKED_TEST").expect_err("locked");
         assert!(matches!(err, SecretError::Locked { .. }), "{err:?}");
         assert!(!err.to_string().contains("before-lock"));
-        let err = kc.set("LOCKED_TEST", &Sensitive::new("after-lock".into())).expect_err("locked set");
+        let err = kc
+            .set("LOCKED_TEST", &Sensitive::new("after-lock".into()))
+            .expect_err("locked set");
         assert!(matches!(err, SecretError::Locked { .. }), "{err:?}");
         let api = ApiError::from(err);
         assert_eq!(api.code, ErrorCode::KeychainUnavailable);
@@ -180,7 +228,7 @@ fn locked_keyring_is_locked_error() {
         &[("BACKLOT_CHILD_LOCKED", "1")],
         &[],
     );
-    assert!(child_passed(&out));
+    assert!(child_passed(&out, "locked_keyring_is_locked_error"));
 }
 
 #[test]

@@ -1,12 +1,10 @@
 //! "Provided APIs" / "Consumed APIs" cards on component pages.
 
-use backlot_model::ApiError;
 use backlot_model::ipc::GetEntity;
 use backlot_model::query::EntitySummary;
 use backlot_plugin_api::components::ErrorBanner;
 use backlot_plugin_api::routing::entity_path;
-use backlot_plugin_api::{EntityContext, Link, use_backend, use_catalog_version};
-use yew::platform::spawn_local;
+use backlot_plugin_api::{EntityContext, Link, use_catalog_version, use_command};
 use yew::prelude::*;
 
 /// The targets of `relation` relations of the entity (`api:default/petstore`, …).
@@ -53,41 +51,26 @@ fn target_path(entity_ref: &str) -> String {
 /// providing or consuming an API), with type, owner and lifecycle.
 #[component(ApiRelations)]
 pub fn api_relations(props: &ApiRelationsProps) -> Html {
-    let backend = use_backend();
     let version = use_catalog_version();
-    let related = use_state(|| None::<Result<Vec<EntitySummary>, ApiError>>);
-    {
-        let related = related.clone();
-        use_effect_with(
-            (props.entity.entity_ref.clone(), version),
-            move |(entity_ref, _)| {
-                let entity_ref = entity_ref.clone();
-                spawn_local(async move {
-                    let result = backend
-                        .call(GetEntity { entity_ref })
-                        .await
-                        .map(|view| view.details.related);
-                    related.set(Some(result));
-                });
-            },
-        );
-    }
-    let summaries: &[EntitySummary] = match &*related {
-        Some(Ok(list)) => list,
-        _ => &[],
-    };
+    let related = use_command(
+        (props.entity.entity_ref.clone(), version),
+        |(entity_ref, _)| GetEntity {
+            entity_ref: entity_ref.clone(),
+        },
+    );
+    let summaries: &[EntitySummary] = related.data().map_or(&[], |view| &view.details.related);
     // APIs in the catalog first, then dangling references; by name within each.
     let mut targets = relation_targets(&props.entity, &props.relation);
     targets.sort_by_cached_key(|t| {
         (
-            related.is_some() && !summaries.iter().any(|s| s.entity_ref == *t),
+            related.result().is_some() && !summaries.iter().any(|s| s.entity_ref == *t),
             short(t).to_lowercase(),
         )
     });
     targets.dedup();
     html! {
         <div class="api-relations" data-relation={props.relation.clone()}>
-            if let Some(Err(error)) = &*related { <ErrorBanner error={error.clone()} /> }
+            if let Some(Err(error)) = related.result() { <ErrorBanner error={error.clone()} /> }
             if targets.is_empty() {
                 <p class="muted">{"None."}</p>
             } else {
@@ -111,13 +94,13 @@ pub fn api_relations(props: &ApiRelationsProps) -> Html {
                             None => html! {
                                 <tr data-ref={target.clone()} class="missing">
                                     <td>
-                                        if related.is_none() {
+                                        if related.result().is_none() {
                                             <Link to={target_path(target)} class="entity-link">{short(target)}</Link>
                                         } else {
                                             <span class="entity-link missing" title={format!("{target} is not in the catalog")}>{short(target)}</span>
                                         }
                                     </td>
-                                    <td colspan="3" class="muted">{ if related.is_none() { "" } else { "Not in the catalog" } }</td>
+                                    <td colspan="3" class="muted">{ if related.result().is_none() { "" } else { "Not in the catalog" } }</td>
                                 </tr>
                             },
                         }) }

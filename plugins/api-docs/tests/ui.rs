@@ -2,7 +2,7 @@
 //! user sees it, broken definitions, where the plugin applies, the APIs page and the
 //! component cards against the fake backend.
 //!
-//! Fixtures: `../shared/fixtures/backstage-examples/apis/` beside the repository (copied
+//! Fixtures: `tests/fixtures/backstage-examples/apis/` at the repository root (copied
 //! from backstage/backstage's catalog-model examples; see its SOURCE.md).
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)]
@@ -25,13 +25,13 @@ use yew::prelude::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const PETSTORE: &str =
-    include_str!("../../../../shared/fixtures/backstage-examples/apis/petstore-api.yaml");
+    include_str!("../../../tests/fixtures/backstage-examples/apis/petstore-api.yaml");
 const STREETLIGHTS: &str =
-    include_str!("../../../../shared/fixtures/backstage-examples/apis/streetlights-api.yaml");
+    include_str!("../../../tests/fixtures/backstage-examples/apis/streetlights-api.yaml");
 const SWAPI: &str =
-    include_str!("../../../../shared/fixtures/backstage-examples/apis/swapi-graphql.yaml");
+    include_str!("../../../tests/fixtures/backstage-examples/apis/swapi-graphql.yaml");
 const HELLO_WORLD: &str =
-    include_str!("../../../../shared/fixtures/backstage-examples/apis/hello-world-api.yaml");
+    include_str!("../../../tests/fixtures/backstage-examples/apis/hello-world-api.yaml");
 
 fn fixture(entity_yaml: &str) -> EntityContext {
     let entity = document::parse(entity_yaml).expect("fixture parses");

@@ -35,10 +35,16 @@ fn measure(name: &str, runs: usize, mut f: impl FnMut(usize)) {
 }
 
 fn main() {
-    let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
     // BACKLOT_BENCH_DB=<file> with an existing file: skip ingestion, only measure queries
     // (for tuning queries without re-running the heavy part).
-    if let Some(path) = std::env::var_os("BACKLOT_BENCH_DB").map(std::path::PathBuf::from).filter(|p| p.exists()) {
+    if let Some(path) = std::env::var_os("BACKLOT_BENCH_DB")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.exists())
+    {
         let store = Store::open(&path).expect("store");
         queries(&store, n);
         return;
@@ -47,7 +53,10 @@ fn main() {
     let values = entities(n, 42);
     let texts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
     let bytes: usize = texts.iter().map(String::len).sum();
-    println!("{n} entities, {:.0} bytes each on average", bytes as f64 / n as f64);
+    println!(
+        "{n} entities, {:.0} bytes each on average",
+        bytes as f64 / n as f64
+    );
 
     // Baseline: the same rows parsed with serde_json and inserted with one prepared statement
     // in one transaction.
@@ -58,11 +67,18 @@ fn main() {
     {
         let tx = conn.transaction().expect("tx");
         {
-            let mut stmt = tx.prepare("INSERT INTO t (ref, json) VALUES (?1, ?2)").expect("prepare");
+            let mut stmt = tx
+                .prepare("INSERT INTO t (ref, json) VALUES (?1, ?2)")
+                .expect("prepare");
             for text in &texts {
                 let v: serde_json::Value = serde_json::from_str(text).expect("json");
-                let r = format!("{}:{}", v["kind"].as_str().unwrap_or(""), v["metadata"]["name"].as_str().unwrap_or(""));
-                stmt.execute(rusqlite::params![r, v.to_string()]).expect("insert");
+                let r = format!(
+                    "{}:{}",
+                    v["kind"].as_str().unwrap_or(""),
+                    v["metadata"]["name"].as_str().unwrap_or("")
+                );
+                stmt.execute(rusqlite::params![r, v.to_string()])
+                    .expect("insert");
             }
         }
         tx.commit().expect("commit");
@@ -71,10 +87,14 @@ fn main() {
 
     // Backlot: parse, validate, derive relations, write entities + relations + tags + FTS +
     // facet counts, in one transaction.
-    let db_path = std::env::var_os("BACKLOT_BENCH_DB").map_or_else(|| dir.path().join("catalog.db"), std::path::PathBuf::from);
+    let db_path = std::env::var_os("BACKLOT_BENCH_DB")
+        .map_or_else(|| dir.path().join("catalog.db"), std::path::PathBuf::from);
     let mut store = Store::open(&db_path).expect("store");
     let t = Instant::now();
-    let parsed: Vec<serde_json::Value> = texts.iter().map(|t| serde_json::from_str(t).expect("json")).collect();
+    let parsed: Vec<serde_json::Value> = texts
+        .iter()
+        .map(|t| serde_json::from_str(t).expect("json"))
+        .collect();
     let report = ingest_values(&mut store, "bench", parsed).expect("ingest");
     let ingest_time = t.elapsed();
     assert!(report.errors.is_empty(), "{:?}", report.errors.first());
@@ -89,7 +109,10 @@ fn main() {
 
     // Re-ingest with nothing changed.
     let t = Instant::now();
-    let parsed: Vec<serde_json::Value> = texts.iter().map(|t| serde_json::from_str(t).expect("json")).collect();
+    let parsed: Vec<serde_json::Value> = texts
+        .iter()
+        .map(|t| serde_json::from_str(t).expect("json"))
+        .collect();
     let again = ingest_values(&mut store, "bench", parsed).expect("ingest");
     let reingest_time = t.elapsed();
 
@@ -97,14 +120,31 @@ fn main() {
     println!("| ingest of {n} | seconds | rows/s | vs baseline |");
     println!("|---|---:|---:|---:|");
     let row = |name: &str, d: Duration| {
-        println!("| {name} | {:.2} | {:.0} | {:.2}x |", d.as_secs_f64(), n as f64 / d.as_secs_f64(), d.as_secs_f64() / baseline.as_secs_f64());
+        println!(
+            "| {name} | {:.2} | {:.0} | {:.2}x |",
+            d.as_secs_f64(),
+            n as f64 / d.as_secs_f64(),
+            d.as_secs_f64() / baseline.as_secs_f64()
+        );
     };
     row("baseline (serde_json + 1 insert, 1 tx)", baseline);
-    row(&format!("backlot ingest (added {})", report.added), ingest_time);
-    row(&format!("backlot re-ingest, unchanged ({})", again.unchanged), reingest_time);
-    row("  of which: parse + validate + relations only", validate_time);
+    row(
+        &format!("backlot ingest (added {})", report.added),
+        ingest_time,
+    );
+    row(
+        &format!("backlot re-ingest, unchanged ({})", again.unchanged),
+        reingest_time,
+    );
+    row(
+        "  of which: parse + validate + relations only",
+        validate_time,
+    );
 
-    let relation_rows: u64 = store.export().map(|e| e.iter().map(|x| x.relations.len() as u64).sum()).unwrap_or(0);
+    let relation_rows: u64 = store
+        .export()
+        .map(|e| e.iter().map(|x| x.relations.len() as u64).sum())
+        .unwrap_or(0);
     println!("\nrelations served: {relation_rows}\n");
     queries(&store, n);
 }
@@ -115,61 +155,151 @@ fn queries(store: &Store, n: usize) {
     let g = groups(n);
     let s = systems(n);
     let mut rng = Rng::new(7);
-    let prefixes: Vec<String> = (0..64).map(|_| {
-        let w = rng.pick(&["payment", "order", "invoice", "customer", "shipping", "inventory", "search", "routing", "tracking", "fraud", "gateway", "ledger"]);
-        w[..3 + rng.below(3)].to_string()
-    }).collect();
+    let prefixes: Vec<String> = (0..64)
+        .map(|_| {
+            let w = rng.pick(&[
+                "payment",
+                "order",
+                "invoice",
+                "customer",
+                "shipping",
+                "inventory",
+                "search",
+                "routing",
+                "tracking",
+                "fraud",
+                "gateway",
+                "ledger",
+            ]);
+            w[..3 + rng.below(3)].to_string()
+        })
+        .collect();
     measure("filter kind+owner, sorted by name, 50", 200, |i| {
-        let q = EntityQuery { filter: EntityFilter { kinds: vec!["component".into()], owners: vec![format!("group-{}", i % g)], ..Default::default() }, limit: 50, ..Default::default() };
+        let q = EntityQuery {
+            filter: EntityFilter {
+                kinds: vec!["component".into()],
+                owners: vec![format!("group-{}", i % g)],
+                ..Default::default()
+            },
+            limit: 50,
+            ..Default::default()
+        };
         store.query(&q).expect("query");
     });
     measure("filter kind+lifecycle, 2nd page via cursor", 200, |i| {
-        let q = EntityQuery { filter: EntityFilter { kinds: vec!["api".into()], lifecycles: vec!["production".into()], ..Default::default() }, limit: 50, ..Default::default() };
+        let q = EntityQuery {
+            filter: EntityFilter {
+                kinds: vec!["api".into()],
+                lifecycles: vec!["production".into()],
+                ..Default::default()
+            },
+            limit: 50,
+            ..Default::default()
+        };
         let p = store.query(&q).expect("query");
-        let q2 = EntityQuery { cursor: p.next_cursor, ..q };
+        let q2 = EntityQuery {
+            cursor: p.next_cursor,
+            ..q
+        };
         let _ = i;
         store.query(&q2).expect("query");
     });
     measure("filter by system (partOf), 50", 200, |i| {
-        let q = EntityQuery { filter: EntityFilter { systems: vec![format!("system-{}", i % s)], ..Default::default() }, limit: 50, ..Default::default() };
+        let q = EntityQuery {
+            filter: EntityFilter {
+                systems: vec![format!("system-{}", i % s)],
+                ..Default::default()
+            },
+            limit: 50,
+            ..Default::default()
+        };
         store.query(&q).expect("query");
     });
     measure("full-text prefix, ranked, 20", 200, |i| {
-        let q = EntityQuery { text: Some(prefixes[i % prefixes.len()].clone()), limit: 20, ..Default::default() };
+        let q = EntityQuery {
+            text: Some(prefixes[i % prefixes.len()].clone()),
+            limit: 20,
+            ..Default::default()
+        };
         store.query(&q).expect("query");
     });
     measure("full-text two prefixes, ranked, 20", 200, |i| {
-        let q = EntityQuery { text: Some(format!("{} {}", prefixes[i % prefixes.len()], prefixes[(i + 7) % prefixes.len()])), limit: 20, ..Default::default() };
+        let q = EntityQuery {
+            text: Some(format!(
+                "{} {}",
+                prefixes[i % prefixes.len()],
+                prefixes[(i + 7) % prefixes.len()]
+            )),
+            limit: 20,
+            ..Default::default()
+        };
         store.query(&q).expect("query");
     });
     measure("full-text prefix + kind filter, ranked, 20", 200, |i| {
-        let q = EntityQuery { text: Some(prefixes[i % prefixes.len()].clone()), filter: EntityFilter { kinds: vec!["api".into()], ..Default::default() }, limit: 20, ..Default::default() };
+        let q = EntityQuery {
+            text: Some(prefixes[i % prefixes.len()].clone()),
+            filter: EntityFilter {
+                kinds: vec!["api".into()],
+                ..Default::default()
+            },
+            limit: 20,
+            ..Default::default()
+        };
         store.query(&q).expect("query");
     });
     measure("full-text prefix, sorted by name, 20", 200, |i| {
-        let q = EntityQuery { text: Some(prefixes[i % prefixes.len()].clone()), order: Some(SortOrder { field: SortField::Name, descending: false }), limit: 20, ..Default::default() };
+        let q = EntityQuery {
+            text: Some(prefixes[i % prefixes.len()].clone()),
+            order: Some(SortOrder {
+                field: SortField::Name,
+                descending: false,
+            }),
+            limit: 20,
+            ..Default::default()
+        };
         store.query(&q).expect("query");
     });
     measure("facets, whole catalog", 200, |_| {
         store.facets(&EntityFilter::default()).expect("facets");
     });
     measure("facets, kind=component", 50, |_| {
-        store.facets(&EntityFilter { kinds: vec!["component".into()], ..Default::default() }).expect("facets");
+        store
+            .facets(&EntityFilter {
+                kinds: vec!["component".into()],
+                ..Default::default()
+            })
+            .expect("facets");
     });
     measure("facets, owner=one group", 200, |i| {
-        store.facets(&EntityFilter { owners: vec![format!("group-{}", i % g)], ..Default::default() }).expect("facets");
+        store
+            .facets(&EntityFilter {
+                owners: vec![format!("group-{}", i % g)],
+                ..Default::default()
+            })
+            .expect("facets");
     });
     let comps: Vec<String> = store
-        .query(&EntityQuery { filter: EntityFilter { kinds: vec!["component".into()], ..Default::default() }, limit: 200, ..Default::default() })
+        .query(&EntityQuery {
+            filter: EntityFilter {
+                kinds: vec!["component".into()],
+                ..Default::default()
+            },
+            limit: 200,
+            ..Default::default()
+        })
         .expect("query")
         .items
         .into_iter()
         .map(|s| s.entity_ref)
         .collect();
     measure("entity by ref + relations + related summaries", 200, |i| {
-        store.entity_by_ref(&comps[i % comps.len()]).expect("by ref");
+        store
+            .entity_by_ref(&comps[i % comps.len()])
+            .expect("by ref");
     });
     measure("group by ref (hundreds of ownerOf relations)", 200, |i| {
-        store.entity_by_ref(&format!("group:default/group-{}", i % g)).expect("by ref");
+        store
+            .entity_by_ref(&format!("group:default/group-{}", i % g))
+            .expect("by ref");
     });
 }

@@ -1,19 +1,94 @@
 //! A generator of realistic catalogs: components, APIs, resources, systems, domains, groups and
 //! users with owners, systems, provided/consumed APIs and dependencies; 1–2 KB per entity.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use serde_json::{Value, json};
 
 const WORDS: &[&str] = &[
-    "payment", "order", "invoice", "customer", "account", "shipping", "inventory", "catalog", "search", "pricing",
-    "checkout", "cart", "review", "rating", "profile", "identity", "session", "token", "audit", "ledger", "report",
-    "analytics", "forecast", "routing", "tracking", "notification", "email", "sms", "push", "media", "image",
-    "video", "upload", "storage", "archive", "backup", "billing", "subscription", "discount", "coupon", "loyalty",
-    "warehouse", "supplier", "vendor", "contract", "compliance", "fraud", "risk", "scoring", "recommendation",
-    "gateway", "proxy", "scheduler", "worker", "queue", "stream", "event", "metrics", "logging", "tracing",
+    "payment",
+    "order",
+    "invoice",
+    "customer",
+    "account",
+    "shipping",
+    "inventory",
+    "catalog",
+    "search",
+    "pricing",
+    "checkout",
+    "cart",
+    "review",
+    "rating",
+    "profile",
+    "identity",
+    "session",
+    "token",
+    "audit",
+    "ledger",
+    "report",
+    "analytics",
+    "forecast",
+    "routing",
+    "tracking",
+    "notification",
+    "email",
+    "sms",
+    "push",
+    "media",
+    "image",
+    "video",
+    "upload",
+    "storage",
+    "archive",
+    "backup",
+    "billing",
+    "subscription",
+    "discount",
+    "coupon",
+    "loyalty",
+    "warehouse",
+    "supplier",
+    "vendor",
+    "contract",
+    "compliance",
+    "fraud",
+    "risk",
+    "scoring",
+    "recommendation",
+    "gateway",
+    "proxy",
+    "scheduler",
+    "worker",
+    "queue",
+    "stream",
+    "event",
+    "metrics",
+    "logging",
+    "tracing",
 ];
-const LANGS: &[&str] = &["java", "go", "rust", "python", "typescript", "kotlin", "scala", "c++", "ruby", "elixir"];
-const LIFECYCLES: &[&str] = &["production", "production", "production", "experimental", "deprecated"];
-const COMPONENT_TYPES: &[&str] = &["service", "service", "service", "website", "library", "tool"];
+const LANGS: &[&str] = &[
+    "java",
+    "go",
+    "rust",
+    "python",
+    "typescript",
+    "kotlin",
+    "scala",
+    "c++",
+    "ruby",
+    "elixir",
+];
+const LIFECYCLES: &[&str] = &[
+    "production",
+    "production",
+    "production",
+    "experimental",
+    "deprecated",
+];
+const COMPONENT_TYPES: &[&str] = &[
+    "service", "service", "service", "website", "library", "tool",
+];
 
 /// A small deterministic PRNG (xorshift) so runs are comparable.
 pub struct Rng(u64);
@@ -61,9 +136,11 @@ pub fn entities(n: usize, seed: u64) -> Vec<Value> {
     let domains = (s / 20).max(2);
     let mut out = Vec::with_capacity(n);
     for i in 0..domains {
-        out.push(json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Domain",
+        out.push(
+            json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Domain",
             "metadata": {"name": format!("domain-{i}"), "description": sentence(&mut rng, 12)},
-            "spec": {"owner": format!("group-{}", rng.below(g))}}));
+            "spec": {"owner": format!("group-{}", rng.below(g))}}),
+        );
     }
     for i in 0..g {
         out.push(json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Group",
@@ -107,10 +184,29 @@ pub fn entities(n: usize, seed: u64) -> Vec<Value> {
         let words = 60 + rng.below(60);
         let w1 = rng.pick(WORDS);
         let w2 = rng.pick(WORDS);
-        let provides: Vec<String> = (0..rng.below(3)).map(|_| format!("api:{}-api-{}", rng.pick(WORDS), rng.below(apis.max(1)))).collect();
-        let consumes: Vec<String> = (0..rng.below(4)).map(|_| format!("{}-api-{}", rng.pick(WORDS), rng.below(apis.max(1)))).collect();
+        let provides: Vec<String> = (0..rng.below(3))
+            .map(|_| format!("api:{}-api-{}", rng.pick(WORDS), rng.below(apis.max(1))))
+            .collect();
+        let consumes: Vec<String> = (0..rng.below(4))
+            .map(|_| format!("{}-api-{}", rng.pick(WORDS), rng.below(apis.max(1))))
+            .collect();
         let depends: Vec<String> = (0..rng.below(4))
-            .map(|_| if rng.below(2) == 0 { format!("resource:{}-db-{}", rng.pick(WORDS), rng.below(resources.max(1))) } else { format!("component:{}-{}-{}", rng.pick(WORDS), rng.pick(WORDS), rng.below(components)) })
+            .map(|_| {
+                if rng.below(2) == 0 {
+                    format!(
+                        "resource:{}-db-{}",
+                        rng.pick(WORDS),
+                        rng.below(resources.max(1))
+                    )
+                } else {
+                    format!(
+                        "component:{}-{}-{}",
+                        rng.pick(WORDS),
+                        rng.pick(WORDS),
+                        rng.below(components)
+                    )
+                }
+            })
             .collect();
         out.push(json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
             "metadata": {

@@ -50,9 +50,15 @@ pub fn write_files(data_dir: &Path) -> Result<PathBuf, IngestError> {
     for (rel, content) in FILES {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| IngestError::WriteDemo { path: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| IngestError::WriteDemo {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(&path, content).map_err(|source| IngestError::WriteDemo { path: path.clone(), source })?;
+        std::fs::write(&path, content).map_err(|source| IngestError::WriteDemo {
+            path: path.clone(),
+            source,
+        })?;
     }
     Ok(dir.join(ENTRY))
 }

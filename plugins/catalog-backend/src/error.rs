@@ -7,13 +7,24 @@ use backlot_model::{ApiError, ErrorCode};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot create the folder {path}: {source}")]
-    CreateDir { path: PathBuf, source: std::io::Error },
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot open the catalog database {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
-    #[error("the catalog database has schema version {found}, newer than this Backlot knows ({supported})")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the catalog database has schema version {found}, newer than this Backlot knows ({supported})"
+    )]
     SchemaTooNew { found: u32, supported: u32 },
     #[error("migration {version} failed: {source}")]
-    Migration { version: u32, source: rusqlite::Error },
+    Migration {
+        version: u32,
+        source: rusqlite::Error,
+    },
     #[error("catalog database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("a stored entity could not be read: {0}")]
@@ -49,7 +60,10 @@ pub enum IngestError {
     #[error("reading the catalog files stopped unexpectedly; nothing was written")]
     ReaderStopped,
     #[error("cannot write the demo catalog to {path}: {source}")]
-    WriteDemo { path: PathBuf, source: std::io::Error },
+    WriteDemo {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl From<rusqlite::Error> for IngestError {
@@ -76,10 +90,25 @@ mod tests {
 
     #[test]
     fn errors_map_to_api_codes() {
-        assert_eq!(ApiError::from(StoreError::InvalidQuery("x".into())).code, ErrorCode::InvalidInput);
-        assert_eq!(ApiError::from(StoreError::NotFound("x".into())).code, ErrorCode::NotFound);
-        assert_eq!(ApiError::from(StoreError::SchemaTooNew { found: 9, supported: 1 }).code, ErrorCode::Unsupported);
-        let e = ApiError::from(IngestError::Store(StoreError::Sqlite(rusqlite::Error::InvalidQuery)));
+        assert_eq!(
+            ApiError::from(StoreError::InvalidQuery("x".into())).code,
+            ErrorCode::InvalidInput
+        );
+        assert_eq!(
+            ApiError::from(StoreError::NotFound("x".into())).code,
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            ApiError::from(StoreError::SchemaTooNew {
+                found: 9,
+                supported: 1
+            })
+            .code,
+            ErrorCode::Unsupported
+        );
+        let e = ApiError::from(IngestError::Store(StoreError::Sqlite(
+            rusqlite::Error::InvalidQuery,
+        )));
         assert_eq!(e.code, ErrorCode::Storage);
     }
 }

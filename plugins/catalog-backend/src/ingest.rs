@@ -79,8 +79,16 @@ impl ValidationOutcome {
 pub fn validate(paths: &[PathBuf]) -> ValidationOutcome {
     let collected = collect(paths);
     // Problems already attached to a document are in its result; keep the others.
-    let problems = collected.errors.into_iter().filter(|p| p.document.is_none()).collect();
-    ValidationOutcome { results: collected.results, problems, warnings: collected.warnings }
+    let problems = collected
+        .errors
+        .into_iter()
+        .filter(|p| p.document.is_none())
+        .collect();
+    ValidationOutcome {
+        results: collected.results,
+        problems,
+        warnings: collected.warnings,
+    }
 }
 
 /// Ingests already-parsed entity documents (e.g. from a Backstage API or a generator) under

@@ -1,10 +1,9 @@
 //! Backlot's catalog backend: reading `catalog-info.yaml` locations, the SQLite store, full-text
-//! search, queries and facets, the embedded demo catalog and the `backlot catalog` CLI.
+//! search, queries and facets, and the embedded demo catalog. A
+//! library: the `backlot catalog …` commands live in the app binary, over the app's API.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
-pub mod cli;
-pub mod cli_sync;
 mod collect;
 pub mod demo;
 pub mod error;

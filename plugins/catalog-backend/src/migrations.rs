@@ -5,7 +5,9 @@ use rusqlite::Connection;
 
 use crate::error::{Result, StoreError};
 
-/// `(version, sql)`, in order. Add a file to `migrations/` and a line here.
+/// `(version, sql)`, in order. Add a file to `migrations/` and a line here. One line per
+/// migration (not reformatted): scripts/package-test.sh adds one to its N+1 build.
+#[rustfmt::skip]
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../../migrations/0001_catalog.sql")),
     (2, include_str!("../../../migrations/0002_team_sync.sql")),
@@ -26,13 +28,21 @@ pub fn apply(conn: &mut Connection) -> Result<u32> {
     let found = current_version(conn)?;
     let latest = latest_version();
     if found > latest {
-        return Err(StoreError::SchemaTooNew { found, supported: latest });
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: latest,
+        });
     }
     for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
-        let tx = conn.transaction().map_err(|source| StoreError::Migration { version, source })?;
-        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
-        tx.pragma_update(None, "user_version", version).map_err(|source| StoreError::Migration { version, source })?;
-        tx.commit().map_err(|source| StoreError::Migration { version, source })?;
+        let tx = conn
+            .transaction()
+            .map_err(|source| StoreError::Migration { version, source })?;
+        tx.execute_batch(sql)
+            .map_err(|source| StoreError::Migration { version, source })?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(|source| StoreError::Migration { version, source })?;
+        tx.commit()
+            .map_err(|source| StoreError::Migration { version, source })?;
     }
     Ok(latest)
 }
@@ -55,6 +65,9 @@ mod tests {
         assert_eq!(current_version(&conn).unwrap(), latest_version());
         assert_eq!(apply(&mut conn).unwrap(), latest_version());
         conn.pragma_update(None, "user_version", 99).unwrap();
-        assert!(matches!(apply(&mut conn), Err(StoreError::SchemaTooNew { found: 99, .. })));
+        assert!(matches!(
+            apply(&mut conn),
+            Err(StoreError::SchemaTooNew { found: 99, .. })
+        ));
     }
 }

@@ -73,8 +73,12 @@ pub fn parse_documents(text: &str) -> Vec<Document> {
     }
     let mut docs = Vec::new();
     for (start, lines) in chunks {
-        let content_offset = lines.iter().position(|l| !is_blank_or_comment(l) && marker(l) != Some(true));
-        let has_inline = lines.first().is_some_and(|l| marker(l) == Some(true) && !is_blank_or_comment(&l[3..]));
+        let content_offset = lines
+            .iter()
+            .position(|l| !is_blank_or_comment(l) && marker(l) != Some(true));
+        let has_inline = lines
+            .first()
+            .is_some_and(|l| marker(l) == Some(true) && !is_blank_or_comment(&l[3..]));
         let Some(offset) = content_offset.or(if has_inline { Some(0) } else { None }) else {
             continue;
         };
@@ -85,18 +89,33 @@ pub fn parse_documents(text: &str) -> Vec<Document> {
             Ok(Value::Null) => continue,
             Ok(v) => Ok(v),
             Err(e) => {
-                let (l, c) = e.location().map_or((0, 0), |loc| (loc.line(), loc.column()));
+                let (l, c) = e
+                    .location()
+                    .map_or((0, 0), |loc| (loc.line(), loc.column()));
                 let message = first_line(&e.to_string());
-                Err(SyntaxError { line: start + l.saturating_sub(1), column: c.max(1), message })
+                Err(SyntaxError {
+                    line: start + l.saturating_sub(1),
+                    column: c.max(1),
+                    message,
+                })
             }
         };
-        docs.push(Document { index, line, content });
+        docs.push(Document {
+            index,
+            line,
+            content,
+        });
     }
     docs
 }
 
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or("invalid YAML").trim().to_string()
+    message
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .trim()
+        .to_string()
 }
 
 /// Parses a single YAML document (used by `$yaml` placeholders).
@@ -160,13 +179,23 @@ mod tests {
     fn deep_nesting_is_refused() {
         let text = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
         assert!(parse_documents(&text)[0].content.is_err());
-        let text: String = (0..500).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
+        let text: String = (0..500)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect();
         assert!(parse_documents(&text)[0].content.is_err());
     }
 
     #[test]
     fn hostile_bytes_do_not_panic() {
-        for text in ["\u{0}\u{1}", "key: \"unterminated", ": : :", "- [a\n- b", "{{{{", "a: !!binary zzz", "? [a]\n: b"] {
+        for text in [
+            "\u{0}\u{1}",
+            "key: \"unterminated",
+            ": : :",
+            "- [a\n- b",
+            "{{{{",
+            "a: !!binary zzz",
+            "? [a]\n: b",
+        ] {
             let _ = parse_documents(text);
         }
     }

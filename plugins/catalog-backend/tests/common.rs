@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use backlot_catalog_backend::Store;
 
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 pub fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
@@ -38,5 +38,7 @@ pub fn relations(store: &Store, r: &str) -> Vec<(String, String)> {
 }
 
 pub fn has_rel(store: &Store, r: &str, t: &str, target: &str) -> bool {
-    relations(store, r).iter().any(|(a, b)| a == t && b == target)
+    relations(store, r)
+        .iter()
+        .any(|(a, b)| a == t && b == target)
 }

@@ -73,12 +73,18 @@ fn catalog(dir: &std::path::Path) -> Store {
     write(
         &root,
         "web/catalog-info.yaml",
-        &component("web", "  system: shop\n  consumesApis: [orders-api]\n  dependsOn: [resource:db]\n"),
+        &component(
+            "web",
+            "  system: shop\n  consumesApis: [orders-api]\n  dependsOn: [resource:db]\n",
+        ),
     );
     write(
         &root,
         "orders/catalog-info.yaml",
-        &component("orders", "  system: shop\n  providesApis: [orders-api]\n  dependsOn: [resource:ghost]\n"),
+        &component(
+            "orders",
+            "  system: shop\n  providesApis: [orders-api]\n  dependsOn: [resource:ghost]\n",
+        ),
     );
     let mut store = file_store(dir);
     let report = ingest(&mut store, &[root]).unwrap();
@@ -87,15 +93,23 @@ fn catalog(dir: &std::path::Path) -> Store {
 }
 
 fn graph(store: &Store, root: &str, depth: u8) -> EntityGraph {
-    store.entity_graph(&GetEntityGraph::new(root, depth)).unwrap()
+    store
+        .entity_graph(&GetEntityGraph::new(root, depth))
+        .unwrap()
 }
 
 fn nodes(g: &EntityGraph) -> Vec<(&str, u8)> {
-    g.nodes.iter().map(|n| (n.entity_ref.as_str(), n.depth)).collect()
+    g.nodes
+        .iter()
+        .map(|n| (n.entity_ref.as_str(), n.depth))
+        .collect()
 }
 
 fn edges(g: &EntityGraph) -> Vec<(&str, &str, &str)> {
-    g.edges.iter().map(|e| (e.from.as_str(), e.relation_type.as_str(), e.to.as_str())).collect()
+    g.edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.relation_type.as_str(), e.to.as_str()))
+        .collect()
 }
 
 #[test]
@@ -116,14 +130,25 @@ fn graph_depth_one_holds_the_neighbours_in_both_directions() {
     );
     // Its own rows (ownedBy, partOf) and the rows of others that target it (providesApi,
     // consumesApi), each pair once, forward.
-    let of_root: Vec<_> = edges(&g).into_iter().filter(|e| e.0 == g.root || e.2 == g.root).collect();
+    let of_root: Vec<_> = edges(&g)
+        .into_iter()
+        .filter(|e| e.0 == g.root || e.2 == g.root)
+        .collect();
     assert_eq!(
         of_root,
         [
             ("api:default/orders-api", "ownedBy", "group:default/team-a"),
             ("api:default/orders-api", "partOf", "system:default/shop"),
-            ("component:default/orders", "providesApi", "api:default/orders-api"),
-            ("component:default/web", "consumesApi", "api:default/orders-api"),
+            (
+                "component:default/orders",
+                "providesApi",
+                "api:default/orders-api"
+            ),
+            (
+                "component:default/web",
+                "consumesApi",
+                "api:default/orders-api"
+            ),
         ]
     );
     // Relations between the neighbours are drawn too.
@@ -131,8 +156,19 @@ fn graph_depth_one_holds_the_neighbours_in_both_directions() {
     assert!(edges(&g).contains(&("system:default/shop", "ownedBy", "group:default/team-a")));
     assert_eq!(g.edges.len(), 9);
     let root = &g.nodes[0];
-    assert_eq!((root.kind.as_str(), root.name.as_str(), root.missing), ("API", "orders-api", false));
-    assert_eq!(g.nodes.iter().find(|n| n.entity_ref == "group:default/team-a").unwrap().title.as_deref(), Some("Team A"));
+    assert_eq!(
+        (root.kind.as_str(), root.name.as_str(), root.missing),
+        ("API", "orders-api", false)
+    );
+    assert_eq!(
+        g.nodes
+            .iter()
+            .find(|n| n.entity_ref == "group:default/team-a")
+            .unwrap()
+            .title
+            .as_deref(),
+        Some("Team A")
+    );
     assert!(!g.truncated);
 }
 
@@ -141,32 +177,85 @@ fn graph_depth_two_adds_the_next_ring_and_edges_between_its_nodes() {
     let dir = tempfile::tempdir().unwrap();
     let store = catalog(dir.path());
     let g = graph(&store, "api:orders-api", 2);
-    let depth2: Vec<&str> = g.nodes.iter().filter(|n| n.depth == 2).map(|n| n.entity_ref.as_str()).collect();
+    let depth2: Vec<&str> = g
+        .nodes
+        .iter()
+        .filter(|n| n.depth == 2)
+        .map(|n| n.entity_ref.as_str())
+        .collect();
     assert_eq!(
         depth2,
-        ["domain:default/commerce", "group:default/org", "resource:default/db", "resource:default/ghost", "user:default/ada"]
+        [
+            "domain:default/commerce",
+            "group:default/org",
+            "resource:default/db",
+            "resource:default/ghost",
+            "user:default/ada"
+        ]
     );
     // Dangling refs are nodes marked missing, named from the ref.
-    let ghost = g.nodes.iter().find(|n| n.entity_ref == "resource:default/ghost").unwrap();
-    assert!(ghost.missing && ghost.name == "ghost" && ghost.kind == "resource" && ghost.title.is_none());
-    assert!(g.nodes.iter().filter(|n| n.entity_ref != "resource:default/ghost" && n.entity_ref != "domain:default/commerce").all(|n| !n.missing));
+    let ghost = g
+        .nodes
+        .iter()
+        .find(|n| n.entity_ref == "resource:default/ghost")
+        .unwrap();
+    assert!(
+        ghost.missing && ghost.name == "ghost" && ghost.kind == "resource" && ghost.title.is_none()
+    );
+    assert!(
+        g.nodes
+            .iter()
+            .filter(|n| n.entity_ref != "resource:default/ghost"
+                && n.entity_ref != "domain:default/commerce")
+            .all(|n| !n.missing)
+    );
     // parent + children both written: one childOf edge.
-    let org: Vec<_> = edges(&g).into_iter().filter(|e| e.2 == "group:default/org" || e.0 == "group:default/org").collect();
-    assert_eq!(org, [("group:default/team-a", "childOf", "group:default/org")]);
+    let org: Vec<_> = edges(&g)
+        .into_iter()
+        .filter(|e| e.2 == "group:default/org" || e.0 == "group:default/org")
+        .collect();
+    assert_eq!(
+        org,
+        [("group:default/team-a", "childOf", "group:default/org")]
+    );
     // web → orders-api and web → db are both there; db has depth 2 and web depth 1.
     assert!(edges(&g).contains(&("component:default/web", "dependsOn", "resource:default/db")));
     // Every edge joins two nodes of the graph, and no inverse names are left.
     for e in &g.edges {
-        assert!(g.nodes.iter().any(|n| n.entity_ref == e.from) && g.nodes.iter().any(|n| n.entity_ref == e.to), "{e:?}");
-        assert!(!["ownerOf", "hasPart", "apiProvidedBy", "apiConsumedBy", "dependencyOf", "hasMember", "parentOf"]
-            .contains(&e.relation_type.as_str()));
+        assert!(
+            g.nodes.iter().any(|n| n.entity_ref == e.from)
+                && g.nodes.iter().any(|n| n.entity_ref == e.to),
+            "{e:?}"
+        );
+        assert!(
+            ![
+                "ownerOf",
+                "hasPart",
+                "apiProvidedBy",
+                "apiConsumedBy",
+                "dependencyOf",
+                "hasMember",
+                "parentOf"
+            ]
+            .contains(&e.relation_type.as_str())
+        );
     }
     // Depth 3 is the most; more is clamped.
-    assert_eq!(graph(&store, "api:orders-api", 3), graph(&store, "api:orders-api", 7));
+    assert_eq!(
+        graph(&store, "api:orders-api", 3),
+        graph(&store, "api:orders-api", 7)
+    );
     // Edges between two nodes of the last level are kept: web and shop are both depth 1 here.
     let g = graph(&store, "group:team-a", 1);
-    assert!(nodes(&g).contains(&("user:default/ada", 1)) && nodes(&g).contains(&("system:default/shop", 1)));
-    assert!(edges(&g).contains(&("component:default/web", "partOf", "system:default/shop")), "{:?}", edges(&g));
+    assert!(
+        nodes(&g).contains(&("user:default/ada", 1))
+            && nodes(&g).contains(&("system:default/shop", 1))
+    );
+    assert!(
+        edges(&g).contains(&("component:default/web", "partOf", "system:default/shop")),
+        "{:?}",
+        edges(&g)
+    );
 }
 
 #[test]
@@ -174,9 +263,16 @@ fn graph_type_filter_follows_only_those_relations_by_either_name() {
     let dir = tempfile::tempdir().unwrap();
     let store = catalog(dir.path());
     for name in ["ownerOf", "ownedBy"] {
-        let request = GetEntityGraph { relation_types: vec![name.into()], ..GetEntityGraph::new("group:team-a", 3) };
+        let request = GetEntityGraph {
+            relation_types: vec![name.into()],
+            ..GetEntityGraph::new("group:team-a", 3)
+        };
         let g = store.entity_graph(&request).unwrap();
-        assert!(g.edges.iter().all(|e| e.relation_type == "ownedBy"), "{:?}", edges(&g));
+        assert!(
+            g.edges.iter().all(|e| e.relation_type == "ownedBy"),
+            "{:?}",
+            edges(&g)
+        );
         let refs: Vec<&str> = g.nodes.iter().map(|n| n.entity_ref.as_str()).collect();
         assert_eq!(
             refs,
@@ -195,7 +291,14 @@ fn graph_type_filter_follows_only_those_relations_by_either_name() {
         ..GetEntityGraph::new("group:team-a", 2)
     };
     let g = store.entity_graph(&request).unwrap();
-    assert_eq!(nodes(&g), [("group:default/team-a", 0), ("group:default/org", 1), ("user:default/ada", 1)]);
+    assert_eq!(
+        nodes(&g),
+        [
+            ("group:default/team-a", 0),
+            ("group:default/org", 1),
+            ("user:default/ada", 1)
+        ]
+    );
     assert_eq!(g.relation_types(), ["childOf", "memberOf"]);
 }
 
@@ -203,16 +306,34 @@ fn graph_type_filter_follows_only_those_relations_by_either_name() {
 fn graph_is_truncated_at_max_nodes() {
     let dir = tempfile::tempdir().unwrap();
     let store = catalog(dir.path());
-    let request = GetEntityGraph { max_nodes: 3, ..GetEntityGraph::new("group:team-a", 3) };
+    let request = GetEntityGraph {
+        max_nodes: 3,
+        ..GetEntityGraph::new("group:team-a", 3)
+    };
     let g = store.entity_graph(&request).unwrap();
     assert!(g.truncated);
-    assert_eq!(nodes(&g), [("group:default/team-a", 0), ("api:default/orders-api", 1), ("component:default/orders", 1)]);
+    assert_eq!(
+        nodes(&g),
+        [
+            ("group:default/team-a", 0),
+            ("api:default/orders-api", 1),
+            ("component:default/orders", 1)
+        ]
+    );
     assert_eq!(
         edges(&g),
         [
             ("api:default/orders-api", "ownedBy", "group:default/team-a"),
-            ("component:default/orders", "providesApi", "api:default/orders-api"),
-            ("component:default/orders", "ownedBy", "group:default/team-a"),
+            (
+                "component:default/orders",
+                "providesApi",
+                "api:default/orders-api"
+            ),
+            (
+                "component:default/orders",
+                "ownedBy",
+                "group:default/team-a"
+            ),
         ]
     );
     let whole = graph(&store, "group:team-a", 3);
@@ -224,14 +345,20 @@ fn graph_is_truncated_at_max_nodes() {
 fn graph_errors_are_typed() {
     let dir = tempfile::tempdir().unwrap();
     let store = catalog(dir.path());
-    let missing = store.entity_graph(&GetEntityGraph::new("component:default/nope", 1)).unwrap_err();
+    let missing = store
+        .entity_graph(&GetEntityGraph::new("component:default/nope", 1))
+        .unwrap_err();
     assert!(matches!(missing, StoreError::NotFound(_)), "{missing}");
     assert_eq!(ApiError::from(missing).code, ErrorCode::NotFound);
     // A dangling ref is a node, not a root.
-    let ghost = store.entity_graph(&GetEntityGraph::new("resource:ghost", 1)).unwrap_err();
+    let ghost = store
+        .entity_graph(&GetEntityGraph::new("resource:ghost", 1))
+        .unwrap_err();
     assert_eq!(ApiError::from(ghost).code, ErrorCode::NotFound);
     for bad in ["", "component:", "no-kind", "a:b/"] {
-        let err = store.entity_graph(&GetEntityGraph::new(bad, 1)).unwrap_err();
+        let err = store
+            .entity_graph(&GetEntityGraph::new(bad, 1))
+            .unwrap_err();
         assert_eq!(ApiError::from(err).code, ErrorCode::InvalidInput, "{bad}");
     }
 }
@@ -287,18 +414,37 @@ fn graph_includes_team_entities_with_both_directions_stored() {
     assert!(store.is_team_entity("group:team-b").unwrap());
 
     let g = graph(&store, "group:team-b", 2);
-    assert_eq!(nodes(&g), [("group:default/team-b", 0), ("component:default/billing", 1), ("component:default/web", 2)]);
+    assert_eq!(
+        nodes(&g),
+        [
+            ("group:default/team-b", 0),
+            ("component:default/billing", 1),
+            ("component:default/web", 2)
+        ]
+    );
     // ownedBy on billing's row and ownerOf on team-b's row: one edge.
     assert_eq!(
         edges(&g),
         [
-            ("component:default/billing", "dependsOn", "component:default/web"),
-            ("component:default/billing", "ownedBy", "group:default/team-b"),
+            (
+                "component:default/billing",
+                "dependsOn",
+                "component:default/web"
+            ),
+            (
+                "component:default/billing",
+                "ownedBy",
+                "group:default/team-b"
+            ),
         ]
     );
     // And from the local side: web sees the team component that depends on it.
     let g = graph(&store, "component:web", 1);
-    assert!(edges(&g).contains(&("component:default/billing", "dependsOn", "component:default/web")));
+    assert!(edges(&g).contains(&(
+        "component:default/billing",
+        "dependsOn",
+        "component:default/web"
+    )));
 }
 
 #[test]
@@ -309,7 +455,10 @@ fn graph_of_a_wide_catalog_reads_one_batch_per_level() {
     let root = dir.path().join("repo");
     let mut all = String::new();
     for i in 0..300 {
-        all.push_str(&component(&format!("svc-{i:03}"), "  dependsOn: [resource:shared]\n"));
+        all.push_str(&component(
+            &format!("svc-{i:03}"),
+            "  dependsOn: [resource:shared]\n",
+        ));
         all.push_str("---\n");
     }
     all.push_str("apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: shared\nspec:\n  type: db\n  owner: team-a\n---\n");
@@ -325,8 +474,18 @@ fn graph_of_a_wide_catalog_reads_one_batch_per_level() {
     assert_eq!(g.edges.len(), 300 + 1 + 300);
     assert!(!g.truncated);
     eprintln!("graph of 302 nodes / 601 edges read in {took:?}");
-    let small = store.entity_graph(&GetEntityGraph { max_nodes: 100, ..GetEntityGraph::new("group:team-a", 2) }).unwrap();
+    let small = store
+        .entity_graph(&GetEntityGraph {
+            max_nodes: 100,
+            ..GetEntityGraph::new("group:team-a", 2)
+        })
+        .unwrap();
     assert!(small.truncated);
     assert_eq!(small.nodes.len(), 100);
-    assert!(small.edges.iter().all(|e| small.nodes.iter().any(|n| n.entity_ref == e.from)));
+    assert!(
+        small
+            .edges
+            .iter()
+            .all(|e| small.nodes.iter().any(|n| n.entity_ref == e.from))
+    );
 }

@@ -24,35 +24,70 @@ async fn full_then_incremental_sync_into_a_store_file() {
     assert_eq!(store.sync_status().unwrap(), None);
 
     let report = run(&store, &client, SyncMode::Incremental).await.unwrap();
-    assert_eq!(report.mode, SyncMode::Full, "nothing stored yet: the engine runs a full sync");
+    assert_eq!(
+        report.mode,
+        SyncMode::Full,
+        "nothing stored yet: the engine runs a full sync"
+    );
     assert_eq!((report.added, report.updated, report.removed), (300, 0, 0));
     assert_eq!(count(&store, None), 300);
     assert_eq!(store.team_entity_count().unwrap(), 300);
-    assert_eq!(stored_etags(&dir.path().join("catalog.db")), served_etags(&server));
+    assert_eq!(
+        stored_etags(&dir.path().join("catalog.db")),
+        served_etags(&server)
+    );
 
     // The server's relations, not re-derived: both directions as served.
-    let comp = store.get_entity("component:default/component-000001").unwrap().unwrap();
-    let served = server.with_catalog(|c| c.get("component:default/component-000001").cloned()).unwrap();
+    let comp = store
+        .get_entity("component:default/component-000001")
+        .unwrap()
+        .unwrap();
+    let served = server
+        .with_catalog(|c| c.get("component:default/component-000001").cloned())
+        .unwrap();
     let mut want: Vec<(String, String)> = served["relations"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["type"].as_str().unwrap().to_owned(), r["targetRef"].as_str().unwrap().to_owned()))
+        .map(|r| {
+            (
+                r["type"].as_str().unwrap().to_owned(),
+                r["targetRef"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     want.sort();
-    let got: Vec<(String, String)> = comp.relations.iter().map(|r| (r.relation_type.clone(), r.target_ref.clone())).collect();
+    let got: Vec<(String, String)> = comp
+        .relations
+        .iter()
+        .map(|r| (r.relation_type.clone(), r.target_ref.clone()))
+        .collect();
     assert_eq!(got, want);
-    assert_eq!(comp.metadata.etag.as_deref(), served["metadata"]["etag"].as_str());
+    assert_eq!(
+        comp.metadata.etag.as_deref(),
+        served["metadata"]["etag"].as_str()
+    );
     assert!(comp.metadata.uid.is_some());
-    assert!(store.is_team_entity("component:default/component-000001").unwrap());
+    assert!(
+        store
+            .is_team_entity("component:default/component-000001")
+            .unwrap()
+    );
     // Search, facets and filters see team entities.
     assert!(count(&store, Some("component-000001")) >= 1);
     let facets = store.facets(&Default::default()).unwrap();
-    assert!(facets.facets["kind"].iter().any(|f| f.value == "component" && f.count > 100));
+    assert!(
+        facets.facets["kind"]
+            .iter()
+            .any(|f| f.value == "component" && f.count > 100)
+    );
 
     let status = store.sync_status().unwrap().unwrap();
     assert_eq!(status.mode, Some(SyncRunMode::Full));
-    assert_eq!((status.added, status.remote_total, status.team_entities), (300, 300, 300));
+    assert_eq!(
+        (status.added, status.remote_total, status.team_entities),
+        (300, 300, 300)
+    );
     assert!(status.last_success_ms.is_some() && status.last_error.is_none());
     assert_eq!(status.source, client.base_url().trim_end_matches('/'));
 
@@ -72,13 +107,37 @@ async fn full_then_incremental_sync_into_a_store_file() {
     // (component-000010 was the target of dependsOn relations: those entities changed too.)
     assert!(report.updated >= 3, "{report:?}");
     assert_eq!((report.added, report.removed), (1, 1));
-    assert_eq!(stored_etags(&dir.path().join("catalog.db")), served_etags(&server));
+    assert_eq!(
+        stored_etags(&dir.path().join("catalog.db")),
+        served_etags(&server)
+    );
     assert_eq!(count(&store, None), 300);
-    assert!(store.get_entity("component:default/component-000010").unwrap().is_none());
-    let edited = store.get_entity("component:default/component-000002").unwrap().unwrap();
-    assert!(edited.metadata.description.unwrap_or_default().starts_with("Edited"));
-    let new = store.get_entity("component:default/brand-new").unwrap().unwrap();
-    assert!(new.relations.iter().any(|r| r.relation_type == "ownedBy" && r.target_ref == "group:default/team-00001"));
+    assert!(
+        store
+            .get_entity("component:default/component-000010")
+            .unwrap()
+            .is_none()
+    );
+    let edited = store
+        .get_entity("component:default/component-000002")
+        .unwrap()
+        .unwrap();
+    assert!(
+        edited
+            .metadata
+            .description
+            .unwrap_or_default()
+            .starts_with("Edited")
+    );
+    let new = store
+        .get_entity("component:default/brand-new")
+        .unwrap()
+        .unwrap();
+    assert!(
+        new.relations
+            .iter()
+            .any(|r| r.relation_type == "ownedBy" && r.target_ref == "group:default/team-00001")
+    );
     assert_eq!(count(&store, Some("appeared")), 1);
     let status = store.sync_status().unwrap().unwrap();
     assert_eq!(status.mode, Some(SyncRunMode::Incremental));
@@ -107,36 +166,113 @@ async fn local_files_shadow_team_entities_and_the_team_copy_comes_back() {
 
     // Sync after the local ingestion: the local entity stays shown, the team copy is kept.
     run(&store, &client, SyncMode::Full).await.unwrap();
-    assert_eq!(count(&store, None), 121, "120 team entities, one shadowed, plus one local-only");
-    let shown = store.get_entity("component:default/component-000001").unwrap().unwrap();
-    assert_eq!(shown.metadata.description.as_deref(), Some("Local working copy"));
-    assert!(!store.is_team_entity("component:default/component-000001").unwrap());
-    let team = store.shadowed_team_copy("Component:default/component-000001").unwrap().unwrap();
-    assert!(team.metadata.description.unwrap_or_default().starts_with("Generated component 1"));
+    assert_eq!(
+        count(&store, None),
+        121,
+        "120 team entities, one shadowed, plus one local-only"
+    );
+    let shown = store
+        .get_entity("component:default/component-000001")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shown.metadata.description.as_deref(),
+        Some("Local working copy")
+    );
+    assert!(
+        !store
+            .is_team_entity("component:default/component-000001")
+            .unwrap()
+    );
+    let team = store
+        .shadowed_team_copy("Component:default/component-000001")
+        .unwrap()
+        .unwrap();
+    assert!(
+        team.metadata
+            .description
+            .unwrap_or_default()
+            .starts_with("Generated component 1")
+    );
     assert!(team.relations.iter().any(|r| r.relation_type == "ownedBy"));
-    assert!(store.team_copy("component:default/only-local").unwrap().is_none());
-    assert!(store.shadowed_team_copy("component:default/component-000002").unwrap().is_none());
-    assert!(store.team_copy("component:default/component-000002").unwrap().is_some());
+    assert!(
+        store
+            .team_copy("component:default/only-local")
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .shadowed_team_copy("component:default/component-000002")
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .team_copy("component:default/component-000002")
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(count(&store, Some("working copy")), 1);
-    let details = store.entity_by_ref("component:default/component-000001").unwrap().unwrap();
+    let details = store
+        .entity_by_ref("component:default/component-000001")
+        .unwrap()
+        .unwrap();
     assert_eq!(details.entity.spec_str("type"), Some("library"));
     let facets = store.facets(&Default::default()).unwrap();
-    assert!(facets.facets["type"].iter().any(|f| f.value == "library" && f.count == 1));
+    assert!(
+        facets.facets["type"]
+            .iter()
+            .any(|f| f.value == "library" && f.count == 1)
+    );
     assert_eq!(store.sync_status().unwrap().unwrap().shadowed, 1);
 
     // An edit on the server updates the team copy only; removal on the server never touches
     // the local entity.
     server.with_catalog(|c| assert!(c.touch("component:default/component-000001")));
     run(&store, &client, SyncMode::Incremental).await.unwrap();
-    let shown = store.get_entity("component:default/component-000001").unwrap().unwrap();
-    assert_eq!(shown.metadata.description.as_deref(), Some("Local working copy"));
-    let team = store.team_copy("component:default/component-000001").unwrap().unwrap();
-    assert!(team.metadata.description.unwrap_or_default().starts_with("Edited"));
+    let shown = store
+        .get_entity("component:default/component-000001")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shown.metadata.description.as_deref(),
+        Some("Local working copy")
+    );
+    let team = store
+        .team_copy("component:default/component-000001")
+        .unwrap()
+        .unwrap();
+    assert!(
+        team.metadata
+            .description
+            .unwrap_or_default()
+            .starts_with("Edited")
+    );
     server.with_catalog(|c| assert!(c.remove("component:default/component-000001")));
     run(&store, &client, SyncMode::Full).await.unwrap();
-    assert!(store.team_copy("component:default/component-000001").unwrap().is_none());
-    assert_eq!(store.get_entity("component:default/component-000001").unwrap().unwrap().metadata.description.as_deref(), Some("Local working copy"));
-    assert!(store.get_entity("component:default/only-local").unwrap().is_some());
+    assert!(
+        store
+            .team_copy("component:default/component-000001")
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .get_entity("component:default/component-000001")
+            .unwrap()
+            .unwrap()
+            .metadata
+            .description
+            .as_deref(),
+        Some("Local working copy")
+    );
+    assert!(
+        store
+            .get_entity("component:default/only-local")
+            .unwrap()
+            .is_some()
+    );
 
     // Back on the server; then the local file goes: the team copy reappears.
     server.with_catalog(|c| {
@@ -152,11 +288,30 @@ async fn local_files_shadow_team_entities_and_the_team_copy_comes_back() {
     .unwrap();
     let report = ingest(&mut store, std::slice::from_ref(&local_dir)).unwrap();
     assert_eq!(report.removed, 1, "{report:?}");
-    let back = store.get_entity("component:default/component-000001").unwrap().unwrap();
-    assert_eq!(back.metadata.description.as_deref(), Some("Team copy again"));
-    assert!(back.relations.iter().any(|r| r.relation_type == "ownedBy" && r.target_ref == "group:default/team-00000"));
-    assert!(store.is_team_entity("component:default/component-000001").unwrap());
-    assert!(store.shadowed_team_copy("component:default/component-000001").unwrap().is_none());
+    let back = store
+        .get_entity("component:default/component-000001")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        back.metadata.description.as_deref(),
+        Some("Team copy again")
+    );
+    assert!(
+        back.relations
+            .iter()
+            .any(|r| r.relation_type == "ownedBy" && r.target_ref == "group:default/team-00000")
+    );
+    assert!(
+        store
+            .is_team_entity("component:default/component-000001")
+            .unwrap()
+    );
+    assert!(
+        store
+            .shadowed_team_copy("component:default/component-000001")
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(count(&store, Some("again")), 1);
     assert_eq!(count(&store, Some("working copy")), 0);
     assert_eq!(count(&store, None), 121);
@@ -165,7 +320,12 @@ async fn local_files_shadow_team_entities_and_the_team_copy_comes_back() {
     ingest(&mut store, std::slice::from_ref(&local_dir)).unwrap();
     assert_eq!(store.team_entity_count().unwrap(), 120);
     run(&store, &client, SyncMode::Full).await.unwrap();
-    assert!(store.get_entity("component:default/only-local").unwrap().is_some());
+    assert!(
+        store
+            .get_entity("component:default/only-local")
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(count(&store, None), 121);
 }
 
@@ -193,30 +353,56 @@ async fn a_fault_mid_sync_leaves_the_previous_catalog_byte_for_byte() {
         }
     });
     let faults = [
-        (SyncMode::Full, FaultRule::always(FaultOn::CursorPage, Fault::Status(503)).after(2)),
-        (SyncMode::Full, FaultRule::always(FaultOn::CursorPage, Fault::CutMidBody).after(1)),
-        (SyncMode::Full, FaultRule::always(FaultOn::CursorPage, Fault::BadJson).after(2)),
-        (SyncMode::Incremental, FaultRule::always(FaultOn::ByRefs, Fault::Status(500)).after(1)),
-        (SyncMode::Incremental, FaultRule::always(FaultOn::CursorPage, Fault::CutMidBody).after(2)),
+        (
+            SyncMode::Full,
+            FaultRule::always(FaultOn::CursorPage, Fault::Status(503)).after(2),
+        ),
+        (
+            SyncMode::Full,
+            FaultRule::always(FaultOn::CursorPage, Fault::CutMidBody).after(1),
+        ),
+        (
+            SyncMode::Full,
+            FaultRule::always(FaultOn::CursorPage, Fault::BadJson).after(2),
+        ),
+        (
+            SyncMode::Incremental,
+            FaultRule::always(FaultOn::ByRefs, Fault::Status(500)).after(1),
+        ),
+        (
+            SyncMode::Incremental,
+            FaultRule::always(FaultOn::CursorPage, Fault::CutMidBody).after(2),
+        ),
     ];
     for (mode, rule) in faults {
         server.clear_faults();
         server.inject(rule.clone());
-        let err = run(&store, &client, mode).await.expect_err("the fault must fail the sync");
-        assert!(view(&store) == before, "after {rule:?}: {err}: the catalog changed");
+        let err = run(&store, &client, mode)
+            .await
+            .expect_err("the fault must fail the sync");
+        assert!(
+            view(&store) == before,
+            "after {rule:?}: {err}: the catalog changed"
+        );
         // A fresh connection sees the same.
         assert!(view(&open(dir.path())) == before);
         let status = store.sync_status().unwrap().unwrap();
         assert_eq!(status.last_success_ms, status_before.last_success_ms);
         assert_eq!(status.added, status_before.added);
-        assert!(status.last_error.is_some() && status.last_error_kind.is_some(), "{status:?}");
+        assert!(
+            status.last_error.is_some() && status.last_error_kind.is_some(),
+            "{status:?}"
+        );
         assert!(integrity_ok(&dir.path().join("catalog.db")));
     }
     server.clear_faults();
     let report = run(&store, &client, SyncMode::Incremental).await.unwrap();
     assert!(report.updated > 0 && report.removed > 0, "{report:?}");
     assert!(view(&store) != before);
-    assert_eq!(stored_etags(&dir.path().join("catalog.db")), served_etags(&server));
+    assert_eq!(
+        stored_etags(&dir.path().join("catalog.db")),
+        served_etags(&server)
+    );
     let status = store.sync_status().unwrap().unwrap();
     assert!(status.last_error.is_none());
     // The local group still shadows the team's.
@@ -238,11 +424,21 @@ async fn readers_see_the_old_catalog_until_the_commit() {
         }
     });
     // Slow pages: the write transaction stays open while we read.
-    server.inject(FaultRule::always(FaultOn::CursorPage, Fault::Delay(Duration::from_millis(200))));
+    server.inject(FaultRule::always(
+        FaultOn::CursorPage,
+        Fault::Delay(Duration::from_millis(200)),
+    ));
     let target = store.team_sync(client.base_url()).unwrap();
     let task = {
         let client = client.clone();
-        tokio::spawn(async move { backlot_catalog_sync::full_sync(&client, target, &backlot_catalog_sync::SyncOptions::new()).await })
+        tokio::spawn(async move {
+            backlot_catalog_sync::full_sync(
+                &client,
+                target,
+                &backlot_catalog_sync::SyncOptions::new(),
+            )
+            .await
+        })
     };
     let reader = open(dir.path());
     let mut seen = Vec::new();
@@ -259,15 +455,25 @@ async fn readers_see_the_old_catalog_until_the_commit() {
     // (The commit may land between the last check and the read: then the reader sees the new one.)
     // Each read (export, listing, search, facets: one read transaction each) sees the old or
     // the new catalog; the commit may land between two reads of one view.
-    let (old_parts, new_parts): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    let (old_parts, new_parts): (Vec<&str>, Vec<&str>) =
+        (before.lines().collect(), after.lines().collect());
     for v in &seen {
         for (i, part) in v.lines().enumerate() {
-            assert!(part == old_parts[i] || part == new_parts[i], "read {i} saw a half-written catalog");
+            assert!(
+                part == old_parts[i] || part == new_parts[i],
+                "read {i} saw a half-written catalog"
+            );
         }
     }
     let old_reads = seen.iter().filter(|v| **v == before).count();
-    assert!(old_reads >= 3, "the sync ended before the reader could look ({old_reads} reads)");
-    assert_eq!(stored_etags(&dir.path().join("catalog.db")), served_etags(&server));
+    assert!(
+        old_reads >= 3,
+        "the sync ended before the reader could look ({old_reads} reads)"
+    );
+    assert_eq!(
+        stored_etags(&dir.path().join("catalog.db")),
+        served_etags(&server)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -286,11 +492,23 @@ async fn invalid_server_entities_are_kept_out_and_counted() {
     let report = run(&store, &client, SyncMode::Full).await.unwrap();
     assert_eq!(report.remote_total, 52);
     assert_eq!(count(&store, None), 50);
-    assert!(store.get_entity("component:default/no-owner").unwrap().is_none());
+    assert!(
+        store
+            .get_entity("component:default/no-owner")
+            .unwrap()
+            .is_none()
+    );
     let status = store.sync_status().unwrap().unwrap();
     assert_eq!(status.invalid, 2);
     assert_eq!(status.invalid_samples.len(), 2);
-    assert!(status.invalid_samples.iter().any(|s| s.contains("no-owner") && s.contains("owner")), "{:?}", status.invalid_samples);
+    assert!(
+        status
+            .invalid_samples
+            .iter()
+            .any(|s| s.contains("no-owner") && s.contains("owner")),
+        "{:?}",
+        status.invalid_samples
+    );
     // Still invalid next time: counted again, never stored.
     run(&store, &client, SyncMode::Incremental).await.unwrap();
     assert_eq!(store.sync_status().unwrap().unwrap().invalid, 2);
@@ -305,24 +523,25 @@ async fn switching_backends_replaces_the_team_entities() {
     let store = open(dir.path());
     run(&store, &client(&first), SyncMode::Full).await.unwrap();
     assert_eq!(store.team_entity_count().unwrap(), 60);
-    let report = run(&store, &client(&second), SyncMode::Incremental).await.unwrap();
+    let report = run(&store, &client(&second), SyncMode::Incremental)
+        .await
+        .unwrap();
     assert_eq!(report.mode, SyncMode::Full, "nothing from this backend yet");
     assert_eq!(store.team_entity_count().unwrap(), 20);
     assert_eq!(count(&store, None), 20);
-    assert_eq!(store.sync_status().unwrap().unwrap().source, second.base_url());
+    assert_eq!(
+        store.sync_status().unwrap().unwrap().source,
+        second.base_url()
+    );
 }
 
 #[test]
 fn an_in_memory_store_cannot_sync() {
     let store = backlot_catalog_backend::Store::open_in_memory().unwrap();
-    assert!(matches!(store.team_sync("http://127.0.0.1:1"), Err(backlot_catalog_backend::StoreError::SyncNeedsFile)));
-}
-
-/// The names and SQL of every index, to see that a rolled-back bulk load restored them.
-fn schema(db: &std::path::Path) -> Vec<(String, Option<String>)> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_master ORDER BY name").unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    assert!(matches!(
+        store.team_sync("http://127.0.0.1:1"),
+        Err(backlot_catalog_backend::StoreError::SyncNeedsFile)
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -340,7 +559,9 @@ async fn a_failed_first_sync_keeps_the_local_catalog_and_its_indexes() {
     // The first full sync into a small store takes the bulk path (indexes dropped in the
     // transaction); a fault on the last page rolls all of it back.
     server.inject(FaultRule::always(FaultOn::CursorPage, Fault::Status(502)).after(2));
-    run(&store, &client, SyncMode::Full).await.expect_err("the fault must fail the sync");
+    run(&store, &client, SyncMode::Full)
+        .await
+        .expect_err("the fault must fail the sync");
     assert!(view(&store) == before, "the local catalog changed");
     assert_eq!(schema(&db), schema_before);
     assert!(integrity_ok(&db));

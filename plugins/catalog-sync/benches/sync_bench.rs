@@ -10,17 +10,24 @@
 //! The target keeps each entity as a serialized row (key, etag, JSON) in a map, like a store
 //! that writes rows; the SQLite store is measured by its own crate.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::time::{Duration, Instant};
 
 use backlot_catalog_sync::test_server::{Catalog, ServerOptions, TestServer};
-use backlot_catalog_sync::{CatalogClient, QuerySpec, SyncOptions, SyncReport, SyncTarget, full_sync, incremental_sync};
+use backlot_catalog_sync::{
+    CatalogClient, QuerySpec, SyncOptions, SyncReport, SyncTarget, full_sync, incremental_sync,
+};
 use backlot_secrets::Sensitive;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use serde_json::Value;
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -33,7 +40,10 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn client(base: &str, token: Option<&Sensitive<String>>) -> CatalogClient {
-    let opts = backlot_catalog_sync::ClientOptions { read_timeout: Duration::from_secs(120), ..Default::default() };
+    let opts = backlot_catalog_sync::ClientOptions {
+        read_timeout: Duration::from_secs(120),
+        ..Default::default()
+    };
     match CatalogClient::new(base, token, opts) {
         Ok(c) => c,
         Err(e) => panic!("client: {e}"),
@@ -46,7 +56,10 @@ async fn bare_paging(c: &CatalogClient) -> (Duration, u64) {
     let mut cursor: Option<String> = None;
     let mut n = 0u64;
     loop {
-        let page = match c.query_page(&QuerySpec::default(), cursor.as_deref(), cursor.is_none()).await {
+        let page = match c
+            .query_page(&QuerySpec::default(), cursor.as_deref(), cursor.is_none())
+            .await
+        {
             Ok(p) => p,
             Err(e) => panic!("bare paging: {e}"),
         };
@@ -68,11 +81,17 @@ async fn raw_pages(base: &str, token: &str, limit: u32) -> Vec<Vec<u8>> {
             Ok(u) => u,
             Err(e) => panic!("url: {e}"),
         };
-        url.query_pairs_mut().append_pair("limit", &limit.to_string());
+        url.query_pairs_mut()
+            .append_pair("limit", &limit.to_string());
         if let Some(c) = &cursor {
             url.query_pairs_mut().append_pair("cursor", c);
         }
-        let body = match http.get(url).header("authorization", format!("Bearer {token}")).send().await {
+        let body = match http
+            .get(url)
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+            .await
+        {
             Ok(r) => match r.bytes().await {
                 Ok(b) => b.to_vec(),
                 Err(e) => panic!("page body: {e}"),
@@ -137,24 +156,39 @@ struct RowTarget {
 
 impl RowTarget {
     fn new(rows: &Rows) -> Self {
-        Self { rows: rows.clone(), working: HashMap::new() }
+        Self {
+            rows: rows.clone(),
+            working: HashMap::new(),
+        }
     }
 }
 
 impl SyncTarget for RowTarget {
     type Error = std::io::Error;
     fn local_etags(&mut self) -> Result<HashMap<String, String>, Self::Error> {
-        let rows = self.rows.lock().map_err(|_| std::io::Error::other("poisoned"))?;
-        Ok(rows.iter().map(|(k, (e, _))| (k.clone(), e.clone())).collect())
+        let rows = self
+            .rows
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?;
+        Ok(rows
+            .iter()
+            .map(|(k, (e, _))| (k.clone(), e.clone()))
+            .collect())
     }
     fn begin(&mut self, _: backlot_catalog_sync::SyncMode) -> Result<(), Self::Error> {
-        self.working = self.rows.lock().map_err(|_| std::io::Error::other("poisoned"))?.clone();
+        self.working = self
+            .rows
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .clone();
         Ok(())
     }
     fn upsert(&mut self, entities: &[Value]) -> Result<(), Self::Error> {
         for e in entities {
             let key = backlot_catalog_sync::entity_key(e).map_err(std::io::Error::other)?;
-            let etag = backlot_catalog_sync::entity_etag(e).unwrap_or("").to_owned();
+            let etag = backlot_catalog_sync::entity_etag(e)
+                .unwrap_or("")
+                .to_owned();
             self.working.insert(key, (etag, e.to_string()));
         }
         Ok(())
@@ -166,7 +200,10 @@ impl SyncTarget for RowTarget {
         Ok(())
     }
     fn commit(self, _: &SyncReport) -> Result<(), Self::Error> {
-        *self.rows.lock().map_err(|_| std::io::Error::other("poisoned"))? = self.working;
+        *self
+            .rows
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))? = self.working;
         Ok(())
     }
     fn rollback(self) -> Result<(), Self::Error> {
@@ -207,7 +244,13 @@ fn row(name: &str, d: Duration, r: Option<&SyncReport>) {
             r.bytes_decoded,
             r.requests
         ),
-        None => println!("| {name:<44} | {:>9.0} | {:>12} | {:>12} | {:>8} |", ms(d), "-", "-", "-"),
+        None => println!(
+            "| {name:<44} | {:>9.0} | {:>12} | {:>12} | {:>8} |",
+            ms(d),
+            "-",
+            "-",
+            "-"
+        ),
     }
 }
 
@@ -217,14 +260,20 @@ async fn main() {
     let runs = env_usize("BENCH_RUNS", 3).max(1);
     let t0 = Instant::now();
     let catalog = Catalog::generate(n);
-    eprintln!("generated {n} entities in {:.1} s", t0.elapsed().as_secs_f64());
+    eprintln!(
+        "generated {n} entities in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
     let srv = match TestServer::start(catalog, ServerOptions::default()).await {
         Ok(s) => s,
         Err(e) => panic!("server: {e}"),
     };
     let token = srv.token();
     let c = client(&srv.base_url(), token.as_ref());
-    let token_text = token.as_ref().map(|t| t.expose().clone()).unwrap_or_default();
+    let token_text = token
+        .as_ref()
+        .map(|t| t.expose().clone())
+        .unwrap_or_default();
 
     // Baseline: the same pages, parsed and inserted without HTTP.
     let pages = raw_pages(&srv.base_url(), &token_text, c.options().page_size).await;
@@ -246,7 +295,10 @@ async fn main() {
         full_report = Some(r);
         synced = mem;
     }
-    eprintln!("full sync runs (ms): {:?}", fulls.iter().map(|d| ms(*d) as u64).collect::<Vec<_>>());
+    eprintln!(
+        "full sync runs (ms): {:?}",
+        fulls.iter().map(|d| ms(*d) as u64).collect::<Vec<_>>()
+    );
     let full = median(fulls);
 
     // The engine alone: a target that drops what it gets.
@@ -258,7 +310,10 @@ async fn main() {
         }
         nulls.push(started.elapsed());
     }
-    eprintln!("null-target full sync runs (ms): {:?}", nulls.iter().map(|d| ms(*d) as u64).collect::<Vec<_>>());
+    eprintln!(
+        "null-target full sync runs (ms): {:?}",
+        nulls.iter().map(|d| ms(*d) as u64).collect::<Vec<_>>()
+    );
     let null = median(nulls);
 
     // Bare paging through the same API.
@@ -295,7 +350,19 @@ async fn main() {
 
     // Incremental with nothing changed.
     let current: HashMap<String, (String, String)> = srv.with_catalog(|cat| {
-        cat.iter().map(|(k, v)| (k.clone(), (backlot_catalog_sync::entity_etag(v).unwrap_or("").to_owned(), v.to_string()))).collect()
+        cat.iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    (
+                        backlot_catalog_sync::entity_etag(v)
+                            .unwrap_or("")
+                            .to_owned(),
+                        v.to_string(),
+                    ),
+                )
+            })
+            .collect()
     });
     let mem: Rows = Arc::new(Mutex::new(current));
     let started = Instant::now();
@@ -305,9 +372,18 @@ async fn main() {
     };
     let none = started.elapsed();
 
-    println!("\nsync benchmark: {n} entities from the local test server (gzip level 6), page {}, median of {runs}\n", c.options().page_size);
-    println!("| {:<44} | {:>9} | {:>12} | {:>12} | {:>8} |", "run", "ms", "wire bytes", "JSON bytes", "requests");
-    println!("|{:-<46}|{:-<11}|{:-<14}|{:-<14}|{:-<10}|", "", "", "", "", "");
+    println!(
+        "\nsync benchmark: {n} entities from the local test server (gzip level 6), page {}, median of {runs}\n",
+        c.options().page_size
+    );
+    println!(
+        "| {:<44} | {:>9} | {:>12} | {:>12} | {:>8} |",
+        "run", "ms", "wire bytes", "JSON bytes", "requests"
+    );
+    println!(
+        "|{:-<46}|{:-<11}|{:-<14}|{:-<14}|{:-<10}|",
+        "", "", "", "", ""
+    );
     row("baseline: parse + insert the pages, no HTTP", base, None);
     row("bare client: page through by-query", bare, None);
     row("full sync, target that drops the entities", null, None);
@@ -315,11 +391,21 @@ async fn main() {
     row("incremental, 1 % changed", inc, inc_report.as_ref());
     row("incremental, nothing changed", none, Some(&none_report));
     println!();
-    println!("full / baseline            = {:.2}  (target <= 2)", ms(full) / ms(base));
+    println!(
+        "full / baseline            = {:.2}  (target <= 2)",
+        ms(full) / ms(base)
+    );
     println!("full / bare paging         = {:.2}", ms(full) / ms(bare));
-    println!("incremental 1 % / full     = {:.3} (target <= 0.10)", ms(inc) / ms(full));
+    println!(
+        "incremental 1 % / full     = {:.3} (target <= 0.10)",
+        ms(inc) / ms(full)
+    );
     if let (Some(f), Some(i)) = (&full_report, &inc_report) {
-        println!("bytes incremental 1 % / full = {:.3} wire, {:.3} JSON", i.bytes_received as f64 / f.bytes_received as f64, i.bytes_decoded as f64 / f.bytes_decoded as f64);
+        println!(
+            "bytes incremental 1 % / full = {:.3} wire, {:.3} JSON",
+            i.bytes_received as f64 / f.bytes_received as f64,
+            i.bytes_decoded as f64 / f.bytes_decoded as f64
+        );
         println!(
             "bytes no-change / full       = {:.3} wire, {:.3} JSON",
             none_report.bytes_received as f64 / f.bytes_received as f64,
@@ -328,7 +414,9 @@ async fn main() {
     }
 
     if let Ok(peer) = std::env::var("BENCH_PEER_URL") {
-        let token = Sensitive::new(std::env::var("TOKEN").unwrap_or_else(|_| "backlot-peer-token-0123456789".into()));
+        let token = Sensitive::new(
+            std::env::var("TOKEN").unwrap_or_else(|_| "backlot-peer-token-0123456789".into()),
+        );
         let pc = client(&peer, Some(&token));
         let mut syncs = Vec::new();
         let mut bares = Vec::new();
@@ -360,7 +448,12 @@ async fn main() {
         }
         let (s, b, i) = (median(syncs), median(bares), median(incs));
         println!("\nreal Backstage at {peer}: {count} entities, median of {runs}");
-        println!("bare paging {:.0} ms, full sync {:.0} ms, ratio {:.2} (target <= 1.1)", ms(b), ms(s), ms(s) / ms(b));
+        println!(
+            "bare paging {:.0} ms, full sync {:.0} ms, ratio {:.2} (target <= 1.1)",
+            ms(b),
+            ms(s),
+            ms(s) / ms(b)
+        );
         if let (Some(f), Some(n)) = (full_r, inc_r) {
             println!(
                 "incremental, nothing changed: {:.0} ms ({:.2} of full); bytes {} vs {} wire ({:.3}), {} vs {} JSON ({:.3})",

@@ -13,7 +13,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use backlot_secrets::Sensitive;
-use reqwest::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{
+    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HeaderValue,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -172,7 +174,14 @@ impl std::fmt::Debug for CatalogClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CatalogClient")
             .field("base", &self.inner.base)
-            .field("token", &if self.inner.auth.is_some() { "<redacted>" } else { "<none>" })
+            .field(
+                "token",
+                &if self.inner.auth.is_some() {
+                    "<redacted>"
+                } else {
+                    "<none>"
+                },
+            )
             .finish()
     }
 }
@@ -180,7 +189,10 @@ impl std::fmt::Debug for CatalogClient {
 /// The backend base URL: `https://host[:port][/prefix]`; a trailing `/api/catalog` is accepted
 /// and removed. Returns (base, host for messages).
 pub(crate) fn normalize_base(url: &str) -> Result<(String, String), SyncError> {
-    let invalid = |reason: &str| SyncError::InvalidUrl { url: url.to_owned(), reason: reason.to_owned() };
+    let invalid = |reason: &str| SyncError::InvalidUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
     let parsed = url::Url::parse(url.trim()).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("only http:// and https:// are supported"));
@@ -209,11 +221,16 @@ pub(crate) fn normalize_base(url: &str) -> Result<(String, String), SyncError> {
 }
 
 impl CatalogClient {
-    pub fn new(base_url: &str, token: Option<&Sensitive<String>>, opts: ClientOptions) -> Result<Self, SyncError> {
+    pub fn new(
+        base_url: &str,
+        token: Option<&Sensitive<String>>,
+        opts: ClientOptions,
+    ) -> Result<Self, SyncError> {
         let (base, host) = normalize_base(base_url)?;
         let auth = match token {
             Some(t) if !t.expose().is_empty() => {
-                let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| SyncError::InvalidToken)?;
+                let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose()))
+                    .map_err(|_| SyncError::InvalidToken)?;
                 v.set_sensitive(true);
                 Some(v)
             }
@@ -227,12 +244,24 @@ impl CatalogClient {
             // Never carry the token to another origin.
             .redirect(reqwest::redirect::Policy::none());
         if let Some(pem) = &opts.extra_roots_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| SyncError::Client(format!("the extra CA certificates are not PEM: {e}")))?;
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                SyncError::Client(format!("the extra CA certificates are not PEM: {e}"))
+            })?;
             builder = builder.tls_certs_merge(certs);
         }
-        let http = builder.build().map_err(|e| SyncError::Client(e.to_string()))?;
-        Ok(Self { inner: Arc::new(Inner { http, base, host, auth, opts, meter: Meter::default() }) })
+        let http = builder
+            .build()
+            .map_err(|e| SyncError::Client(e.to_string()))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                host,
+                auth,
+                opts,
+                meter: Meter::default(),
+            }),
+        })
     }
 
     pub fn base_url(&self) -> &str {
@@ -256,8 +285,10 @@ impl CatalogClient {
     }
 
     fn url_with_query(&self, path: &str, query: &[(&str, String)]) -> Result<url::Url, SyncError> {
-        let mut url = url::Url::parse(&self.url(path))
-            .map_err(|e| SyncError::InvalidUrl { url: self.inner.base.clone(), reason: e.to_string() })?;
+        let mut url = url::Url::parse(&self.url(path)).map_err(|e| SyncError::InvalidUrl {
+            url: self.inner.base.clone(),
+            reason: e.to_string(),
+        })?;
         {
             let mut pairs = url.query_pairs_mut();
             for (k, v) in query {
@@ -273,7 +304,12 @@ impl CatalogClient {
 
     /// One by-query page. Without `cursor`: the first page, with filters, order and
     /// `totalItems=include|exclude`. With `cursor`: only `cursor`, `limit` and `fields`.
-    pub async fn query_page(&self, spec: &QuerySpec, cursor: Option<&str>, total_items: bool) -> Result<Page, SyncError> {
+    pub async fn query_page(
+        &self,
+        spec: &QuerySpec,
+        cursor: Option<&str>,
+        total_items: bool,
+    ) -> Result<Page, SyncError> {
         let (body, wire) = self.query_body(spec, cursor, total_items).await?;
         #[derive(Deserialize)]
         struct RawPage {
@@ -295,7 +331,12 @@ impl CatalogClient {
     /// One by-query page as its JSON body plus what paging and diffing need (refs, etags,
     /// cursor, total), read without building the entities: the body is validated JSON, and
     /// whoever stores the entities parses it (on the store's thread, see the sync engine).
-    pub async fn query_page_raw(&self, spec: &QuerySpec, cursor: Option<&str>, total_items: bool) -> Result<RawPage, SyncError> {
+    pub async fn query_page_raw(
+        &self,
+        spec: &QuerySpec,
+        cursor: Option<&str>,
+        total_items: bool,
+    ) -> Result<RawPage, SyncError> {
         let (body, wire) = self.query_body(spec, cursor, total_items).await?;
         #[derive(Deserialize)]
         struct Skim {
@@ -325,12 +366,26 @@ impl CatalogClient {
         let mut refs = Vec::with_capacity(skim.items.len());
         for item in skim.items {
             let meta = item.metadata;
-            let (Some(kind), Some(name)) = (item.kind, meta.as_ref().and_then(|m| m.name.clone())) else {
-                return Err(SyncError::UnexpectedResponse { detail: "an item has no kind or metadata.name".into() });
+            let (Some(kind), Some(name)) = (item.kind, meta.as_ref().and_then(|m| m.name.clone()))
+            else {
+                return Err(SyncError::UnexpectedResponse {
+                    detail: "an item has no kind or metadata.name".into(),
+                });
             };
-            let namespace = meta.as_ref().and_then(|m| m.namespace.clone()).unwrap_or_else(|| "default".to_owned());
-            let r = backlot_model::EntityRef { kind, namespace, name };
-            refs.push(ItemRef { key: r.key(), reference: r.to_string(), etag: meta.and_then(|m| m.etag) });
+            let namespace = meta
+                .as_ref()
+                .and_then(|m| m.namespace.clone())
+                .unwrap_or_else(|| "default".to_owned());
+            let r = backlot_model::EntityRef {
+                kind,
+                namespace,
+                name,
+            };
+            refs.push(ItemRef {
+                key: r.key(),
+                reference: r.to_string(),
+                etag: meta.and_then(|m| m.etag),
+            });
         }
         Ok(RawPage {
             body,
@@ -341,7 +396,12 @@ impl CatalogClient {
         })
     }
 
-    async fn query_body(&self, spec: &QuerySpec, cursor: Option<&str>, total_items: bool) -> Result<(Vec<u8>, u64), SyncError> {
+    async fn query_body(
+        &self,
+        spec: &QuerySpec,
+        cursor: Option<&str>,
+        total_items: bool,
+    ) -> Result<(Vec<u8>, u64), SyncError> {
         let mut query: Vec<(&str, String)> = vec![("limit", self.page_size().to_string())];
         if !spec.fields.is_empty() {
             query.push(("fields", spec.fields.join(",")));
@@ -355,22 +415,35 @@ impl CatalogClient {
                 if let Some(o) = &spec.order_field {
                     query.push(("orderField", o.clone()));
                 }
-                query.push(("totalItems", if total_items { "include" } else { "exclude" }.to_owned()));
+                query.push((
+                    "totalItems",
+                    if total_items { "include" } else { "exclude" }.to_owned(),
+                ));
             }
         }
-        let req = self.inner.http.get(self.url_with_query("/api/catalog/entities/by-query", &query)?);
+        let req = self
+            .inner
+            .http
+            .get(self.url_with_query("/api/catalog/entities/by-query", &query)?);
         self.execute(req, cursor.is_some()).await
     }
 
     /// `POST /entities/by-refs`: one entry per ref, in request order, `None` where the
     /// catalog has no such entity.
-    pub async fn entities_by_refs(&self, refs: &[String], fields: &[String]) -> Result<Vec<Option<Value>>, SyncError> {
+    pub async fn entities_by_refs(
+        &self,
+        refs: &[String],
+        fields: &[String],
+    ) -> Result<Vec<Option<Value>>, SyncError> {
         let mut body = serde_json::json!({ "entityRefs": refs });
         if !fields.is_empty() {
             body["fields"] = serde_json::json!(fields);
         }
         let bytes = serde_json::to_vec(&body).map_err(|e| SyncError::Internal(e.to_string()))?;
-        self.inner.meter.bytes_sent.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.inner
+            .meter
+            .bytes_sent
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let req = self
             .inner
             .http
@@ -385,16 +458,27 @@ impl CatalogClient {
         let items: Items = serde_json::from_slice(&body).map_err(json_error)?;
         if items.items.len() != refs.len() {
             return Err(SyncError::UnexpectedResponse {
-                detail: format!("by-refs answered {} items for {} refs", items.items.len(), refs.len()),
+                detail: format!(
+                    "by-refs answered {} items for {} refs",
+                    items.items.len(),
+                    refs.len()
+                ),
             });
         }
         Ok(items.items)
     }
 
     /// `GET /entity-facets?facet=…`: value counts per facet.
-    pub async fn facets(&self, facets: &[&str]) -> Result<BTreeMap<String, Vec<FacetCount>>, SyncError> {
-        let query: Vec<(&str, String)> = facets.iter().map(|f| ("facet", (*f).to_owned())).collect();
-        let req = self.inner.http.get(self.url_with_query("/api/catalog/entity-facets", &query)?);
+    pub async fn facets(
+        &self,
+        facets: &[&str],
+    ) -> Result<BTreeMap<String, Vec<FacetCount>>, SyncError> {
+        let query: Vec<(&str, String)> =
+            facets.iter().map(|f| ("facet", (*f).to_owned())).collect();
+        let req = self
+            .inner
+            .http
+            .get(self.url_with_query("/api/catalog/entity-facets", &query)?);
         let (body, _) = self.execute(req, false).await?;
         #[derive(Deserialize)]
         struct Facets {
@@ -405,7 +489,11 @@ impl CatalogClient {
     }
 
     /// Sends, reads the whole body (decoding gzip as chunks arrive) and maps the status.
-    async fn execute(&self, mut req: reqwest::RequestBuilder, cursor_sent: bool) -> Result<(Vec<u8>, u64), SyncError> {
+    async fn execute(
+        &self,
+        mut req: reqwest::RequestBuilder,
+        cursor_sent: bool,
+    ) -> Result<(Vec<u8>, u64), SyncError> {
         let inner = &self.inner;
         req = req.header(ACCEPT, "application/json");
         if inner.opts.gzip {
@@ -415,16 +503,25 @@ impl CatalogClient {
             req = req.header(AUTHORIZATION, auth.clone());
         }
         inner.meter.requests.fetch_add(1, Ordering::Relaxed);
-        let resp = req.send().await.map_err(|e| from_transport(e, &inner.host, false, inner.opts.read_timeout))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| from_transport(e, &inner.host, false, inner.opts.read_timeout))?;
         let status = resp.status().as_u16();
-        let content_type = header_str(&resp, CONTENT_TYPE).unwrap_or_default().to_ascii_lowercase();
-        let gzip = header_str(&resp, CONTENT_ENCODING).is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
+        let content_type = header_str(&resp, CONTENT_TYPE)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let gzip =
+            header_str(&resp, CONTENT_ENCODING).is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
         let body = self.read_body(resp, gzip).await;
         let url = format!("{}/api/catalog", inner.base);
         if (200..300).contains(&status) {
             let (body, wire) = body?;
             if content_type.starts_with("text/html") {
-                return Err(SyncError::NotACatalog { url, detail: "it answered with an HTML page".into() });
+                return Err(SyncError::NotACatalog {
+                    url,
+                    detail: "it answered with an HTML page".into(),
+                });
             }
             return Ok((body, wire));
         }
@@ -435,26 +532,42 @@ impl CatalogClient {
         Err(match status {
             401 => SyncError::Unauthorized,
             403 => SyncError::Forbidden { detail },
-            404 | 405 => SyncError::NotACatalog { url, detail: format!("HTTP {status}: {detail}") },
+            404 | 405 => SyncError::NotACatalog {
+                url,
+                detail: format!("HTTP {status}: {detail}"),
+            },
             400 if cursor_sent => SyncError::CursorExpired { detail },
             500..=599 => SyncError::Server { status, detail },
             _ => SyncError::Rejected { status, detail },
         })
     }
 
-    async fn read_body(&self, mut resp: reqwest::Response, gzip: bool) -> Result<(Vec<u8>, u64), SyncError> {
+    async fn read_body(
+        &self,
+        mut resp: reqwest::Response,
+        gzip: bool,
+    ) -> Result<(Vec<u8>, u64), SyncError> {
         let inner = &self.inner;
         let mut wire = 0u64;
         let mut plain = Vec::new();
         let mut decoder = gzip.then(|| flate2::write::GzDecoder::new(Vec::new()));
         loop {
-            let chunk = resp.chunk().await.map_err(|e| from_transport(e, &inner.host, true, inner.opts.read_timeout))?;
+            let chunk = resp
+                .chunk()
+                .await
+                .map_err(|e| from_transport(e, &inner.host, true, inner.opts.read_timeout))?;
             let Some(chunk) = chunk else { break };
             wire += chunk.len() as u64;
-            inner.meter.bytes_received.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            inner
+                .meter
+                .bytes_received
+                .fetch_add(chunk.len() as u64, Ordering::Relaxed);
             let decoded_len = match &mut decoder {
                 Some(d) => {
-                    d.write_all(&chunk).map_err(|e| SyncError::UnexpectedResponse { detail: format!("invalid gzip data: {e}") })?;
+                    d.write_all(&chunk)
+                        .map_err(|e| SyncError::UnexpectedResponse {
+                            detail: format!("invalid gzip data: {e}"),
+                        })?;
                     d.get_ref().len()
                 }
                 None => {
@@ -463,27 +576,41 @@ impl CatalogClient {
                 }
             };
             if decoded_len > MAX_BODY {
-                return Err(SyncError::UnexpectedResponse { detail: format!("a response is larger than {MAX_BODY} bytes") });
+                return Err(SyncError::UnexpectedResponse {
+                    detail: format!("a response is larger than {MAX_BODY} bytes"),
+                });
             }
         }
         let body = match decoder {
-            Some(d) => d.finish().map_err(|e| SyncError::UnexpectedResponse { detail: format!("invalid gzip data: {e}") })?,
+            Some(d) => d.finish().map_err(|e| SyncError::UnexpectedResponse {
+                detail: format!("invalid gzip data: {e}"),
+            })?,
             None => plain,
         };
-        inner.meter.bytes_decoded.fetch_add(body.len() as u64, Ordering::Relaxed);
+        inner
+            .meter
+            .bytes_decoded
+            .fetch_add(body.len() as u64, Ordering::Relaxed);
         Ok((body, wire))
     }
 }
 
 fn header_str(resp: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
-    resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 fn json_error(e: serde_json::Error) -> SyncError {
     use serde_json::error::Category;
     match e.classify() {
-        Category::Syntax | Category::Eof => SyncError::MalformedJson { detail: e.to_string() },
-        Category::Data => SyncError::UnexpectedResponse { detail: e.to_string() },
+        Category::Syntax | Category::Eof => SyncError::MalformedJson {
+            detail: e.to_string(),
+        },
+        Category::Data => SyncError::UnexpectedResponse {
+            detail: e.to_string(),
+        },
         Category::Io => SyncError::Internal(e.to_string()),
     }
 }
@@ -495,14 +622,41 @@ mod tests {
     #[test]
     fn base_urls() {
         let ok = |u: &str| normalize_base(u).map(|(b, _)| b).ok();
-        assert_eq!(ok("http://127.0.0.1:7007").as_deref(), Some("http://127.0.0.1:7007"));
-        assert_eq!(ok("https://bs.example.com/").as_deref(), Some("https://bs.example.com"));
-        assert_eq!(ok("https://bs.example.com/api/catalog/").as_deref(), Some("https://bs.example.com"));
-        assert_eq!(ok("https://bs.example.com/backstage/api").as_deref(), Some("https://bs.example.com/backstage"));
-        assert!(matches!(normalize_base("ftp://x"), Err(SyncError::InvalidUrl { .. })));
-        assert!(matches!(normalize_base("not a url"), Err(SyncError::InvalidUrl { .. })));
-        assert!(matches!(normalize_base("http://u:p@h"), Err(SyncError::InvalidUrl { .. })));
-        assert_eq!(normalize_base("http://h:81/x").map(|(_, h)| h).ok().as_deref(), Some("h:81"));
+        assert_eq!(
+            ok("http://127.0.0.1:7007").as_deref(),
+            Some("http://127.0.0.1:7007")
+        );
+        assert_eq!(
+            ok("https://bs.example.com/").as_deref(),
+            Some("https://bs.example.com")
+        );
+        assert_eq!(
+            ok("https://bs.example.com/api/catalog/").as_deref(),
+            Some("https://bs.example.com")
+        );
+        assert_eq!(
+            ok("https://bs.example.com/backstage/api").as_deref(),
+            Some("https://bs.example.com/backstage")
+        );
+        assert!(matches!(
+            normalize_base("ftp://x"),
+            Err(SyncError::InvalidUrl { .. })
+        ));
+        assert!(matches!(
+            normalize_base("not a url"),
+            Err(SyncError::InvalidUrl { .. })
+        ));
+        assert!(matches!(
+            normalize_base("http://u:p@h"),
+            Err(SyncError::InvalidUrl { .. })
+        ));
+        assert_eq!(
+            normalize_base("http://h:81/x")
+                .map(|(_, h)| h)
+                .ok()
+                .as_deref(),
+            Some("h:81")
+        );
     }
 
     #[test]

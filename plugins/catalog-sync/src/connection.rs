@@ -22,7 +22,10 @@ pub struct ConnectionInfo {
 
 /// Checks that `base_url` serves a Backstage catalog API this token may read. No retries:
 /// the error is the exact failure (unreachable, TLS, 401/403, 404 not a catalog, …).
-pub async fn test_connection(base_url: &str, token: Option<&Sensitive<String>>) -> Result<ConnectionInfo, SyncError> {
+pub async fn test_connection(
+    base_url: &str,
+    token: Option<&Sensitive<String>>,
+) -> Result<ConnectionInfo, SyncError> {
     let opts = ClientOptions {
         connect_timeout: std::time::Duration::from_secs(10),
         read_timeout: std::time::Duration::from_secs(20),
@@ -38,11 +41,16 @@ pub async fn test_connection(base_url: &str, token: Option<&Sensitive<String>>) 
 /// [`test_connection`] with a client built by the caller (custom CA, timeouts).
 pub async fn test_connection_with(client: &CatalogClient) -> Result<ConnectionInfo, SyncError> {
     let started = Instant::now();
-    let spec = QuerySpec { fields: vec!["metadata.name".into()], ..QuerySpec::default() };
+    let spec = QuerySpec {
+        fields: vec!["metadata.name".into()],
+        ..QuerySpec::default()
+    };
     let page = client.query_page(&spec, None, true).await?;
     let latency_ms = started.elapsed().as_millis() as u64;
     let Some(entity_count) = page.total_items else {
-        return Err(SyncError::UnexpectedResponse { detail: "by-query answered without totalItems".into() });
+        return Err(SyncError::UnexpectedResponse {
+            detail: "by-query answered without totalItems".into(),
+        });
     };
     let mut kinds = match client.facets(&["kind"]).await {
         Ok(mut f) => f.remove("kind").unwrap_or_default(),
@@ -53,5 +61,10 @@ pub async fn test_connection_with(client: &CatalogClient) -> Result<ConnectionIn
         }
     };
     kinds.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    Ok(ConnectionInfo { base_url: client.base_url().to_owned(), entity_count, kinds, latency_ms })
+    Ok(ConnectionInfo {
+        base_url: client.base_url().to_owned(),
+        entity_count,
+        kinds,
+        latency_ms,
+    })
 }

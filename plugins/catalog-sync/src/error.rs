@@ -30,16 +30,22 @@ pub enum SyncError {
     #[error("the team backend did not answer within {:.1} s", .after.as_secs_f64())]
     Timeout { after: Duration },
 
-    #[error("the connection to the team backend was cut before the response was complete: {detail}")]
+    #[error(
+        "the connection to the team backend was cut before the response was complete: {detail}"
+    )]
     ConnectionCut { detail: String },
 
-    #[error("the team backend refused the token (401): check the token under Settings → Team backend")]
+    #[error(
+        "the team backend refused the token (401): check the token under Settings → Team backend"
+    )]
     Unauthorized,
 
     #[error("the token is not allowed to read the catalog (403): {detail}")]
     Forbidden { detail: String },
 
-    #[error("{url} is not a Backstage catalog API ({detail}); check the base URL (e.g. https://backstage.example.com)")]
+    #[error(
+        "{url} is not a Backstage catalog API ({detail}); check the base URL (e.g. https://backstage.example.com)"
+    )]
     NotACatalog { url: String, detail: String },
 
     #[error("the team backend failed with HTTP {status}: {detail}")]
@@ -54,7 +60,9 @@ pub enum SyncError {
     #[error("the team backend's response is not what a Backstage catalog sends: {detail}")]
     UnexpectedResponse { detail: String },
 
-    #[error("the team backend no longer accepts the paging cursor (the listing expired or the server restarted): {detail}")]
+    #[error(
+        "the team backend no longer accepts the paging cursor (the listing expired or the server restarted): {detail}"
+    )]
     CursorExpired { detail: String },
 
     #[error("the sync was cancelled; the local catalog is unchanged")]
@@ -71,7 +79,9 @@ impl SyncError {
     /// Worth retrying after a pause: the same request may succeed.
     pub fn is_transient(&self) -> bool {
         match self {
-            SyncError::Unreachable { .. } | SyncError::Timeout { .. } | SyncError::ConnectionCut { .. } => true,
+            SyncError::Unreachable { .. }
+            | SyncError::Timeout { .. }
+            | SyncError::ConnectionCut { .. } => true,
             SyncError::Server { status, .. } => *status != 501,
             SyncError::Rejected { status, .. } => *status == 429 || *status == 408,
             _ => false,
@@ -91,7 +101,9 @@ impl SyncError {
             | SyncError::Tls { .. }
             | SyncError::NotACatalog { .. }
             | SyncError::Rejected { .. } => ErrorCode::InvalidInput,
-            SyncError::MalformedJson { .. } | SyncError::UnexpectedResponse { .. } => ErrorCode::Unsupported,
+            SyncError::MalformedJson { .. } | SyncError::UnexpectedResponse { .. } => {
+                ErrorCode::Unsupported
+            }
             SyncError::CursorExpired { .. } | SyncError::Cancelled => ErrorCode::Conflict,
             SyncError::Storage(_) => ErrorCode::Storage,
             SyncError::Client(_) | SyncError::Internal(_) => ErrorCode::Internal,
@@ -131,21 +143,39 @@ impl From<SyncError> for ApiError {
 
 /// Classifies a transport error from reqwest. `reading_body`: the status line was received
 /// and the body was being read when it failed.
-pub(crate) fn from_transport(e: reqwest::Error, host: &str, reading_body: bool, timeout: Duration) -> SyncError {
+pub(crate) fn from_transport(
+    e: reqwest::Error,
+    host: &str,
+    reading_body: bool,
+    timeout: Duration,
+) -> SyncError {
     let detail = describe(&e);
     let lower = detail.to_ascii_lowercase();
     if e.is_timeout() || lower.contains("timed out") {
         return SyncError::Timeout { after: timeout };
     }
-    let tls_words = ["certificate", "tls", "handshake", "corrupt message", "unknownissuer", "rustls"];
+    let tls_words = [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "unknownissuer",
+        "rustls",
+    ];
     if tls_words.iter().any(|w| lower.contains(w)) {
-        return SyncError::Tls { host: host.to_owned(), detail };
+        return SyncError::Tls {
+            host: host.to_owned(),
+            detail,
+        };
     }
     if reading_body || e.is_body() || e.is_decode() {
         return SyncError::ConnectionCut { detail };
     }
     if e.is_connect() {
-        return SyncError::Unreachable { host: host.to_owned(), detail };
+        return SyncError::Unreachable {
+            host: host.to_owned(),
+            detail,
+        };
     }
     // The request went out but the connection closed before a response arrived.
     SyncError::ConnectionCut { detail }
@@ -206,7 +236,11 @@ pub(crate) fn backstage_message(body: &[u8]) -> String {
     }
     let text = String::from_utf8_lossy(body);
     let trimmed: String = text.trim().chars().take(200).collect();
-    if trimmed.is_empty() { "empty body".to_owned() } else { trimmed }
+    if trimmed.is_empty() {
+        "empty body".to_owned()
+    } else {
+        trimmed
+    }
 }
 
 #[cfg(test)]
@@ -215,23 +249,63 @@ mod tests {
 
     #[test]
     fn transient_classes() {
-        assert!(SyncError::Server { status: 503, detail: String::new() }.is_transient());
-        assert!(!SyncError::Server { status: 501, detail: String::new() }.is_transient());
-        assert!(SyncError::Timeout { after: Duration::from_secs(1) }.is_transient());
-        assert!(SyncError::ConnectionCut { detail: String::new() }.is_transient());
+        assert!(
+            SyncError::Server {
+                status: 503,
+                detail: String::new()
+            }
+            .is_transient()
+        );
+        assert!(
+            !SyncError::Server {
+                status: 501,
+                detail: String::new()
+            }
+            .is_transient()
+        );
+        assert!(
+            SyncError::Timeout {
+                after: Duration::from_secs(1)
+            }
+            .is_transient()
+        );
+        assert!(
+            SyncError::ConnectionCut {
+                detail: String::new()
+            }
+            .is_transient()
+        );
         assert!(!SyncError::Unauthorized.is_transient());
-        assert!(!SyncError::MalformedJson { detail: String::new() }.is_transient());
-        assert!(!SyncError::CursorExpired { detail: String::new() }.is_transient());
+        assert!(
+            !SyncError::MalformedJson {
+                detail: String::new()
+            }
+            .is_transient()
+        );
+        assert!(
+            !SyncError::CursorExpired {
+                detail: String::new()
+            }
+            .is_transient()
+        );
     }
 
     #[test]
     fn api_error_codes() {
         let e: ApiError = SyncError::Unauthorized.into();
         assert_eq!(e.code, ErrorCode::Unauthorized);
-        let e: ApiError = SyncError::Unreachable { host: "h".into(), detail: "refused".into() }.into();
+        let e: ApiError = SyncError::Unreachable {
+            host: "h".into(),
+            detail: "refused".into(),
+        }
+        .into();
         assert_eq!(e.code, ErrorCode::Offline);
         assert!(e.message.contains("cannot reach"), "{}", e.message);
-        let e: ApiError = SyncError::NotACatalog { url: "u".into(), detail: "HTTP 404".into() }.into();
+        let e: ApiError = SyncError::NotACatalog {
+            url: "u".into(),
+            detail: "HTTP 404".into(),
+        }
+        .into();
         assert_eq!(e.code, ErrorCode::InvalidInput);
     }
 

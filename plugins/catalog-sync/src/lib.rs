@@ -24,7 +24,9 @@ mod target;
 pub mod test_server;
 
 pub use cancel::CancelToken;
-pub use client::{CatalogClient, ClientOptions, FacetCount, ItemRef, MeterSnapshot, Page, QuerySpec, RawPage};
+pub use client::{
+    CatalogClient, ClientOptions, FacetCount, ItemRef, MeterSnapshot, Page, QuerySpec, RawPage,
+};
 pub use connection::{ConnectionInfo, test_connection, test_connection_with};
 pub use entity_key::{entity_etag, entity_key, entity_ref};
 pub use error::{StorageError, SyncError};

@@ -115,9 +115,15 @@ impl Tracker {
         s.retries = m.retries;
         s.elapsed_ms = self.started.elapsed().as_millis() as u64;
         let phase_secs = self.phase_started.elapsed().as_secs_f64();
-        s.rate = if phase_secs > 0.0 { s.entities as f64 / phase_secs } else { 0.0 };
+        s.rate = if phase_secs > 0.0 {
+            s.entities as f64 / phase_secs
+        } else {
+            0.0
+        };
         s.eta_ms = match s.total {
-            Some(total) if s.rate > 0.0 => Some((total.saturating_sub(s.entities) as f64 / s.rate * 1000.0) as u64),
+            Some(total) if s.rate > 0.0 => {
+                Some((total.saturating_sub(s.entities) as f64 / s.rate * 1000.0) as u64)
+            }
             _ => None,
         };
         if let Some(sink) = &self.sink {

@@ -9,12 +9,16 @@
 //! The edit step rewrites the peer's own `catalog/components.yaml` (found through the
 //! entity's managed-by-location annotation) and restores it afterwards.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod common;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use backlot_catalog_sync::{CatalogClient, QuerySpec, SyncMode, SyncOptions, full_sync, incremental_sync, test_connection};
+use backlot_catalog_sync::{
+    CatalogClient, QuerySpec, SyncMode, SyncOptions, full_sync, incremental_sync, test_connection,
+};
 use backlot_secrets::Sensitive;
 use common::{Memory, options};
 use serde_json::Value;
@@ -30,7 +34,10 @@ async fn served(c: &CatalogClient) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     let mut cursor: Option<String> = None;
     for _ in 0..10_000 {
-        let page = c.query_page(&QuerySpec::default(), cursor.as_deref(), cursor.is_none()).await.expect("page");
+        let page = c
+            .query_page(&QuerySpec::default(), cursor.as_deref(), cursor.is_none())
+            .await
+            .expect("page");
         for e in page.items {
             out.insert(backlot_catalog_sync::entity_key(&e).expect("ref"), e);
         }
@@ -45,15 +52,31 @@ async fn served(c: &CatalogClient) -> BTreeMap<String, Value> {
 fn relations(e: &Value) -> Vec<(String, String)> {
     let mut r: Vec<(String, String)> = e["relations"]
         .as_array()
-        .map(|a| a.iter().map(|r| (r["type"].as_str().unwrap_or("").to_owned(), r["targetRef"].as_str().unwrap_or("").to_owned())).collect())
+        .map(|a| {
+            a.iter()
+                .map(|r| {
+                    (
+                        r["type"].as_str().unwrap_or("").to_owned(),
+                        r["targetRef"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
         .unwrap_or_default();
     r.sort();
     r
 }
 
 async fn description(c: &CatalogClient) -> Option<String> {
-    let items = c.entities_by_refs(&[format!("component:default/{EDITED}")], &[]).await.ok()?;
-    items.into_iter().next().flatten().and_then(|e| e["metadata"]["description"].as_str().map(str::to_owned))
+    let items = c
+        .entities_by_refs(&[format!("component:default/{EDITED}")], &[])
+        .await
+        .ok()?;
+    items
+        .into_iter()
+        .next()
+        .flatten()
+        .and_then(|e| e["metadata"]["description"].as_str().map(str::to_owned))
 }
 
 async fn refresh(base: &str, token: &str) {
@@ -109,10 +132,16 @@ async fn sync_from_a_real_backstage() {
 
     // 1. Full sync = what the peer serves: refs, etags, relations.
     let mem = Memory::default();
-    let full = full_sync(&c, mem.target(), &SyncOptions::new()).await.expect("full sync from Backstage");
+    let full = full_sync(&c, mem.target(), &SyncOptions::new())
+        .await
+        .expect("full sync from Backstage");
     let remote = served(&c).await;
     let local = mem.snapshot();
-    assert_eq!(local.keys().collect::<Vec<_>>(), remote.keys().collect::<Vec<_>>(), "same entity refs");
+    assert_eq!(
+        local.keys().collect::<Vec<_>>(),
+        remote.keys().collect::<Vec<_>>(),
+        "same entity refs"
+    );
     for (k, e) in &remote {
         let l = &local[k];
         assert_eq!(l["metadata"]["etag"], e["metadata"]["etag"], "{k}: etag");
@@ -121,12 +150,23 @@ async fn sync_from_a_real_backstage() {
     }
     assert_eq!(full.remote_total as usize, remote.len());
     assert_eq!(info.entity_count as usize, remote.len());
-    println!("peer: {} entities; full sync {} ms, {} B wire, {} B JSON", remote.len(), full.duration_ms, full.bytes_received, full.bytes_decoded);
+    println!(
+        "peer: {} entities; full sync {} ms, {} B wire, {} B JSON",
+        remote.len(),
+        full.duration_ms,
+        full.bytes_received,
+        full.bytes_decoded
+    );
 
     // 2. Incremental, nothing changed.
-    let inc = incremental_sync(&c, mem.target(), &SyncOptions::new()).await.expect("incremental sync");
+    let inc = incremental_sync(&c, mem.target(), &SyncOptions::new())
+        .await
+        .expect("incremental sync");
     assert_eq!(inc.mode, SyncMode::Incremental);
-    assert_eq!((inc.added, inc.updated, inc.removed, inc.unchanged), (0, 0, 0, remote.len() as u64));
+    assert_eq!(
+        (inc.added, inc.updated, inc.removed, inc.unchanged),
+        (0, 0, 0, remote.len() as u64)
+    );
     println!(
         "incremental (no change): {} ms, {} B wire ({:.1} % of full), {} B JSON ({:.1} %)",
         inc.duration_ms,
@@ -141,23 +181,47 @@ async fn sync_from_a_real_backstage() {
     let Some(entity) = remote.get(&key) else {
         panic!("the peer has no {key} (is it the stock sample catalog?)");
     };
-    let location = entity["metadata"]["annotations"]["backstage.io/managed-by-location"].as_str().unwrap_or("");
+    let location = entity["metadata"]["annotations"]["backstage.io/managed-by-location"]
+        .as_str()
+        .unwrap_or("");
     let Some(path) = location.strip_prefix("file:") else {
         panic!("{key} is not ingested from a local file ({location})");
     };
     let original = std::fs::read_to_string(path).expect("read the peer's catalog file");
-    let old_description = entity["metadata"]["description"].as_str().unwrap_or("").to_owned();
+    let old_description = entity["metadata"]["description"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
     let new_description = format!("{old_description} (edited by the sync test)");
-    let edited = original.replacen(&format!("description: {old_description}\n"), &format!("description: {new_description}\n"), 1);
-    assert_ne!(edited, original, "could not find the description line of {EDITED} in {path}");
-    let restore = Restore { path: path.to_owned(), original };
+    let edited = original.replacen(
+        &format!("description: {old_description}\n"),
+        &format!("description: {new_description}\n"),
+        1,
+    );
+    assert_ne!(
+        edited, original,
+        "could not find the description line of {EDITED} in {path}"
+    );
+    let restore = Restore {
+        path: path.to_owned(),
+        original,
+    };
     std::fs::write(path, &edited).expect("write the peer's catalog file");
     refresh(&base, &token_text).await;
     wait_for_description(&c, &new_description).await;
 
-    let changed = incremental_sync(&c, mem.target(), &SyncOptions::new()).await.expect("incremental after edit");
-    assert_eq!((changed.added, changed.updated, changed.removed), (0, 1, 0), "{changed:?}");
-    assert_eq!(mem.state().committed[&key]["metadata"]["description"], Value::String(new_description));
+    let changed = incremental_sync(&c, mem.target(), &SyncOptions::new())
+        .await
+        .expect("incremental after edit");
+    assert_eq!(
+        (changed.added, changed.updated, changed.removed),
+        (0, 1, 0),
+        "{changed:?}"
+    );
+    assert_eq!(
+        mem.state().committed[&key]["metadata"]["description"],
+        Value::String(new_description)
+    );
     let remote = served(&c).await;
     let local = mem.snapshot();
     assert_eq!(local, remote, "after the edit the copy equals the peer");
@@ -166,7 +230,12 @@ async fn sync_from_a_real_backstage() {
     drop(restore);
     refresh(&base, &token_text).await;
     wait_for_description(&c, &old_description).await;
-    let back = incremental_sync(&c, mem.target(), &SyncOptions::new()).await.expect("incremental after restore");
+    let back = incremental_sync(&c, mem.target(), &SyncOptions::new())
+        .await
+        .expect("incremental after restore");
     assert_eq!((back.added, back.updated, back.removed), (0, 1, 0));
-    assert_eq!(mem.state().committed[&key]["metadata"]["description"], Value::String(old_description));
+    assert_eq!(
+        mem.state().committed[&key]["metadata"]["description"],
+        Value::String(old_description)
+    );
 }

@@ -1,8 +1,12 @@
 //! "Test connection" and the client's endpoints against the test server.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod common;
 
-use backlot_catalog_sync::test_server::{Catalog, Fault, FaultOn, FaultRule, ServerOptions, TestServer};
+use backlot_catalog_sync::test_server::{
+    Catalog, Fault, FaultOn, FaultRule, ServerOptions, TestServer,
+};
 use backlot_catalog_sync::{QuerySpec, SyncError, test_connection};
 use backlot_model::{ApiError, ErrorCode};
 use backlot_secrets::Sensitive;
@@ -11,12 +15,18 @@ use common::{client, options, server};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_connection_gives_the_entity_count_and_kinds() {
     let srv = server(1000).await;
-    let info = test_connection(&format!("{}/api/catalog/", srv.base_url()), srv.token().as_ref())
-        .await
-        .expect("connection works");
+    let info = test_connection(
+        &format!("{}/api/catalog/", srv.base_url()),
+        srv.token().as_ref(),
+    )
+    .await
+    .expect("connection works");
     assert_eq!(info.entity_count, 1000);
     assert_eq!(info.base_url, srv.base_url());
-    assert_eq!(info.kinds.first().map(|k| (k.value.as_str(), k.count)), Some(("Component", 755)));
+    assert_eq!(
+        info.kinds.first().map(|k| (k.value.as_str(), k.count)),
+        Some(("Component", 755))
+    );
     assert_eq!(info.kinds.iter().map(|k| k.count).sum::<u64>(), 1000);
     let reqs = srv.requests();
     assert_eq!(reqs[0].param("limit"), Some("1"));
@@ -36,7 +46,13 @@ async fn test_connection_names_the_exact_failure() {
     assert!(e.to_string().contains("401"), "{e}");
     let e = kind(test_connection(&srv.base_url(), None).await);
     assert_eq!(e.kind(), "unauthorized");
-    let e = kind(test_connection(&format!("{}/elsewhere", srv.base_url()), srv.token().as_ref()).await);
+    let e = kind(
+        test_connection(
+            &format!("{}/elsewhere", srv.base_url()),
+            srv.token().as_ref(),
+        )
+        .await,
+    );
     assert_eq!(e.kind(), "not_a_catalog");
     let e = kind(test_connection(&format!("https://{}", srv.addr()), srv.token().as_ref()).await);
     assert_eq!(e.kind(), "tls");
@@ -62,13 +78,24 @@ async fn test_connection_names_the_exact_failure() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_token_is_sent_only_as_a_bearer_header_and_never_shows_in_errors() {
     let secret = "sup3r-secret-token";
-    let srv = TestServer::start(Catalog::generate(5), ServerOptions { token: Some(secret.into()), ..ServerOptions::default() })
-        .await
-        .expect("server");
+    let srv = TestServer::start(
+        Catalog::generate(5),
+        ServerOptions {
+            token: Some(secret.into()),
+            ..ServerOptions::default()
+        },
+    )
+    .await
+    .expect("server");
     let c = client(&srv, options());
-    c.query_page(&QuerySpec::default(), None, true).await.expect("authorized");
+    c.query_page(&QuerySpec::default(), None, true)
+        .await
+        .expect("authorized");
     srv.inject(FaultRule::once(FaultOn::Any, Fault::Status(500)));
-    let e = c.query_page(&QuerySpec::default(), None, true).await.expect_err("500");
+    let e = c
+        .query_page(&QuerySpec::default(), None, true)
+        .await
+        .expect_err("500");
     assert!(!e.to_string().contains(secret));
     assert!(!format!("{e:?}").contains(secret));
     assert!(!format!("{c:?}").contains(secret));
@@ -83,24 +110,60 @@ async fn by_refs_keeps_request_order_with_nulls_and_facets_count() {
         "component:default/does-not-exist".to_owned(),
         "component:default/component-000007".to_owned(),
     ];
-    let items = c.entities_by_refs(&refs, &["metadata.name".to_owned()]).await.expect("by-refs");
-    let names: Vec<Option<&str>> = items.iter().map(|i| i.as_ref().and_then(|e| e["metadata"]["name"].as_str())).collect();
-    assert_eq!(names, vec![Some("team-00002"), None, Some("component-000007")]);
-    assert!(items[0].as_ref().is_some_and(|e| e.get("spec").is_none()), "fields applied");
+    let items = c
+        .entities_by_refs(&refs, &["metadata.name".to_owned()])
+        .await
+        .expect("by-refs");
+    let names: Vec<Option<&str>> = items
+        .iter()
+        .map(|i| i.as_ref().and_then(|e| e["metadata"]["name"].as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![Some("team-00002"), None, Some("component-000007")]
+    );
+    assert!(
+        items[0].as_ref().is_some_and(|e| e.get("spec").is_none()),
+        "fields applied"
+    );
     let facets = c.facets(&["kind", "spec.lifecycle"]).await.expect("facets");
     assert_eq!(facets["kind"].iter().map(|f| f.count).sum::<u64>(), 300);
-    assert!(facets["spec.lifecycle"].iter().any(|f| f.value == "experimental"));
+    assert!(
+        facets["spec.lifecycle"]
+            .iter()
+            .any(|f| f.value == "experimental")
+    );
     // Filters go on the first page only; the cursor carries them.
-    let spec = QuerySpec { filters: vec!["kind=component".into()], order_field: Some("metadata.name".into()), ..QuerySpec::default() };
-    let small = client(&srv, backlot_catalog_sync::ClientOptions { page_size: 100, ..options() });
+    let spec = QuerySpec {
+        filters: vec!["kind=component".into()],
+        order_field: Some("metadata.name".into()),
+        ..QuerySpec::default()
+    };
+    let small = client(
+        &srv,
+        backlot_catalog_sync::ClientOptions {
+            page_size: 100,
+            ..options()
+        },
+    );
     srv.clear_requests();
     let first = small.query_page(&spec, None, true).await.expect("page 1");
     assert_eq!(first.total_items, Some(227));
     let cursor = first.next_cursor.clone().expect("more pages");
-    let second = small.query_page(&spec, Some(&cursor), false).await.expect("page 2");
+    let second = small
+        .query_page(&spec, Some(&cursor), false)
+        .await
+        .expect("page 2");
     assert!(second.items.iter().all(|e| e["kind"] == "Component"));
     let reqs = srv.requests();
     assert_eq!(reqs[0].param("filter"), Some("kind=component"));
     assert_eq!(reqs[0].param("orderField"), Some("metadata.name"));
-    assert_eq!((reqs[1].param("filter"), reqs[1].param("orderField"), reqs[1].param("totalItems")), (None, None, None));
+    assert_eq!(
+        (
+            reqs[1].param("filter"),
+            reqs[1].param("orderField"),
+            reqs[1].param("totalItems")
+        ),
+        (None, None, None)
+    );
 }

@@ -2,13 +2,15 @@
 //! came from (and the team copy a local file hides), the Overview (About, kind-specific
 //! sections, relations, processing errors, plugin cards) and the tabs other plugins contribute.
 
-use backlot_model::ApiError;
 use backlot_model::entity::Entity;
 use backlot_model::ipc::{EntityView, GetEntity, RecordVisit};
-use backlot_plugin_api::components::{Card, EmptyState, ErrorBanner, ExternalLink, Spinner, kind_label};
+use backlot_plugin_api::components::{
+    Card, EmptyState, ErrorBanner, ExternalLink, Spinner, kind_label,
+};
 use backlot_plugin_api::routing::{RouteMatch, build_query, entity_path};
-use backlot_plugin_api::{EntityContext, Icon, IconView, Link, use_backend, use_catalog_version, use_shell};
-use yew::platform::spawn_local;
+use backlot_plugin_api::{
+    EntityContext, Icon, IconView, Link, use_catalog_version, use_command, use_shell,
+};
 use yew::prelude::*;
 
 use crate::entity_sections::{about, kind_sections, problems, relations};
@@ -23,34 +25,37 @@ pub struct EntityPageProps {
 
 #[component(EntityPage)]
 pub fn entity_page(props: &EntityPageProps) -> Html {
-    let backend = use_backend();
+    let entity_ref = format!(
+        "{}:{}/{}",
+        props.route.param("kind"),
+        props.route.param("namespace"),
+        props.route.param("name")
+    );
+    // Keyed by the ref: another entity starts afresh (a spinner), while a reload of the same
+    // entity (the catalog changed) keeps showing the old answer until the new one is in.
+    html! {
+        <EntityLoader key={entity_ref.clone()} entity_ref={entity_ref.clone()} tab={props.route.query("tab").map(str::to_string)} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EntityLoaderProps {
+    entity_ref: String,
+    tab: Option<String>,
+}
+
+#[component(EntityLoader)]
+fn entity_loader(props: &EntityLoaderProps) -> Html {
     let version = use_catalog_version();
-    let entity_ref =
-        format!("{}:{}/{}", props.route.param("kind"), props.route.param("namespace"), props.route.param("name"));
-    // (the ref it is for, the answer): a reload of the same entity keeps showing the old one.
-    let view = use_state(|| None::<(String, Result<EntityView, ApiError>)>);
-    {
-        let (view, backend) = (view.clone(), backend.clone());
-        use_effect_with((entity_ref.clone(), version), move |(entity_ref, _)| {
-            let entity_ref = entity_ref.clone();
-            if view.as_ref().is_none_or(|(shown, _)| *shown != entity_ref) {
-                view.set(None);
-            }
-            spawn_local(async move {
-                let answer = backend.call(GetEntity { entity_ref: entity_ref.clone() }).await;
-                view.set(Some((entity_ref, answer)));
-            });
-        });
-    }
-    {
-        use_effect_with(entity_ref.clone(), move |entity_ref| {
-            let entity_ref = entity_ref.clone();
-            spawn_local(async move {
-                let _ = backend.call(RecordVisit { entity_ref }).await;
-            });
-        });
-    }
-    match view.as_ref().map(|(_, answer)| answer) {
+    let entity_ref = props.entity_ref.clone();
+    let view = use_command((entity_ref.clone(), version), |(entity_ref, _)| GetEntity {
+        entity_ref: entity_ref.clone(),
+    });
+    // Recorded once per entity shown; the answer is not needed.
+    let _visit = use_command(entity_ref.clone(), |entity_ref| RecordVisit {
+        entity_ref: entity_ref.clone(),
+    });
+    match view.result() {
         None => html! { <Spinner /> },
         Some(Err(e)) if e.code == backlot_model::ErrorCode::NotFound => html! {
             <EmptyState title="No such entity" icon={Icon::Warning}
@@ -59,7 +64,7 @@ pub fn entity_page(props: &EntityPageProps) -> Html {
             </EmptyState>
         },
         Some(Err(e)) => html! { <ErrorBanner error={e.clone()} /> },
-        Some(Ok(view)) => html! { <EntityBody view={view.clone()} tab={props.route.query("tab").map(str::to_string)} /> },
+        Some(Ok(view)) => html! { <EntityBody view={view.clone()} tab={props.tab.clone()} /> },
     }
 }
 
@@ -80,8 +85,15 @@ fn entity_body(props: &EntityBodyProps) -> Html {
         entity_ref: entity_ref.clone(),
         entity: serde_json::to_value(entity).unwrap_or_default(),
     };
-    let tabs: Vec<_> = shell.entity_tabs.iter().filter(|t| (t.applies_to)(&context)).collect();
-    let active = props.tab.as_deref().and_then(|id| tabs.iter().find(|t| t.id == id));
+    let tabs: Vec<_> = shell
+        .entity_tabs
+        .iter()
+        .filter(|t| (t.applies_to)(&context))
+        .collect();
+    let active = props
+        .tab
+        .as_deref()
+        .and_then(|id| tabs.iter().find(|t| t.id == id));
     let base = entity_path(&entity_ref);
     // The page is painted with this entity: for the benchmark (which marks `entity:open` just
     // before following a link).
@@ -126,11 +138,14 @@ pub(crate) fn spec_str<'a>(entity: &'a Entity, field: &str) -> Option<&'a str> {
 /// Where the descriptor can be read or edited, from Backstage's annotations.
 fn source_links(entity: &Entity) -> Vec<(&'static str, String)> {
     let a = &entity.metadata.annotations;
-    let location = ["backstage.io/source-location", "backstage.io/managed-by-origin-location"]
-        .iter()
-        .find_map(|k| a.get(*k))
-        .and_then(|l| l.strip_prefix("url:"))
-        .map(str::to_string);
+    let location = [
+        "backstage.io/source-location",
+        "backstage.io/managed-by-origin-location",
+    ]
+    .iter()
+    .find_map(|k| a.get(*k))
+    .and_then(|l| l.strip_prefix("url:"))
+    .map(str::to_string);
     let view = a.get("backstage.io/view-url").cloned().or(location);
     let edit = a.get("backstage.io/edit-url").cloned();
     let mut links = Vec::new();
@@ -143,9 +158,18 @@ fn source_links(entity: &Entity) -> Vec<(&'static str, String)> {
     links
 }
 
-fn header(entity: &Entity, entity_ref: &str, starred: bool, on_star: &Callback<(String, bool)>) -> Html {
+fn header(
+    entity: &Entity,
+    entity_ref: &str,
+    starred: bool,
+    on_star: &Callback<(String, bool)>,
+) -> Html {
     let m = &entity.metadata;
-    let owner = entity.relations.iter().find(|r| r.relation_type == "ownedBy").map(|r| r.target_ref.clone());
+    let owner = entity
+        .relations
+        .iter()
+        .find(|r| r.relation_type == "ownedBy")
+        .map(|r| r.target_ref.clone());
     html! {
         <header class="entity-header">
             <IconView icon={Icon::for_kind(&entity.kind)} size={30} />

@@ -18,7 +18,13 @@ pub fn entity_link(target: &str, related: &[EntitySummary]) -> Html {
     let summary = related.iter().find(|s| s.entity_ref == target);
     let label = summary
         .map(|s| s.title.clone().unwrap_or_else(|| s.name.clone()))
-        .unwrap_or_else(|| target.split_once(':').map_or(target, |(_, r)| r).trim_start_matches("default/").to_string());
+        .unwrap_or_else(|| {
+            target
+                .split_once(':')
+                .map_or(target, |(_, r)| r)
+                .trim_start_matches("default/")
+                .to_string()
+        });
     if summary.is_some() {
         html! { <Link to={entity_path(target)} class="entity-link">{label}</Link> }
     } else {
@@ -28,20 +34,34 @@ pub fn entity_link(target: &str, related: &[EntitySummary]) -> Html {
 }
 
 fn targets(entity: &Entity, relation: &str) -> Vec<String> {
-    entity.relations.iter().filter(|r| r.relation_type == relation).map(|r| r.target_ref.clone()).collect()
+    entity
+        .relations
+        .iter()
+        .filter(|r| r.relation_type == relation)
+        .map(|r| r.target_ref.clone())
+        .collect()
 }
 
 pub fn about(entity: &Entity, related: &[EntitySummary]) -> Html {
     let m = &entity.metadata;
-    let row = |label: &str, value: Html| html! { <><dt>{label.to_string()}</dt><dd>{value}</dd></> };
+    let row =
+        |label: &str, value: Html| html! { <><dt>{label.to_string()}</dt><dd>{value}</dd></> };
     let links = |targets: Vec<String>| -> Html {
         if targets.is_empty() {
             html! { <span class="muted">{"—"}</span> }
         } else {
-            targets.iter().map(|t| entity_link(t, related)).collect::<Html>()
+            targets
+                .iter()
+                .map(|t| entity_link(t, related))
+                .collect::<Html>()
         }
     };
-    let part_of = |kind: &str| targets(entity, "partOf").into_iter().filter(|r| r.starts_with(kind)).collect::<Vec<_>>();
+    let part_of = |kind: &str| {
+        targets(entity, "partOf")
+            .into_iter()
+            .filter(|r| r.starts_with(kind))
+            .collect::<Vec<_>>()
+    };
     html! {
         <Card title="About" class="about">
             if let Some(description) = &m.description { <p class="description-text">{description}</p> }
@@ -117,7 +137,11 @@ fn related_table(props: &RelatedTableProps) -> Html {
     let all = use_state(|| false);
     let refs = &props.refs;
     let related = props.related.as_slice();
-    let shown = if *all { refs.len() } else { refs.len().min(RELATED_SHOWN) };
+    let shown = if *all {
+        refs.len()
+    } else {
+        refs.len().min(RELATED_SHOWN)
+    };
     let show_all = {
         let all = all.clone();
         Callback::from(move |_| all.set(true))
@@ -151,7 +175,10 @@ fn related_table(props: &RelatedTableProps) -> Html {
 /// Sections by kind, from the entity's relations (both directions are in its relation list).
 pub fn kind_sections(entity: &Entity, related: &[EntitySummary]) -> Html {
     let of_kind = |relation: &str, kind: &str| -> Vec<String> {
-        targets(entity, relation).into_iter().filter(|r| r.starts_with(&format!("{kind}:"))).collect()
+        targets(entity, relation)
+            .into_iter()
+            .filter(|r| r.starts_with(&format!("{kind}:")))
+            .collect()
     };
     let sections: Vec<(&str, &str, Vec<String>)> = match entity.kind.to_ascii_lowercase().as_str() {
         "system" => vec![
@@ -170,11 +197,22 @@ pub fn kind_sections(entity: &Entity, related: &[EntitySummary]) -> Html {
             ("Members", "members", targets(entity, "hasMember")),
             ("Owns", "owns", targets(entity, "ownerOf")),
         ],
-        "user" => vec![("Groups", "groups", targets(entity, "memberOf")), ("Owns", "owns", targets(entity, "ownerOf"))],
+        "user" => vec![
+            ("Groups", "groups", targets(entity, "memberOf")),
+            ("Owns", "owns", targets(entity, "ownerOf")),
+        ],
         "component" | "resource" => vec![
-            ("Subcomponents", "subcomponents", of_kind("hasPart", "component")),
+            (
+                "Subcomponents",
+                "subcomponents",
+                of_kind("hasPart", "component"),
+            ),
             ("Depends on", "depends-on", targets(entity, "dependsOn")),
-            ("Depended on by", "dependents", targets(entity, "dependencyOf")),
+            (
+                "Depended on by",
+                "dependents",
+                targets(entity, "dependencyOf"),
+            ),
         ],
         _ => Vec::new(),
     };
@@ -182,8 +220,10 @@ pub fn kind_sections(entity: &Entity, related: &[EntitySummary]) -> Html {
     sections
         .into_iter()
         .filter(|(_, _, refs)| !refs.is_empty())
-        .map(|(title, id, refs)| html! {
-            <RelatedTable key={id} title={title} id={id} {refs} related={related.clone()} />
+        .map(|(title, id, refs)| {
+            html! {
+                <RelatedTable key={id} title={title} id={id} {refs} related={related.clone()} />
+            }
         })
         .collect()
 }
@@ -191,7 +231,10 @@ pub fn kind_sections(entity: &Entity, related: &[EntitySummary]) -> Html {
 pub fn relations(entity: &Entity, related: &[EntitySummary]) -> Html {
     let mut by_type: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for r in &entity.relations {
-        by_type.entry(r.relation_type.as_str()).or_default().push(r.target_ref.as_str());
+        by_type
+            .entry(r.relation_type.as_str())
+            .or_default()
+            .push(r.target_ref.as_str());
     }
     html! {
         <Card title="Relations" class="relations">

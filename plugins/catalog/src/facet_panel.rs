@@ -33,24 +33,43 @@ struct Counts {
     toggles: BTreeMap<&'static str, u64>,
 }
 
-async fn load_counts(backend: BackendHandle, filters: CatalogFilters, me: Option<String>) -> Counts {
+async fn load_counts(
+    backend: BackendHandle,
+    filters: CatalogFilters,
+    me: Option<String>,
+) -> Counts {
     let me = me.as_deref();
     let mut counts = Counts::default();
-    let base = backend.call(GetFacets { filter: filters.entity_filter(me) }).await.unwrap_or_default();
+    let base = backend
+        .call(GetFacets {
+            filter: filters.entity_filter(me),
+        })
+        .await
+        .unwrap_or_default();
     for facet in Facet::ALL {
         let values = if filters.selected(facet).is_empty() {
             base.facets.get(facet.key()).cloned()
         } else {
             let filter = filters.without(facet).entity_filter(me);
-            backend.call(GetFacets { filter }).await.ok().and_then(|f| f.facets.get(facet.key()).cloned())
+            backend
+                .call(GetFacets { filter })
+                .await
+                .ok()
+                .and_then(|f| f.facets.get(facet.key()).cloned())
         };
-        counts.facets.insert(facet.key(), values.unwrap_or_default());
+        counts
+            .facets
+            .insert(facet.key(), values.unwrap_or_default());
     }
     for toggle in Toggle::ALL {
         if toggle == Toggle::Mine && me.is_none() {
             continue;
         }
-        let query = CatalogFilters { text: String::new(), ..filters.with_toggle(toggle, true) }.query(me, 0, 1);
+        let query = CatalogFilters {
+            text: String::new(),
+            ..filters.with_toggle(toggle, true)
+        }
+        .query(me, 0, 1);
         if let Ok(page) = backend.call(QueryEntities { query }).await {
             counts.toggles.insert(toggle.key(), page.total);
         }
@@ -74,7 +93,15 @@ pub fn facet_panel(props: &FacetPanelProps) -> Html {
     {
         let counts = counts.clone();
         // Counts ignore the text search (the backend's facets are over filters only).
-        let key = (CatalogFilters { text: String::new(), sort: None, ..props.filters.clone() }, props.me.clone(), props.version);
+        let key = (
+            CatalogFilters {
+                text: String::new(),
+                sort: None,
+                ..props.filters.clone()
+            },
+            props.me.clone(),
+            props.version,
+        );
         use_effect_with(key, move |(filters, me, _)| {
             let (filters, me) = (filters.clone(), me.clone());
             spawn_local(async move { counts.set(load_counts(backend, filters, me).await) });
@@ -103,8 +130,14 @@ pub fn facet_panel(props: &FacetPanelProps) -> Html {
         let mut values = counts.facets.get(facet.key()).cloned().unwrap_or_default();
         // A selected value stays listed even when nothing matches it now.
         for selected in props.filters.selected(facet) {
-            if !values.iter().any(|v| v.value.eq_ignore_ascii_case(selected)) {
-                values.push(FacetCount { value: selected.clone(), count: 0 });
+            if !values
+                .iter()
+                .any(|v| v.value.eq_ignore_ascii_case(selected))
+            {
+                values.push(FacetCount {
+                    value: selected.clone(),
+                    count: 0,
+                });
             }
         }
         if values.is_empty() {

@@ -19,7 +19,14 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 6] = [Facet::Kind, Facet::Type, Facet::Owner, Facet::Lifecycle, Facet::Tag, Facet::Namespace];
+    pub const ALL: [Facet; 6] = [
+        Facet::Kind,
+        Facet::Type,
+        Facet::Owner,
+        Facet::Lifecycle,
+        Facet::Tag,
+        Facet::Namespace,
+    ];
 
     /// The name in the query string and in the backend's facet counts.
     pub fn key(self) -> &'static str {
@@ -114,11 +121,19 @@ fn sort_field(key: &str) -> Option<SortField> {
 impl CatalogFilters {
     /// Reads the filters from a location's query pairs; unknown keys and values are ignored.
     pub fn from_query(query: &BTreeMap<String, String>) -> Self {
-        let mut filters = CatalogFilters { text: query.get("q").cloned().unwrap_or_default(), ..Default::default() };
+        let mut filters = CatalogFilters {
+            text: query.get("q").cloned().unwrap_or_default(),
+            ..Default::default()
+        };
         for facet in Facet::ALL {
             let values: Vec<String> = query
                 .get(facet.key())
-                .map(|v| v.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_lowercase())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default();
             if !values.is_empty() {
                 filters.facets.insert(facet.key(), values);
@@ -140,10 +155,21 @@ impl CatalogFilters {
 
     /// The catalog location showing these filters.
     pub fn location(&self) -> String {
-        let joined: Vec<(&str, String)> = self.facets.iter().map(|(k, v)| (*k, v.join(","))).collect();
-        let sort = self.sort.map(|s| format!("{}{}", if s.descending { "-" } else { "" }, sort_key(s.field)));
+        let joined: Vec<(&str, String)> =
+            self.facets.iter().map(|(k, v)| (*k, v.join(","))).collect();
+        let sort = self.sort.map(|s| {
+            format!(
+                "{}{}",
+                if s.descending { "-" } else { "" },
+                sort_key(s.field)
+            )
+        });
         // The text is kept as typed (a trailing space included): the search box reads it back.
-        let text = if self.text.trim().is_empty() { "" } else { self.text.as_str() };
+        let text = if self.text.trim().is_empty() {
+            ""
+        } else {
+            self.text.as_str()
+        };
         let mut pairs: Vec<(&str, &str)> = vec![("q", text)];
         pairs.extend(joined.iter().map(|(k, v)| (*k, v.as_str())));
         for toggle in Toggle::ALL {
@@ -154,11 +180,16 @@ impl CatalogFilters {
     }
 
     pub fn selected(&self, facet: Facet) -> &[String] {
-        self.facets.get(facet.key()).map(Vec::as_slice).unwrap_or_default()
+        self.facets
+            .get(facet.key())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     pub fn is_selected(&self, facet: Facet, value: &str) -> bool {
-        self.selected(facet).iter().any(|v| v.eq_ignore_ascii_case(value))
+        self.selected(facet)
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(value))
     }
 
     /// Selects `value` if it was not, else deselects it.
@@ -204,20 +235,36 @@ impl CatalogFilters {
     /// Clicking a column header: ascending first, then descending, then back to the default.
     pub fn sorted_by(&self, field: SortField) -> Self {
         let sort = match self.sort {
-            Some(s) if s.field == field && !s.descending => Some(SortOrder { field, descending: true }),
+            Some(s) if s.field == field && !s.descending => Some(SortOrder {
+                field,
+                descending: true,
+            }),
             Some(s) if s.field == field => None,
-            _ => Some(SortOrder { field, descending: false }),
+            _ => Some(SortOrder {
+                field,
+                descending: false,
+            }),
         };
-        CatalogFilters { sort, ..self.clone() }
+        CatalogFilters {
+            sort,
+            ..self.clone()
+        }
     }
 
     /// Whether anything narrows the catalog (the empty state differs).
     pub fn is_narrowed(&self) -> bool {
-        !self.text.trim().is_empty() || !self.facets.is_empty() || self.starred || self.mine || self.errors
+        !self.text.trim().is_empty()
+            || !self.facets.is_empty()
+            || self.starred
+            || self.mine
+            || self.errors
     }
 
     pub fn cleared(&self) -> Self {
-        CatalogFilters { sort: self.sort, ..Default::default() }
+        CatalogFilters {
+            sort: self.sort,
+            ..Default::default()
+        }
     }
 
     /// The backend filter; `me` is the user ref from Settings ("owned by me" needs it).
@@ -231,7 +278,11 @@ impl CatalogFilters {
             lifecycles: values(Facet::Lifecycle),
             tags: values(Facet::Tag),
             starred: self.starred,
-            owned_by: if self.mine { me.map(str::to_string) } else { None },
+            owned_by: if self.mine {
+                me.map(str::to_string)
+            } else {
+                None
+            },
             with_errors: self.errors,
             ..Default::default()
         }
@@ -243,7 +294,11 @@ impl CatalogFilters {
         EntityQuery {
             filter: self.entity_filter(me),
             text: (!text.is_empty()).then(|| text.to_string()),
-            order: if text.is_empty() { Some(self.sort.unwrap_or_default()) } else { self.sort },
+            order: if text.is_empty() {
+                Some(self.sort.unwrap_or_default())
+            } else {
+                self.sort
+            },
             cursor: None,
             limit,
             offset,
@@ -270,16 +325,25 @@ mod tests {
             .with_toggle(Toggle::Starred, true)
             .sorted_by(SortField::Owner)
             .sorted_by(SortField::Owner);
-        let f = CatalogFilters { text: "pay ment".into(), ..f };
+        let f = CatalogFilters {
+            text: "pay ment".into(),
+            ..f
+        };
         assert_eq!(round_trip(&f), f);
-        assert!(f.location().contains("kind=component%2Capi"), "{}", f.location());
+        assert!(
+            f.location().contains("kind=component%2Capi"),
+            "{}",
+            f.location()
+        );
         assert!(f.location().contains("sort=-owner"));
         assert_eq!(CatalogFilters::default().location(), "/catalog");
     }
 
     #[test]
     fn flipping_twice_removes_the_filter() {
-        let f = CatalogFilters::default().flip(Facet::Tag, "java").flip(Facet::Tag, "JAVA");
+        let f = CatalogFilters::default()
+            .flip(Facet::Tag, "java")
+            .flip(Facet::Tag, "JAVA");
         assert!(f.facets.is_empty());
         assert!(!f.is_narrowed());
     }
@@ -287,9 +351,21 @@ mod tests {
     #[test]
     fn sort_cycles_ascending_descending_default() {
         let f = CatalogFilters::default().sorted_by(SortField::Kind);
-        assert_eq!(f.sort, Some(SortOrder { field: SortField::Kind, descending: false }));
+        assert_eq!(
+            f.sort,
+            Some(SortOrder {
+                field: SortField::Kind,
+                descending: false
+            })
+        );
         let f = f.sorted_by(SortField::Kind);
-        assert_eq!(f.sort, Some(SortOrder { field: SortField::Kind, descending: true }));
+        assert_eq!(
+            f.sort,
+            Some(SortOrder {
+                field: SortField::Kind,
+                descending: true
+            })
+        );
         assert_eq!(f.sorted_by(SortField::Kind).sort, None);
     }
 
@@ -297,10 +373,21 @@ mod tests {
     fn owned_by_me_needs_a_user_and_search_ranks_unless_sorted() {
         let f = CatalogFilters::default().with_toggle(Toggle::Mine, true);
         assert_eq!(f.entity_filter(None).owned_by, None);
-        assert_eq!(f.entity_filter(Some("user:default/ada")).owned_by.as_deref(), Some("user:default/ada"));
-        let searching = CatalogFilters { text: "x".into(), ..Default::default() };
+        assert_eq!(
+            f.entity_filter(Some("user:default/ada"))
+                .owned_by
+                .as_deref(),
+            Some("user:default/ada")
+        );
+        let searching = CatalogFilters {
+            text: "x".into(),
+            ..Default::default()
+        };
         assert_eq!(searching.query(None, 0, 10).order, None);
-        assert_eq!(CatalogFilters::default().query(None, 100, 10).order, Some(SortOrder::default()));
+        assert_eq!(
+            CatalogFilters::default().query(None, 100, 10).order,
+            Some(SortOrder::default())
+        );
         assert_eq!(CatalogFilters::default().query(None, 100, 10).offset, 100);
     }
 

@@ -35,13 +35,23 @@ pub fn use_starred() -> (Rc<HashSet<String>>, Callback<(String, bool)>) {
         use_effect_with(shell.catalog_version, move |_| {
             spawn_local(async move {
                 if let Ok(s) = backend.call(GetStarred {}).await {
-                    starred.set(Rc::new(s.items.into_iter().map(|e| e.entity_ref).chain(s.missing).collect()));
+                    starred.set(Rc::new(
+                        s.items
+                            .into_iter()
+                            .map(|e| e.entity_ref)
+                            .chain(s.missing)
+                            .collect(),
+                    ));
                 }
             });
         });
     }
     let on_star = {
-        let (backend, starred, changed) = (shell.backend.clone(), starred.clone(), shell.catalog_changed.clone());
+        let (backend, starred, changed) = (
+            shell.backend.clone(),
+            starred.clone(),
+            shell.catalog_changed.clone(),
+        );
         Callback::from(move |(entity_ref, star): (String, bool)| {
             // Shown at once; the answer (and the reload it announces) confirms it.
             let mut next = (**starred).clone();
@@ -53,7 +63,12 @@ pub fn use_starred() -> (Rc<HashSet<String>>, Callback<(String, bool)>) {
             starred.set(Rc::new(next));
             let (backend, changed) = (backend.clone(), changed.clone());
             spawn_local(async move {
-                let _ = backend.call(SetStarred { entity_ref, starred: star }).await;
+                let _ = backend
+                    .call(SetStarred {
+                        entity_ref,
+                        starred: star,
+                    })
+                    .await;
                 changed.emit(());
             });
         })
@@ -66,7 +81,11 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
     let shell = use_shell();
     let version = use_catalog_version();
     let filters = CatalogFilters::from_query(&props.route.query);
-    let me = shell.preferences.user_entity_ref.clone().filter(|m| !m.trim().is_empty());
+    let me = shell
+        .preferences
+        .user_entity_ref
+        .clone()
+        .filter(|m| !m.trim().is_empty());
     let (starred, on_star) = use_starred();
     let total = use_state(|| None::<Result<u64, ApiError>>);
     // The search box is controlled; the location follows it as the user types.
@@ -91,7 +110,13 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
                 perf::mark("catalog:input");
                 let value = input.value();
                 text.set(value.clone());
-                replace.emit(CatalogFilters { text: value, ..filters.clone() }.location());
+                replace.emit(
+                    CatalogFilters {
+                        text: value,
+                        ..filters.clone()
+                    }
+                    .location(),
+                );
             }
         })
     };
@@ -111,7 +136,9 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
     let count_line = match &*total {
         None => html! { <span class="muted">{"Loading…"}</span> },
         Some(Err(_)) => html! {},
-        Some(Ok(n)) => html! { <span>{ if *n == 1 { "1 entity".to_string() } else { format!("{n} entities") } }</span> },
+        Some(Ok(n)) => {
+            html! { <span>{ if *n == 1 { "1 entity".to_string() } else { format!("{n} entities") } }</span> }
+        }
     };
     let empty = match &*total {
         Some(Ok(0)) if !filters.is_narrowed() => Some(html! {

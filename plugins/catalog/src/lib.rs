@@ -3,8 +3,8 @@
 mod entity_page;
 mod entity_sections;
 mod facet_panel;
-pub mod graph;
 pub mod filters;
+pub mod graph;
 mod index_page;
 mod perf;
 mod table;
@@ -16,7 +16,13 @@ use yew::prelude::*;
 pub fn plugin() -> Plugin {
     Plugin::new("catalog", "Catalog", Icon::Catalog)
         .nav("Catalog", "/catalog", 10)
-        .route("/catalog", |m: &RouteMatch| html! { <index_page::CatalogIndex route={m.clone()} /> })
-        .route("/catalog/:namespace/:kind/:name", |m: &RouteMatch| html! { <entity_page::EntityPage route={m.clone()} /> })
+        .route(
+            "/catalog",
+            |m: &RouteMatch| html! { <index_page::CatalogIndex route={m.clone()} /> },
+        )
+        .route(
+            "/catalog/:namespace/:kind/:name",
+            |m: &RouteMatch| html! { <entity_page::EntityPage route={m.clone()} /> },
+        )
         .global_search("/catalog")
 }

@@ -47,9 +47,13 @@ pub fn measure_from(name: &str, started: &str) {
 /// Runs `then` once the current frame has been painted: the next animation frame runs just
 /// before the paint, a zero timeout queued from it runs just after.
 pub fn after_paint(then: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let frame = Closure::once_into_js(move || {
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let done = Closure::once_into_js(then);
         let _ = window.set_timeout_with_callback(done.unchecked_ref());
     });

@@ -5,17 +5,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::time::Duration;
 
 use backlot_catalog::graph::RelationGraph;
-use backlot_model::ipc::Preferences;
 use backlot_model::query::EntitySummary;
-use backlot_plugin_api::{BackendHandle, FakeBackend, ShellContext};
+use backlot_plugin_api::FakeBackend;
+use backlot_plugin_api::testkit::{Page, TestShell, install_stylesheet, route, settle};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::Element;
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -38,129 +35,89 @@ fn summary(kind: &str, name: &str, owner: Option<&str>, system: Option<&str>) ->
 fn shop() -> FakeBackend {
     FakeBackend::new()
         .with_entities(vec![
-            EntitySummary { title: Some("Web shop".into()), ..summary("Component", "web", Some("team-a"), Some("shop")) },
+            EntitySummary {
+                title: Some("Web shop".into()),
+                ..summary("Component", "web", Some("team-a"), Some("shop"))
+            },
             summary("Component", "orders", Some("team-a"), Some("shop")),
             summary("API", "orders-api", Some("team-a"), Some("shop")),
             summary("System", "shop", Some("team-a"), None),
             summary("Group", "team-a", None, None),
         ])
         .with_relations(&[
-            ("component:default/web", "consumesApi", "api:default/orders-api"),
+            (
+                "component:default/web",
+                "consumesApi",
+                "api:default/orders-api",
+            ),
             // stored inverse, as a team backend serves it: drawn as orders providesApi orders-api
-            ("api:default/orders-api", "apiProvidedBy", "component:default/orders"),
-            ("component:default/web", "dependsOn", "resource:default/ghost"),
+            (
+                "api:default/orders-api",
+                "apiProvidedBy",
+                "component:default/orders",
+            ),
+            (
+                "component:default/web",
+                "dependsOn",
+                "resource:default/ghost",
+            ),
         ])
 }
 
-#[derive(Properties, PartialEq)]
-struct HostProps {
-    context: ShellContext,
-    entity_ref: String,
-}
-
-#[component(Host)]
-fn host(props: &HostProps) -> Html {
-    html! {
-        <ContextProvider<ShellContext> context={props.context.clone()}>
-            <RelationGraph entity_ref={props.entity_ref.clone()} />
-        </ContextProvider<ShellContext>>
-    }
-}
-
-/// The catalog plugin's own route for `location` (the entity page), as the shell renders it.
-#[derive(Properties, PartialEq)]
-struct PageProps {
-    context: ShellContext,
-    location: String,
-}
-
-#[component(PageHost)]
-fn page_host(props: &PageProps) -> Html {
-    let plugin = backlot_catalog::plugin();
-    let page = plugin
-        .routes
-        .iter()
-        .find_map(|r| backlot_plugin_api::routing::match_pattern(r.pattern, &props.location).map(|m| (r.render)(&m)))
-        .unwrap_or_default();
-    html! { <ContextProvider<ShellContext> context={props.context.clone()}>{ page }</ContextProvider<ShellContext>> }
-}
-
+/// The relation graph (or a catalog page) in a test shell, with the fake it asks.
 struct Mounted {
-    root: Element,
+    page: Page,
     fake: FakeBackend,
-    navigated: Rc<RefCell<Vec<String>>>,
 }
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn settle() {
-    gloo_timers::future::sleep(Duration::from_millis(60)).await;
+impl std::ops::Deref for Mounted {
+    type Target = Page;
+    fn deref(&self) -> &Page {
+        &self.page
+    }
 }
 
 async fn mount(fake: FakeBackend, entity_ref: &str) -> Mounted {
-    mount_with(fake, |context| {
-        let props = HostProps { context, entity_ref: entity_ref.into() };
-        Box::new(move |root| {
-            yew::Renderer::<Host>::with_root_and_props(root, props).render();
-        })
-    })
+    mount_with(
+        fake,
+        html! { <RelationGraph entity_ref={entity_ref.to_string()} /> },
+    )
     .await
 }
 
-type Render = Box<dyn FnOnce(Element)>;
+/// The catalog plugin's own route for `location` (the entity page), as the shell renders it.
+async fn mount_page(fake: FakeBackend, location: &str) -> Mounted {
+    mount_with(fake, route(&[backlot_catalog::plugin()], location)).await
+}
 
-async fn mount_with(fake: FakeBackend, render: impl FnOnce(ShellContext) -> Render) -> Mounted {
-    let document = document();
-    if document.get_element_by_id("backlot-css").is_none() {
-        let style = document.create_element("style").unwrap();
-        style.set_id("backlot-css");
-        style.set_text_content(Some(include_str!("../../../src-ui/styles/app.css")));
-        document.head().unwrap().append_child(&style).unwrap();
-    }
-    let root = document.create_element("div").unwrap();
+async fn mount_with(fake: FakeBackend, content: Html) -> Mounted {
+    install_stylesheet(
+        "backlot-css",
+        concat!(
+            include_str!("../../../src-ui/styles/app.css"),
+            include_str!("../styles.css")
+        ),
+    );
     // (test scaffolding only: the app itself never sets inline styles)
-    root.set_attribute("style", "position:fixed; inset:0; width:1000px; height:700px").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let navigated = Rc::new(RefCell::new(Vec::new()));
-    let log = navigated.clone();
-    let context = ShellContext {
-        backend: BackendHandle::new(fake.clone()),
-        preferences: Preferences::default(),
-        set_preferences: Callback::noop(),
-        navigate: Callback::from(move |to: String| log.borrow_mut().push(to)),
-        replace: Callback::noop(),
-        catalog_version: 0,
-        catalog_changed: Callback::noop(),
-        entity_tabs: Rc::default(),
-        entity_cards: Rc::default(),
-    };
-    render(context)(root.clone());
+    let page = TestShell::new(fake.clone())
+        .with_root_style("position:fixed; inset:0; width:1000px; height:700px")
+        .mount(content);
     settle().await;
-    Mounted { root, fake, navigated }
+    Mounted { page, fake }
 }
 
 impl Mounted {
-    fn all(&self, css: &str) -> Vec<Element> {
-        let list = self.root.query_selector_all(css).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
-    }
-
-    fn one(&self, css: &str) -> Element {
-        self.root.query_selector(css).unwrap().unwrap_or_else(|| panic!("no element `{css}`"))
-    }
-
-    fn count(&self, css: &str) -> usize {
-        self.all(css).len()
-    }
-
     fn stats(&self) -> String {
-        self.one("[data-testid=graph-stats]").text_content().unwrap_or_default()
+        self.one("[data-testid=graph-stats]")
+            .text_content()
+            .unwrap_or_default()
     }
 
     fn node_refs(&self) -> Vec<String> {
-        self.all(".graph-nodes .graph-node").iter().filter_map(|n| n.get_attribute("data-ref")).collect()
+        self.all(".graph-nodes .graph-node")
+            .iter()
+            .filter_map(|n| n.get_attribute("data-ref"))
+            .collect()
     }
 
     fn edges(&self) -> Vec<(String, String, String)> {
@@ -183,7 +140,10 @@ impl Mounted {
     }
 
     async fn click(&self, css: &str) {
-        self.one(css).dyn_into::<web_sys::HtmlElement>().unwrap().click();
+        self.one(css)
+            .dyn_into::<web_sys::HtmlElement>()
+            .unwrap()
+            .click();
         settle().await;
     }
 
@@ -194,7 +154,9 @@ impl Mounted {
         init.set_cancelable(true);
         let event = web_sys::MouseEvent::new_with_mouse_event_init_dict(kind, &init).unwrap();
         // On the node's circle, as a real pointer would hit it.
-        self.one(&format!("{css} circle")).dispatch_event(&event).unwrap();
+        self.one(&format!("{css} circle"))
+            .dispatch_event(&event)
+            .unwrap();
         settle().await;
     }
 
@@ -213,14 +175,11 @@ impl Mounted {
     }
 }
 
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.root.remove();
-    }
-}
-
 fn graph_calls(fake: &FakeBackend) -> usize {
-    fake.calls().iter().filter(|c| **c == "entity_graph").count()
+    fake.calls()
+        .iter()
+        .filter(|c| **c == "entity_graph")
+        .count()
 }
 
 #[wasm_bindgen_test]
@@ -246,34 +205,96 @@ async fn draws_the_known_graph_with_arrows_kinds_and_dangling_refs() {
     // Forward, one per pair: the stored apiProvidedBy is drawn as providesApi, from orders.
     for expected in [
         ("component:default/web", "ownedBy", "group:default/team-a"),
-        ("component:default/web", "consumesApi", "api:default/orders-api"),
-        ("component:default/orders", "providesApi", "api:default/orders-api"),
-        ("component:default/web", "dependsOn", "resource:default/ghost"),
+        (
+            "component:default/web",
+            "consumesApi",
+            "api:default/orders-api",
+        ),
+        (
+            "component:default/orders",
+            "providesApi",
+            "api:default/orders-api",
+        ),
+        (
+            "component:default/web",
+            "dependsOn",
+            "resource:default/ghost",
+        ),
     ] {
-        let expected = (expected.0.to_string(), expected.1.to_string(), expected.2.to_string());
-        assert!(edges.contains(&expected), "{expected:?} missing from {edges:?}");
+        let expected = (
+            expected.0.to_string(),
+            expected.1.to_string(),
+            expected.2.to_string(),
+        );
+        assert!(
+            edges.contains(&expected),
+            "{expected:?} missing from {edges:?}"
+        );
     }
-    assert!(edges.iter().all(|e| e.1 != "apiProvidedBy" && e.1 != "ownerOf"));
+    assert!(
+        edges
+            .iter()
+            .all(|e| e.1 != "apiProvidedBy" && e.1 != "ownerOf")
+    );
     // Arrow heads on every edge, the relation in its tooltip.
-    assert!(m.root.query_selector("marker#graph-arrow").unwrap().is_some());
+    assert!(
+        m.root()
+            .query_selector("marker#graph-arrow")
+            .unwrap()
+            .is_some()
+    );
     for line in m.all(".graph-edges line.graph-edge") {
-        assert_eq!(line.get_attribute("marker-end").as_deref(), Some("url(#graph-arrow)"));
-        let title = line.query_selector("title").unwrap().unwrap().text_content().unwrap();
-        assert!(title.contains(&line.get_attribute("data-type").unwrap()), "{title}");
+        assert_eq!(
+            line.get_attribute("marker-end").as_deref(),
+            Some("url(#graph-arrow)")
+        );
+        let title = line
+            .query_selector("title")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert!(
+            title.contains(&line.get_attribute("data-type").unwrap()),
+            "{title}"
+        );
     }
     // Root highlighted, labelled by title; kinds as classes with their icon; ghost dashed.
     let root = m.one(".graph-node.root");
-    assert_eq!(root.get_attribute("data-ref").as_deref(), Some("component:default/web"));
-    assert_eq!(root.query_selector(".graph-label").unwrap().unwrap().text_content().as_deref(), Some("Web shop"));
-    assert!(m.one("[data-ref='api:default/orders-api']").class_list().contains("kind-api"));
+    assert_eq!(
+        root.get_attribute("data-ref").as_deref(),
+        Some("component:default/web")
+    );
+    assert_eq!(
+        root.query_selector(".graph-label")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Web shop")
+    );
+    assert!(
+        m.one("[data-ref='api:default/orders-api']")
+            .class_list()
+            .contains("kind-api")
+    );
     assert_eq!(m.count(".graph-node path.graph-icon"), 6);
     let ghost = m.one("[data-ref='resource:default/ghost']");
     assert!(ghost.class_list().contains("missing"));
     assert!(ghost.get_attribute("tabindex").is_none());
     assert!(m.count("[data-testid=graph-truncated]") == 0);
-    assert!(!m.one("svg.graph-canvas").class_list().contains("far"), "a small graph shows its labels");
+    assert!(
+        !m.one("svg.graph-canvas").class_list().contains("far"),
+        "a small graph shows its labels"
+    );
     // The CSP forbids inline styles: none inside the graph.
-    assert_eq!(m.one("[data-testid=relation-graph]").query_selector_all("[style]").unwrap().length(), 0);
+    assert_eq!(
+        m.one("[data-testid=relation-graph]")
+            .query_selector_all("[style]")
+            .unwrap()
+            .length(),
+        0
+    );
     // The marks for the benchmark.
     let perf = web_sys::window().unwrap().performance().unwrap();
     assert!(perf.get_entries_by_name("graph:data").length() > 0);
@@ -285,12 +306,25 @@ async fn draws_the_known_graph_with_arrows_kinds_and_dangling_refs() {
 async fn changing_the_depth_reloads() {
     let m = mount(shop(), "component:default/web").await;
     assert_eq!(graph_calls(&m.fake), 1);
-    assert_eq!(m.one("[data-depth='2']").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        m.one("[data-depth='2']")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
     m.click("[data-depth='1']").await;
     assert_eq!(graph_calls(&m.fake), 2);
     assert_eq!(m.stats(), "5 nodes · 7 edges");
-    assert!(!m.node_refs().contains(&"component:default/orders".to_string()));
-    assert_eq!(m.one("[data-depth='1']").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert!(
+        !m.node_refs()
+            .contains(&"component:default/orders".to_string())
+    );
+    assert_eq!(
+        m.one("[data-depth='1']")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
     m.click("[data-depth='3']").await;
     assert_eq!(graph_calls(&m.fake), 3);
     assert_eq!(m.stats(), "6 nodes · 10 edges");
@@ -299,16 +333,46 @@ async fn changing_the_depth_reloads() {
 #[wasm_bindgen_test]
 async fn hiding_relation_types_hides_their_edges_and_what_only_they_reached() {
     let m = mount(shop(), "component:default/web").await;
-    let chips: Vec<String> = m.all(".graph-type").iter().filter_map(|c| c.get_attribute("data-type")).collect();
-    assert_eq!(chips, ["consumesApi", "dependsOn", "ownedBy", "partOf", "providesApi"]);
+    let chips: Vec<String> = m
+        .all(".graph-type")
+        .iter()
+        .filter_map(|c| c.get_attribute("data-type"))
+        .collect();
+    assert_eq!(
+        chips,
+        [
+            "consumesApi",
+            "dependsOn",
+            "ownedBy",
+            "partOf",
+            "providesApi"
+        ]
+    );
     m.click(".graph-type[data-type='partOf']").await;
-    assert_eq!(m.one(".graph-type[data-type='partOf']").get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert_eq!(
+        m.one(".graph-type[data-type='partOf']")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("false")
+    );
     assert!(m.edges().iter().all(|e| e.1 != "partOf"));
-    assert_eq!(m.stats(), "6 nodes · 7 edges", "shop is still reached through ownedBy");
+    assert_eq!(
+        m.stats(),
+        "6 nodes · 7 edges",
+        "shop is still reached through ownedBy"
+    );
     m.click(".graph-type[data-type='ownedBy']").await;
     let mut refs = m.node_refs();
     refs.sort();
-    assert_eq!(refs, ["api:default/orders-api", "component:default/orders", "component:default/web", "resource:default/ghost"]);
+    assert_eq!(
+        refs,
+        [
+            "api:default/orders-api",
+            "component:default/orders",
+            "component:default/web",
+            "resource:default/ghost"
+        ]
+    );
     assert_eq!(m.stats(), "4 nodes · 3 edges");
     // Filtering is local: no new request.
     assert_eq!(graph_calls(&m.fake), 1);
@@ -320,33 +384,47 @@ async fn hiding_relation_types_hides_their_edges_and_what_only_they_reached() {
 #[wasm_bindgen_test]
 async fn clicking_a_node_opens_its_entity_page() {
     let m = mount(shop(), "component:default/web").await;
-    m.mouse("[data-ref='api:default/orders-api']", "click").await;
-    assert_eq!(*m.navigated.borrow(), ["/catalog/default/api/orders-api"]);
+    m.mouse("[data-ref='api:default/orders-api']", "click")
+        .await;
+    assert_eq!(m.navigations(), ["/catalog/default/api/orders-api"]);
     // Not the dangling ref, not the root itself.
-    m.mouse("[data-ref='resource:default/ghost']", "click").await;
+    m.mouse("[data-ref='resource:default/ghost']", "click")
+        .await;
     m.mouse(".graph-node.root", "click").await;
-    assert_eq!(m.navigated.borrow().len(), 1);
+    assert_eq!(m.navigations().len(), 1);
     // Enter on a focused node.
     let init = web_sys::KeyboardEventInit::new();
     init.set_bubbles(true);
     init.set_key("Enter");
-    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    m.one("[data-ref='group:default/team-a']").dispatch_event(&event).unwrap();
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    m.one("[data-ref='group:default/team-a']")
+        .dispatch_event(&event)
+        .unwrap();
     settle().await;
-    assert_eq!(m.navigated.borrow().last().map(String::as_str), Some("/catalog/default/group/team-a"));
+    assert_eq!(
+        m.navigations().last().map(String::as_str),
+        Some("/catalog/default/group/team-a")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn hovering_a_node_highlights_its_edges() {
     let m = mount(shop(), "component:default/web").await;
     assert_eq!(m.count(".graph-hover .graph-edge.hl"), 0);
-    m.mouse("[data-ref='system:default/shop']", "mouseover").await;
+    m.mouse("[data-ref='system:default/shop']", "mouseover")
+        .await;
     // shop: web, orders, orders-api partOf it; it is ownedBy team-a.
     assert_eq!(m.count(".graph-hover .graph-edge.hl"), 4);
     assert!(m.one("svg.graph-canvas").class_list().contains("hovering"));
-    let labels: Vec<String> = m.all(".graph-hover .graph-edge-label").iter().filter_map(|l| l.text_content()).collect();
+    let labels: Vec<String> = m
+        .all(".graph-hover .graph-edge-label")
+        .iter()
+        .filter_map(|l| l.text_content())
+        .collect();
     assert_eq!(labels.iter().filter(|l| *l == "partOf").count(), 3);
-    m.mouse("[data-ref='system:default/shop']", "mouseout").await;
+    m.mouse("[data-ref='system:default/shop']", "mouseout")
+        .await;
     assert_eq!(m.count(".graph-hover .graph-edge.hl"), 0);
     assert!(!m.one("svg.graph-canvas").class_list().contains("hovering"));
 }
@@ -354,12 +432,19 @@ async fn hovering_a_node_highlights_its_edges() {
 #[wasm_bindgen_test]
 async fn zoom_and_pan_change_only_the_view_box() {
     let m = mount(shop(), "component:default/web").await;
+    // The view box fits the drawn graph once its answer is in (a loaded machine can take
+    // longer than one settle): zoom from there, not from the empty picture's box.
+    m.wait_for(".graph-nodes .graph-node").await;
+    settle().await;
     let fit = m.view_box();
     assert_eq!(fit.len(), 4);
     let before = m.one(".graph-nodes").inner_html();
     m.click("[data-zoom='in']").await;
     let zoomed = m.view_box();
-    assert!(zoomed[2] < fit[2] && zoomed[3] < fit[3], "{zoomed:?} vs {fit:?}");
+    assert!(
+        zoomed[2] < fit[2] && zoomed[3] < fit[3],
+        "{zoomed:?} vs {fit:?}"
+    );
     // Zooming keeps the centre.
     assert!(((zoomed[0] + zoomed[2] / 2.0) - (fit[0] + fit[2] / 2.0)).abs() < 0.2);
     m.click("[data-zoom='out']").await;
@@ -385,7 +470,10 @@ async fn zoom_and_pan_change_only_the_view_box() {
     m.pointer("pointermove", 450, 330).await;
     m.pointer("pointerup", 450, 330).await;
     let panned = m.view_box();
-    assert!(panned[0] < fit[0] && panned[1] < fit[1], "{panned:?} vs {fit:?}");
+    assert!(
+        panned[0] < fit[0] && panned[1] < fit[1],
+        "{panned:?} vs {fit:?}"
+    );
     assert_eq!((panned[2], panned[3]), (fit[2], fit[3]));
     // A press that does not move is not a pan.
     m.pointer("pointerdown", 400, 300).await;
@@ -398,31 +486,53 @@ async fn zoom_and_pan_change_only_the_view_box() {
 #[wasm_bindgen_test]
 async fn a_large_graph_is_truncated_and_announced() {
     // 600 components owned by one team: past the default cap of 500 nodes.
-    let mut entities: Vec<EntitySummary> =
-        (0..600).map(|i| summary("Component", &format!("svc-{i:03}"), Some("team-a"), None)).collect();
+    let mut entities: Vec<EntitySummary> = (0..600)
+        .map(|i| summary("Component", &format!("svc-{i:03}"), Some("team-a"), None))
+        .collect();
     entities.push(summary("Group", "team-a", None, None));
-    let m = mount(FakeBackend::new().with_entities(entities), "group:default/team-a").await;
+    let m = mount(
+        FakeBackend::new().with_entities(entities),
+        "group:default/team-a",
+    )
+    .await;
     gloo_timers::future::sleep(Duration::from_millis(200)).await;
     assert_eq!(m.count(".graph-nodes .graph-node"), 500);
     assert_eq!(m.stats(), "500 nodes · 499 edges");
-    let notice = m.one("[data-testid=graph-truncated]").text_content().unwrap();
+    let notice = m
+        .one("[data-testid=graph-truncated]")
+        .text_content()
+        .unwrap();
     assert!(notice.contains("Truncated at 500 nodes"), "{notice}");
     // Zoomed out this far, labels are hidden; hovering names the node and its neighbours.
     let canvas = m.one("svg.graph-canvas");
     assert!(canvas.class_list().contains("far"));
-    m.mouse("[data-ref='component:default/svc-007']", "mouseover").await;
-    let names: Vec<String> = m.all(".graph-hover-label").iter().filter_map(|l| l.text_content()).collect();
+    m.mouse("[data-ref='component:default/svc-007']", "mouseover")
+        .await;
+    let names: Vec<String> = m
+        .all(".graph-hover-label")
+        .iter()
+        .filter_map(|l| l.text_content())
+        .collect();
     assert_eq!(names, ["team-a", "svc-007"]);
-    m.mouse("[data-ref='component:default/svc-007']", "mouseout").await;
+    m.mouse("[data-ref='component:default/svc-007']", "mouseout")
+        .await;
     for _ in 0..14 {
         m.click("[data-zoom='in']").await;
     }
-    assert!(!canvas.class_list().contains("far"), "labels are back when zoomed in");
+    assert!(
+        !canvas.class_list().contains("far"),
+        "labels are back when zoomed in"
+    );
     // For the record: the time from data to painted in this (debug) build.
     let perf = web_sys::window().unwrap().performance().unwrap();
     let measures = perf.get_entries_by_name("graph:render");
-    if let Some(last) = measures.get(measures.length().saturating_sub(1)).dyn_ref::<web_sys::PerformanceEntry>() {
-        web_sys::console::log_1(&format!("graph:render for 500 nodes: {:.1} ms", last.duration()).into());
+    if let Some(last) = measures
+        .get(measures.length().saturating_sub(1))
+        .dyn_ref::<web_sys::PerformanceEntry>()
+    {
+        web_sys::console::log_1(
+            &format!("graph:render for 500 nodes: {:.1} ms", last.duration()).into(),
+        );
     }
 }
 
@@ -431,15 +541,31 @@ async fn hiding_a_type_of_a_truncated_graph_asks_the_backend_for_the_other_types
     // shop has 600 parts, all owned by team-a, and is owned by team-a: the unfiltered graph is
     // cut at 500 nodes before team-a (refs in order), so hiding partOf locally would leave the
     // root alone; the backend walks the other types instead.
-    let mut entities: Vec<EntitySummary> =
-        (0..600).map(|i| summary("Component", &format!("svc-{i:03}"), Some("team-a"), Some("shop"))).collect();
+    let mut entities: Vec<EntitySummary> = (0..600)
+        .map(|i| {
+            summary(
+                "Component",
+                &format!("svc-{i:03}"),
+                Some("team-a"),
+                Some("shop"),
+            )
+        })
+        .collect();
     entities.push(summary("System", "shop", Some("team-a"), None));
     entities.push(summary("Group", "team-a", None, None));
-    let m = mount(FakeBackend::new().with_entities(entities), "system:default/shop").await;
+    let m = mount(
+        FakeBackend::new().with_entities(entities),
+        "system:default/shop",
+    )
+    .await;
     gloo_timers::future::sleep(Duration::from_millis(150)).await;
     assert_eq!(m.count("[data-testid=graph-truncated]"), 1);
     assert!(!m.node_refs().contains(&"group:default/team-a".to_string()));
-    let chips: Vec<String> = m.all(".graph-type").iter().filter_map(|c| c.get_attribute("data-type")).collect();
+    let chips: Vec<String> = m
+        .all(".graph-type")
+        .iter()
+        .filter_map(|c| c.get_attribute("data-type"))
+        .collect();
     assert_eq!(chips, ["partOf"]);
     assert_eq!(graph_calls(&m.fake), 1);
     m.click(".graph-type[data-type='partOf']").await;
@@ -447,11 +573,24 @@ async fn hiding_a_type_of_a_truncated_graph_asks_the_backend_for_the_other_types
     assert_eq!(graph_calls(&m.fake), 2);
     assert!(m.node_refs().contains(&"group:default/team-a".to_string()));
     assert!(m.edges().iter().all(|e| e.1 == "ownedBy"));
-    assert!(m.edges().contains(&("system:default/shop".into(), "ownedBy".into(), "group:default/team-a".into())));
+    assert!(m.edges().contains(&(
+        "system:default/shop".into(),
+        "ownedBy".into(),
+        "group:default/team-a".into()
+    )));
     // The hidden type keeps its chip; the type the filtered walk found gets one.
-    let chips: Vec<String> = m.all(".graph-type").iter().filter_map(|c| c.get_attribute("data-type")).collect();
+    let chips: Vec<String> = m
+        .all(".graph-type")
+        .iter()
+        .filter_map(|c| c.get_attribute("data-type"))
+        .collect();
     assert_eq!(chips, ["ownedBy", "partOf"]);
-    assert_eq!(m.one(".graph-type[data-type='partOf']").get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert_eq!(
+        m.one(".graph-type[data-type='partOf']")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("false")
+    );
     // Showing it again walks everything again.
     m.click(".graph-type[data-type='partOf']").await;
     gloo_timers::future::sleep(Duration::from_millis(150)).await;
@@ -461,25 +600,30 @@ async fn hiding_a_type_of_a_truncated_graph_asks_the_backend_for_the_other_types
 
 #[wasm_bindgen_test]
 async fn the_entity_page_has_a_graph_tab() {
-    let page = |location: &'static str| {
-        move |context| -> Render {
-            let props = PageProps { context, location: location.into() };
-            Box::new(move |root| {
-                yew::Renderer::<PageHost>::with_root_and_props(root, props).render();
-            })
-        }
-    };
-    let m = mount_with(shop(), page("/catalog/default/component/web")).await;
+    let m = mount_page(shop(), "/catalog/default/component/web").await;
     let tab = m.one(".tabs a[href='/catalog/default/component/web?tab=graph']");
     assert_eq!(tab.text_content().as_deref(), Some("Graph"));
     assert!(!tab.class_list().contains("active"));
     assert_eq!(m.count("[data-testid=relation-graph]"), 0);
     drop(m);
-    let m = mount_with(shop(), page("/catalog/default/component/web?tab=graph")).await;
+    let m = mount_page(shop(), "/catalog/default/component/web?tab=graph").await;
     settle().await;
-    assert!(m.one(".tabs a[href='/catalog/default/component/web?tab=graph']").class_list().contains("active"));
-    assert!(!m.one(".tabs a[href='/catalog/default/component/web']").class_list().contains("active"));
-    assert_eq!(m.one(".graph-node.root").get_attribute("data-ref").as_deref(), Some("component:default/web"));
+    assert!(
+        m.one(".tabs a[href='/catalog/default/component/web?tab=graph']")
+            .class_list()
+            .contains("active")
+    );
+    assert!(
+        !m.one(".tabs a[href='/catalog/default/component/web']")
+            .class_list()
+            .contains("active")
+    );
+    assert_eq!(
+        m.one(".graph-node.root")
+            .get_attribute("data-ref")
+            .as_deref(),
+        Some("component:default/web")
+    );
     assert_eq!(m.stats(), "6 nodes · 10 edges");
 }
 
@@ -500,25 +644,62 @@ async fn layout_and_paint_times_at_200_and_500_nodes() {
     drop(mount(shop(), "component:default/web").await);
     for total in [200usize, 500] {
         let root = "group:default/team-a".to_string();
-        let mut nodes = vec![GraphNode { entity_ref: root.clone(), kind: "Group".into(), name: "team-a".into(), ..Default::default() }];
+        let mut nodes = vec![GraphNode {
+            entity_ref: root.clone(),
+            kind: "Group".into(),
+            name: "team-a".into(),
+            ..Default::default()
+        }];
         let mut edges = Vec::new();
         for i in 1..total {
-            let (r, depth) = if i <= 10 { (format!("system:default/s{i:02}"), 1) } else { (format!("component:default/c{i:03}"), 2) };
-            let to = if depth == 1 { root.clone() } else { format!("system:default/s{:02}", i % 10 + 1) };
-            edges.push(GraphEdge { from: r.clone(), to, relation_type: if depth == 1 { "ownedBy".into() } else { "partOf".into() } });
-            nodes.push(GraphNode { entity_ref: r, kind: "Component".into(), name: format!("node-{i}"), depth, ..Default::default() });
+            let (r, depth) = if i <= 10 {
+                (format!("system:default/s{i:02}"), 1)
+            } else {
+                (format!("component:default/c{i:03}"), 2)
+            };
+            let to = if depth == 1 {
+                root.clone()
+            } else {
+                format!("system:default/s{:02}", i % 10 + 1)
+            };
+            edges.push(GraphEdge {
+                from: r.clone(),
+                to,
+                relation_type: if depth == 1 {
+                    "ownedBy".into()
+                } else {
+                    "partOf".into()
+                },
+            });
+            nodes.push(GraphNode {
+                entity_ref: r,
+                kind: "Component".into(),
+                name: format!("node-{i}"),
+                depth,
+                ..Default::default()
+            });
         }
-        let graph = EntityGraph { root, nodes, edges, truncated: false };
+        let graph = EntityGraph {
+            root,
+            nodes,
+            edges,
+            truncated: false,
+        };
         let started = perf.now();
         for _ in 0..10 {
             std::hint::black_box(backlot_catalog::graph::layout::layout(&graph));
         }
         let layout_ms = (perf.now() - started) / 10.0;
 
-        let mut entities: Vec<EntitySummary> =
-            (1..total).map(|i| summary("Component", &format!("svc-{i:03}"), Some("team-a"), None)).collect();
+        let mut entities: Vec<EntitySummary> = (1..total)
+            .map(|i| summary("Component", &format!("svc-{i:03}"), Some("team-a"), None))
+            .collect();
         entities.push(summary("Group", "team-a", None, None));
-        let m = mount(FakeBackend::new().with_entities(entities), "group:default/team-a").await;
+        let m = mount(
+            FakeBackend::new().with_entities(entities),
+            "group:default/team-a",
+        )
+        .await;
         gloo_timers::future::sleep(Duration::from_millis(300)).await;
         assert_eq!(m.count(".graph-nodes .graph-node"), total);
         let measures = perf.get_entries_by_name("graph:render");
@@ -534,7 +715,10 @@ async fn layout_and_paint_times_at_200_and_500_nodes() {
         web_sys::console::log_1(
             &format!("{total} nodes: layout {layout_ms:.2} ms; answer to DOM {build_ms:.1} ms, to paint {paint_ms:.1} ms").into(),
         );
-        assert!(layout_ms < 50.0, "layout of {total} nodes took {layout_ms} ms");
+        assert!(
+            layout_ms < 50.0,
+            "layout of {total} nodes took {layout_ms} ms"
+        );
         assert!(paint_ms.is_finite());
         drop(m);
     }

@@ -48,15 +48,25 @@ impl FakeGithub {
     /// A fake that accepts `Authorization: Bearer <token>` (or `token <token>`), at time
     /// `now` (Unix seconds; generated runs are recent relative to it).
     pub fn new(token: &str, now: i64) -> Self {
-        Self { token: Some(token.to_string()), repos: BTreeMap::new(), rate_limited_until: None, requests: Vec::new(), now }
+        Self {
+            token: Some(token.to_string()),
+            repos: BTreeMap::new(),
+            rate_limited_until: None,
+            requests: Vec::new(),
+            now,
+        }
     }
 
     /// Adds `owner/repo` with `runs` generated workflow runs (newest first).
     pub fn with_repo(mut self, slug: &str, runs: usize) -> Self {
         let (owner, name) = slug.split_once('/').unwrap_or((slug, slug));
         let runs = sample_runs(owner, name, runs, self.now);
-        let jobs = runs.iter().map(|r| (r["id"].as_u64().unwrap_or_default(), sample_jobs(r))).collect();
-        self.repos.insert(slug.to_ascii_lowercase(), FakeRepo { runs, jobs });
+        let jobs = runs
+            .iter()
+            .map(|r| (r["id"].as_u64().unwrap_or_default(), sample_jobs(r)))
+            .collect();
+        self.repos
+            .insert(slug.to_ascii_lowercase(), FakeRepo { runs, jobs });
         self
     }
 
@@ -72,18 +82,30 @@ impl FakeGithub {
 
     /// The run with `id` as currently served (e.g. after a re-run).
     pub fn run(&self, id: u64) -> Option<&Value> {
-        self.repos.values().flat_map(|r| &r.runs).find(|r| r["id"].as_u64() == Some(id))
+        self.repos
+            .values()
+            .flat_map(|r| &r.runs)
+            .find(|r| r["id"].as_u64() == Some(id))
     }
 
     /// The runs of `owner/repo` as served, newest first.
     pub fn runs(&self, slug: &str) -> &[Value] {
-        self.repos.get(&slug.to_ascii_lowercase()).map(|r| r.runs.as_slice()).unwrap_or_default()
+        self.repos
+            .get(&slug.to_ascii_lowercase())
+            .map(|r| r.runs.as_slice())
+            .unwrap_or_default()
     }
 
     /// Answers one request. `path` is the API path with its query
     /// (`/repos/o/r/actions/runs?page=2`); `base_url` is where the fake is reached, for
     /// the `Link` header's URLs.
-    pub fn handle(&mut self, method: &str, path: &str, authorization: Option<&str>, base_url: &str) -> FakeResponse {
+    pub fn handle(
+        &mut self,
+        method: &str,
+        path: &str,
+        authorization: Option<&str>,
+        base_url: &str,
+    ) -> FakeResponse {
         self.requests.push(Recorded {
             method: method.to_string(),
             path: path.to_string(),
@@ -91,23 +113,52 @@ impl FakeGithub {
         });
         let limited = self.rate_limited_until.filter(|reset| *reset > self.now);
         let mut headers = vec![
-            ("content-type".to_string(), "application/json; charset=utf-8".to_string()),
-            ("x-github-api-version-selected".to_string(), "2022-11-28".to_string()),
+            (
+                "content-type".to_string(),
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (
+                "x-github-api-version-selected".to_string(),
+                "2022-11-28".to_string(),
+            ),
             ("x-ratelimit-limit".to_string(), RATE_LIMIT.to_string()),
-            ("x-ratelimit-remaining".to_string(), if limited.is_some() { "0".into() } else { (RATE_LIMIT - 1).to_string() }),
-            ("x-ratelimit-reset".to_string(), limited.unwrap_or(self.now + 3600).to_string()),
-            ("x-ratelimit-used".to_string(), if limited.is_some() { RATE_LIMIT.to_string() } else { "1".into() }),
+            (
+                "x-ratelimit-remaining".to_string(),
+                if limited.is_some() {
+                    "0".into()
+                } else {
+                    (RATE_LIMIT - 1).to_string()
+                },
+            ),
+            (
+                "x-ratelimit-reset".to_string(),
+                limited.unwrap_or(self.now + 3600).to_string(),
+            ),
+            (
+                "x-ratelimit-used".to_string(),
+                if limited.is_some() {
+                    RATE_LIMIT.to_string()
+                } else {
+                    "1".into()
+                },
+            ),
             ("x-ratelimit-resource".to_string(), "core".to_string()),
         ];
         let accepted = match (&self.token, authorization) {
             (None, _) => true,
-            (Some(token), Some(given)) => {
-                given.strip_prefix("Bearer ").or_else(|| given.strip_prefix("token ")).is_some_and(|t| t == token)
-            }
+            (Some(token), Some(given)) => given
+                .strip_prefix("Bearer ")
+                .or_else(|| given.strip_prefix("token "))
+                .is_some_and(|t| t == token),
             (Some(_), None) => false,
         };
         if !accepted {
-            return error(401, "Bad credentials", "https://docs.github.com/rest", headers);
+            return error(
+                401,
+                "Bad credentials",
+                "https://docs.github.com/rest",
+                headers,
+            );
         }
         if limited.is_some() {
             return error(
@@ -121,10 +172,17 @@ impl FakeGithub {
         let query: BTreeMap<String, String> = query
             .split('&')
             .filter_map(|p| p.split_once('='))
-            .map(|(k, v)| (k.to_string(), decode(v)))
+            .map(|(k, v)| (k.to_string(), backlot_text::percent::decode_query(v)))
             .collect();
         let segments: Vec<&str> = route.trim_matches('/').split('/').collect();
-        let not_found = |headers| error(404, "Not Found", "https://docs.github.com/rest/actions/workflow-runs", headers);
+        let not_found = |headers| {
+            error(
+                404,
+                "Not Found",
+                "https://docs.github.com/rest/actions/workflow-runs",
+                headers,
+            )
+        };
         let ["repos", owner, repo, "actions", "runs", rest @ ..] = segments.as_slice() else {
             return not_found(headers);
         };
@@ -136,17 +194,32 @@ impl FakeGithub {
         match (method, rest) {
             ("GET", []) => {
                 let branch = query.get("branch").filter(|b| !b.is_empty());
-                let runs: Vec<&Value> =
-                    data.runs.iter().filter(|r| branch.is_none_or(|b| r["head_branch"].as_str() == Some(b))).collect();
+                let runs: Vec<&Value> = data
+                    .runs
+                    .iter()
+                    .filter(|r| branch.is_none_or(|b| r["head_branch"].as_str() == Some(b)))
+                    .collect();
                 let (page, per_page) = paging(&query, 30);
-                let items: Vec<Value> = runs.iter().skip((page - 1).saturating_mul(per_page)).take(per_page).map(|r| (*r).clone()).collect();
+                let items: Vec<Value> = runs
+                    .iter()
+                    .skip((page - 1).saturating_mul(per_page))
+                    .take(per_page)
+                    .map(|r| (*r).clone())
+                    .collect();
                 let path = format!("/repos/{slug}/actions/runs");
-                let mut extra = branch.map(|b| vec![("branch", b.as_str())]).unwrap_or_default();
+                let mut extra = branch
+                    .map(|b| vec![("branch", b.as_str())])
+                    .unwrap_or_default();
                 extra.retain(|(_, v)| !v.is_empty());
-                if let Some(link) = link_header(base_url, &path, &extra, page, per_page, runs.len()) {
+                if let Some(link) = link_header(base_url, &path, &extra, page, per_page, runs.len())
+                {
                     headers.push(("link".into(), link));
                 }
-                ok(200, json!({ "total_count": runs.len(), "workflow_runs": items }), headers)
+                ok(
+                    200,
+                    json!({ "total_count": runs.len(), "workflow_runs": items }),
+                    headers,
+                )
             }
             ("GET", [id]) => match data.runs.iter().find(|r| same_id(r, id)) {
                 Some(run) => ok(200, run.clone(), headers),
@@ -157,19 +230,40 @@ impl FakeGithub {
                     return not_found(headers);
                 };
                 let (page, per_page) = paging(&query, 30);
-                let items: Vec<Value> = jobs.iter().skip((page - 1).saturating_mul(per_page)).take(per_page).cloned().collect();
+                let items: Vec<Value> = jobs
+                    .iter()
+                    .skip((page - 1).saturating_mul(per_page))
+                    .take(per_page)
+                    .cloned()
+                    .collect();
                 let path = format!("/repos/{slug}/actions/runs/{id}/jobs");
-                if let Some(link) = link_header(base_url, &path, &[("filter", "latest")], page, per_page, jobs.len()) {
+                if let Some(link) = link_header(
+                    base_url,
+                    &path,
+                    &[("filter", "latest")],
+                    page,
+                    per_page,
+                    jobs.len(),
+                ) {
                     headers.push(("link".into(), link));
                 }
-                ok(200, json!({ "total_count": jobs.len(), "jobs": items }), headers)
+                ok(
+                    200,
+                    json!({ "total_count": jobs.len(), "jobs": items }),
+                    headers,
+                )
             }
             ("POST", [id, "rerun"]) => {
                 let Some(run) = data.runs.iter_mut().find(|r| same_id(r, id)) else {
                     return not_found(headers);
                 };
                 if run["status"] != "completed" {
-                    return error(403, "This workflow is already running", "https://docs.github.com/rest/actions/workflow-runs#re-run-a-workflow", headers);
+                    return error(
+                        403,
+                        "This workflow is already running",
+                        "https://docs.github.com/rest/actions/workflow-runs#re-run-a-workflow",
+                        headers,
+                    );
                 }
                 let attempt = run["run_attempt"].as_u64().unwrap_or(1) + 1;
                 run["status"] = "queued".into();
@@ -189,31 +283,59 @@ impl FakeGithub {
 }
 
 fn same_id(run: &Value, id: &str) -> bool {
-    id.parse::<u64>().ok().is_some_and(|id| run["id"].as_u64() == Some(id))
+    id.parse::<u64>()
+        .ok()
+        .is_some_and(|id| run["id"].as_u64() == Some(id))
 }
 
 fn paging(query: &BTreeMap<String, String>, default_per_page: usize) -> (usize, usize) {
-    let page = query.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1);
-    let per_page = query.get("per_page").and_then(|p| p.parse().ok()).unwrap_or(default_per_page).clamp(1, 100);
+    let page = query
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let per_page = query
+        .get("per_page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(default_per_page)
+        .clamp(1, 100);
     (page, per_page)
 }
 
 fn ok(status: u16, body: Value, headers: Vec<(String, String)>) -> FakeResponse {
-    FakeResponse { status, headers, body: body.to_string() }
+    FakeResponse {
+        status,
+        headers,
+        body: body.to_string(),
+    }
 }
 
 fn error(status: u16, message: &str, docs: &str, headers: Vec<(String, String)>) -> FakeResponse {
-    ok(status, json!({ "message": message, "documentation_url": docs, "status": status.to_string() }), headers)
+    ok(
+        status,
+        json!({ "message": message, "documentation_url": docs, "status": status.to_string() }),
+        headers,
+    )
 }
 
 /// GitHub's `Link` header: `next` and `last` while there are more pages, `prev` and
 /// `first` after the first. `None` when everything fits on one page.
-fn link_header(base: &str, path: &str, extra: &[(&str, &str)], page: usize, per_page: usize, total: usize) -> Option<String> {
+fn link_header(
+    base: &str,
+    path: &str,
+    extra: &[(&str, &str)],
+    page: usize,
+    per_page: usize,
+    total: usize,
+) -> Option<String> {
     let last = total.div_ceil(per_page).max(1);
     if last == 1 {
         return None;
     }
-    let mut query: String = extra.iter().map(|(k, v)| format!("{k}={}&", encode(v))).collect();
+    let mut query: String = extra
+        .iter()
+        .map(|(k, v)| format!("{k}={}&", backlot_text::percent::encode(v)))
+        .collect();
     query.push_str(&format!("per_page={per_page}"));
     let url = |p: usize| format!("<{base}{path}?{query}&page={p}>");
     let mut links = Vec::new();
@@ -230,36 +352,6 @@ fn link_header(base: &str, path: &str, extra: &[(&str, &str)], page: usize, per_
     Some(links.join(", "))
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 const WORKFLOWS: &[(&str, &str, u64)] = &[
     ("CI", ".github/workflows/ci.yml", 161_335),
     ("Deploy", ".github/workflows/deploy.yml", 161_336),
@@ -274,7 +366,15 @@ const MESSAGES: &[&str] = &[
     "Document the settlement API",
     "Merge pull request #482 from acme/feature/checkout-v2\n\nCheckout v2",
 ];
-const CONCLUSIONS: &[&str] = &["success", "success", "failure", "success", "cancelled", "success", "success"];
+const CONCLUSIONS: &[&str] = &[
+    "success",
+    "success",
+    "failure",
+    "success",
+    "cancelled",
+    "success",
+    "success",
+];
 
 /// A well-spread 64-bit value for `x` (splitmix64), for commit hashes that look real.
 fn mix(x: u64) -> u64 {
@@ -360,12 +460,24 @@ pub fn sample_runs(owner: &str, repo: &str, n: usize, now: i64) -> Vec<Value> {
 /// progress and one queued.
 pub fn sample_jobs(run: &Value) -> Vec<Value> {
     let run_id = run["id"].as_u64().unwrap_or_default();
-    let started = run["run_started_at"].as_str().and_then(crate::time::parse_timestamp).unwrap_or_default();
-    let updated = run["updated_at"].as_str().and_then(crate::time::parse_timestamp).unwrap_or(started);
+    let started = run["run_started_at"]
+        .as_str()
+        .and_then(crate::time::parse_timestamp)
+        .unwrap_or_default();
+    let updated = run["updated_at"]
+        .as_str()
+        .and_then(crate::time::parse_timestamp)
+        .unwrap_or(started);
     let status = run["status"].as_str().unwrap_or("completed");
     let conclusion = run["conclusion"].as_str();
     let html = run["html_url"].as_str().unwrap_or_default().to_string();
-    let api = run["url"].as_str().unwrap_or_default().split("/actions/").next().unwrap_or_default().to_string();
+    let api = run["url"]
+        .as_str()
+        .unwrap_or_default()
+        .split("/actions/")
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let names: &[&str] = match run["name"].as_str() {
         Some("Deploy") => &["deploy"],
         Some("CodeQL") => &["analyze (rust)"],
@@ -409,9 +521,21 @@ pub fn sample_jobs(run: &Value) -> Vec<Value> {
         .collect()
 }
 
-fn sample_steps(job: &str, status: &str, conclusion: Option<&str>, start: i64, slot: i64) -> Vec<Value> {
+fn sample_steps(
+    job: &str,
+    status: &str,
+    conclusion: Option<&str>,
+    start: i64,
+    slot: i64,
+) -> Vec<Value> {
     let main = format!("Run {job}");
-    let names = ["Set up job", "Checkout", main.as_str(), "Post Checkout", "Complete job"];
+    let names = [
+        "Set up job",
+        "Checkout",
+        main.as_str(),
+        "Post Checkout",
+        "Complete job",
+    ];
     let each = (slot / names.len() as i64).max(1);
     names
         .iter()
@@ -447,7 +571,11 @@ mod tests {
     const NOW: i64 = 1_790_000_000;
 
     fn reply(r: FakeResponse) -> ProxyReply {
-        ProxyReply { status: r.status, headers: r.headers, body: r.body }
+        ProxyReply {
+            status: r.status,
+            headers: r.headers,
+            body: r.body,
+        }
     }
 
     #[test]
@@ -456,18 +584,43 @@ mod tests {
         let repo = Repo::parse("acme/payments").unwrap();
         let call = calls::list_runs(&repo, None, 1);
         let path = call.path.strip_prefix("/github").unwrap();
-        let page1 = calls::parse_runs(&repo, 1, &reply(gh.handle("GET", path, Some("Bearer t0k"), "http://fake"))).unwrap();
-        assert_eq!((page1.runs.len(), page1.total_count, page1.next_page), (20, 45, Some(2)));
+        let page1 = calls::parse_runs(
+            &repo,
+            1,
+            &reply(gh.handle("GET", path, Some("Bearer t0k"), "http://fake")),
+        )
+        .unwrap();
+        assert_eq!(
+            (page1.runs.len(), page1.total_count, page1.next_page),
+            (20, 45, Some(2))
+        );
         assert!(page1.runs[0].state().is_running());
-        assert!(page1.runs.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+        assert!(
+            page1.runs.windows(2).all(|w| w[0].id > w[1].id),
+            "newest first"
+        );
         let call = calls::list_runs(&repo, None, 3);
-        let page3 = calls::parse_runs(&repo, 3, &reply(gh.handle("GET", &call.path[7..], Some("Bearer t0k"), "http://fake"))).unwrap();
+        let page3 = calls::parse_runs(
+            &repo,
+            3,
+            &reply(gh.handle("GET", &call.path[7..], Some("Bearer t0k"), "http://fake")),
+        )
+        .unwrap();
         assert_eq!((page3.runs.len(), page3.next_page), (5, None));
 
         let call = calls::list_runs(&repo, Some("fix/rounding-errors"), 1);
-        let only = calls::parse_runs(&repo, 1, &reply(gh.handle("GET", &call.path[7..], Some("token t0k"), "http://fake"))).unwrap();
+        let only = calls::parse_runs(
+            &repo,
+            1,
+            &reply(gh.handle("GET", &call.path[7..], Some("token t0k"), "http://fake")),
+        )
+        .unwrap();
         assert!(!only.runs.is_empty());
-        assert!(only.runs.iter().all(|r| r.head_branch.as_deref() == Some("fix/rounding-errors")));
+        assert!(
+            only.runs
+                .iter()
+                .all(|r| r.head_branch.as_deref() == Some("fix/rounding-errors"))
+        );
         assert_eq!(gh.requests().len(), 3);
         assert_eq!(gh.requests()[2].authorization.as_deref(), Some("token t0k"));
     }
@@ -476,12 +629,27 @@ mod tests {
     fn jobs_of_a_failed_run_show_the_failure_and_skips() {
         let mut gh = FakeGithub::new("t0k", NOW).with_repo("acme/payments", 10);
         let repo = Repo::parse("acme/payments").unwrap();
-        let failed = gh.runs("acme/payments").iter().find(|r| r["conclusion"] == "failure").unwrap()["id"].as_u64().unwrap();
+        let failed = gh
+            .runs("acme/payments")
+            .iter()
+            .find(|r| r["conclusion"] == "failure")
+            .unwrap()["id"]
+            .as_u64()
+            .unwrap();
         let call = calls::list_jobs(&repo, failed, 1);
-        let jobs = calls::parse_jobs(&repo, 1, &reply(gh.handle("GET", &call.path[7..], Some("Bearer t0k"), "x"))).unwrap();
+        let jobs = calls::parse_jobs(
+            &repo,
+            1,
+            &reply(gh.handle("GET", &call.path[7..], Some("Bearer t0k"), "x")),
+        )
+        .unwrap();
         let states: Vec<&str> = jobs.jobs.iter().map(|j| j.state().class()).collect();
         assert!(states.contains(&"failure"), "{states:?}");
-        let failing = jobs.jobs.iter().find(|j| j.state().class() == "failure").unwrap();
+        let failing = jobs
+            .jobs
+            .iter()
+            .find(|j| j.state().class() == "failure")
+            .unwrap();
         assert!(failing.steps.iter().any(|s| s.state().class() == "failure"));
         assert!(failing.duration_secs(NOW).is_some_and(|d| d > 0));
     }
@@ -491,14 +659,54 @@ mod tests {
         let mut gh = FakeGithub::new("t0k", NOW).with_repo("acme/payments", 3);
         let repo = Repo::parse("acme/payments").unwrap();
         let path = "/repos/acme/payments/actions/runs";
-        assert_eq!(calls::parse_runs(&repo, 1, &reply(gh.handle("GET", path, Some("Bearer nope"), "x"))).unwrap_err().code(), "token_rejected");
-        assert_eq!(calls::parse_runs(&repo, 1, &reply(gh.handle("GET", path, None, "x"))).unwrap_err().code(), "token_rejected");
+        assert_eq!(
+            calls::parse_runs(
+                &repo,
+                1,
+                &reply(gh.handle("GET", path, Some("Bearer nope"), "x"))
+            )
+            .unwrap_err()
+            .code(),
+            "token_rejected"
+        );
+        assert_eq!(
+            calls::parse_runs(&repo, 1, &reply(gh.handle("GET", path, None, "x")))
+                .unwrap_err()
+                .code(),
+            "token_rejected"
+        );
         let other = Repo::parse("acme/secret").unwrap();
-        let e = calls::parse_runs(&other, 1, &reply(gh.handle("GET", "/repos/acme/secret/actions/runs", Some("Bearer t0k"), "x"))).unwrap_err();
-        assert_eq!(e, crate::GithubError::RepoNotFound { slug: "acme/secret".into() });
+        let e = calls::parse_runs(
+            &other,
+            1,
+            &reply(gh.handle(
+                "GET",
+                "/repos/acme/secret/actions/runs",
+                Some("Bearer t0k"),
+                "x",
+            )),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            crate::GithubError::RepoNotFound {
+                slug: "acme/secret".into()
+            }
+        );
         gh.set_rate_limited_until(Some(NOW + 600));
-        let e = calls::parse_runs(&repo, 1, &reply(gh.handle("GET", path, Some("Bearer t0k"), "x"))).unwrap_err();
-        assert_eq!(e, crate::GithubError::RateLimited { reset: Some(NOW + 600), retry_after: None });
+        let e = calls::parse_runs(
+            &repo,
+            1,
+            &reply(gh.handle("GET", path, Some("Bearer t0k"), "x")),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            crate::GithubError::RateLimited {
+                reset: Some(NOW + 600),
+                retry_after: None
+            }
+        );
     }
 
     #[test]
@@ -513,7 +721,12 @@ mod tests {
         assert_eq!(gh.run(done).unwrap()["status"], "queued");
         assert_eq!(gh.run(done).unwrap()["run_attempt"], 2);
         let running = gh.runs("acme/payments")[0]["id"].as_u64().unwrap();
-        let r = gh.handle("POST", &calls::rerun(&repo, running).path[7..], Some("Bearer t0k"), "x");
+        let r = gh.handle(
+            "POST",
+            &calls::rerun(&repo, running).path[7..],
+            Some("Bearer t0k"),
+            "x",
+        );
         assert_eq!(r.status, 403);
     }
 }

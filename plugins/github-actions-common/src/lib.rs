@@ -22,9 +22,9 @@ pub mod fake;
 #[cfg(feature = "test-server")]
 pub mod test_server;
 
-pub use calls::{Repo, RunsPage, JobsPage, RUNS_PER_PAGE};
+pub use calls::{JobsPage, RUNS_PER_PAGE, Repo, RunsPage};
 pub use error::GithubError;
-pub use types::{Actor, HeadCommit, Job, Step, WorkflowRun, RunState};
+pub use types::{Actor, HeadCommit, Job, RunState, Step, WorkflowRun};
 
 /// The annotation that ties a catalog entity to its GitHub repository (`owner/repo`), as
 /// in Backstage.

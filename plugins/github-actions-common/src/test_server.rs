@@ -24,7 +24,9 @@ pub struct FakeGithubServer {
 
 impl std::fmt::Debug for FakeGithubServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeGithubServer").field("addr", &self.addr).finish()
+        f.debug_struct("FakeGithubServer")
+            .field("addr", &self.addr)
+            .finish()
     }
 }
 
@@ -36,7 +38,9 @@ impl FakeGithubServer {
         let addr = listener.local_addr()?;
         let state = Arc::new(Mutex::new(fake));
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         let served = state.clone();
         let base = format!("http://{addr}");
         std::thread::Builder::new().name("fake-github".into()).spawn(move || {
@@ -57,7 +61,11 @@ impl FakeGithubServer {
                 }
             });
         })?;
-        Ok(FakeGithubServer { addr, state, stop: Some(stop) })
+        Ok(FakeGithubServer {
+            addr,
+            state,
+            stop: Some(stop),
+        })
     }
 
     /// `http://127.0.0.1:PORT` — the `target` of a `/github` proxy endpoint.
@@ -90,15 +98,32 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let method = req.method().as_str().to_string();
-    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
-    let authorization = req.headers().get("authorization").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let authorization = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     // Read (and drop) the body so keep-alive connections stay in step.
     let _ = req.into_body().collect().await;
-    let answer = state.lock().unwrap_or_else(|p| p.into_inner()).handle(&method, &path, authorization.as_deref(), &base);
+    let answer = state.lock().unwrap_or_else(|p| p.into_inner()).handle(
+        &method,
+        &path,
+        authorization.as_deref(),
+        &base,
+    );
     let mut response = Response::new(Full::new(Bytes::from(answer.body)));
-    *response.status_mut() = hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() = hyper::StatusCode::from_u16(answer.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in answer.headers {
-        if let (Ok(name), Ok(value)) = (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(&value)) {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            hyper::header::HeaderValue::from_str(&value),
+        ) {
             response.headers_mut().append(name, value);
         }
     }

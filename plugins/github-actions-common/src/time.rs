@@ -7,8 +7,16 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     let text = text.trim();
     let (date, rest) = text.split_once('T')?;
     let mut d = date.split('-');
-    let (year, month, day): (i64, u32, u32) = (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
-    if d.next().is_some() || !(1..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    let (year, month, day): (i64, u32, u32) = (
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+    );
+    if d.next().is_some()
+        || !(1..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+    {
         return None;
     }
     let (clock, offset) = if let Some(clock) = rest.strip_suffix('Z') {
@@ -26,8 +34,16 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     };
     let clock = clock.split('.').next()?;
     let mut c = clock.split(':');
-    let (h, m, s): (i64, i64, i64) = (c.next()?.parse().ok()?, c.next()?.parse().ok()?, c.next()?.parse().ok()?);
-    if c.next().is_some() || !(0..=23).contains(&h) || !(0..=59).contains(&m) || !(0..=60).contains(&s) {
+    let (h, m, s): (i64, i64, i64) = (
+        c.next()?.parse().ok()?,
+        c.next()?.parse().ok()?,
+        c.next()?.parse().ok()?,
+    );
+    if c.next().is_some()
+        || !(0..=23).contains(&h)
+        || !(0..=59).contains(&m)
+        || !(0..=60).contains(&s)
+    {
         return None;
     }
     Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s - offset)
@@ -37,13 +53,20 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
 pub fn format_timestamp(epoch: i64) -> String {
     let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 /// `HH:MM` of `epoch` in a zone `offset_minutes` east of UTC (JavaScript's
 /// `getTimezoneOffset()` is the negation of this).
 pub fn clock(epoch: i64, offset_minutes: i32) -> String {
-    let local = epoch.saturating_add(i64::from(offset_minutes) * 60).rem_euclid(86_400);
+    let local = epoch
+        .saturating_add(i64::from(offset_minutes) * 60)
+        .rem_euclid(86_400);
     format!("{:02}:{:02}", local / 3600, local % 3600 / 60)
 }
 
@@ -103,11 +126,24 @@ mod tests {
     fn timestamps_round_trip() {
         assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_timestamp("2020-01-22T19:33:08Z"), Some(1_579_721_588));
-        assert_eq!(parse_timestamp("2020-01-22T20:33:08.123+01:00"), Some(1_579_721_588));
-        assert_eq!(parse_timestamp("2020-01-22T14:33:08-05:00"), Some(1_579_721_588));
+        assert_eq!(
+            parse_timestamp("2020-01-22T20:33:08.123+01:00"),
+            Some(1_579_721_588)
+        );
+        assert_eq!(
+            parse_timestamp("2020-01-22T14:33:08-05:00"),
+            Some(1_579_721_588)
+        );
         assert_eq!(format_timestamp(1_579_721_588), "2020-01-22T19:33:08Z");
         assert_eq!(format_timestamp(951_782_400), "2000-02-29T00:00:00Z");
-        for bad in ["", "2020-01-22", "2020-13-01T00:00:00Z", "2020-01-22T25:00:00Z", "yesterday", "2020-01-22T19:33Z"] {
+        for bad in [
+            "",
+            "2020-01-22",
+            "2020-13-01T00:00:00Z",
+            "2020-01-22T25:00:00Z",
+            "yesterday",
+            "2020-01-22T19:33Z",
+        ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }
     }
@@ -130,6 +166,9 @@ mod tests {
         let _ = clock(i64::MIN, -600);
         assert_eq!(parse_timestamp("99999999999999-01-01T00:00:00Z"), None);
         let _ = relative(i64::MIN, i64::MAX);
-        assert_eq!(parse_timestamp("2020-01-22T19:33:08+9999999999999:00"), None);
+        assert_eq!(
+            parse_timestamp("2020-01-22T19:33:08+9999999999999:00"),
+            None
+        );
     }
 }

@@ -174,7 +174,10 @@ impl WorkflowRun {
 
     /// The workflow's name, falling back to its file.
     pub fn workflow_name(&self) -> &str {
-        self.name.as_deref().filter(|n| !n.is_empty()).unwrap_or(&self.path)
+        self.name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.path)
     }
 
     /// The first line of the head commit's message (or the run's title).
@@ -187,7 +190,11 @@ impl WorkflowRun {
     }
 
     pub fn actor_login(&self) -> &str {
-        self.triggering_actor.as_ref().or(self.actor.as_ref()).map(|a| a.login.as_str()).unwrap_or_default()
+        self.triggering_actor
+            .as_ref()
+            .or(self.actor.as_ref())
+            .map(|a| a.login.as_str())
+            .unwrap_or_default()
     }
 
     /// When the run (its latest attempt) started.
@@ -198,7 +205,11 @@ impl WorkflowRun {
     /// Seconds the run took (started → last update when completed; → `now` while running).
     pub fn duration_secs(&self, now: i64) -> Option<i64> {
         let start = self.started_at()?;
-        let end = if self.state().is_running() { now } else { crate::time::parse_timestamp(&self.updated_at)? };
+        let end = if self.state().is_running() {
+            now
+        } else {
+            crate::time::parse_timestamp(&self.updated_at)?
+        };
         Some((end - start).max(0))
     }
 }
@@ -209,7 +220,11 @@ impl Job {
     }
 
     pub fn duration_secs(&self, now: i64) -> Option<i64> {
-        span(self.started_at.as_deref(), self.completed_at.as_deref(), now)
+        span(
+            self.started_at.as_deref(),
+            self.completed_at.as_deref(),
+            now,
+        )
     }
 }
 
@@ -219,7 +234,11 @@ impl Step {
     }
 
     pub fn duration_secs(&self, now: i64) -> Option<i64> {
-        span(self.started_at.as_deref(), self.completed_at.as_deref(), now)
+        span(
+            self.started_at.as_deref(),
+            self.completed_at.as_deref(),
+            now,
+        )
     }
 }
 
@@ -238,10 +257,22 @@ mod tests {
 
     #[test]
     fn states_follow_conclusion_then_status() {
-        assert_eq!(RunState::from_parts(Some("completed"), Some("success")), RunState::Success);
-        assert_eq!(RunState::from_parts(Some("completed"), Some("startup_failure")), RunState::Failure);
-        assert_eq!(RunState::from_parts(Some("in_progress"), None), RunState::InProgress);
-        assert_eq!(RunState::from_parts(Some("requested"), None), RunState::Queued);
+        assert_eq!(
+            RunState::from_parts(Some("completed"), Some("success")),
+            RunState::Success
+        );
+        assert_eq!(
+            RunState::from_parts(Some("completed"), Some("startup_failure")),
+            RunState::Failure
+        );
+        assert_eq!(
+            RunState::from_parts(Some("in_progress"), None),
+            RunState::InProgress
+        );
+        assert_eq!(
+            RunState::from_parts(Some("requested"), None),
+            RunState::Queued
+        );
         assert_eq!(RunState::from_parts(None, None), RunState::Unknown);
         assert_eq!(RunState::TimedOut.class(), "timed-out");
     }

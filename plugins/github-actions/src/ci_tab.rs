@@ -1,17 +1,16 @@
 //! The CI tab: the repository's workflow runs, newest first, a page at a time.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use backlot_github_actions_common::calls::{self, Repo, RunsPage};
-use backlot_github_actions_common::{GithubError, WorkflowRun, time};
+use backlot_github_actions_common::calls::Repo;
+use backlot_github_actions_common::{WorkflowRun, time};
 use backlot_plugin_api::components::Spinner;
-use backlot_plugin_api::{BackendHandle, Icon, IconView, use_backend};
+use backlot_plugin_api::{Icon, IconView};
 use web_sys::HtmlSelectElement;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::run_detail::RunDetail;
+use crate::runs::use_runs;
 use crate::view::{ErrorView, badge, duration, external, now};
 
 #[derive(Properties, PartialEq)]
@@ -20,108 +19,14 @@ pub struct CiTabProps {
     pub slug: AttrValue,
 }
 
-#[derive(Default, PartialEq)]
-struct Runs {
-    /// Bumped by every (re)load: answers to an older load are dropped.
-    generation: u32,
-    branch: String,
-    runs: Vec<WorkflowRun>,
-    total: u64,
-    next_page: Option<u32>,
-    loading: bool,
-    error: Option<GithubError>,
-    /// Every branch seen so far, for the filter.
-    branches: BTreeSet<String>,
-}
-
-enum Action {
-    Reload { branch: String, generation: u32 },
-    LoadingMore,
-    Loaded { generation: u32, first: bool, result: Result<RunsPage, GithubError> },
-}
-
-impl Reducible for Runs {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = Runs {
-            generation: self.generation,
-            branch: self.branch.clone(),
-            runs: self.runs.clone(),
-            total: self.total,
-            next_page: self.next_page,
-            loading: self.loading,
-            error: self.error.clone(),
-            branches: self.branches.clone(),
-        };
-        match action {
-            Action::Reload { branch, generation } => {
-                next.generation = generation;
-                next.branch = branch;
-                next.loading = true;
-                next.error = None;
-            }
-            Action::LoadingMore => next.loading = true,
-            Action::Loaded { generation, .. } if generation != self.generation => return self,
-            Action::Loaded { first, result, .. } => {
-                next.loading = false;
-                match result {
-                    Ok(page) => {
-                        next.error = None;
-                        next.branches.extend(page.runs.iter().filter_map(|r| r.head_branch.clone()));
-                        if first {
-                            next.runs = page.runs;
-                        } else {
-                            // A run may move between pages while paging: keep the first copy.
-                            let seen: BTreeSet<u64> = next.runs.iter().map(|r| r.id).collect();
-                            next.runs.extend(page.runs.into_iter().filter(|r| !seen.contains(&r.id)));
-                        }
-                        next.total = page.total_count;
-                        next.next_page = page.next_page;
-                    }
-                    Err(e) => next.error = Some(e),
-                }
-            }
-        }
-        Rc::new(next)
-    }
-}
-
-async fn fetch(backend: BackendHandle, repo: Repo, branch: String, page: u32) -> Result<RunsPage, GithubError> {
-    let branch = Some(branch.as_str()).filter(|b| !b.is_empty());
-    let reply = backend.call(calls::list_runs(&repo, branch, page)).await.map_err(GithubError::from_proxy_error)?;
-    calls::parse_runs(&repo, page, &reply)
-}
-
-/// Loads `page` (1: from scratch). `generations` counts loads from scratch; an answer that
-/// arrives after a newer one started is dropped.
-fn load(
-    backend: &BackendHandle,
-    runs: &UseReducerHandle<Runs>,
-    generations: &Rc<std::cell::Cell<u32>>,
-    repo: &Repo,
-    branch: String,
-    page: u32,
-) {
-    let first = page <= 1;
-    if first {
-        generations.set(generations.get() + 1);
-        runs.dispatch(Action::Reload { branch: branch.clone(), generation: generations.get() });
-    } else {
-        runs.dispatch(Action::LoadingMore);
-    }
-    let generation = generations.get();
-    let (backend, runs, repo) = (backend.clone(), runs.clone(), repo.clone());
-    spawn_local(async move {
-        let result = fetch(backend, repo, branch, page).await;
-        runs.dispatch(Action::Loaded { generation, first, result });
-    });
-}
-
 #[component(CiTab)]
 pub fn ci_tab(props: &CiTabProps) -> Html {
     match Repo::parse(&props.slug) {
-        Ok(repo) => html! { <RunsView repo={Rc::new(repo)} /> },
+        // Another repository starts afresh (branch, pages, selected run).
+        Ok(repo) => {
+            let key = repo.slug();
+            html! { <RunsView {key} repo={Rc::new(repo)} /> }
+        }
         Err(error) => html! { <div class="gha" data-testid="gha"><ErrorView {error} /></div> },
     }
 }
@@ -133,40 +38,24 @@ struct RunsViewProps {
 
 #[component(RunsView)]
 fn runs_view(props: &RunsViewProps) -> Html {
-    let backend = use_backend();
-    let runs = use_reducer(Runs::default);
-    let generations = use_memo((), |_| std::cell::Cell::new(0u32));
+    let runs = use_runs(props.repo.clone());
     let selected = use_state(|| None::<u64>);
-    let repo = (*props.repo).clone();
-
-    {
-        let (backend, runs, repo, generations) = (backend.clone(), runs.clone(), repo.clone(), generations.clone());
-        use_effect_with(props.repo.clone(), move |_| load(&backend, &runs, &generations, &repo, String::new(), 1));
-    }
-    let reload = {
-        let (backend, runs, repo, generations) = (backend.clone(), runs.clone(), repo.clone(), generations.clone());
-        Callback::from(move |()| load(&backend, &runs, &generations, &repo, runs.branch.clone(), 1))
-    };
+    let repo = &props.repo;
     let on_branch = {
-        let (backend, runs, repo, selected, generations) =
-            (backend.clone(), runs.clone(), repo.clone(), selected.clone(), generations.clone());
+        let (set_branch, selected) = (runs.set_branch.clone(), selected.clone());
         Callback::from(move |e: Event| {
             if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
                 selected.set(None);
-                load(&backend, &runs, &generations, &repo, select.value(), 1);
-            }
-        })
-    };
-    let load_more = {
-        let (backend, runs, repo, generations) = (backend.clone(), runs.clone(), repo.clone(), generations.clone());
-        Callback::from(move |_: MouseEvent| {
-            if let Some(page) = runs.next_page.filter(|_| !runs.loading) {
-                load(&backend, &runs, &generations, &repo, runs.branch.clone(), page);
+                set_branch.emit(select.value());
             }
         })
     };
     let now = now();
-    let selected_run = selected.and_then(|id| runs.runs.iter().find(|r| r.id == id)).cloned();
+    let (reload, loading, branch) = (runs.reload.clone(), runs.loading, runs.branch.as_str());
+    let list = &runs.list;
+    let selected_run = selected
+        .and_then(|id| list.runs.iter().find(|r| r.id == id))
+        .cloned();
 
     html! {
         <div class="gha" data-testid="gha" data-repo={repo.slug()}>
@@ -175,16 +64,16 @@ fn runs_view(props: &RunsViewProps) -> Html {
                 <label class="gha-branch">
                     <span class="muted small">{"Branch"}</span>
                     <select name="gha-branch" onchange={on_branch}>
-                        <option value="" selected={runs.branch.is_empty()}>{"All branches"}</option>
-                        { for runs.branches.iter().map(|b| html! {
-                            <option value={b.clone()} selected={*b == runs.branch}>{b}</option>
+                        <option value="" selected={branch.is_empty()}>{"All branches"}</option>
+                        { for list.branches.iter().map(|b| html! {
+                            <option value={b.clone()} selected={b == branch}>{b}</option>
                         }) }
                     </select>
                 </label>
                 <button type="button" class="button button-secondary" data-action="refresh"
-                        disabled={runs.loading} onclick={reload.reform(|_: MouseEvent| ())}>{"Refresh"}</button>
+                        disabled={loading} onclick={reload.reform(|_: MouseEvent| ())}>{"Refresh"}</button>
                 <span class="gha-spacer"></span>
-                { external(&actions_url(&repo, &runs.runs), "Actions on GitHub") }
+                { external(&actions_url(repo, &list.runs), "Actions on GitHub") }
             </div>
             if let Some(error) = &runs.error {
                 <ErrorView error={error.clone()} on_retry={reload.clone()} />
@@ -194,15 +83,15 @@ fn runs_view(props: &RunsViewProps) -> Html {
                            on_close={let s = selected.clone(); Callback::from(move |()| s.set(None))}
                            on_rerun={reload.clone()} />
             }
-            if runs.runs.is_empty() && runs.loading {
+            if list.runs.is_empty() && loading {
                 <Spinner />
-            } else if runs.runs.is_empty() && runs.error.is_none() {
+            } else if list.runs.is_empty() && runs.error.is_none() {
                 <p class="muted" data-testid="gha-no-runs">
-                    { if runs.branch.is_empty() { "This repository has no workflow runs.".to_string() }
-                      else { format!("No workflow runs on {}.", runs.branch) } }
+                    { if branch.is_empty() { "This repository has no workflow runs.".to_string() }
+                      else { format!("No workflow runs on {branch}.") } }
                 </p>
             }
-            if !runs.runs.is_empty() {
+            if !list.runs.is_empty() {
                 <table class="gha-table gha-runs">
                     <thead>
                         <tr>
@@ -211,16 +100,16 @@ fn runs_view(props: &RunsViewProps) -> Html {
                         </tr>
                     </thead>
                     <tbody>
-                        { for runs.runs.iter().map(|run| run_row(run, now, *selected == Some(run.id), &selected)) }
+                        { for list.runs.iter().map(|run| run_row(run, now, *selected == Some(run.id), &selected)) }
                     </tbody>
                 </table>
                 <div class="gha-more">
-                    <span class="muted small" data-testid="gha-count">{format!("{} of {} runs", runs.runs.len(), runs.total)}</span>
-                    if runs.next_page.is_some() {
+                    <span class="muted small" data-testid="gha-count">{format!("{} of {} runs", list.runs.len(), list.total)}</span>
+                    if list.next_page.is_some() {
                         <button type="button" class="button button-secondary" data-action="load-more"
-                                disabled={runs.loading} onclick={load_more}>{"Load more"}</button>
+                                disabled={loading} onclick={runs.load_more.reform(|_: MouseEvent| ())}>{"Load more"}</button>
                     }
-                    if runs.loading { <Spinner /> }
+                    if loading { <Spinner /> }
                 </div>
             }
         </div>
@@ -231,11 +120,20 @@ fn runs_view(props: &RunsViewProps) -> Html {
 /// for GitHub Enterprise too), else on github.com.
 fn actions_url(repo: &Repo, runs: &[WorkflowRun]) -> String {
     runs.iter()
-        .find_map(|r| r.html_url.split_once("/actions/runs/").map(|(base, _)| format!("{base}/actions")))
+        .find_map(|r| {
+            r.html_url
+                .split_once("/actions/runs/")
+                .map(|(base, _)| format!("{base}/actions"))
+        })
         .unwrap_or_else(|| repo.actions_url())
 }
 
-fn run_row(run: &WorkflowRun, now: i64, is_selected: bool, selected: &UseStateHandle<Option<u64>>) -> Html {
+fn run_row(
+    run: &WorkflowRun,
+    now: i64,
+    is_selected: bool,
+    selected: &UseStateHandle<Option<u64>>,
+) -> Html {
     let open = {
         let (selected, id) = (selected.clone(), run.id);
         Callback::from(move |_: MouseEvent| selected.set(if is_selected { None } else { Some(id) }))

@@ -9,9 +9,12 @@
 
 mod ci_tab;
 mod run_detail;
+mod runs;
 mod view;
 
-use backlot_github_actions_common::{ANNOTATION, DEFAULT_ENDPOINT_ROUTE, DEFAULT_TARGET, TOKEN_SECRET, slug_applies};
+use backlot_github_actions_common::{
+    ANNOTATION, DEFAULT_ENDPOINT_ROUTE, DEFAULT_TARGET, TOKEN_SECRET, slug_applies,
+};
 use backlot_plugin_api::{EntityContext, EntityTab, Icon, Plugin, ProxyEndpointNeed, SecretNeed};
 use yew::prelude::*;
 
@@ -40,6 +43,9 @@ pub fn applies_to(entity: &EntityContext) -> bool {
 }
 
 fn render(entity: &EntityContext) -> Html {
-    let slug = entity.annotation(ANNOTATION).unwrap_or_default().to_string();
+    let slug = entity
+        .annotation(ANNOTATION)
+        .unwrap_or_default()
+        .to_string();
     html! { <CiTab {slug} /> }
 }

@@ -4,9 +4,10 @@ use std::rc::Rc;
 
 use backlot_github_actions_common::calls::{self, Repo};
 use backlot_github_actions_common::{GithubError, Job, WorkflowRun};
-use backlot_plugin_api::BackendHandle;
+use backlot_model::ApiError;
+use backlot_model::ipc::{ProxyCall, ProxyReply};
 use backlot_plugin_api::components::Spinner;
-use backlot_plugin_api::use_backend;
+use backlot_plugin_api::{BackendHandle, use_backend, use_command_callback};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -32,11 +33,18 @@ enum Rerun {
     Failed(GithubError),
 }
 
-async fn fetch_jobs(backend: BackendHandle, repo: Rc<Repo>, run_id: u64) -> Result<Vec<Job>, GithubError> {
+async fn fetch_jobs(
+    backend: BackendHandle,
+    repo: Rc<Repo>,
+    run_id: u64,
+) -> Result<Vec<Job>, GithubError> {
     let mut jobs = Vec::new();
     let mut page = Some(1);
     while let Some(p) = page.filter(|p| *p <= MAX_JOB_PAGES) {
-        let reply = backend.call(calls::list_jobs(&repo, run_id, p)).await.map_err(GithubError::from_proxy_error)?;
+        let reply = backend
+            .call(calls::list_jobs(&repo, run_id, p))
+            .await
+            .map_err(GithubError::from_proxy_error)?;
         let parsed = calls::parse_jobs(&repo, p, &reply)?;
         jobs.extend(parsed.jobs);
         // Only forward: a `Link` that points back cannot loop this.
@@ -53,7 +61,8 @@ pub(crate) fn run_detail(props: &RunDetailProps) -> Html {
     let run = &props.run;
 
     let load_jobs = {
-        let (backend, jobs, repo, run_id) = (backend.clone(), jobs.clone(), props.repo.clone(), run.id);
+        let (backend, jobs, repo, run_id) =
+            (backend.clone(), jobs.clone(), props.repo.clone(), run.id);
         Callback::from(move |()| {
             let (backend, jobs, repo) = (backend.clone(), jobs.clone(), repo.clone());
             jobs.set(None);
@@ -63,28 +72,33 @@ pub(crate) fn run_detail(props: &RunDetailProps) -> Html {
     {
         // Again when the run changes (a re-run queues a new attempt).
         let load_jobs = load_jobs.clone();
-        use_effect_with((run.id, run.run_attempt, run.status.clone()), move |_| load_jobs.emit(()));
+        use_effect_with((run.id, run.run_attempt, run.status.clone()), move |_| {
+            load_jobs.emit(())
+        });
     }
-    let on_rerun = {
-        let (backend, rerun, repo, on_rerun) = (backend.clone(), rerun.clone(), props.repo.clone(), props.on_rerun.clone());
-        let (run_id, label) = (run.id, format!("{} #{}", run.workflow_name(), run.run_number));
-        Callback::from(move |_: MouseEvent| {
-            let (backend, rerun, repo, on_rerun, label) =
-                (backend.clone(), rerun.clone(), repo.clone(), on_rerun.clone(), label.clone());
-            rerun.set(Rerun::Busy);
-            spawn_local(async move {
-                let result = match backend.call(calls::rerun(&repo, run_id)).await {
-                    Ok(reply) => calls::parse_rerun(&repo, &reply),
-                    Err(e) => Err(GithubError::from_proxy_error(e)),
-                };
-                match result {
-                    Ok(()) => {
-                        rerun.set(Rerun::Requested(format!("Re-run requested: GitHub queued {label} again.")));
-                        on_rerun.emit(());
-                    }
-                    Err(e) => rerun.set(Rerun::Failed(e)),
+    let send_rerun = {
+        let (rerun, repo, on_rerun) = (rerun.clone(), props.repo.clone(), props.on_rerun.clone());
+        let label = format!("{} #{}", run.workflow_name(), run.run_number);
+        use_command_callback::<ProxyCall>(Callback::from(
+            move |reply: Result<ProxyReply, ApiError>| match reply
+                .map_err(GithubError::from_proxy_error)
+                .and_then(|reply| calls::parse_rerun(&repo, &reply))
+            {
+                Ok(()) => {
+                    rerun.set(Rerun::Requested(format!(
+                        "Re-run requested: GitHub queued {label} again."
+                    )));
+                    on_rerun.emit(());
                 }
-            });
+                Err(e) => rerun.set(Rerun::Failed(e)),
+            },
+        ))
+    };
+    let on_rerun = {
+        let (rerun, repo, run_id) = (rerun.clone(), props.repo.clone(), run.id);
+        Callback::from(move |_: MouseEvent| {
+            rerun.set(Rerun::Busy);
+            send_rerun.emit(calls::rerun(&repo, run_id));
         })
     };
     let now = now();

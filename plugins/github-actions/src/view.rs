@@ -23,7 +23,8 @@ pub(crate) fn badge(state: RunState) -> Html {
 }
 
 pub(crate) fn duration(secs: Option<i64>) -> String {
-    secs.map(backlot_github_actions_common::time::format_duration).unwrap_or_else(|| "—".into())
+    secs.map(backlot_github_actions_common::time::format_duration)
+        .unwrap_or_else(|| "—".into())
 }
 
 /// A link to GitHub's web page: opened in the user's browser by the Rust side (the window
@@ -70,19 +71,35 @@ pub(crate) fn external_link(props: &ExternalLinkProps) -> Html {
 /// webview does not allow it.
 async fn copy_text(text: &str) -> bool {
     use wasm_bindgen::JsCast;
-    let Some(window) = web_sys::window() else { return false };
-    let Ok(clipboard) = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()) else { return false };
-    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else { return false };
-    let Some(write) = write.dyn_ref::<js_sys::Function>() else { return false };
-    let Ok(promise) = write.call1(&clipboard, &text.into()) else { return false };
-    let Ok(promise) = promise.dyn_into::<js_sys::Promise>() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Ok(clipboard) = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()) else {
+        return false;
+    };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else {
+        return false;
+    };
+    let Some(write) = write.dyn_ref::<js_sys::Function>() else {
+        return false;
+    };
+    let Ok(promise) = write.call1(&clipboard, &text.into()) else {
+        return false;
+    };
+    let Ok(promise) = promise.dyn_into::<js_sys::Promise>() else {
+        return false;
+    };
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
 
 /// Selects the element's text, so the user can copy it with the keyboard.
 fn select_contents(node: &NodeRef) {
-    let (Some(element), Some(window)) = (node.get(), web_sys::window()) else { return };
-    let (Some(document), Ok(Some(selection))) = (window.document(), window.get_selection()) else { return };
+    let (Some(element), Some(window)) = (node.get(), web_sys::window()) else {
+        return;
+    };
+    let (Some(document), Ok(Some(selection))) = (window.document(), window.get_selection()) else {
+        return;
+    };
     if let Ok(range) = document.create_range() {
         let _ = range.select_node_contents(&element);
         let _ = selection.remove_all_ranges();

@@ -8,6 +8,8 @@
 //! (then every column uses that echo server as the upstream).
 //! BENCH_REQUESTS (default 4000) sets the requests per run.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -53,7 +55,11 @@ where
     let wall = started.elapsed();
     all.sort();
     let pick = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
-    Stats { p50: pick(0.50), p99: pick(0.99), rps: all.len() as f64 / wall.as_secs_f64() }
+    Stats {
+        p50: pick(0.50),
+        p99: pick(0.99),
+        rps: all.len() as f64 / wall.as_secs_f64(),
+    }
 }
 
 fn ms(d: Duration) -> String {
@@ -61,8 +67,14 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let total: usize = std::env::var("BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(4000);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let total: usize = std::env::var("BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async move {
         let backstage = std::env::var("BACKSTAGE_PROXY_URL").ok();
         let (upstream, _server) = match std::env::var("BACKSTAGE_ECHO_URL") {

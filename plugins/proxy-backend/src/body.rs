@@ -31,7 +31,11 @@ impl std::fmt::Debug for ProxyBody {
 
 impl From<Vec<u8>> for ProxyBody {
     fn from(v: Vec<u8>) -> Self {
-        if v.is_empty() { ProxyBody::Empty } else { ProxyBody::Bytes(v.into()) }
+        if v.is_empty() {
+            ProxyBody::Empty
+        } else {
+            ProxyBody::Bytes(v.into())
+        }
     }
 }
 
@@ -63,13 +67,22 @@ pub struct ResponseBody {
 
 impl std::fmt::Debug for ResponseBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResponseBody").field("endpoint", &self.endpoint).field("seen", &self.seen).finish()
+        f.debug_struct("ResponseBody")
+            .field("endpoint", &self.endpoint)
+            .field("seen", &self.seen)
+            .finish()
     }
 }
 
 impl ResponseBody {
     pub(crate) fn new(response: reqwest::Response, endpoint: String, limit: u64) -> Self {
-        Self { inner: Box::pin(response.bytes_stream()), endpoint, limit, seen: 0, done: false }
+        Self {
+            inner: Box::pin(response.bytes_stream()),
+            endpoint,
+            limit,
+            seen: 0,
+            done: false,
+        }
     }
 
     /// Reads the whole body (up to the cap).
@@ -101,7 +114,10 @@ impl Stream for ResponseBody {
                     self.done = true;
                     let endpoint = self.endpoint.clone();
                     tracing::warn!(endpoint = %endpoint, limit = self.limit, "proxy response exceeded the size cap");
-                    return Poll::Ready(Some(Err(ProxyError::ResponseTooLarge { endpoint, limit: self.limit })));
+                    return Poll::Ready(Some(Err(ProxyError::ResponseTooLarge {
+                        endpoint,
+                        limit: self.limit,
+                    })));
                 }
                 Poll::Ready(Some(Ok(chunk)))
             }
@@ -111,7 +127,10 @@ impl Stream for ResponseBody {
                 let err = if e.is_timeout() {
                     ProxyError::Timeout { endpoint }
                 } else {
-                    ProxyError::Upstream { endpoint, detail: describe(e) }
+                    ProxyError::Upstream {
+                        endpoint,
+                        detail: describe(e),
+                    }
                 };
                 Poll::Ready(Some(Err(err)))
             }

@@ -18,7 +18,11 @@ pub struct CachingResolver<R> {
 
 impl<R: SecretResolver> CachingResolver<R> {
     pub fn new(inner: R, ttl: Duration) -> Self {
-        Self { inner, ttl, cache: Mutex::new(HashMap::new()) }
+        Self {
+            inner,
+            ttl,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn invalidate(&self, name: &str) {
@@ -55,7 +59,9 @@ impl<R: SecretResolver> SecretResolver for CachingResolver<R> {
 
 impl<R> std::fmt::Debug for CachingResolver<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CachingResolver").field("ttl", &self.ttl).finish_non_exhaustive()
+        f.debug_struct("CachingResolver")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
     }
 }
 
@@ -81,7 +87,10 @@ mod tests {
         assert!(r.resolve_now("a").is_none());
         assert_eq!(r.resolve("a").map(|v| v.into_inner()), Ok("v0".into()));
         assert_eq!(r.resolve("a").map(|v| v.into_inner()), Ok("v0".into()));
-        assert_eq!(r.resolve_now("a").map(|v| v.into_inner()), Some("v0".into()));
+        assert_eq!(
+            r.resolve_now("a").map(|v| v.into_inner()),
+            Some("v0".into())
+        );
         r.invalidate("a");
         assert_eq!(r.resolve("a").map(|v| v.into_inner()), Ok("v1".into()));
         assert!(r.resolve("missing").is_err());

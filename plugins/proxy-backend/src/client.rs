@@ -9,7 +9,10 @@ use crate::error::ProxyError;
 
 pub(crate) const MAX_REDIRECTS: usize = 10;
 
-pub(crate) fn build(tuning: &ProxyTuning, extra_roots_pem: Option<&[u8]>) -> Result<reqwest::Client, ProxyError> {
+pub(crate) fn build(
+    tuning: &ProxyTuning,
+    extra_roots_pem: Option<&[u8]>,
+) -> Result<reqwest::Client, ProxyError> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(tuning.connect_timeout)
         .read_timeout(tuning.idle_timeout)
@@ -18,8 +21,9 @@ pub(crate) fn build(tuning: &ProxyTuning, extra_roots_pem: Option<&[u8]>) -> Res
         .user_agent(concat!("backlot-proxy/", env!("CARGO_PKG_VERSION")));
     let mut roots = Vec::new();
     if let Some(path) = &tuning.ca_file {
-        let pem = std::fs::read(path)
-            .map_err(|e| ProxyError::Client(format!("cannot read the CA file {}: {e}", path.display())))?;
+        let pem = std::fs::read(path).map_err(|e| {
+            ProxyError::Client(format!("cannot read the CA file {}: {e}", path.display()))
+        })?;
         roots.extend(parse_roots(&pem, &path.display().to_string())?);
     }
     if let Some(pem) = extra_roots_pem {
@@ -28,21 +32,28 @@ pub(crate) fn build(tuning: &ProxyTuning, extra_roots_pem: Option<&[u8]>) -> Res
     if !roots.is_empty() {
         builder = builder.tls_certs_merge(roots);
     }
-    builder.build().map_err(|e| ProxyError::Client(crate::error::describe(e)))
+    builder
+        .build()
+        .map_err(|e| ProxyError::Client(crate::error::describe(e)))
 }
 
 fn parse_roots(pem: &[u8], what: &str) -> Result<Vec<reqwest::Certificate>, ProxyError> {
     let certs = reqwest::Certificate::from_pem_bundle(pem)
         .map_err(|e| ProxyError::Client(format!("{what} is not a PEM certificate bundle: {e}")))?;
     if certs.is_empty() {
-        return Err(ProxyError::Client(format!("{what} contains no certificate")));
+        return Err(ProxyError::Client(format!(
+            "{what} contains no certificate"
+        )));
     }
     Ok(certs)
 }
 
 fn same_origin_redirects() -> Policy {
     Policy::custom(|attempt| {
-        let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
         if attempt.previous().len() > MAX_REDIRECTS || !same_origin {
             attempt.stop()
         } else {

@@ -18,15 +18,23 @@ pub enum ProxyError {
     HostChange,
 
     #[error("method {method} is not allowed for proxy endpoint `{endpoint}` (allowed: {allowed})")]
-    MethodNotAllowed { method: String, endpoint: String, allowed: String },
+    MethodNotAllowed {
+        method: String,
+        endpoint: String,
+        allowed: String,
+    },
 
     #[error("invalid request header `{name}`: {reason}")]
     InvalidHeader { name: String, reason: &'static str },
 
-    #[error("header `{header}` of proxy endpoint `{endpoint}` has a value that is not a valid HTTP header value (check the secret or variable it uses)")]
+    #[error(
+        "header `{header}` of proxy endpoint `{endpoint}` has a value that is not a valid HTTP header value (check the secret or variable it uses)"
+    )]
     InvalidInjectedHeader { endpoint: String, header: String },
 
-    #[error("the secret `{name}` used by proxy endpoint `{endpoint}` is not set; add it under Settings → Credentials")]
+    #[error(
+        "the secret `{name}` used by proxy endpoint `{endpoint}` is not set; add it under Settings → Credentials"
+    )]
     MissingSecret { name: String, endpoint: String },
 
     #[error(transparent)]
@@ -67,8 +75,12 @@ impl ProxyError {
             ProxyError::MethodNotAllowed { .. } => 405,
             ProxyError::MissingSecret { .. } => 401,
             ProxyError::Keychain(_) => 503,
-            ProxyError::InvalidInjectedHeader { .. } | ProxyError::Config { .. } | ProxyError::Client(_) => 500,
-            ProxyError::Connect { .. } | ProxyError::Upstream { .. } | ProxyError::ResponseTooLarge { .. } => 502,
+            ProxyError::InvalidInjectedHeader { .. }
+            | ProxyError::Config { .. }
+            | ProxyError::Client(_) => 500,
+            ProxyError::Connect { .. }
+            | ProxyError::Upstream { .. }
+            | ProxyError::ResponseTooLarge { .. } => 502,
             ProxyError::Timeout { .. } => 504,
         }
     }
@@ -87,9 +99,9 @@ impl ProxyError {
             ProxyError::MissingSecret { .. } => ErrorCode::Unauthorized,
             ProxyError::Keychain(e) => e.code(),
             ProxyError::Connect { .. } | ProxyError::Timeout { .. } => ErrorCode::Offline,
-            ProxyError::Client(_) | ProxyError::Upstream { .. } | ProxyError::ResponseTooLarge { .. } => {
-                ErrorCode::Internal
-            }
+            ProxyError::Client(_)
+            | ProxyError::Upstream { .. }
+            | ProxyError::ResponseTooLarge { .. } => ErrorCode::Internal,
         }
     }
 }

@@ -29,11 +29,28 @@ pub const SAFE_FORWARD_HEADERS: &[&str] = &[
 ];
 
 /// Never forwarded as given, whatever the allow-list says.
-const HOP_BY_HOP: &[&str] =
-    &["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length"];
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "host",
+    "content-length",
+];
 
 /// Never returned from upstream even if allowed (framing is ours).
-const RESPONSE_HOP_BY_HOP: &[&str] = &["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"];
+const RESPONSE_HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+];
 
 pub(crate) struct AllowLists {
     pub request: HashSet<String>,
@@ -42,13 +59,19 @@ pub(crate) struct AllowLists {
 
 impl AllowLists {
     pub fn for_endpoint(e: &ProxyEndpoint) -> Self {
-        let mut request: HashSet<String> = SAFE_FORWARD_HEADERS.iter().map(|h| (*h).to_owned()).collect();
+        let mut request: HashSet<String> = SAFE_FORWARD_HEADERS
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect();
         request.extend(e.headers.iter().map(|(name, _)| name.to_ascii_lowercase()));
         request.extend(e.allowed_headers.iter().map(|h| h.to_ascii_lowercase()));
         if e.credentials == CredentialsPolicy::Forward {
             request.insert("authorization".to_owned());
         }
-        let mut response: HashSet<String> = SAFE_FORWARD_HEADERS.iter().map(|h| (*h).to_owned()).collect();
+        let mut response: HashSet<String> = SAFE_FORWARD_HEADERS
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect();
         response.extend(e.allowed_headers.iter().map(|h| h.to_ascii_lowercase()));
         Self { request, response }
     }
@@ -56,13 +79,17 @@ impl AllowLists {
 
 /// Validates every caller header (invalid names/values are refused, not dropped: a CRLF
 /// in a value is an attack or a bug) and keeps the allowed ones.
-pub(crate) fn filter_request(headers: &[(String, String)], allow: &HashSet<String>) -> Result<HeaderMap, ProxyError> {
+pub(crate) fn filter_request(
+    headers: &[(String, String)],
+    allow: &HashSet<String>,
+) -> Result<HeaderMap, ProxyError> {
     let mut out = HeaderMap::new();
     for (name, value) in headers {
-        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| ProxyError::InvalidHeader {
-            name: printable(name),
-            reason: "not a valid header name",
-        })?;
+        let header =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| ProxyError::InvalidHeader {
+                name: printable(name),
+                reason: "not a valid header name",
+            })?;
         let value = HeaderValue::from_str(value).map_err(|_| ProxyError::InvalidHeader {
             name: header.as_str().to_owned(),
             reason: "the value contains characters not allowed in HTTP headers (e.g. CR or LF)",
@@ -75,7 +102,10 @@ pub(crate) fn filter_request(headers: &[(String, String)], allow: &HashSet<Strin
     Ok(out)
 }
 
-pub(crate) fn filter_response(headers: &HeaderMap, allow: &HashSet<String>) -> Vec<(String, String)> {
+pub(crate) fn filter_response(
+    headers: &HeaderMap,
+    allow: &HashSet<String>,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (name, value) in headers {
         let lower = name.as_str();
@@ -91,5 +121,8 @@ pub(crate) fn filter_response(headers: &HeaderMap, allow: &HashSet<String>) -> V
 
 /// A header name safe to show in a message (never a value).
 fn printable(name: &str) -> String {
-    name.chars().take(64).map(|c| if c.is_ascii_graphic() { c } else { '?' }).collect()
+    name.chars()
+        .take(64)
+        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+        .collect()
 }

@@ -27,6 +27,7 @@ mod cache;
 mod client;
 mod error;
 mod headers;
+mod ipc_call;
 mod path;
 mod proxy;
 mod resolver;

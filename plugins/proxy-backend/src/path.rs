@@ -24,24 +24,35 @@ pub(crate) fn validate(path: &str) -> Result<(), ProxyError> {
         return Err(if path.contains("://") || path.starts_with("//") {
             ProxyError::HostChange
         } else {
-            ProxyError::InvalidPath { reason: "the path must start with `/`" }
+            ProxyError::InvalidPath {
+                reason: "the path must start with `/`",
+            }
         });
     }
     if path.starts_with("//") {
         return Err(ProxyError::HostChange);
     }
-    if path.bytes().any(|b| b.is_ascii_control() || b == b' ' || b >= 0x80) {
-        return Err(ProxyError::InvalidPath { reason: "control characters, spaces and raw non-ASCII bytes must be percent-encoded" });
+    if path
+        .bytes()
+        .any(|b| b.is_ascii_control() || b == b' ' || b >= 0x80)
+    {
+        return Err(ProxyError::InvalidPath {
+            reason: "control characters, spaces and raw non-ASCII bytes must be percent-encoded",
+        });
     }
     if path.contains('#') {
-        return Err(ProxyError::InvalidPath { reason: "fragments are not sent to servers" });
+        return Err(ProxyError::InvalidPath {
+            reason: "fragments are not sent to servers",
+        });
     }
     let (path_only, _) = split_query(path);
     if has_traversal(path_only) {
         return Err(ProxyError::PathTraversal);
     }
     if path_only.contains('\\') || decoded_forms(path_only).iter().any(|d| d.contains('\\')) {
-        return Err(ProxyError::InvalidPath { reason: "backslashes are not allowed" });
+        return Err(ProxyError::InvalidPath {
+            reason: "backslashes are not allowed",
+        });
     }
     Ok(())
 }
@@ -63,13 +74,16 @@ fn decoded_forms(path: &str) -> Vec<String> {
 /// `..` as a path segment in any encoding: `..`, `%2e%2e`, `.%2E`, `..%2f`, `..\`,
 /// double-encoded forms.
 pub(crate) fn has_traversal(path: &str) -> bool {
-    decoded_forms(path).iter().any(|form| form.split(['/', '\\']).any(|seg| seg == ".."))
+    decoded_forms(path)
+        .iter()
+        .any(|form| form.split(['/', '\\']).any(|seg| seg == ".."))
 }
 
 /// The configured route that serves `path` (express semantics: the route matches whole
 /// segments; the first route in configuration order wins).
 pub(crate) fn matches_route(route: &str, path_only: &str) -> bool {
-    path_only == route || (path_only.starts_with(route) && path_only[route.len()..].starts_with('/'))
+    path_only == route
+        || (path_only.starts_with(route) && path_only[route.len()..].starts_with('/'))
 }
 
 /// The path sent upstream for `path` (route + rest + query), before joining with the
@@ -124,7 +138,9 @@ pub(crate) fn upstream_url(target: &Url, rewritten: &str) -> Result<Url, ProxyEr
     }
     let origin = target.origin().ascii_serialization();
     let text = format!("{origin}{collapsed}{query}");
-    let url = Url::parse(&text).map_err(|_| ProxyError::InvalidPath { reason: "the resulting upstream URL is not valid" })?;
+    let url = Url::parse(&text).map_err(|_| ProxyError::InvalidPath {
+        reason: "the resulting upstream URL is not valid",
+    })?;
     if url.origin() != target.origin() || url.username() != target.username() {
         return Err(ProxyError::HostChange);
     }
@@ -138,14 +154,36 @@ mod tests {
     #[test]
     fn traversal_in_any_form() {
         for p in [
-            "/echo/../x", "/echo/..", "/echo/%2e%2e/x", "/echo/%2E%2E/x", "/echo/.%2e/x", "/echo/%2e./x",
-            "/echo/..%2fx", "/echo/..%2Fx", "/echo/%2e%2e%2fx", "/echo/..\\x", "/echo/..%5cx",
-            "/echo/%252e%252e/x", "/../etc/passwd",
+            "/echo/../x",
+            "/echo/..",
+            "/echo/%2e%2e/x",
+            "/echo/%2E%2E/x",
+            "/echo/.%2e/x",
+            "/echo/%2e./x",
+            "/echo/..%2fx",
+            "/echo/..%2Fx",
+            "/echo/%2e%2e%2fx",
+            "/echo/..\\x",
+            "/echo/..%5cx",
+            "/echo/%252e%252e/x",
+            "/../etc/passwd",
         ] {
             assert!(validate(p).is_err(), "{p} accepted");
-            assert!(matches!(validate(p), Err(ProxyError::PathTraversal) | Err(ProxyError::InvalidPath { .. })), "{p}");
+            assert!(
+                matches!(
+                    validate(p),
+                    Err(ProxyError::PathTraversal) | Err(ProxyError::InvalidPath { .. })
+                ),
+                "{p}"
+            );
         }
-        for p in ["/echo/a..b", "/echo/...", "/echo/x?q=..", "/echo/.hidden", "/echo/a.b/c"] {
+        for p in [
+            "/echo/a..b",
+            "/echo/...",
+            "/echo/x?q=..",
+            "/echo/.hidden",
+            "/echo/a.b/c",
+        ] {
             assert!(validate(p).is_ok(), "{p} refused");
         }
     }
@@ -156,31 +194,72 @@ mod tests {
             assert!(validate(p).is_err(), "{p}");
         }
         let t = Url::parse("http://127.0.0.1:8080/base").expect("url");
-        assert_eq!(upstream_url(&t, "/a/b?x=1").expect("ok").as_str(), "http://127.0.0.1:8080/base/a/b?x=1");
-        assert_eq!(upstream_url(&t, "/@evil.example/").expect("ok").host_str(), Some("127.0.0.1"));
-        assert!(matches!(upstream_url(&t, "http://evil.example/"), Err(ProxyError::HostChange)));
+        assert_eq!(
+            upstream_url(&t, "/a/b?x=1").expect("ok").as_str(),
+            "http://127.0.0.1:8080/base/a/b?x=1"
+        );
+        assert_eq!(
+            upstream_url(&t, "/@evil.example/").expect("ok").host_str(),
+            Some("127.0.0.1")
+        );
+        assert!(matches!(
+            upstream_url(&t, "http://evil.example/"),
+            Err(ProxyError::HostChange)
+        ));
         let root = Url::parse("http://127.0.0.1:8080").expect("url");
         // Repeated slashes collapse (http-proxy urlJoin): still a path on the target host.
-        assert_eq!(upstream_url(&root, "//evil.example/x").expect("ok").as_str(), "http://127.0.0.1:8080/evil.example/x");
+        assert_eq!(
+            upstream_url(&root, "//evil.example/x")
+                .expect("ok")
+                .as_str(),
+            "http://127.0.0.1:8080/evil.example/x"
+        );
     }
 
     #[test]
     fn default_mapping_like_backstage() {
         let t = Url::parse("http://h:1/svc.v1").expect("url");
-        let map = |route: &str, path: &str| upstream_url(&t, &rewrite(route, path, None)).map(|u| u.to_string());
-        assert_eq!(map("/ex", "/ex/a/b?c=d").ok().as_deref(), Some("http://h:1/svc.v1/a/b?c=d"));
-        assert_eq!(map("/ex", "/ex").ok().as_deref(), Some("http://h:1/svc.v1/"));
-        assert_eq!(map("/ex", "/ex?x=1").ok().as_deref(), Some("http://h:1/svc.v1/?x=1"));
-        assert_eq!(map("/ex", "/ex/a//b").ok().as_deref(), Some("http://h:1/svc.v1/a/b"));
-        assert_eq!(map("/a/b", "/a/b/c").ok().as_deref(), Some("http://h:1/svc.v1/c"));
-        assert!(matches_route("/ex", "/ex/x") && matches_route("/ex", "/ex") && !matches_route("/ex", "/example"));
+        let map = |route: &str, path: &str| {
+            upstream_url(&t, &rewrite(route, path, None)).map(|u| u.to_string())
+        };
+        assert_eq!(
+            map("/ex", "/ex/a/b?c=d").ok().as_deref(),
+            Some("http://h:1/svc.v1/a/b?c=d")
+        );
+        assert_eq!(
+            map("/ex", "/ex").ok().as_deref(),
+            Some("http://h:1/svc.v1/")
+        );
+        assert_eq!(
+            map("/ex", "/ex?x=1").ok().as_deref(),
+            Some("http://h:1/svc.v1/?x=1")
+        );
+        assert_eq!(
+            map("/ex", "/ex/a//b").ok().as_deref(),
+            Some("http://h:1/svc.v1/a/b")
+        );
+        assert_eq!(
+            map("/a/b", "/a/b/c").ok().as_deref(),
+            Some("http://h:1/svc.v1/c")
+        );
+        assert!(
+            matches_route("/ex", "/ex/x")
+                && matches_route("/ex", "/ex")
+                && !matches_route("/ex", "/example")
+        );
     }
 
     #[test]
     fn custom_rewrite_sees_the_mount_prefix() {
         let rules = vec![
-            (Regex::new("^/api/proxy/gh/old").expect("re"), "/new".to_owned()),
-            (Regex::new("^/api/proxy/gh/").expect("re"), "/v3/".to_owned()),
+            (
+                Regex::new("^/api/proxy/gh/old").expect("re"),
+                "/new".to_owned(),
+            ),
+            (
+                Regex::new("^/api/proxy/gh/").expect("re"),
+                "/v3/".to_owned(),
+            ),
         ];
         assert_eq!(rewrite("/gh", "/gh/old/x", Some(&rules)), "/new/x");
         assert_eq!(rewrite("/gh", "/gh/repos", Some(&rules)), "/v3/repos");

@@ -26,7 +26,12 @@ pub struct ProxyRequest {
 
 impl ProxyRequest {
     pub fn get(path: impl Into<String>) -> Self {
-        Self { method: "GET".into(), path: path.into(), headers: Vec::new(), body: ProxyBody::Empty }
+        Self {
+            method: "GET".into(),
+            path: path.into(),
+            headers: Vec::new(),
+            body: ProxyBody::Empty,
+        }
     }
 
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -46,7 +51,10 @@ pub struct ProxyResponse {
 impl ProxyResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -74,7 +82,15 @@ pub struct Proxy {
 impl std::fmt::Debug for Proxy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Proxy")
-            .field("endpoints", &self.inner.endpoints.iter().map(|e| e.config.route.as_str()).collect::<Vec<_>>())
+            .field(
+                "endpoints",
+                &self
+                    .inner
+                    .endpoints
+                    .iter()
+                    .map(|e| e.config.route.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -88,8 +104,16 @@ pub struct ProxyOptions {
 
 impl Proxy {
     /// The endpoints and limits of a loaded configuration.
-    pub fn from_config(config: &Config, resolver: Arc<dyn SecretResolver>) -> Result<Self, ProxyError> {
-        Self::new(config.proxy_endpoints.clone(), config.backlot.proxy.clone(), resolver, ProxyOptions::default())
+    pub fn from_config(
+        config: &Config,
+        resolver: Arc<dyn SecretResolver>,
+    ) -> Result<Self, ProxyError> {
+        Self::new(
+            config.proxy_endpoints.clone(),
+            config.backlot.proxy.clone(),
+            resolver,
+            ProxyOptions::default(),
+        )
     }
 
     pub fn new(
@@ -99,8 +123,18 @@ impl Proxy {
         options: ProxyOptions,
     ) -> Result<Self, ProxyError> {
         let client = crate::client::build(&tuning, options.extra_roots_pem.as_deref())?;
-        let endpoints = endpoints.into_iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { inner: Arc::new(Inner { endpoints, client, tuning, resolver }) })
+        let endpoints = endpoints
+            .into_iter()
+            .map(prepare)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                endpoints,
+                client,
+                tuning,
+                resolver,
+            }),
+        })
     }
 
     pub fn endpoints(&self) -> impl Iterator<Item = &ProxyEndpoint> {
@@ -126,7 +160,10 @@ impl Proxy {
         result.map(|(_, r)| r).map_err(|(_, e)| e)
     }
 
-    async fn handle_inner(&self, request: ProxyRequest) -> Result<(String, ProxyResponse), (String, ProxyError)> {
+    async fn handle_inner(
+        &self,
+        request: ProxyRequest,
+    ) -> Result<(String, ProxyResponse), (String, ProxyError)> {
         let unknown = || "-".to_owned();
         validate(&request.path).map_err(|e| (unknown(), e))?;
         let (path_only, _) = split_query(&request.path);
@@ -137,13 +174,23 @@ impl Proxy {
             .find(|e| matches_route(&e.config.route, path_only))
             .ok_or_else(|| {
                 let first = path_only.split('/').nth(1).unwrap_or_default();
-                (unknown(), ProxyError::UnknownEndpoint { path: format!("/{}", first.chars().take(64).collect::<String>()) })
+                (
+                    unknown(),
+                    ProxyError::UnknownEndpoint {
+                        path: format!("/{}", first.chars().take(64).collect::<String>()),
+                    },
+                )
             })?;
         let route = endpoint.config.route.clone();
         let fail = |e: ProxyError| (route.clone(), e);
 
-        let method = Method::from_bytes(request.method.to_ascii_uppercase().as_bytes())
-            .map_err(|_| fail(ProxyError::InvalidHeader { name: ":method".into(), reason: "not a valid HTTP method" }))?;
+        let method =
+            Method::from_bytes(request.method.to_ascii_uppercase().as_bytes()).map_err(|_| {
+                fail(ProxyError::InvalidHeader {
+                    name: ":method".into(),
+                    reason: "not a valid HTTP method",
+                })
+            })?;
         if let Some(allowed) = &endpoint.config.allowed_methods
             && !allowed.iter().any(|m| m == method.as_str())
         {
@@ -154,7 +201,8 @@ impl Proxy {
             }));
         }
 
-        let mut headers = filter_request(&request.headers, &endpoint.allow.request).map_err(fail)?;
+        let mut headers =
+            filter_request(&request.headers, &endpoint.allow.request).map_err(fail)?;
         let rewritten = rewrite(&route, &request.path, endpoint.rewrite.as_deref());
         let url = upstream_url(&endpoint.config.target, &rewritten).map_err(fail)?;
 
@@ -168,36 +216,68 @@ impl Proxy {
         }
         let sent = tokio::time::timeout(self.inner.tuning.request_timeout, builder.send()).await;
         let response = match sent {
-            Err(_) => return Err(fail(ProxyError::Timeout { endpoint: route.clone() })),
-            Ok(Err(e)) if e.is_timeout() => return Err(fail(ProxyError::Timeout { endpoint: route.clone() })),
-            Ok(Err(e)) if e.is_connect() => {
-                return Err(fail(ProxyError::Connect { endpoint: route.clone(), detail: describe(e) }));
+            Err(_) => {
+                return Err(fail(ProxyError::Timeout {
+                    endpoint: route.clone(),
+                }));
             }
-            Ok(Err(e)) => return Err(fail(ProxyError::Upstream { endpoint: route.clone(), detail: describe(e) })),
+            Ok(Err(e)) if e.is_timeout() => {
+                return Err(fail(ProxyError::Timeout {
+                    endpoint: route.clone(),
+                }));
+            }
+            Ok(Err(e)) if e.is_connect() => {
+                return Err(fail(ProxyError::Connect {
+                    endpoint: route.clone(),
+                    detail: describe(e),
+                }));
+            }
+            Ok(Err(e)) => {
+                return Err(fail(ProxyError::Upstream {
+                    endpoint: route.clone(),
+                    detail: describe(e),
+                }));
+            }
             Ok(Ok(r)) => r,
         };
         let limit = self.inner.tuning.max_response_bytes;
         if response.content_length().is_some_and(|len| len > limit) {
-            return Err(fail(ProxyError::ResponseTooLarge { endpoint: route.clone(), limit }));
+            return Err(fail(ProxyError::ResponseTooLarge {
+                endpoint: route.clone(),
+                limit,
+            }));
         }
         let status = response.status().as_u16();
         let headers = filter_response(response.headers(), &endpoint.allow.response);
         let body = ResponseBody::new(response, route.clone(), limit);
-        Ok((route, ProxyResponse { status, headers, body }))
+        Ok((
+            route,
+            ProxyResponse {
+                status,
+                headers,
+                body,
+            },
+        ))
     }
 
     /// Renders the endpoint's configured headers. Secrets come from the resolver's
     /// non-blocking path when it has them all, otherwise from a blocking thread.
-    async fn injected_headers(&self, endpoint: &Endpoint) -> Result<Vec<(HeaderName, HeaderValue)>, ProxyError> {
+    async fn injected_headers(
+        &self,
+        endpoint: &Endpoint,
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, ProxyError> {
         if endpoint.injected.is_empty() {
             return Ok(Vec::new());
         }
         let route = endpoint.config.route.clone();
         if !endpoint.has_secrets {
-            return render_headers(&route, &endpoint.injected, &mut |_| Err(Lookup::Pending)).map_err(Lookup::into_error);
+            return render_headers(&route, &endpoint.injected, &mut |_| Err(Lookup::Pending))
+                .map_err(Lookup::into_error);
         }
         let resolver = Arc::clone(&self.inner.resolver);
-        let fast = render_headers(&route, &endpoint.injected, &mut |name| resolver.resolve_now(name).ok_or(Lookup::Pending));
+        let fast = render_headers(&route, &endpoint.injected, &mut |name| {
+            resolver.resolve_now(name).ok_or(Lookup::Pending)
+        });
         match fast {
             Ok(headers) => return Ok(headers),
             Err(Lookup::Failed(e)) => return Err(e),
@@ -207,7 +287,9 @@ impl Proxy {
         let blocking_route = route.clone();
         tokio::task::spawn_blocking(move || {
             render_headers(&blocking_route, &templates, &mut |name| {
-                resolver.resolve(name).map_err(|e| Lookup::Failed(secret_error(e, &blocking_route)))
+                resolver
+                    .resolve(name)
+                    .map_err(|e| Lookup::Failed(secret_error(e, &blocking_route)))
             })
             .map_err(Lookup::into_error)
         })
@@ -234,7 +316,10 @@ impl Lookup {
 
 fn secret_error(e: SecretError, route: &str) -> ProxyError {
     match e {
-        SecretError::NotFound { name } => ProxyError::MissingSecret { name, endpoint: route.to_owned() },
+        SecretError::NotFound { name } => ProxyError::MissingSecret {
+            name,
+            endpoint: route.to_owned(),
+        },
         other => ProxyError::Keychain(other),
     }
 }
@@ -246,9 +331,13 @@ fn render_headers(
 ) -> Result<Vec<(HeaderName, HeaderValue)>, Lookup> {
     let mut out = Vec::with_capacity(templates.len());
     for (name, template) in templates {
-        let rendered = Sensitive::new(template.render(|secret| lookup(secret).map(Sensitive::into_inner))?);
+        let rendered =
+            Sensitive::new(template.render(|secret| lookup(secret).map(Sensitive::into_inner))?);
         let mut value = HeaderValue::from_str(rendered.expose()).map_err(|_| {
-            Lookup::Failed(ProxyError::InvalidInjectedHeader { endpoint: route.to_owned(), header: name.to_string() })
+            Lookup::Failed(ProxyError::InvalidInjectedHeader {
+                endpoint: route.to_owned(),
+                header: name.to_string(),
+            })
         })?;
         if template.has_secrets() {
             value.set_sensitive(true);
@@ -259,7 +348,10 @@ fn render_headers(
 }
 
 fn prepare(config: ProxyEndpoint) -> Result<Endpoint, ProxyError> {
-    let bad = |reason: String| ProxyError::Config { endpoint: config.route.clone(), reason };
+    let bad = |reason: String| ProxyError::Config {
+        endpoint: config.route.clone(),
+        reason,
+    };
     let rewrite = match &config.path_rewrite {
         None => None,
         Some(rules) => Some(
@@ -268,7 +360,11 @@ fn prepare(config: ProxyEndpoint) -> Result<Endpoint, ProxyError> {
                 .map(|(pattern, replacement)| {
                     Regex::new(pattern)
                         .map(|re| (re, replacement.clone()))
-                        .map_err(|e| bad(format!("pathRewrite `{pattern}` is not a valid regular expression: {e}")))
+                        .map_err(|e| {
+                            bad(format!(
+                                "pathRewrite `{pattern}` is not a valid regular expression: {e}"
+                            ))
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()?,
         ),
@@ -278,11 +374,21 @@ fn prepare(config: ProxyEndpoint) -> Result<Endpoint, ProxyError> {
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| bad(format!("`{name}` is not a valid header name")))?;
         if let Some(plain) = template.as_plain() {
-            HeaderValue::from_str(&plain).map_err(|_| bad(format!("the value of header `{name}` is not a valid header value")))?;
+            HeaderValue::from_str(&plain).map_err(|_| {
+                bad(format!(
+                    "the value of header `{name}` is not a valid header value"
+                ))
+            })?;
         }
         injected.push((header, template.clone()));
     }
     let has_secrets = config.headers.iter().any(|(_, t)| t.has_secrets());
     let allow = AllowLists::for_endpoint(&config);
-    Ok(Endpoint { config, rewrite, allow, injected, has_secrets })
+    Ok(Endpoint {
+        config,
+        rewrite,
+        allow,
+        injected,
+        has_secrets,
+    })
 }

@@ -27,7 +27,9 @@ pub struct NoSecrets;
 
 impl SecretResolver for NoSecrets {
     fn resolve(&self, name: &str) -> Result<Sensitive<String>, SecretError> {
-        Err(SecretError::NotFound { name: name.to_owned() })
+        Err(SecretError::NotFound {
+            name: name.to_owned(),
+        })
     }
 }
 

@@ -8,6 +8,8 @@
 //! Env: BACKSTAGE_PEER_URL (http://127.0.0.1:7007), BACKSTAGE_PEER_ECHO (http://127.0.0.1:7078),
 //! TOKEN (backlot-peer-token-0123456789).
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -38,24 +40,51 @@ struct Outcome {
 }
 
 /// Headers set by the transport, not by filtering: they legitimately differ.
-const TRANSPORT: &[&str] = &["host", "connection", "content-length", "transfer-encoding", "x-forwarded-for", "x-forwarded-host", "x-forwarded-port", "x-forwarded-proto"];
+const TRANSPORT: &[&str] = &[
+    "host",
+    "connection",
+    "content-length",
+    "transfer-encoding",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-port",
+    "x-forwarded-proto",
+];
 
 fn outcome(status: u16, body: &[u8], response_headers: BTreeSet<String>) -> Outcome {
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    let upstream_url = json.as_ref().and_then(|j| j["url"].as_str().map(str::to_owned));
-    let upstream_body = json.as_ref().and_then(|j| j["body"].as_str().map(str::to_owned));
+    let upstream_url = json
+        .as_ref()
+        .and_then(|j| j["url"].as_str().map(str::to_owned));
+    let upstream_body = json
+        .as_ref()
+        .and_then(|j| j["body"].as_str().map(str::to_owned));
     let upstream_headers = json
         .as_ref()
         .and_then(|j| j["headers"].as_object())
-        .map(|h| h.keys().filter(|k| !TRANSPORT.contains(&k.as_str())).cloned().collect())
+        .map(|h| {
+            h.keys()
+                .filter(|k| !TRANSPORT.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
-    Outcome { status, upstream_url, upstream_headers, upstream_body, response_headers }
+    Outcome {
+        status,
+        upstream_url,
+        upstream_headers,
+        upstream_body,
+        response_headers,
+    }
 }
 
 /// Response headers that came from the upstream (Backstage adds its own security/CORS
 /// headers after the proxy's filter; those are not the proxy's doing).
 fn upstream_response_headers<'a>(names: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
-    names.filter(|n| ["content-type", "x-echo"].contains(n)).map(str::to_owned).collect()
+    names
+        .filter(|n| ["content-type", "x-echo"].contains(n))
+        .map(str::to_owned)
+        .collect()
 }
 
 impl Peer {
@@ -63,24 +92,47 @@ impl Peer {
         let base = env_or("BACKSTAGE_PEER_URL", "http://127.0.0.1:7007");
         let echo = env_or("BACKSTAGE_PEER_ECHO", "http://127.0.0.1:7078");
         let token = env_or("TOKEN", "backlot-peer-token-0123456789");
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        let ready = client.get(format!("{base}/.backstage/health/v1/readiness")).send().await;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let ready = client
+            .get(format!("{base}/.backstage/health/v1/readiness"))
+            .send()
+            .await;
         assert!(
             ready.as_ref().is_ok_and(|r| r.status().is_success()),
             "the Backstage peer is not running at {base}: start ../shared/backstage-peer/run-backstage.sh start"
         );
         // The peer's own config for `/echo`.
-        let yaml = format!("proxy:\n  endpoints:\n    '/echo':\n      target: {echo}\n      allowedHeaders: [X-Custom-Header]\n");
-        let config = backlot_config::Config::from_yaml("peer.yaml", &yaml, &|_| None).expect("config");
+        let yaml = format!(
+            "proxy:\n  endpoints:\n    '/echo':\n      target: {echo}\n      allowedHeaders: [X-Custom-Header]\n"
+        );
+        let config =
+            backlot_config::Config::from_yaml("peer.yaml", &yaml, &|_| None).expect("config");
         let backlot = Proxy::from_config(&config, Arc::new(NoSecrets)).expect("proxy");
-        Peer { base, token, client, backlot }
+        Peer {
+            base,
+            token,
+            client,
+            backlot,
+        }
     }
 
-    async fn backstage(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &'static [u8]) -> Outcome {
+    async fn backstage(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &'static [u8],
+    ) -> Outcome {
         let url = format!("{}/api/proxy{path}", self.base);
         let mut req = self
             .client
-            .request(reqwest::Method::from_bytes(method.as_bytes()).expect("method"), &url)
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
+                &url,
+            )
             .bearer_auth(&self.token);
         for (n, v) in headers {
             req = req.header(*n, *v);
@@ -90,27 +142,52 @@ impl Peer {
         }
         let resp = req.send().await.expect("backstage answered");
         let status = resp.status().as_u16();
-        let names: Vec<String> = resp.headers().keys().map(|k| k.as_str().to_owned()).collect();
+        let names: Vec<String> = resp
+            .headers()
+            .keys()
+            .map(|k| k.as_str().to_owned())
+            .collect();
         let bytes = resp.bytes().await.unwrap_or_default();
-        outcome(status, &bytes, upstream_response_headers(names.iter().map(String::as_str)))
+        outcome(
+            status,
+            &bytes,
+            upstream_response_headers(names.iter().map(String::as_str)),
+        )
     }
 
-    async fn backlot(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &'static [u8]) -> Outcome {
-        let mut all: Vec<(String, String)> = headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect();
+    async fn backlot(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &'static [u8],
+    ) -> Outcome {
+        let mut all: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
         // What the UI would send along; Backstage needs it for its own auth.
         all.push(("Authorization".into(), format!("Bearer {}", self.token)));
         let req = ProxyRequest {
             method: method.into(),
             path: path.into(),
             headers: all,
-            body: if body.is_empty() { ProxyBody::Empty } else { ProxyBody::Bytes(Bytes::from_static(body)) },
+            body: if body.is_empty() {
+                ProxyBody::Empty
+            } else {
+                ProxyBody::Bytes(Bytes::from_static(body))
+            },
         };
         match self.backlot.handle(req).await {
             Ok(resp) => {
                 let status = resp.status;
                 let names: Vec<String> = resp.headers.iter().map(|(n, _)| n.clone()).collect();
                 let bytes = resp.body.bytes().await.unwrap_or_default();
-                outcome(status, &bytes, upstream_response_headers(names.iter().map(String::as_str)))
+                outcome(
+                    status,
+                    &bytes,
+                    upstream_response_headers(names.iter().map(String::as_str)),
+                )
             }
             Err(e) => outcome(e.status(), b"", BTreeSet::new()),
         }
@@ -143,10 +220,19 @@ async fn same_mapping_filtering_and_refusals_as_backstage() {
         eprintln!("{method} {path}\n  backstage: {bs:?}\n  backlot:   {bl:?}");
         assert_eq!(bs.status, 200, "{path}: Backstage did not proxy");
         assert_eq!(bl.status, bs.status, "{method} {path}: status");
-        assert_eq!(bl.upstream_url, bs.upstream_url, "{method} {path}: path mapping");
-        assert_eq!(bl.upstream_headers, bs.upstream_headers, "{method} {path}: request header filtering");
+        assert_eq!(
+            bl.upstream_url, bs.upstream_url,
+            "{method} {path}: path mapping"
+        );
+        assert_eq!(
+            bl.upstream_headers, bs.upstream_headers,
+            "{method} {path}: request header filtering"
+        );
         assert_eq!(bl.upstream_body, bs.upstream_body, "{method} {path}: body");
-        assert_eq!(bl.response_headers, bs.response_headers, "{method} {path}: response header filtering");
+        assert_eq!(
+            bl.response_headers, bs.response_headers,
+            "{method} {path}: response header filtering"
+        );
     }
 }
 
@@ -155,8 +241,13 @@ impl Peer {
     /// `%2e%2e` away before sending, so this writes the request line itself.
     async fn backstage_raw_status(&self, path: &str) -> u16 {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let authority = self.base.trim_start_matches("http://").trim_end_matches('/');
-        let mut stream = tokio::net::TcpStream::connect(authority).await.expect("connect to the peer");
+        let authority = self
+            .base
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        let mut stream = tokio::net::TcpStream::connect(authority)
+            .await
+            .expect("connect to the peer");
         let request = format!(
             "GET /api/proxy{path} HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
             self.token
@@ -165,7 +256,10 @@ impl Peer {
         let mut response = Vec::new();
         stream.read_to_end(&mut response).await.expect("read");
         let text = String::from_utf8_lossy(&response);
-        text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status line")
+        text.split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("a status line")
     }
 }
 
@@ -190,5 +284,8 @@ async fn same_refusals_as_backstage() {
     }
     // Not traversal: `a..b` is an ordinary segment for both.
     assert_eq!(peer.backstage_raw_status("/echo/a..b").await, 200);
-    assert_eq!(peer.backlot("GET", "/echo/a..b", HEADERS, b"").await.status, 200);
+    assert_eq!(
+        peer.backlot("GET", "/echo/a..b", HEADERS, b"").await.status,
+        200
+    );
 }

@@ -3,6 +3,8 @@
 //! value must appear nowhere in logs, errors (Display, Debug, ApiError JSON), response
 //! Debug output or the loaded config.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod common;
 
 use std::io::Write;
@@ -32,22 +34,11 @@ impl Write for Captured {
     }
 }
 
-fn in_keyring_session() -> bool {
-    std::env::var_os("BACKLOT_KEYRING_SESSION").is_some()
-}
-
 #[test]
 fn secret_value_never_leaks() {
-    if !in_keyring_session() {
-        let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/with-keyring.sh");
-        let out = std::process::Command::new(script)
-            .arg(std::env::current_exe().expect("exe"))
-            .args(["--exact", "secret_value_never_leaks", "--nocapture"])
-            .output()
-            .expect("run under with-keyring.sh");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        eprintln!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success() && stdout.contains("1 passed"), "canary failed inside the keyring session");
+    // Outside a keyring session: re-run under scripts/with-keyring.sh, which must run
+    // exactly this test and pass.
+    if !backlot_test_support::ensure_keyring_session("secret_value_never_leaks") {
         return;
     }
 
@@ -59,11 +50,19 @@ fn secret_value_never_leaks() {
         .with_writer(move || writer.clone())
         .init();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build().expect("rt");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(2)
+        .build()
+        .expect("rt");
     runtime.block_on(async {
         let keychain = Keychain::open_service("backlot-canary").expect("keychain");
-        keychain.set("CANARY_TOKEN", &Sensitive::new(CANARY.to_owned())).expect("set canary");
-        keychain.set("BAD_TOKEN", &Sensitive::new(BAD_CANARY.to_owned())).expect("set bad canary");
+        keychain
+            .set("CANARY_TOKEN", &Sensitive::new(CANARY.to_owned()))
+            .expect("set canary");
+        keychain
+            .set("BAD_TOKEN", &Sensitive::new(BAD_CANARY.to_owned()))
+            .expect("set bad canary");
 
         let up = start().await;
         let other = start().await;
@@ -96,8 +95,13 @@ backlot:
             up = up.url()
         );
         let config = config(&yaml);
-        let proxy = backlot_proxy_backend::Proxy::from_config(&config, Arc::new(keychain.clone())).expect("proxy");
-        let mut outputs: Vec<String> = vec![format!("{config:?}"), format!("{proxy:?}"), format!("{keychain:?}")];
+        let proxy = backlot_proxy_backend::Proxy::from_config(&config, Arc::new(keychain.clone()))
+            .expect("proxy");
+        let mut outputs: Vec<String> = vec![
+            format!("{config:?}"),
+            format!("{proxy:?}"),
+            format!("{keychain:?}"),
+        ];
 
         let requests = vec![
             ProxyRequest::get("/c/huge?n=10").header("Accept", "*/*"),
@@ -130,15 +134,34 @@ backlot:
                 }
                 Err(e) => outputs.extend(error_texts(e)),
             }
-            upstream_saw_canary |= up.log.all().iter().any(|s| s.header("x-api-key") == Some(CANARY));
+            upstream_saw_canary |= up
+                .log
+                .all()
+                .iter()
+                .any(|s| s.header("x-api-key") == Some(CANARY));
         }
-        assert!(upstream_saw_canary, "the canary was never injected: the test proves nothing");
-        assert!(other.log.all().is_empty(), "a cross-origin redirect was followed");
+        assert!(
+            upstream_saw_canary,
+            "the canary was never injected: the test proves nothing"
+        );
+        assert!(
+            other.log.all().is_empty(),
+            "a cross-origin redirect was followed"
+        );
         keychain.delete("CANARY_TOKEN").expect("cleanup");
         keychain.delete("BAD_TOKEN").expect("cleanup");
 
-        let logs = captured.0.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-        assert!(logs.contains("endpoint=/c") && logs.contains("status=200") && logs.contains("method=GET"), "logs not captured:\n{logs}");
+        let logs = captured
+            .0
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        assert!(
+            logs.contains("endpoint=/c")
+                && logs.contains("status=200")
+                && logs.contains("method=GET"),
+            "logs not captured:\n{logs}"
+        );
         assert!(logs.contains("endpoint=/bad") && logs.contains("endpoint=/dead"));
         for needle in [CANARY, "canary-bad-77aa", "9d41f7c2"] {
             assert!(!logs.contains(needle), "secret in logs:\n{logs}");

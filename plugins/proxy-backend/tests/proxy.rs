@@ -1,5 +1,7 @@
 //! The proxy against real upstreams on 127.0.0.1.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod common;
 
 use std::sync::Arc;
@@ -62,9 +64,17 @@ async fn maps_paths_and_filters_headers_like_backstage() {
     assert_eq!(seen.header("accept"), Some("application/json"));
     assert_eq!(seen.header("x-custom"), Some("kept"));
     assert_eq!(seen.header("user-agent"), Some("backlot-ui"));
-    assert_eq!(seen.header("x-api-key"), Some("key-123"), "configured header wins");
+    assert_eq!(
+        seen.header("x-api-key"),
+        Some("key-123"),
+        "configured header wins"
+    );
     assert_eq!(seen.header("x-static"), Some("static-value"));
-    assert_eq!(seen.header("authorization"), None, "credentials: require strips the caller's token");
+    assert_eq!(
+        seen.header("authorization"),
+        None,
+        "credentials: require strips the caller's token"
+    );
     assert_eq!(seen.header("cookie"), None);
     assert_eq!(seen.header("x-other"), None);
     assert_eq!(seen.header("host"), Some(up.addr.to_string().as_str()));
@@ -97,7 +107,10 @@ async fn route_variants_and_rewrite() {
         assert_eq!(up.log.last().uri, upstream, "{path}");
     }
     // `/fwdx` is not `/fwd`: routes match whole segments.
-    let e = p.handle(ProxyRequest::get("/fwdx/y")).await.expect_err("unknown");
+    let e = p
+        .handle(ProxyRequest::get("/fwdx/y"))
+        .await
+        .expect_err("unknown");
     assert_eq!(e.status(), 404);
 }
 
@@ -105,51 +118,138 @@ async fn route_variants_and_rewrite() {
 async fn forward_credentials_passes_authorization() {
     let up = start().await;
     let p = proxy(&echo_yaml(&up.url()), Arc::new(NoSecrets));
-    p.handle(ProxyRequest::get("/fwd/x").header("Authorization", "Bearer caller")).await.expect("ok");
+    p.handle(ProxyRequest::get("/fwd/x").header("Authorization", "Bearer caller"))
+        .await
+        .expect("ok");
     assert_eq!(up.log.last().header("authorization"), Some("Bearer caller"));
 }
 
 #[tokio::test]
 async fn refusals_never_reach_the_upstream() {
     let up = start().await;
-    let p = proxy(&echo_yaml(&up.url()), MapResolver::with(&[("ECHO_KEY", "k")]));
+    let p = proxy(
+        &echo_yaml(&up.url()),
+        MapResolver::with(&[("ECHO_KEY", "k")]),
+    );
     let cases: Vec<(ProxyRequest, u16, ErrorCode)> = vec![
         (ProxyRequest::get("/nope/x"), 404, ErrorCode::NotFound),
-        (ProxyRequest::get("/echo/../secret"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/%2e%2e/secret"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/%2E%2e%2Fsecret"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/..%2fsecret"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/.%2e/secret"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/%252e%252e/secret"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/..\\secret"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/../echo/x"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("http://evil.example/echo/x"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("//evil.example/echo/x"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/x\r\nHost: evil"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/x").header("X-Custom", "a\r\nX-Injected: 1"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/x").header("X-Custom", "a\nb"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/x").header("Bad Name", "v"), 400, ErrorCode::InvalidInput),
-        (ProxyRequest::get("/echo/x").header("X-Other", "\r\n"), 400, ErrorCode::InvalidInput),
         (
-            ProxyRequest { method: "DELETE".into(), path: "/limited/x".into(), headers: vec![], body: ProxyBody::Empty },
+            ProxyRequest::get("/echo/../secret"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/%2e%2e/secret"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/%2E%2e%2Fsecret"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/..%2fsecret"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/.%2e/secret"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/%252e%252e/secret"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/..\\secret"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/../echo/x"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("http://evil.example/echo/x"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("//evil.example/echo/x"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/x\r\nHost: evil"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/x").header("X-Custom", "a\r\nX-Injected: 1"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/x").header("X-Custom", "a\nb"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/x").header("Bad Name", "v"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest::get("/echo/x").header("X-Other", "\r\n"),
+            400,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            ProxyRequest {
+                method: "DELETE".into(),
+                path: "/limited/x".into(),
+                headers: vec![],
+                body: ProxyBody::Empty,
+            },
             405,
             ErrorCode::Unsupported,
         ),
         (
-            ProxyRequest { method: "GE T".into(), path: "/echo/x".into(), headers: vec![], body: ProxyBody::Empty },
+            ProxyRequest {
+                method: "GE T".into(),
+                path: "/echo/x".into(),
+                headers: vec![],
+                body: ProxyBody::Empty,
+            },
             400,
             ErrorCode::InvalidInput,
         ),
     ];
     for (req, status, code) in cases {
-        let label = format!("{} {} {:?}", req.method, req.path.escape_debug(), req.headers);
+        let label = format!(
+            "{} {} {:?}",
+            req.method,
+            req.path.escape_debug(),
+            req.headers
+        );
         let e = p.handle(req).await.expect_err(&label);
         assert_eq!(e.status(), status, "{label}: {e}");
         assert_eq!(ApiError::from(e).code, code, "{label}");
     }
-    assert!(up.log.all().is_empty(), "refused requests reached the upstream: {:?}", up.log.all());
+    assert!(
+        up.log.all().is_empty(),
+        "refused requests reached the upstream: {:?}",
+        up.log.all()
+    );
     // Allowed methods still pass.
-    let ok = p.handle(ProxyRequest::get("/limited/x")).await.expect("GET allowed");
+    let ok = p
+        .handle(ProxyRequest::get("/limited/x"))
+        .await
+        .expect("GET allowed");
     assert_eq!(ok.status, 200);
 }
 
@@ -157,11 +257,21 @@ async fn refusals_never_reach_the_upstream() {
 async fn missing_secret_is_unauthorized_and_not_sent() {
     let up = start().await;
     let p = proxy(&echo_yaml(&up.url()), Arc::new(NoSecrets));
-    let e = p.handle(ProxyRequest::get("/echo/x")).await.expect_err("missing");
-    assert!(matches!(e, ProxyError::MissingSecret { ref name, .. } if name == "ECHO_KEY"), "{e:?}");
+    let e = p
+        .handle(ProxyRequest::get("/echo/x"))
+        .await
+        .expect_err("missing");
+    assert!(
+        matches!(e, ProxyError::MissingSecret { ref name, .. } if name == "ECHO_KEY"),
+        "{e:?}"
+    );
     let api = ApiError::from(e);
     assert_eq!(api.code, ErrorCode::Unauthorized);
-    assert!(api.message.contains("ECHO_KEY") && api.message.contains("/echo"), "{}", api.message);
+    assert!(
+        api.message.contains("ECHO_KEY") && api.message.contains("/echo"),
+        "{}",
+        api.message
+    );
     assert!(up.log.all().is_empty());
 }
 
@@ -175,13 +285,26 @@ async fn redirects_to_another_origin_are_not_followed() {
         a.url()
     );
     let p = proxy(&yaml, MapResolver::with(&[("ECHO_KEY", "cred-for-a")]));
-    let resp = p.handle(ProxyRequest::get(format!("/a/redirect-to?port={port}"))).await.expect("3xx returned");
+    let resp = p
+        .handle(ProxyRequest::get(format!("/a/redirect-to?port={port}")))
+        .await
+        .expect("3xx returned");
     assert_eq!(resp.status, 302);
-    assert_eq!(resp.header("location"), Some(format!("http://127.0.0.1:{port}/landed").as_str()));
-    assert!(b.log.all().is_empty(), "the other origin was contacted: {:?}", b.log.all());
+    assert_eq!(
+        resp.header("location"),
+        Some(format!("http://127.0.0.1:{port}/landed").as_str())
+    );
+    assert!(
+        b.log.all().is_empty(),
+        "the other origin was contacted: {:?}",
+        b.log.all()
+    );
 
     // Same origin: followed, credentials kept.
-    let resp = p.handle(ProxyRequest::get("/a/redirect-same")).await.expect("followed");
+    let resp = p
+        .handle(ProxyRequest::get("/a/redirect-same"))
+        .await
+        .expect("followed");
     assert_eq!(resp.status, 200);
     let landed = a.log.last();
     assert_eq!(landed.uri, "/landed");
@@ -197,14 +320,27 @@ async fn upstream_timeouts() {
     );
     let p = proxy(&yaml, Arc::new(NoSecrets));
     let started = Instant::now();
-    let e = p.handle(ProxyRequest::get("/s/slow-headers")).await.expect_err("timeout");
+    let e = p
+        .handle(ProxyRequest::get("/s/slow-headers"))
+        .await
+        .expect_err("timeout");
     assert!(matches!(e, ProxyError::Timeout { .. }), "{e:?}");
     assert_eq!(e.status(), 504);
-    assert!(started.elapsed() < Duration::from_millis(2500), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
 
-    let resp = p.handle(ProxyRequest::get("/s/slow-body")).await.expect("headers arrive");
+    let resp = p
+        .handle(ProxyRequest::get("/s/slow-body"))
+        .await
+        .expect("headers arrive");
     let mut body = resp.body;
-    assert_eq!(body.next().await.and_then(Result::ok), Some(Bytes::from_static(b"first")));
+    assert_eq!(
+        body.next().await.and_then(Result::ok),
+        Some(Bytes::from_static(b"first"))
+    );
     let started = Instant::now();
     let next = body.next().await.expect("an item");
     assert!(matches!(next, Err(ProxyError::Timeout { .. })), "{next:?}");
@@ -216,24 +352,51 @@ async fn unreachable_upstream_is_offline() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     drop(listener);
-    let p = proxy(&format!("proxy:\n  endpoints:\n    /gone: http://127.0.0.1:{port}\n"), Arc::new(NoSecrets));
-    let e = p.handle(ProxyRequest::get("/gone/x")).await.expect_err("refused");
+    let p = proxy(
+        &format!("proxy:\n  endpoints:\n    /gone: http://127.0.0.1:{port}\n"),
+        Arc::new(NoSecrets),
+    );
+    let e = p
+        .handle(ProxyRequest::get("/gone/x"))
+        .await
+        .expect_err("refused");
     assert_eq!(ApiError::from(e).code, ErrorCode::Offline);
 }
 
 #[tokio::test]
 async fn response_size_cap() {
     let up = start().await;
-    let yaml = format!("proxy:\n  endpoints:\n    /h: {}\nbacklot:\n  proxy:\n    maxResponseBytes: 1048576\n", up.url());
+    let yaml = format!(
+        "proxy:\n  endpoints:\n    /h: {}\nbacklot:\n  proxy:\n    maxResponseBytes: 1048576\n",
+        up.url()
+    );
     let p = proxy(&yaml, Arc::new(NoSecrets));
 
-    let ok = p.handle(ProxyRequest::get("/h/huge?n=1048576")).await.expect("at the cap");
+    let ok = p
+        .handle(ProxyRequest::get("/h/huge?n=1048576"))
+        .await
+        .expect("at the cap");
     assert_eq!(ok.body.bytes().await.expect("body").len(), 1_048_576);
 
-    let e = p.handle(ProxyRequest::get("/h/huge?n=5242880&cl=1")).await.expect_err("declared too large");
-    assert!(matches!(e, ProxyError::ResponseTooLarge { limit: 1_048_576, .. }), "{e:?}");
+    let e = p
+        .handle(ProxyRequest::get("/h/huge?n=5242880&cl=1"))
+        .await
+        .expect_err("declared too large");
+    assert!(
+        matches!(
+            e,
+            ProxyError::ResponseTooLarge {
+                limit: 1_048_576,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
 
-    let resp = p.handle(ProxyRequest::get("/h/huge?n=5242880")).await.expect("chunked: headers first");
+    let resp = p
+        .handle(ProxyRequest::get("/h/huge?n=5242880"))
+        .await
+        .expect("chunked: headers first");
     let mut body = resp.body;
     let mut total = 0usize;
     let mut failed = None;
@@ -243,8 +406,46 @@ async fn response_size_cap() {
             Err(e) => failed = Some(e),
         }
     }
-    assert!(matches!(failed, Some(ProxyError::ResponseTooLarge { .. })), "{failed:?}");
+    assert!(
+        matches!(failed, Some(ProxyError::ResponseTooLarge { .. })),
+        "{failed:?}"
+    );
     assert!(total <= 1_048_576, "delivered {total} bytes past the cap");
+}
+
+/// The IPC path (`Proxy::call`, what the window and native plugins use) reads whole bodies:
+/// a hostile upstream streaming past the cap ends in an error, not in memory.
+#[tokio::test]
+async fn an_ipc_call_stops_at_the_response_cap() {
+    let up = start().await;
+    let yaml = format!(
+        "proxy:\n  endpoints:\n    /h: {}\nbacklot:\n  proxy:\n    maxResponseBytes: 1048576\n",
+        up.url()
+    );
+    let p = proxy(&yaml, Arc::new(NoSecrets));
+    let call = |path: &str| backlot_model::ipc::ProxyCall {
+        method: String::new(),
+        path: path.to_string(),
+        headers: Vec::new(),
+        body: None,
+    };
+    let ok = p.call(call("/h/huge?n=1048576")).await.expect("at the cap");
+    assert_eq!((ok.status, ok.body.len()), (200, 1_048_576));
+    let e = p
+        .call(call("/h/huge?n=5242880"))
+        .await
+        .expect_err("chunked past the cap");
+    assert!(
+        matches!(
+            e,
+            ProxyError::ResponseTooLarge {
+                limit: 1_048_576,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(ApiError::from(e).code, ErrorCode::Internal);
 }
 
 #[tokio::test]
@@ -265,9 +466,16 @@ async fn streams_request_bodies_and_pools_connections() {
     assert_eq!(first.body_len, 16 * 64 * 1024);
     assert_eq!(first.header("transfer-encoding"), Some("chunked"));
 
-    let resp = p.handle(ProxyRequest::get("/fwd/again")).await.expect("second");
+    let resp = p
+        .handle(ProxyRequest::get("/fwd/again"))
+        .await
+        .expect("second");
     resp.body.bytes().await.expect("drained");
-    assert_eq!(up.log.last().peer, first.peer, "the pooled connection was reused");
+    assert_eq!(
+        up.log.last().peer,
+        first.peer,
+        "the pooled connection was reused"
+    );
 }
 
 #[tokio::test]
@@ -278,8 +486,15 @@ async fn tls_with_a_custom_ca() {
 
     // Not trusted by default.
     let p = proxy(&yaml, Arc::new(NoSecrets));
-    let e = p.handle(ProxyRequest::get("/secure/x")).await.expect_err("untrusted certificate");
-    assert!(e.to_string().to_lowercase().contains("certificate") || e.to_string().contains("invalid peer"), "{e}");
+    let e = p
+        .handle(ProxyRequest::get("/secure/x"))
+        .await
+        .expect_err("untrusted certificate");
+    assert!(
+        e.to_string().to_lowercase().contains("certificate")
+            || e.to_string().contains("invalid peer"),
+        "{e}"
+    );
     assert!(tls.server.log.all().is_empty());
 
     // Trusted through backlot.proxy.caFile.
@@ -288,13 +503,22 @@ async fn tls_with_a_custom_ca() {
     std::fs::write(&ca, &tls.ca_pem).expect("write ca");
     let yaml_ca = format!("{yaml}backlot:\n  proxy:\n    caFile: {}\n", ca.display());
     let p = proxy(&yaml_ca, Arc::new(NoSecrets));
-    let r = p.handle(ProxyRequest::get("/secure/x")).await.expect("trusted");
+    let r = p
+        .handle(ProxyRequest::get("/secure/x"))
+        .await
+        .expect("trusted");
     assert_eq!(r.status, 200);
     assert_eq!(tls.server.log.last().uri, "/api/x");
 
     // And through ProxyOptions::extra_roots_pem.
     let p = proxy_with_roots(&yaml, Arc::new(NoSecrets), Some(&tls.ca_pem)).expect("builds");
-    assert_eq!(p.handle(ProxyRequest::get("/secure/y")).await.expect("trusted").status, 200);
+    assert_eq!(
+        p.handle(ProxyRequest::get("/secure/y"))
+            .await
+            .expect("trusted")
+            .status,
+        200
+    );
 
     // A CA file that is not PEM is a setup error, not a silent fallback.
     std::fs::write(&ca, "not a certificate").expect("write");
@@ -307,7 +531,8 @@ async fn tls_with_a_custom_ca() {
 #[tokio::test]
 async fn bad_configuration_is_reported_at_setup() {
     let yaml = "proxy:\n  endpoints:\n    /r:\n      target: http://127.0.0.1:1\n      pathRewrite:\n        '([': '/'\n";
-    let e = backlot_proxy_backend::Proxy::from_config(&config(yaml), Arc::new(NoSecrets)).expect_err("bad regex");
+    let e = backlot_proxy_backend::Proxy::from_config(&config(yaml), Arc::new(NoSecrets))
+        .expect_err("bad regex");
     assert!(e.to_string().contains("pathRewrite"), "{e}");
     let yaml = "proxy:\n  endpoints:\n    /r:\n      target: http://127.0.0.1:1\n      headers:\n        'Bad Header': x\n";
     assert!(backlot_proxy_backend::Proxy::from_config(&config(yaml), Arc::new(NoSecrets)).is_err());
@@ -317,7 +542,10 @@ async fn bad_configuration_is_reported_at_setup() {
 async fn cached_secrets_skip_the_keychain_until_invalidated() {
     let up = start().await;
     let keychain = MapResolver::with(&[("ECHO_KEY", "cached-key")]);
-    let cache = Arc::new(backlot_proxy_backend::CachingResolver::new(keychain.clone(), Duration::from_secs(60)));
+    let cache = Arc::new(backlot_proxy_backend::CachingResolver::new(
+        keychain.clone(),
+        Duration::from_secs(60),
+    ));
     let calls = || keychain.calls.load(std::sync::atomic::Ordering::SeqCst);
     let p = proxy(&echo_yaml(&up.url()), cache.clone());
     for _ in 0..3 {
@@ -328,6 +556,8 @@ async fn cached_secrets_skip_the_keychain_until_invalidated() {
     assert_eq!(calls(), 1);
     cache.invalidate("ECHO_KEY");
     assert!(cache.resolve_now("ECHO_KEY").is_none());
-    p.handle(ProxyRequest::get("/echo/x")).await.expect("ok after invalidate");
+    p.handle(ProxyRequest::get("/echo/x"))
+        .await
+        .expect("ok after invalidate");
     assert_eq!(calls(), 2);
 }

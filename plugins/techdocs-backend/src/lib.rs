@@ -14,7 +14,6 @@
 //! token (keychain) the app hands over through [`Host`].
 
 mod error;
-mod highlight;
 mod local;
 mod markdown;
 mod mkdocs;
@@ -24,19 +23,19 @@ mod team;
 
 use std::path::PathBuf;
 
-use backlot_app::plugin_host::{BackendPlugin, Host, HostEntity};
+use backlot_backend_plugin_api::router::Router;
+use backlot_backend_plugin_api::{BackendPlugin, Host, HostEntity};
 use backlot_model::ApiError;
-use backlot_model::ipc::{Command, dispatch_typed, unknown_command};
 use backlot_techdocs_common::{
-    COMMAND_NAMES, DocsEntity, DocsOrigin, DocsPage, DocsSite, GetDocsPage, GetDocsSite,
-    ListDocsEntities, SearchDocs, SearchHit, TECHDOCS_REF,
+    DocsEntity, DocsOrigin, DocsPage, DocsSite, GetDocsPage, GetDocsSite, ListDocsEntities,
+    SearchDocs, SearchHit, TECHDOCS_REF,
 };
 
 pub use error::DocsError;
 pub use markdown::to_html as markdown_to_html;
 pub use sanitize::{Resolver, clean as sanitize_html};
 
-/// The plugin backend to register with the app: `Api::with_backend_plugin(TechDocsBackend)`.
+/// The plugin backend the app registers (`app/src/plugins.rs`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TechDocsBackend;
 
@@ -45,29 +44,15 @@ impl BackendPlugin for TechDocsBackend {
         "techdocs"
     }
 
-    fn handles(&self, command: &str) -> bool {
-        COMMAND_NAMES.contains(&command)
-    }
-
-    fn dispatch(
-        &self,
-        command: &str,
-        args: serde_json::Value,
-        host: &dyn Host,
-    ) -> Result<serde_json::Value, ApiError> {
-        match command {
-            ListDocsEntities::NAME => dispatch_typed::<ListDocsEntities>(args, |_| entities(host)),
-            GetDocsSite::NAME => {
-                dispatch_typed::<GetDocsSite>(args, |c| Ok(site(host, &c.entity_ref)?))
-            }
-            GetDocsPage::NAME => dispatch_typed::<GetDocsPage>(args, |c| {
-                Ok(page(host, &c.entity_ref, c.page.as_deref())?)
-            }),
-            SearchDocs::NAME => {
-                dispatch_typed::<SearchDocs>(args, |c| Ok(search(host, &c.entity_ref, &c.query)?))
-            }
-            other => Err(unknown_command(other)),
-        }
+    fn routes(&self) -> &Router<dyn Host> {
+        static ROUTES: std::sync::LazyLock<Router<dyn Host>> = std::sync::LazyLock::new(|| {
+            Router::<dyn Host>::new()
+                .on::<ListDocsEntities>(|host, _| entities(host))
+                .on::<GetDocsSite>(|host, c| Ok(site(host, &c.entity_ref)?))
+                .on::<GetDocsPage>(|host, c| Ok(page(host, &c.entity_ref, c.page.as_deref())?))
+                .on::<SearchDocs>(|host, c| Ok(search(host, &c.entity_ref, &c.query)?))
+        });
+        &ROUTES
     }
 }
 
@@ -153,7 +138,13 @@ fn source(host: &dyn Host, entity_ref: &str) -> Result<(String, Source), DocsErr
 
 fn serve_team(host: &dyn Host, entity_ref: &str) -> Result<team::Served, DocsError> {
     let url = host.team_backend_url()?;
-    team::serve(host.data_dir(), entity_ref, url, host.team_token())
+    team::serve(
+        host.data_dir(),
+        entity_ref,
+        url,
+        host.team_token(),
+        &host.runtime()?,
+    )
 }
 
 pub fn site(host: &dyn Host, entity_ref: &str) -> Result<DocsSite, DocsError> {
@@ -183,4 +174,19 @@ pub fn search(host: &dyn Host, entity_ref: &str, query: &str) -> Result<Vec<Sear
         }
     };
     Ok(search::search(&pages, query))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_every_docs_command_of_the_contract() {
+        let mut declared = backlot_techdocs_common::COMMAND_NAMES.to_vec();
+        declared.sort_unstable();
+        assert_eq!(
+            TechDocsBackend.routes().names().collect::<Vec<_>>(),
+            declared
+        );
+    }
 }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use crate::highlight::{escape, highlight};
+use backlot_text::html::escape;
 
 pub fn to_html(markdown: &str) -> String {
     let source = preprocess(markdown);
@@ -87,7 +87,7 @@ pub fn to_html(markdown: &str) -> String {
                 };
                 events.push(Event::Html(CowStr::from(format!(
                     "<pre class=\"doc-code\"><code{lang_class}>{}</code></pre>\n",
-                    highlight(&lang, &code)
+                    backlot_text::highlight::to_html(&lang, &code)
                 ))));
             }
             other => events.push(other),

@@ -167,7 +167,10 @@ fn nav_item(item: &Value) -> std::result::Result<NavNode, BadNavEntry> {
             children: Vec::new(),
         }),
         Value::Object(map) if map.len() == 1 => {
-            let (title, target) = map.iter().next().ok_or_else(|| BadNavEntry("empty nav entry".into()))?;
+            let (title, target) = map
+                .iter()
+                .next()
+                .ok_or_else(|| BadNavEntry("empty nav entry".into()))?;
             match target {
                 Value::String(page) => Ok(NavNode {
                     title: title.clone(),

@@ -95,31 +95,14 @@ pub fn join(base: &str, relative: &str) -> Option<String> {
 /// Splits `path?query#fragment` into the path and the fragment.
 pub fn split_href(href: &str) -> (String, Option<String>) {
     let (rest, fragment) = match href.split_once('#') {
-        Some((r, f)) => (r, Some(percent_decode(f)).filter(|f| !f.is_empty())),
+        Some((r, f)) => (
+            r,
+            Some(backlot_text::percent::decode(f)).filter(|f| !f.is_empty()),
+        ),
         None => (href, None),
     };
     let path = rest.split('?').next().unwrap_or_default();
-    (percent_decode(path), fragment)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    (backlot_text::percent::decode(path), fragment)
 }
 
 /// The media type for an image file name, `None` for other files.

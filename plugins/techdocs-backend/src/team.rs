@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use backlot_secrets::Sensitive;
+use backlot_backend_plugin_api::RuntimeHandle;
+use backlot_model::Sensitive;
 use backlot_techdocs_common::{DocsOrigin, DocsPage, DocsSite, NavNode, docs_link};
 use serde::{Deserialize, Serialize};
 
@@ -338,6 +339,8 @@ fn page_target(path: &str) -> Option<String> {
 pub struct Remote<'a> {
     pub base_url: &'a str,
     pub token: &'a Sensitive<String>,
+    /// The app's runtime the fetch runs on.
+    pub runtime: &'a RuntimeHandle,
 }
 
 /// Fetches the site of `entity_ref` into the cache (replacing the old copy) unless the
@@ -350,18 +353,10 @@ pub fn refresh(data_dir: &Path, entity_ref: &str, remote: &Remote<'_>) -> Result
         "{}/api/techdocs/static/docs/{namespace}/{kind}/{name}/",
         remote.base_url.trim_end_matches('/')
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            DocsError::Api(backlot_model::ApiError::internal(format!(
-                "cannot start the network runtime: {e}"
-            )))
-        })?;
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = cache.join(format!("site.tmp-{}-{}-{n}", std::process::id(), now_ms()));
-    let result = runtime.block_on(fetch_site(
+    let result = remote.runtime.block_on(fetch_site(
         entity_ref,
         &site_url,
         remote,
@@ -642,6 +637,7 @@ pub fn serve(
     entity_ref: &str,
     base_url: Option<String>,
     token: std::result::Result<Option<Sensitive<String>>, backlot_model::ApiError>,
+    runtime: &RuntimeHandle,
 ) -> Result<Served> {
     let _one_at_a_time = fetching();
     let cached = || TeamSite::cached(data_dir, entity_ref);
@@ -692,6 +688,7 @@ pub fn serve(
         &Remote {
             base_url: &base_url,
             token: &token,
+            runtime,
         },
     ) {
         Ok(site) => Ok(Served {

@@ -158,17 +158,17 @@ pub fn docs_link(entity_ref: &str, page: &str, anchor: Option<&str>) -> String {
     let (namespace, name) = rest.split_once('/').unwrap_or(("default", rest));
     let mut out = format!(
         "/docs/{}/{}/{}",
-        encode(namespace),
-        encode(kind),
-        encode(name)
+        backlot_text::percent::encode_path(namespace),
+        backlot_text::percent::encode_path(kind),
+        backlot_text::percent::encode_path(name)
     );
     if !page.is_empty() {
         out.push_str("?page=");
-        out.push_str(&encode(page));
+        out.push_str(&backlot_text::percent::encode_path(page));
     }
     if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
         out.push('#');
-        out.push_str(&encode(anchor));
+        out.push_str(&backlot_text::percent::encode_path(anchor));
     }
     out
 }
@@ -176,7 +176,10 @@ pub fn docs_link(entity_ref: &str, page: &str, anchor: Option<&str>) -> String {
 /// Reads a [`docs_link`] back: `(entity_ref, page, anchor)`; `None` for other locations.
 pub fn parse_docs_link(location: &str) -> Option<(String, Option<String>, Option<String>)> {
     let (location, anchor) = match location.split_once('#') {
-        Some((l, a)) => (l, Some(decode(a)).filter(|a| !a.is_empty())),
+        Some((l, a)) => (
+            l,
+            Some(backlot_text::percent::decode_query(a)).filter(|a| !a.is_empty()),
+        ),
         None => (location, None),
     };
     let (path, query) = location.split_once('?').unwrap_or((location, ""));
@@ -188,49 +191,18 @@ pub fn parse_docs_link(location: &str) -> Option<(String, Option<String>, Option
     let page = query
         .split('&')
         .find_map(|pair| pair.strip_prefix("page="))
-        .map(decode)
+        .map(backlot_text::percent::decode_query)
         .filter(|p| !p.is_empty());
     Some((
-        format!("{}:{}/{}", decode(kind), decode(namespace), decode(name)),
+        format!(
+            "{}:{}/{}",
+            backlot_text::percent::decode_query(kind),
+            backlot_text::percent::decode_query(namespace),
+            backlot_text::percent::decode_query(name)
+        ),
         page,
         anchor,
     ))
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -1,32 +1,23 @@
 //! `/docs`: every entity with docs, filterable, each leading to its docs.
 
-use backlot_model::ApiError;
 use backlot_plugin_api::components::{EmptyState, ErrorBanner, Spinner, kind_label};
-use backlot_plugin_api::{Icon, Link, use_backend, use_catalog_version};
+use backlot_plugin_api::{Icon, Link, use_catalog_version, use_command};
 use backlot_techdocs_common::{DocsEntity, DocsOrigin, ListDocsEntities, docs_link};
 use web_sys::HtmlInputElement;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 #[component(DocsIndex)]
 pub fn docs_index() -> Html {
-    let backend = use_backend();
     let version = use_catalog_version();
-    let list = use_state(|| None::<Result<Vec<DocsEntity>, ApiError>>);
+    let list = use_command(version, |_| ListDocsEntities {});
     let filter = use_state(String::new);
-    {
-        let list = list.clone();
-        use_effect_with(version, move |_| {
-            spawn_local(async move { list.set(Some(backend.call(ListDocsEntities {}).await)) });
-        });
-    }
     let oninput = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
             filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    let body = match &*list {
+    let body = match list.result() {
         None => html! { <Spinner /> },
         Some(Err(e)) => html! { <ErrorBanner error={e.clone()} /> },
         Some(Ok(all)) if all.is_empty() => html! {

@@ -2,6 +2,8 @@
 //! for entities with docs, the reader renders nav and page, follows in-doc links and
 //! search hits, reports errors, and the Docs page lists entities with docs.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -406,7 +408,7 @@ async fn the_docs_tab_renders_nav_and_page_and_follows_links_and_search_hits() {
     app.click(".docs-hit").await;
     app.wait(".docs-content[data-page='examples/basic.md']")
         .await;
-    let calls = app.fake.calls.borrow();
+    let calls = app.fake.calls.borrow().clone();
     assert!(
         calls
             .iter()
@@ -420,7 +422,6 @@ async fn the_docs_tab_renders_nav_and_page_and_follows_links_and_search_hits() {
         "{calls:?}"
     );
     let pages_loaded = calls.iter().filter(|(c, _)| c == "techdocs_page").count();
-    drop(calls);
 
     // The outline and heading anchors move within the page; nothing is loaded again.
     app.click(".docs-toc a[href='#table-example']").await;

@@ -1,37 +1,32 @@
 //! Home: a welcome and the catalog at a glance.
 
-use backlot_model::ApiError;
-use backlot_model::ipc::{CatalogSummary, GetCatalogSummary, GetRecent, GetStarred, SetStarred, StarredEntities};
+use backlot_model::ipc::{CatalogSummary, GetCatalogSummary, GetRecent, GetStarred, SetStarred};
 use backlot_model::query::EntitySummary;
-use backlot_plugin_api::routing::entity_path;
 use backlot_plugin_api::components::{Card, EmptyState, ErrorBanner, Spinner, kind_label};
+use backlot_plugin_api::routing::entity_path;
 use backlot_plugin_api::routing::{RouteMatch, build_query};
-use backlot_plugin_api::{Icon, IconView, Link, Plugin, use_backend, use_catalog_version};
-use yew::platform::spawn_local;
+use backlot_plugin_api::{
+    Icon, IconView, Link, Plugin, use_catalog_version, use_command, use_command_callback,
+};
 use yew::prelude::*;
 
 pub fn plugin() -> Plugin {
-    Plugin::new("home", "Home", Icon::Home).nav("Home", "/", 0).route("/", |_: &RouteMatch| html! { <HomePage /> })
+    Plugin::new("home", "Home", Icon::Home)
+        .nav("Home", "/", 0)
+        .route("/", |_: &RouteMatch| html! { <HomePage /> })
 }
 
 #[component(HomePage)]
 fn home_page() -> Html {
-    let backend = use_backend();
-    let summary = use_state(|| None::<Result<CatalogSummary, ApiError>>);
     let version = use_catalog_version();
-    {
-        let summary = summary.clone();
-        use_effect_with(version, move |_| {
-            spawn_local(async move { summary.set(Some(backend.call(GetCatalogSummary {}).await)) });
-        });
-    }
+    let summary = use_command(version, |_| GetCatalogSummary {});
     html! {
         <div class="page home">
             <section class="hero">
                 <h2>{"Welcome to Backlot"}</h2>
                 <p>{"Your team's software catalog — services, APIs, systems, resources and the people who own them — on your desktop, searchable and available offline."}</p>
             </section>
-            { match &*summary {
+            { match summary.result() {
                 None => html! { <Spinner /> },
                 Some(Err(error)) => html! { <ErrorBanner error={error.clone()} /> },
                 Some(Ok(summary)) if summary.total == 0 => html! {
@@ -69,22 +64,17 @@ fn entity_row(e: &EntitySummary, action: Html) -> Html {
 #[component(Starred)]
 fn starred() -> Html {
     let shell = backlot_plugin_api::use_shell();
-    let starred = use_state(|| None::<StarredEntities>);
-    {
-        let (backend, starred) = (shell.backend.clone(), starred.clone());
-        use_effect_with(shell.catalog_version, move |_| {
-            spawn_local(async move { starred.set(backend.call(GetStarred {}).await.ok()) });
-        });
-    }
+    let starred = use_command(shell.catalog_version, |_| GetStarred {});
+    let changed = shell.catalog_changed.clone();
+    let set_starred = use_command_callback::<SetStarred>(Callback::from(move |_| changed.emit(())));
     let unstar = |entity_ref: &str| {
-        let (backend, changed, entity_ref) = (shell.backend.clone(), shell.catalog_changed.clone(), entity_ref.to_string());
+        let (set_starred, entity_ref) = (set_starred.clone(), entity_ref.to_string());
         let label = format!("Unstar {entity_ref}");
         let onclick = Callback::from(move |_| {
-            let (backend, changed, entity_ref) = (backend.clone(), changed.clone(), entity_ref.clone());
-            spawn_local(async move {
-                let _ = backend.call(SetStarred { entity_ref, starred: false }).await;
-                changed.emit(());
-            });
+            set_starred.emit(SetStarred {
+                entity_ref: entity_ref.clone(),
+                starred: false,
+            })
         });
         html! {
             <button type="button" class="star starred" aria-label={label.clone()} title={label} {onclick}>
@@ -94,7 +84,7 @@ fn starred() -> Html {
     };
     html! {
         <Card title="Starred" class="home-starred">
-            { match &*starred {
+            { match starred.data() {
                 None => html! {},
                 Some(s) if s.items.is_empty() => html! {
                     <p class="muted">{"Star entities from the catalog or their pages to keep them here."}</p>
@@ -112,20 +102,13 @@ fn starred() -> Html {
 /// The entities whose pages were opened last.
 #[component(Recent)]
 fn recent() -> Html {
-    let backend = use_backend();
     let version = use_catalog_version();
-    let recent = use_state(|| None::<Vec<EntitySummary>>);
     // Visits happen on other pages: re-read whenever Home is shown again.
     let location = yew_router::hooks::use_location().map(|l| l.path().to_string());
-    {
-        let recent = recent.clone();
-        use_effect_with((version, location), move |_| {
-            spawn_local(async move { recent.set(backend.call(GetRecent { limit: 8 }).await.ok()) });
-        });
-    }
+    let recent = use_command((version, location), |_| GetRecent { limit: 8 });
     html! {
         <Card title="Recently visited" class="home-recent">
-            { match &*recent {
+            { match recent.data() {
                 None => html! {},
                 Some(items) if items.is_empty() => html! { <p class="muted">{"Entities you open show up here."}</p> },
                 Some(items) => html! {

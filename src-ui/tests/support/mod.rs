@@ -26,7 +26,10 @@ pub fn entity(kind: &str, name: &str, owner: &str) -> EntitySummary {
 }
 
 pub fn many_entities() -> Vec<EntitySummary> {
-    let mut all = vec![entity("API", "payments-api", "payments"), entity("System", "checkout", "payments")];
+    let mut all = vec![
+        entity("API", "payments-api", "payments"),
+        entity("System", "checkout", "payments"),
+    ];
     all.extend((0..60).map(|i| entity("Component", &format!("service-{i:02}"), "platform")));
     all
 }
@@ -36,12 +39,19 @@ pub struct Mounted {
     pub fake: FakeBackend,
 }
 
-/// The shell's real stylesheet: pane layout (scrolling, hiding) depends on it.
+/// The real stylesheets, in index.html's order (the shell's, then each plugin's): pane
+/// layout (scrolling, hiding) and the catalog's fixed-height table depend on them.
 pub fn install_stylesheet(document: &web_sys::Document) {
     if document.get_element_by_id("backlot-css").is_none() {
         let style = document.create_element("style").unwrap();
         style.set_id("backlot-css");
-        style.set_text_content(Some(include_str!("../../styles/app.css")));
+        style.set_text_content(Some(concat!(
+            include_str!("../../styles/app.css"),
+            include_str!("../../../plugins/catalog/styles.css"),
+            include_str!("../../../plugins/github-actions/styles.css"),
+            include_str!("../../../plugins/techdocs/styles.css"),
+            include_str!("../../../plugins/api-docs/styles.css"),
+        )));
         document.head().unwrap().append_child(&style).unwrap();
     }
 }
@@ -51,17 +61,29 @@ pub async fn mount(path: &str) -> Mounted {
 }
 
 pub async fn mount_with(path: &str, history: AnyHistory) -> Mounted {
-    mount_fake(path, history, FakeBackend::new().with_entities(many_entities())).await
+    mount_fake(
+        path,
+        history,
+        FakeBackend::new().with_entities(many_entities()),
+    )
+    .await
 }
 
 pub async fn mount_fake(path: &str, history: AnyHistory, fake: FakeBackend) -> Mounted {
     let document = gloo_document();
     install_stylesheet(&document);
     let root = document.create_element("div").unwrap();
-    root.set_attribute("style", "position:fixed; inset:0; width:1200px; height:700px").unwrap();
+    root.set_attribute(
+        "style",
+        "position:fixed; inset:0; width:1200px; height:700px",
+    )
+    .unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     backlot_ui::app::navigate_to(&history, path);
-    let props = AppProps { backend: BackendHandle::new(fake.clone()), history: Some(history) };
+    let props = AppProps {
+        backend: BackendHandle::new(fake.clone()),
+        history: Some(history),
+    };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;
     Mounted { root, fake }
@@ -78,11 +100,16 @@ pub async fn settle() {
 impl Mounted {
     pub fn all(&self, css: &str) -> Vec<Element> {
         let list = self.root.query_selector_all(css).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+            .collect()
     }
 
     pub fn one(&self, css: &str) -> Element {
-        self.root.query_selector(css).unwrap().unwrap_or_else(|| panic!("no element `{css}`"))
+        self.root
+            .query_selector(css)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no element `{css}`"))
     }
 
     pub fn text(&self, css: &str) -> String {
@@ -103,7 +130,9 @@ impl Mounted {
     }
 
     pub fn active_pane(&self) -> String {
-        self.one(".pane-active").get_attribute("data-pane").unwrap_or_default()
+        self.one(".pane-active")
+            .get_attribute("data-pane")
+            .unwrap_or_default()
     }
 }
 
@@ -118,7 +147,6 @@ pub async fn submit(app: &Mounted, form_css: &str) {
     form.request_submit().unwrap();
     settle().await;
 }
-
 
 impl Mounted {
     /// Waits (up to 3 s) until `check` holds: for results that arrive over several frames.

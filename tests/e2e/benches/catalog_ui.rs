@@ -5,6 +5,8 @@
 //!
 //! Run: `make bench-catalog-ui` (release app under Xvfb). `BENCH_ENTITIES` changes the size.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -12,8 +14,26 @@ use std::time::{Duration, Instant};
 use backlot_e2e::{App, backlot};
 
 const WORDS: [&str; 20] = [
-    "payments", "ledger", "invoice", "search", "catalog", "identity", "billing", "shipping", "inventory", "pricing",
-    "checkout", "notify", "metrics", "gateway", "profile", "orders", "reports", "storage", "media", "auth",
+    "payments",
+    "ledger",
+    "invoice",
+    "search",
+    "catalog",
+    "identity",
+    "billing",
+    "shipping",
+    "inventory",
+    "pricing",
+    "checkout",
+    "notify",
+    "metrics",
+    "gateway",
+    "profile",
+    "orders",
+    "reports",
+    "storage",
+    "media",
+    "auth",
 ];
 const GROUPS: usize = 500;
 
@@ -27,9 +47,12 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn add(&mut self, kind: &str, name: &str, metadata: &str, spec: &str) {
-        let _ = write!(self.out, "---\napiVersion: backstage.io/v1alpha1\nkind: {kind}\nmetadata:\n  name: {name}\n{metadata}spec:\n{spec}");
+        let _ = write!(
+            self.out,
+            "---\napiVersion: backstage.io/v1alpha1\nkind: {kind}\nmetadata:\n  name: {name}\n{metadata}spec:\n{spec}"
+        );
         self.count += 1;
-        if self.count % 5000 == 0 {
+        if self.count.is_multiple_of(5000) {
             self.flush();
         }
     }
@@ -48,20 +71,49 @@ impl Writer<'_> {
 /// Writes `n` entities (groups, users, domains, systems, APIs, resources, components) into
 /// files under `dir`; every group owns about n / 500 entities.
 fn generate(dir: &Path, n: usize) -> Vec<String> {
-    let mut w = Writer { dir, out: String::new(), count: 0, files: Vec::new() };
+    let mut w = Writer {
+        dir,
+        out: String::new(),
+        count: 0,
+        files: Vec::new(),
+    };
     w.add("Group", "org", "", "  type: organization\n  children: []\n");
     for g in 0..GROUPS {
-        w.add("Group", &format!("team-{g}"), &format!("  title: Team {g}\n"), "  type: team\n  parent: org\n  children: []\n");
+        w.add(
+            "Group",
+            &format!("team-{g}"),
+            &format!("  title: Team {g}\n"),
+            "  type: team\n  parent: org\n  children: []\n",
+        );
     }
     for u in 0..GROUPS * 4 {
-        w.add("User", &format!("user-{u}"), "", &format!("  memberOf: [team-{}]\n", u % GROUPS));
+        w.add(
+            "User",
+            &format!("user-{u}"),
+            "",
+            &format!("  memberOf: [team-{}]\n", u % GROUPS),
+        );
     }
-    for d in 0..20 {
-        w.add("Domain", &format!("{}-domain", WORDS[d]), "", &format!("  owner: team-{d}\n"));
+    for (d, word) in WORDS.iter().enumerate().take(20) {
+        w.add(
+            "Domain",
+            &format!("{word}-domain"),
+            "",
+            &format!("  owner: team-{d}\n"),
+        );
     }
     for s in 0..1000 {
-        let spec = format!("  owner: team-{}\n  domain: {}-domain\n", s % GROUPS, WORDS[s % 20]);
-        w.add("System", &format!("{}-system-{s}", WORDS[s % 20]), "", &spec);
+        let spec = format!(
+            "  owner: team-{}\n  domain: {}-domain\n",
+            s % GROUPS,
+            WORDS[s % 20]
+        );
+        w.add(
+            "System",
+            &format!("{}-system-{s}", WORDS[s % 20]),
+            "",
+            &spec,
+        );
     }
     let rest = n.saturating_sub(w.count);
     for i in 0..rest {
@@ -70,7 +122,11 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
             "  description: Handles {a} for {b}, built by team {} as part of the {a} platform.\n  tags: [{a}, {b}]\n",
             i % GROUPS
         );
-        let owner = format!("  owner: team-{}\n  system: {a}-system-{}\n", i % GROUPS, i % 1000 / 20 * 20 + i % 20);
+        let owner = format!(
+            "  owner: team-{}\n  system: {a}-system-{}\n",
+            i % GROUPS,
+            i % 1000 / 20 * 20 + i % 20
+        );
         match i % 10 {
             0 => w.add("API", &format!("{a}-{b}-api-{i}"), &metadata, &format!("  type: openapi\n  lifecycle: production\n{owner}  definition: \"openapi: 3.0.0\"\n")),
             1 => w.add("Resource", &format!("{a}-{b}-db-{i}"), &metadata, &format!("  type: database\n{owner}")),
@@ -101,12 +157,27 @@ impl Row {
     fn line(&self) -> String {
         let mut s = self.samples.clone();
         s.sort_by(f64::total_cmp);
-        let (p50, p95, max) = (percentile(&s, 0.5), percentile(&s, 0.95), s.last().copied().unwrap_or(f64::NAN));
+        let (p50, p95, max) = (
+            percentile(&s, 0.5),
+            percentile(&s, 0.95),
+            s.last().copied().unwrap_or(f64::NAN),
+        );
         let judged = if self.statistic == "p95" { p95 } else { max };
-        let verdict = if judged <= self.target_ms { "ok" } else { "MISSED" };
+        let verdict = if judged <= self.target_ms {
+            "ok"
+        } else {
+            "MISSED"
+        };
         format!(
             "| {:<44} | {:>3} | {:>8.1} | {:>8.1} | {:>8.1} | {} ≤ {:>5.0} | {:<6} |",
-            self.what, s.len(), p50, p95, max, self.statistic, self.target_ms, verdict
+            self.what,
+            s.len(),
+            p50,
+            p95,
+            max,
+            self.statistic,
+            self.target_ms,
+            verdict
         )
     }
 }
@@ -117,13 +188,21 @@ async fn graph_painted(app: &App, css: &str) -> f64 {
     let css = serde_json::to_string(css).unwrap();
     let t0 = app.js(&format!("performance.mark('graph:open'); document.querySelector({css}).click(); return performance.now()")).await.as_f64().unwrap();
     app.wait_until("the graph painted", "const o = performance.getEntriesByName('graph:open').pop(); const p = performance.getEntriesByName('graph:painted').pop(); return !!(o && p && p.startTime > o.startTime)").await;
-    let painted = app.js("return performance.getEntriesByName('graph:painted').pop().startTime").await.as_f64().unwrap();
+    let painted = app
+        .js("return performance.getEntriesByName('graph:painted').pop().startTime")
+        .await
+        .as_f64()
+        .unwrap();
     painted - t0
 }
 
 /// Durations (ms) of every performance measure named `name` so far.
 async fn measures(app: &App, name: &str) -> Vec<f64> {
-    let v = app.js(&format!("return performance.getEntriesByName('{name}', 'measure').map(e => e.duration)")).await;
+    let v = app
+        .js(&format!(
+            "return performance.getEntriesByName('{name}', 'measure').map(e => e.duration)"
+        ))
+        .await;
     serde_json::from_value(v).unwrap_or_default()
 }
 
@@ -135,25 +214,39 @@ async fn next_measure(app: &App, name: &str, before: usize) -> f64 {
         if all.len() > before {
             return *all.last().unwrap();
         }
-        assert!(Instant::now() < deadline, "no new `{name}` measure within 20 s");
+        assert!(
+            Instant::now() < deadline,
+            "no new `{name}` measure within 20 s"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let n: usize = std::env::var("BENCH_ENTITIES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("BENCH_ENTITIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let work = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
     let files = generate(work.path(), n);
-    println!("generated {n} entities in {} files in {:.1} s", files.len(), started.elapsed().as_secs_f64());
+    println!(
+        "generated {n} entities in {} files in {:.1} s",
+        files.len(),
+        started.elapsed().as_secs_f64()
+    );
 
     let app = App::launch_seeded(|data_dir| {
         let started = Instant::now();
         let mut args = vec!["catalog".to_string(), "ingest".to_string()];
         args.extend(files.iter().cloned());
         backlot(data_dir, &args);
-        println!("ingested into {} in {:.1} s", data_dir.display(), started.elapsed().as_secs_f64());
+        println!(
+            "ingested into {} in {:.1} s",
+            data_dir.display(),
+            started.elapsed().as_secs_f64()
+        );
         Vec::new()
     })
     .await;
@@ -162,28 +255,47 @@ async fn main() {
     // 1. Opening the catalog page (a fresh page each time: reload on Home, then click).
     let mut open = Vec::new();
     for _ in 0..8 {
-        app.find(".nav-item[data-plugin='home']").await.click().await.unwrap();
-        app.wait_until("home", "return location.pathname === '/'").await;
+        app.find(".nav-item[data-plugin='home']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        app.wait_until("home", "return location.pathname === '/'")
+            .await;
         // Let the app remember Home as the last location (saved once it settles), so the
         // reload starts there.
         tokio::time::sleep(Duration::from_millis(800)).await;
-        app.js("setTimeout(() => location.reload(), 0); return true").await;
+        app.js("setTimeout(() => location.reload(), 0); return true")
+            .await;
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        app.find(".nav-item[data-plugin='home'][aria-current='page']").await;
+        app.find(".nav-item[data-plugin='home'][aria-current='page']")
+            .await;
         app.find("[data-testid='catalog-total']").await;
         let before = measures(&app, "catalog:open-to-paint").await.len();
         app.js("performance.mark('catalog:open'); document.querySelector(\".nav-item[data-plugin='catalog']\").click(); return true").await;
         open.push(next_measure(&app, "catalog:open-to-paint", before).await);
     }
     app.find(".pane-active .vt-slab .vt-row").await;
-    let total = app.find(".pane-active [data-testid='result-count']").await.text().await.unwrap();
+    let total = app
+        .find(".pane-active [data-testid='result-count']")
+        .await
+        .text()
+        .await
+        .unwrap();
     println!("catalog shows: {total}");
     app.screenshot("bench-catalog-100k").await;
 
     // 2. Keystrokes in the search box, each until its results are painted.
     let mut keys = Vec::new();
     let search = app.find(".pane-active input[name='catalog-search']").await;
-    for word in ["ledger", "pay inv", "shipping", "team 42", "zzz", "metrics gateway"] {
+    for word in [
+        "ledger",
+        "pay inv",
+        "shipping",
+        "team 42",
+        "zzz",
+        "metrics gateway",
+    ] {
         app.js("const i = document.querySelector('.pane-active input[name=catalog-search]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true})); return true").await;
         tokio::time::sleep(Duration::from_millis(150)).await;
         for ch in word.chars() {
@@ -196,7 +308,12 @@ async fn main() {
     let queries = measures(&app, "catalog:query").await;
     let mut q = queries[queries.len().saturating_sub(keys.len())..].to_vec();
     q.sort_by(f64::total_cmp);
-    println!("query_entities round trip while typing (ms): p50 {:.1}, p95 {:.1}, max {:.1}", percentile(&q, 0.5), percentile(&q, 0.95), q.last().copied().unwrap_or(f64::NAN));
+    println!(
+        "query_entities round trip while typing (ms): p50 {:.1}, p95 {:.1}, max {:.1}",
+        percentile(&q, 0.5),
+        percentile(&q, 0.95),
+        q.last().copied().unwrap_or(f64::NAN)
+    );
     app.js("const i = document.querySelector('.pane-active input[name=catalog-search]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true})); return true").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
@@ -209,53 +326,105 @@ async fn main() {
     let mut graph_big = Vec::new();
     let mut nodes_big = Vec::new();
     for row in 0..6 {
-        app.find(".pane-active .vt-slab .vt-row [data-col=owner] a").await;
+        app.find(".pane-active .vt-slab .vt-row [data-col=owner] a")
+            .await;
         let before = measures(&app, "entity:open-to-paint").await.len();
         let clicked = app.js(&format!(
             "const links = document.querySelectorAll('.pane-active .vt-slab .vt-row [data-col=owner] a');
              const a = links[{row} * 2]; performance.mark('entity:open'); a.click(); return a.textContent"
         )).await;
         entity.push(next_measure(&app, "entity:open-to-paint", before).await);
-        let relations = app.js("return document.querySelectorAll('.pane-active .relations dd > *').length").await;
+        let relations = app
+            .js("return document.querySelectorAll('.pane-active .relations dd > *').length")
+            .await;
         relations_seen.push(relations.as_u64().unwrap_or_default());
         if row == 0 {
             app.screenshot("bench-entity-group").await;
             println!("opened {clicked} with {relations} relations listed");
         }
         // The graph tab: opens at depth 2 (capped at 500 nodes here), then depth 1 (~200).
-        let has_graph = app.js("return !!document.querySelector(\".pane-active .tabs a[href$='tab=graph']\")").await;
+        let has_graph = app
+            .js("return !!document.querySelector(\".pane-active .tabs a[href$='tab=graph']\")")
+            .await;
         if has_graph == true {
             let open = ".pane-active .tabs a[href$='tab=graph']";
             graph_big.push(graph_painted(&app, open).await);
-            nodes_big.push(app.js("return document.querySelectorAll('.pane-active .graph-node').length").await.as_u64().unwrap_or_default());
+            nodes_big.push(
+                app.js("return document.querySelectorAll('.pane-active .graph-node').length")
+                    .await
+                    .as_u64()
+                    .unwrap_or_default(),
+            );
             graph.push(graph_painted(&app, ".pane-active [data-depth='1']").await);
-            nodes_seen.push(app.js("return document.querySelectorAll('.pane-active .graph-node').length").await.as_u64().unwrap_or_default());
+            nodes_seen.push(
+                app.js("return document.querySelectorAll('.pane-active .graph-node').length")
+                    .await
+                    .as_u64()
+                    .unwrap_or_default(),
+            );
             if row == 0 {
                 app.screenshot("bench-graph").await;
             }
             // Back to depth 2 for the next group (the choice is kept by the page).
-            app.js("document.querySelector(\".pane-active [data-depth='2']\")?.click(); return true").await;
+            app.js(
+                "document.querySelector(\".pane-active [data-depth='2']\")?.click(); return true",
+            )
+            .await;
         }
         app.client.back().await.unwrap();
         if has_graph == true {
             app.client.back().await.unwrap();
         }
-        app.wait_until("back on the catalog", "return location.pathname === '/catalog'").await;
+        app.wait_until(
+            "back on the catalog",
+            "return location.pathname === '/catalog'",
+        )
+        .await;
     }
     app.close().await;
 
     let rows = [
-        Row { what: "keystroke in search → results painted", samples: keys, target_ms: 50.0, statistic: "p95" },
-        Row { what: "open catalog page → first rows painted", samples: open, target_ms: 300.0, statistic: "max" },
-        Row { what: "entity page (group, ~200 relations) painted", samples: entity, target_ms: 200.0, statistic: "max" },
-        Row { what: "relation graph, depth 1 (~200 nodes) painted", samples: graph, target_ms: 200.0, statistic: "max" },
-        Row { what: "relation graph, depth 2 (500 nodes, capped)", samples: graph_big, target_ms: 200.0, statistic: "max" },
+        Row {
+            what: "keystroke in search → results painted",
+            samples: keys,
+            target_ms: 50.0,
+            statistic: "p95",
+        },
+        Row {
+            what: "open catalog page → first rows painted",
+            samples: open,
+            target_ms: 300.0,
+            statistic: "max",
+        },
+        Row {
+            what: "entity page (group, ~200 relations) painted",
+            samples: entity,
+            target_ms: 200.0,
+            statistic: "max",
+        },
+        Row {
+            what: "relation graph, depth 1 (~200 nodes) painted",
+            samples: graph,
+            target_ms: 200.0,
+            statistic: "max",
+        },
+        Row {
+            what: "relation graph, depth 2 (500 nodes, capped)",
+            samples: graph_big,
+            target_ms: 200.0,
+            statistic: "max",
+        },
     ];
     println!("\nCatalog UI in a real window, {n} entities (ms):\n");
-    println!("| {:<44} | {:>3} | {:>8} | {:>8} | {:>8} | {:<11} | {:<6} |", "what", "n", "p50", "p95", "max", "target", "");
+    println!(
+        "| {:<44} | {:>3} | {:>8} | {:>8} | {:>8} | {:<11} | {:<6} |",
+        "what", "n", "p50", "p95", "max", "target", ""
+    );
     println!("|{}|", "-".repeat(118));
     for row in &rows {
         println!("{}", row.line());
     }
-    println!("\nrelations listed per group page: {relations_seen:?}; graph nodes at depth 1: {nodes_seen:?}, at depth 2: {nodes_big:?}");
+    println!(
+        "\nrelations listed per group page: {relations_seen:?}; graph nodes at depth 1: {nodes_seen:?}, at depth 2: {nodes_big:?}"
+    );
 }

@@ -3,6 +3,9 @@
 //! Needs a display (run under `xvfb-run`), the binary built with the UI embedded
 //! (`make app`) and the node tools (`scripts/setup.sh`).
 
+// The harness is test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -11,7 +14,10 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 /// The app binary under test: `BACKLOT_BIN`, else `target/debug/backlot`.
@@ -19,12 +25,19 @@ pub fn app_binary() -> PathBuf {
     let path = std::env::var_os("BACKLOT_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/debug/backlot"));
-    assert!(path.is_file(), "no app binary at {} — build it first with `make app`", path.display());
+    assert!(
+        path.is_file(),
+        "no app binary at {} — build it first with `make app`",
+        path.display()
+    );
     path
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -36,9 +49,21 @@ enum Start {
 
 /// Runs the app binary's headless subcommand `args` on `data_dir` and returns its stdout;
 /// panics (with stderr) if it fails.
-pub fn backlot<S: AsRef<std::ffi::OsStr>>(data_dir: &Path, args: impl IntoIterator<Item = S>) -> String {
-    let out = Command::new(app_binary()).arg("--data-dir").arg(data_dir).args(args).output().expect("run backlot");
-    assert!(out.status.success(), "backlot failed: {}", String::from_utf8_lossy(&out.stderr));
+pub fn backlot<S: AsRef<std::ffi::OsStr>>(
+    data_dir: &Path,
+    args: impl IntoIterator<Item = S>,
+) -> String {
+    let out = Command::new(app_binary())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("run backlot");
+    assert!(
+        out.status.success(),
+        "backlot failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -92,10 +117,18 @@ impl App {
                 .args(["catalog", "demo"])
                 .output()
                 .expect("run `backlot catalog demo`");
-            assert!(out.status.success(), "backlot catalog demo: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "backlot catalog demo: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let driver_bin = workspace_root().join("node_modules/.bin/tauri-driver");
-        assert!(driver_bin.exists(), "tauri-driver missing at {} — run scripts/setup.sh", driver_bin.display());
+        assert!(
+            driver_bin.exists(),
+            "tauri-driver missing at {} — run scripts/setup.sh",
+            driver_bin.display()
+        );
         let (port, native_port) = (free_port(), free_port());
         // WebKit's GL compositing on (as on a machine with a GPU) unless the caller chose:
         // without a GPU the app turns it off (src-tauri/src/rendering.rs), and in that mode a
@@ -103,7 +136,12 @@ impl App {
         let gpu = std::env::var("BACKLOT_GPU").unwrap_or_else(|_| "1".to_string());
         let driver = Command::new(&driver_bin)
             .env("BACKLOT_GPU", gpu)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -111,7 +149,10 @@ impl App {
 
         let mut args = match how {
             Start::DefaultDataDir => Vec::new(),
-            Start::Demo | Start::Empty => vec!["--data-dir".to_string(), data_dir.path().display().to_string()],
+            Start::Demo | Start::Empty => vec![
+                "--data-dir".to_string(),
+                data_dir.path().display().to_string(),
+            ],
         };
         args.extend(extra_args(data_dir.path()));
         let capabilities = serde_json::json!({
@@ -127,7 +168,12 @@ impl App {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
-            match ClientBuilder::rustls().expect("tls").capabilities(capabilities.clone()).connect(&url).await {
+            match ClientBuilder::rustls()
+                .expect("tls")
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => break client,
                 Err(e) if Instant::now() < deadline => {
                     let _ = e;
@@ -136,7 +182,11 @@ impl App {
                 Err(e) => panic!("no WebDriver session with the app after 30 s: {e}"),
             }
         };
-        App { client, driver, data_dir }
+        App {
+            client,
+            driver,
+            data_dir,
+        }
     }
 
     /// Waits (up to 15 s) for an element matching `css`.
@@ -151,7 +201,10 @@ impl App {
 
     /// Evaluates JavaScript in the page and returns its JSON result.
     pub async fn js(&self, script: &str) -> serde_json::Value {
-        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
     /// Polls `script` (which returns a boolean) until it is true, up to 15 s.
@@ -169,7 +222,11 @@ impl App {
     /// The text of the first element matching `css`, read in the page ('' if none).
     pub async fn text(&self, css: &str) -> String {
         let css = serde_json::to_string(css).expect("a CSS selector");
-        let text = self.js(&format!("return document.querySelector({css})?.textContent ?? ''")).await;
+        let text = self
+            .js(&format!(
+                "return document.querySelector({css})?.textContent ?? ''"
+            ))
+            .await;
         text.as_str().unwrap_or_default().to_string()
     }
 
@@ -182,7 +239,10 @@ impl App {
             if text.contains(needle) {
                 return text;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}: `{css}` says {text:?}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: `{css}` says {text:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -190,7 +250,10 @@ impl App {
     /// How many elements match `css`.
     pub async fn count(&self, css: &str) -> u64 {
         let css = serde_json::to_string(css).expect("a CSS selector");
-        self.js(&format!("return document.querySelectorAll({css}).length")).await.as_u64().unwrap_or_default()
+        self.js(&format!("return document.querySelectorAll({css}).length"))
+            .await
+            .as_u64()
+            .unwrap_or_default()
     }
 
     /// The titles of the open entity page's tabs.
@@ -201,12 +264,20 @@ impl App {
 
     /// The window's location: path and query string.
     pub async fn location(&self) -> String {
-        self.js("return location.pathname + location.search").await.as_str().unwrap_or_default().to_string()
+        self.js("return location.pathname + location.search")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// The window's path, without the query string.
     pub async fn current_path(&self) -> String {
-        self.js("return location.pathname").await.as_str().unwrap_or_default().to_string()
+        self.js("return location.pathname")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Welcome page → "Load the demo catalog" → the catalog → an entity page. Screenshots are
@@ -217,12 +288,24 @@ impl App {
         assert_eq!(self.js("return document.title").await, "Welcome · Backlot");
         self.screenshot(&format!("{prefix}-welcome")).await;
 
-        self.find(".pane-active [data-action='load-demo']").await.click().await.unwrap();
-        self.find(".nav-item[data-plugin='catalog'][aria-current='page']").await;
-        let row = self.find(".pane-active .vt-row[data-ref^='component:'] .vt-name a").await;
+        self.find(".pane-active [data-action='load-demo']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.find(".nav-item[data-plugin='catalog'][aria-current='page']")
+            .await;
+        let row = self
+            .find(".pane-active .vt-row[data-ref^='component:'] .vt-name a")
+            .await;
         assert_eq!(self.current_path().await, "/catalog");
-        let rows = self.js("return document.querySelectorAll('.pane-active .vt-row[data-ref]').length").await;
-        assert!(rows.as_u64().unwrap_or_default() >= 10, "the demo's entities are listed: {rows}");
+        let rows = self
+            .js("return document.querySelectorAll('.pane-active .vt-row[data-ref]').length")
+            .await;
+        assert!(
+            rows.as_u64().unwrap_or_default() >= 10,
+            "the demo's entities are listed: {rows}"
+        );
         self.screenshot(&format!("{prefix}-catalog")).await;
 
         row.click().await.unwrap();
@@ -233,8 +316,19 @@ impl App {
         self.screenshot(&format!("{prefix}-entity")).await;
 
         // Home now shows the catalog, not a way to get started.
-        self.find(".nav-item[data-plugin='home']").await.click().await.unwrap();
-        let total: u64 = self.find(".pane-active [data-testid='catalog-total']").await.text().await.unwrap().parse().unwrap();
+        self.find(".nav-item[data-plugin='home']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        let total: u64 = self
+            .find(".pane-active [data-testid='catalog-total']")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(total >= 20, "the demo catalog has {total} entities");
     }
 

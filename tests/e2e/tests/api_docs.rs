@@ -1,9 +1,11 @@
-//! API docs in a real window, on the shared fixtures (`../shared/fixtures/backstage-examples`:
+//! API docs in a real window, on Backstage's example files (`tests/fixtures/backstage-examples`:
 //! petstore, streetlights, swapi and hello-world APIs, petstore-webhook's `$text` definition,
 //! spotify's remote `$text`, and the petstore component that provides them) plus one broken
 //! definition, ingested with `backlot catalog ingest` before the app starts: the APIs page
 //! and its filters, the API tab of each kind of definition, the error of the broken one, and
 //! the cards on the component's overview (and none on the API's).
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -28,15 +30,19 @@ spec:
 ";
 
 fn ingest_fixtures(data_dir: &Path) {
-    let fixtures = workspace_root().join("../shared/fixtures/backstage-examples");
+    let fixtures = workspace_root().join("tests/fixtures/backstage-examples");
     assert!(
         fixtures.is_dir(),
-        "the shared fixtures are missing at {}",
+        "the fixtures are missing at {}",
         fixtures.display()
     );
     let broken = data_dir.join("broken-api.yaml");
     std::fs::write(&broken, BROKEN).unwrap();
-    let mut args = vec!["catalog".to_string(), "ingest".to_string(), "--json".to_string()];
+    let mut args = vec![
+        "catalog".to_string(),
+        "ingest".to_string(),
+        "--json".to_string(),
+    ];
     args.extend(
         [
             "apis/petstore-api.yaml",

@@ -1,6 +1,8 @@
 //! Settings in a real window: the configuration Backlot was started with, the keychain's
 //! state as the user sees it, and a proxied call through the real IPC bridge.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
@@ -23,7 +25,11 @@ fn upstream() -> u16 {
                 }
             }
             let body = line.trim().to_string();
-            let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
         }
     });
     port
@@ -45,19 +51,43 @@ async fn settings_show_config_keychain_state_and_the_proxy_works() {
     })
     .await;
 
-    app.find(".nav-item[data-plugin='settings']").await.click().await.unwrap();
-    let files = app.find(".pane-active [data-testid='config-files']").await.text().await.unwrap();
+    app.find(".nav-item[data-plugin='settings']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let files = app
+        .find(".pane-active [data-testid='config-files']")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(files.ends_with("team-config.yaml"), "{files}");
-    let endpoints = app.find(".pane-active [data-testid='proxy-endpoints']").await.text().await.unwrap();
-    assert!(endpoints.contains("/echo") && endpoints.contains("/github"), "{endpoints}");
+    let endpoints = app
+        .find(".pane-active [data-testid='proxy-endpoints']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        endpoints.contains("/echo") && endpoints.contains("/github"),
+        "{endpoints}"
+    );
 
     // The secret the config references is listed. This session has no Secret Service, so
     // the card must say so plainly and offer no input that cannot work.
     let row = app.find(".pane-active [data-secret='github-token']").await;
     assert!(row.text().await.unwrap().contains("used by proxy /github"));
-    let banner = app.find(".pane-active .credentials .banner-error").await.text().await.unwrap();
+    let banner = app
+        .find(".pane-active .credentials .banner-error")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(banner.contains("keychain_unavailable"), "{banner}");
-    let disabled = app.js("return document.querySelector('[data-secret=github-token] input').disabled").await;
+    let disabled = app
+        .js("return document.querySelector('[data-secret=github-token] input').disabled")
+        .await;
     assert_eq!(disabled, true);
     app.screenshot("settings-credentials").await;
 

@@ -4,6 +4,8 @@
 //! other page, search finds a section, and the Docs page lists it. An entity without the
 //! annotation has no Docs tab; one with a broken mkdocs.yml says which file and line.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::path::Path;
 
 use backlot_e2e::{App, backlot, workspace_root};
@@ -23,10 +25,13 @@ fn ingest_fixtures(data_dir: &Path) {
     )
     .unwrap();
     for path in [
-        workspace_root().join("../shared/fixtures/backstage-demo/catalog-info.yaml"),
+        workspace_root().join("tests/fixtures/backstage-demo/catalog-info.yaml"),
         broken.join("catalog-info.yaml"),
     ] {
-        backlot(data_dir, ["catalog".as_ref(), "ingest".as_ref(), path.as_os_str()]);
+        backlot(
+            data_dir,
+            ["catalog".as_ref(), "ingest".as_ref(), path.as_os_str()],
+        );
     }
 }
 
@@ -136,7 +141,10 @@ async fn docs_tab_renders_the_fixture_site_follows_links_and_searches() {
         .click()
         .await
         .unwrap();
-    app.find(".pane-active .docs-content[data-page='examples/code.md'] code.language-typescript .tok-keyword").await;
+    app.find(
+        ".pane-active .docs-content[data-page='examples/code.md'] code.language-typescript .tok-kw",
+    )
+    .await;
     app.screenshot("techdocs-search").await;
 
     // The Docs page lists it; its entry opens the docs page of the entity.

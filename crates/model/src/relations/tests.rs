@@ -5,7 +5,10 @@ use crate::validation::validate_entity;
 
 fn rels(v: Value) -> Vec<(String, String, String)> {
     let ok = validate_entity(v).unwrap_or_else(|e| panic!("{e:?}"));
-    ok.relations.into_iter().map(|r| (r.source_ref, r.relation_type, r.target_ref)).collect()
+    ok.relations
+        .into_iter()
+        .map(|r| (r.source_ref, r.relation_type, r.target_ref))
+        .collect()
 }
 
 fn has(r: &[(String, String, String)], s: &str, t: &str, d: &str) -> bool {
@@ -29,8 +32,18 @@ const ME: &str = "component:default/checkout";
 #[test]
 fn owned_by_defaults_to_group_in_own_namespace() {
     let r = rels(comp(Some("shop"), json!({})));
-    assert!(has(&r, "component:shop/checkout", OWNED_BY, "group:shop/team-a"));
-    assert!(has(&r, "group:shop/team-a", OWNER_OF, "component:shop/checkout"));
+    assert!(has(
+        &r,
+        "component:shop/checkout",
+        OWNED_BY,
+        "group:shop/team-a"
+    ));
+    assert!(has(
+        &r,
+        "group:shop/team-a",
+        OWNER_OF,
+        "component:shop/checkout"
+    ));
 }
 
 #[test]
@@ -43,8 +56,18 @@ fn owned_by_explicit_kind_and_mixed_case() {
 #[test]
 fn part_of_system() {
     let r = rels(comp(Some("shop"), json!({"system": "Payments"})));
-    assert!(has(&r, "component:shop/checkout", PART_OF, "system:shop/payments"));
-    assert!(has(&r, "system:shop/payments", HAS_PART, "component:shop/checkout"));
+    assert!(has(
+        &r,
+        "component:shop/checkout",
+        PART_OF,
+        "system:shop/payments"
+    ));
+    assert!(has(
+        &r,
+        "system:shop/payments",
+        HAS_PART,
+        "component:shop/checkout"
+    ));
 }
 
 #[test]
@@ -56,7 +79,10 @@ fn part_of_subcomponent() {
 
 #[test]
 fn provides_and_consumes_apis_default_to_api() {
-    let r = rels(comp(None, json!({"providesApis": ["Orders", "ext/pay"], "consumesApis": ["api:default/stock"]})));
+    let r = rels(comp(
+        None,
+        json!({"providesApis": ["Orders", "ext/pay"], "consumesApis": ["api:default/stock"]}),
+    ));
     assert!(has(&r, ME, PROVIDES_API, "api:default/orders"));
     assert!(has(&r, "api:default/orders", API_PROVIDED_BY, ME));
     assert!(has(&r, ME, PROVIDES_API, "api:ext/pay"));
@@ -66,7 +92,10 @@ fn provides_and_consumes_apis_default_to_api() {
 
 #[test]
 fn depends_on_and_dependency_of_both_sides() {
-    let r = rels(comp(None, json!({"dependsOn": ["Resource:db"], "dependencyOf": ["component:shop/web"]})));
+    let r = rels(comp(
+        None,
+        json!({"dependsOn": ["Resource:db"], "dependencyOf": ["component:shop/web"]}),
+    ));
     assert!(has(&r, ME, DEPENDS_ON, "resource:default/db"));
     assert!(has(&r, "resource:default/db", DEPENDENCY_OF, ME));
     assert!(has(&r, ME, DEPENDENCY_OF, "component:shop/web"));
@@ -90,8 +119,18 @@ fn api_owner_and_system() {
     let v = json!({"apiVersion": "backstage.io/v1alpha1", "kind": "API", "metadata": {"name": "orders"},
         "spec": {"type": "openapi", "lifecycle": "production", "owner": "team-a", "system": "shop", "definition": "x"}});
     let r = rels(v);
-    assert!(has(&r, "api:default/orders", OWNED_BY, "group:default/team-a"));
-    assert!(has(&r, "api:default/orders", PART_OF, "system:default/shop"));
+    assert!(has(
+        &r,
+        "api:default/orders",
+        OWNED_BY,
+        "group:default/team-a"
+    ));
+    assert!(has(
+        &r,
+        "api:default/orders",
+        PART_OF,
+        "system:default/shop"
+    ));
 }
 
 #[test]
@@ -99,14 +138,39 @@ fn system_part_of_domain_and_domain_subdomain() {
     let s = json!({"apiVersion": "backstage.io/v1alpha1", "kind": "System", "metadata": {"name": "shop", "namespace": "retail"},
         "spec": {"owner": "team-a", "domain": "Commerce"}});
     let r = rels(s);
-    assert!(has(&r, "system:retail/shop", PART_OF, "domain:retail/commerce"));
-    assert!(has(&r, "domain:retail/commerce", HAS_PART, "system:retail/shop"));
+    assert!(has(
+        &r,
+        "system:retail/shop",
+        PART_OF,
+        "domain:retail/commerce"
+    ));
+    assert!(has(
+        &r,
+        "domain:retail/commerce",
+        HAS_PART,
+        "system:retail/shop"
+    ));
     let d = json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Domain", "metadata": {"name": "payments"},
         "spec": {"owner": "team-a", "subdomainOf": "commerce"}});
     let r = rels(d);
-    assert!(has(&r, "domain:default/payments", PART_OF, "domain:default/commerce"));
-    assert!(has(&r, "domain:default/commerce", HAS_PART, "domain:default/payments"));
-    assert!(has(&r, "domain:default/payments", OWNED_BY, "group:default/team-a"));
+    assert!(has(
+        &r,
+        "domain:default/payments",
+        PART_OF,
+        "domain:default/commerce"
+    ));
+    assert!(has(
+        &r,
+        "domain:default/commerce",
+        HAS_PART,
+        "domain:default/payments"
+    ));
+    assert!(has(
+        &r,
+        "domain:default/payments",
+        OWNED_BY,
+        "group:default/team-a"
+    ));
 }
 
 #[test]
@@ -138,7 +202,12 @@ fn group_parent_children_members() {
 fn template_owner() {
     let v = json!({"apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "t"},
         "spec": {"type": "service", "owner": "platform", "steps": []}});
-    assert!(has(&rels(v), "template:default/t", OWNED_BY, "group:default/platform"));
+    assert!(has(
+        &rels(v),
+        "template:default/t",
+        OWNED_BY,
+        "group:default/platform"
+    ));
 }
 
 #[test]
@@ -156,7 +225,12 @@ fn every_relation_type_is_covered_and_default_kinds_match_backstage() {
     assert_eq!(default_kind_for(Kind::Group, "members"), Some("user"));
     assert_eq!(default_kind_for(Kind::System, "domain"), Some("domain"));
     for t in RELATION_TYPES {
-        assert!(REF_FIELDS.iter().any(|f| f.outgoing == t || f.incoming == t), "{t}");
+        assert!(
+            REF_FIELDS
+                .iter()
+                .any(|f| f.outgoing == t || f.incoming == t),
+            "{t}"
+        );
     }
 }
 

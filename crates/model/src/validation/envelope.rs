@@ -8,42 +8,80 @@ use super::rules::{
 };
 use super::{Report, ValidationError, describe};
 
-const ROOT_FIELDS: [&str; 6] = ["apiVersion", "kind", "metadata", "spec", "relations", "status"];
+const ROOT_FIELDS: [&str; 6] = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec",
+    "relations",
+    "status",
+];
 
 pub(super) const NAME_RULE: &str =
     "a string of [a-zA-Z0-9] runs separated by any of [-_.], at most 63 characters in total";
-const NAMESPACE_RULE: &str = "a string of [a-z0-9] runs separated by dashes, at most 63 characters in total";
-const TAG_RULE: &str = "a string of [a-z0-9:+#] runs separated by single dashes, at most 63 characters in total";
-const KEY_RULE: &str =
-    "an optional DNS-subdomain prefix and a slash, followed by [a-zA-Z0-9] runs separated by any of [-_.] (at most 63 characters)";
+const NAMESPACE_RULE: &str =
+    "a string of [a-z0-9] runs separated by dashes, at most 63 characters in total";
+const TAG_RULE: &str =
+    "a string of [a-z0-9:+#] runs separated by single dashes, at most 63 characters in total";
+const KEY_RULE: &str = "an optional DNS-subdomain prefix and a slash, followed by [a-zA-Z0-9] runs separated by any of [-_.] (at most 63 characters)";
 
 pub(super) fn check(value: &Value, errors: &mut Vec<ValidationError>) {
     let mut r = Report { errors };
     let Some(root) = value.as_object() else {
-        r.push("", format!("an entity must be an object, found {}", describe(value)));
+        r.push(
+            "",
+            format!("an entity must be an object, found {}", describe(value)),
+        );
         return;
     };
     for key in root.keys() {
         if !ROOT_FIELDS.contains(&key.as_str()) {
-            r.push(key.clone(), format!("is not a valid root field; allowed are {}", ROOT_FIELDS.join(", ")));
+            r.push(
+                key.clone(),
+                format!(
+                    "is not a valid root field; allowed are {}",
+                    ROOT_FIELDS.join(", ")
+                ),
+            );
         }
     }
-    check_string(&mut r, root, "apiVersion", is_valid_api_version, "a group/version such as backstage.io/v1alpha1");
-    check_string(&mut r, root, "kind", is_valid_kind, "a letter followed by letters and digits, at most 63 characters");
+    check_string(
+        &mut r,
+        root,
+        "apiVersion",
+        is_valid_api_version,
+        "a group/version such as backstage.io/v1alpha1",
+    );
+    check_string(
+        &mut r,
+        root,
+        "kind",
+        is_valid_kind,
+        "a letter followed by letters and digits, at most 63 characters",
+    );
     match root.get("metadata") {
         None | Some(Value::Null) => r.push("metadata", "must have a value"),
         Some(Value::Object(meta)) => check_metadata(&mut r, meta),
-        Some(other) => r.push("metadata", format!("must be an object, found {}", describe(other))),
+        Some(other) => r.push(
+            "metadata",
+            format!("must be an object, found {}", describe(other)),
+        ),
     }
     if let Some(spec) = root.get("spec")
         && !spec.is_object()
     {
-        r.push("spec", format!("must be an object, found {}", describe(spec)));
+        r.push(
+            "spec",
+            format!("must be an object, found {}", describe(spec)),
+        );
     }
     if let Some(rel) = root.get("relations")
         && !rel.is_array()
     {
-        r.push("relations", format!("must be an array, found {}", describe(rel)));
+        r.push(
+            "relations",
+            format!("must be an array, found {}", describe(rel)),
+        );
     }
 }
 
@@ -55,10 +93,19 @@ fn found(value: &Value) -> String {
 }
 
 fn not_valid(expected: &str, value: &Value) -> String {
-    format!("is not valid; expected {expected} but found {}", found(value))
+    format!(
+        "is not valid; expected {expected} but found {}",
+        found(value)
+    )
 }
 
-fn check_string(r: &mut Report, obj: &Map<String, Value>, field: &str, rule: fn(&str) -> bool, expected: &str) {
+fn check_string(
+    r: &mut Report,
+    obj: &Map<String, Value>,
+    field: &str,
+    rule: fn(&str) -> bool,
+    expected: &str,
+) {
     match obj.get(field) {
         None | Some(Value::Null) => r.push(field, "must have a value"),
         Some(Value::String(s)) if rule(s) => {}
@@ -82,15 +129,27 @@ fn check_metadata(r: &mut Report, meta: &Map<String, Value>) {
         if let Some(v) = meta.get(field)
             && v.as_str().is_none_or(str::is_empty)
         {
-            r.push(format!("metadata.{field}"), format!("must be a non-empty string, found {}", found(v)));
+            r.push(
+                format!("metadata.{field}"),
+                format!("must be a non-empty string, found {}", found(v)),
+            );
         }
     }
     if let Some(v) = meta.get("description")
         && !v.is_string()
     {
-        r.push("metadata.description", format!("must be a string, found {}", describe(v)));
+        r.push(
+            "metadata.description",
+            format!("must be a string, found {}", describe(v)),
+        );
     }
-    check_key_values(r, meta, "labels", |v| v.as_str().is_some_and(is_valid_label_value), NAME_RULE);
+    check_key_values(
+        r,
+        meta,
+        "labels",
+        |v| v.as_str().is_some_and(is_valid_label_value),
+        NAME_RULE,
+    );
     check_key_values(r, meta, "annotations", Value::is_string, "a string");
     check_tags(r, meta.get("tags"));
     check_links(r, meta.get("links"));
@@ -105,16 +164,28 @@ fn check_key_values(
 ) {
     let Some(v) = meta.get(field) else { return };
     let Some(map) = v.as_object() else {
-        r.push(format!("metadata.{field}"), format!("must be an object, found {}", describe(v)));
+        r.push(
+            format!("metadata.{field}"),
+            format!("must be an object, found {}", describe(v)),
+        );
         return;
     };
     for (k, v) in map {
         let path = format!("metadata.{field}.{k}");
         if !is_valid_label_key(k) {
-            r.push(path.clone(), format!("has an invalid key; expected {KEY_RULE} but found \"{k}\""));
+            r.push(
+                path.clone(),
+                format!("has an invalid key; expected {KEY_RULE} but found \"{k}\""),
+            );
         }
         if !value_ok(v) {
-            r.push(path, format!("has an invalid value; expected {value_rule} but found {}", found(v)));
+            r.push(
+                path,
+                format!(
+                    "has an invalid value; expected {value_rule} but found {}",
+                    found(v)
+                ),
+            );
         }
     }
 }
@@ -122,7 +193,10 @@ fn check_key_values(
 fn check_tags(r: &mut Report, tags: Option<&Value>) {
     let Some(tags) = tags else { return };
     let Some(list) = tags.as_array() else {
-        r.push("metadata.tags", format!("must be an array, found {}", describe(tags)));
+        r.push(
+            "metadata.tags",
+            format!("must be an array, found {}", describe(tags)),
+        );
         return;
     };
     for (i, tag) in list.iter().enumerate() {
@@ -135,7 +209,10 @@ fn check_tags(r: &mut Report, tags: Option<&Value>) {
 fn check_links(r: &mut Report, links: Option<&Value>) {
     let Some(links) = links else { return };
     let Some(list) = links.as_array() else {
-        r.push("metadata.links", format!("must be an array, found {}", describe(links)));
+        r.push(
+            "metadata.links",
+            format!("must be an array, found {}", describe(links)),
+        );
         return;
     };
     for (i, link) in list.iter().enumerate() {
@@ -147,7 +224,10 @@ fn check_links(r: &mut Report, links: Option<&Value>) {
         match link.get("url") {
             None | Some(Value::Null) => r.push(format!("{base}.url"), "must have a value"),
             Some(v) if v.as_str().is_some_and(is_valid_url) => {}
-            Some(v) => r.push(format!("{base}.url"), not_valid("a string that is a valid url", v)),
+            Some(v) => r.push(
+                format!("{base}.url"),
+                not_valid("a string that is a valid url", v),
+            ),
         }
         if let Some(v) = link.get("title")
             && !v.as_str().is_some_and(is_non_blank)

@@ -30,10 +30,18 @@ struct Field {
 }
 
 const fn req(name: &'static str, shape: Shape) -> Field {
-    Field { name, shape, required: true }
+    Field {
+        name,
+        shape,
+        required: true,
+    }
 }
 const fn opt(name: &'static str, shape: Shape) -> Field {
-    Field { name, shape, required: false }
+    Field {
+        name,
+        shape,
+        required: false,
+    }
 }
 
 /// Backstage's `API.v1alpha1.mcp-server` variant: remotes instead of a definition.
@@ -52,36 +60,36 @@ fn schema(kind: Kind) -> &'static [Field] {
     match kind {
         Kind::Component => {
             const F: &[Field] = &[
-            req("type", Str),
-            req("lifecycle", Str),
-            req("owner", Str),
-            opt("system", Str),
-            opt("subcomponentOf", Str),
-            opt("providesApis", StrList),
-            opt("consumesApis", StrList),
-            opt("dependsOn", StrList),
-            opt("dependencyOf", StrList),
-        ];
+                req("type", Str),
+                req("lifecycle", Str),
+                req("owner", Str),
+                opt("system", Str),
+                opt("subcomponentOf", Str),
+                opt("providesApis", StrList),
+                opt("consumesApis", StrList),
+                opt("dependsOn", StrList),
+                opt("dependencyOf", StrList),
+            ];
             F
         }
         Kind::Api => {
             const F: &[Field] = &[
-            req("type", Str),
-            req("lifecycle", Str),
-            req("owner", Str),
-            req("definition", Str),
-            opt("system", Str),
-        ];
+                req("type", Str),
+                req("lifecycle", Str),
+                req("owner", Str),
+                req("definition", Str),
+                opt("system", Str),
+            ];
             F
         }
         Kind::Resource => {
             const F: &[Field] = &[
-            req("type", Str),
-            req("owner", Str),
-            opt("system", Str),
-            opt("dependsOn", StrList),
-            opt("dependencyOf", StrList),
-        ];
+                req("type", Str),
+                req("owner", Str),
+                opt("system", Str),
+                opt("dependsOn", StrList),
+                opt("dependencyOf", StrList),
+            ];
             F
         }
         Kind::System => {
@@ -94,12 +102,12 @@ fn schema(kind: Kind) -> &'static [Field] {
         }
         Kind::Group => {
             const F: &[Field] = &[
-            req("type", Str),
-            req("children", StrList),
-            opt("profile", Obj),
-            opt("parent", Str),
-            opt("members", StrList),
-        ];
+                req("type", Str),
+                req("children", StrList),
+                opt("profile", Obj),
+                opt("parent", Str),
+                opt("members", StrList),
+            ];
             F
         }
         Kind::User => {
@@ -108,21 +116,21 @@ fn schema(kind: Kind) -> &'static [Field] {
         }
         Kind::Location => {
             const F: &[Field] = &[
-            opt("type", Str),
-            opt("target", Str),
-            opt("targets", StrList),
-            opt("presence", OneOf(&["required", "optional"])),
-        ];
+                opt("type", Str),
+                opt("target", Str),
+                opt("targets", StrList),
+                opt("presence", OneOf(&["required", "optional"])),
+            ];
             F
         }
         Kind::Template => {
             const F: &[Field] = &[
-            req("type", Str),
-            req("steps", ObjList(&["action"])),
-            opt("owner", Str),
-            opt("parameters", ObjOrObjList),
-            opt("output", Obj),
-        ];
+                req("type", Str),
+                req("steps", ObjList(&["action"])),
+                opt("owner", Str),
+                opt("parameters", ObjOrObjList),
+                opt("output", Obj),
+            ];
             F
         }
     }
@@ -130,8 +138,14 @@ fn schema(kind: Kind) -> &'static [Field] {
 
 pub(super) fn check(value: &Value, errors: &mut Vec<ValidationError>) {
     let mut r = Report { errors };
-    let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
-    let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let api_version = value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let kind_name = value
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let Some(kind) = Kind::from_name(kind_name) else {
         let known: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
         let hint = match Kind::from_name_ignore_case(kind_name) {
@@ -140,7 +154,10 @@ pub(super) fn check(value: &Value, errors: &mut Vec<ValidationError>) {
         };
         r.push(
             "kind",
-            format!("\"{kind_name}\" is not a supported kind{hint}; supported kinds are {}", known.join(", ")),
+            format!(
+                "\"{kind_name}\" is not a supported kind{hint}; supported kinds are {}",
+                known.join(", ")
+            ),
         );
         return;
     };
@@ -157,16 +174,20 @@ pub(super) fn check(value: &Value, errors: &mut Vec<ValidationError>) {
     let spec = match value.get("spec") {
         Some(Value::Object(spec)) => spec,
         None | Some(Value::Null) => {
-            r.push("spec", format!("must have a value: kind {kind} requires a spec"));
+            r.push(
+                "spec",
+                format!("must have a value: kind {kind} requires a spec"),
+            );
             return;
         }
         Some(_) => return, // reported by the envelope check
     };
-    let fields = if kind == Kind::Api && spec.get("type").and_then(Value::as_str) == Some("mcp-server") {
-        MCP_SERVER
-    } else {
-        schema(kind)
-    };
+    let fields =
+        if kind == Kind::Api && spec.get("type").and_then(Value::as_str) == Some("mcp-server") {
+            MCP_SERVER
+        } else {
+            schema(kind)
+        };
     for field in fields {
         check_field(&mut r, spec, field);
     }
@@ -177,7 +198,10 @@ pub(super) fn check(value: &Value, errors: &mut Vec<ValidationError>) {
             if let Some(v) = profile.get(f)
                 && v.as_str().is_none_or(str::is_empty)
             {
-                r.push(format!("spec.profile.{f}"), format!("must be a non-empty string, found {}", describe(v)));
+                r.push(
+                    format!("spec.profile.{f}"),
+                    format!("must be a non-empty string, found {}", describe(v)),
+                );
             }
         }
     }
@@ -212,25 +236,40 @@ fn check_field(r: &mut Report, spec: &Map<String, Value>, field: &Field) {
         }
         Shape::Obj => {
             if !value.is_object() {
-                r.push(path, format!("must be an object, found {}", describe(value)));
+                r.push(
+                    path,
+                    format!("must be an object, found {}", describe(value)),
+                );
             }
         }
         Shape::StrList => match value.as_array() {
-            None => r.push(path, format!("must be an array of strings, found {}", describe(value))),
+            None => r.push(
+                path,
+                format!("must be an array of strings, found {}", describe(value)),
+            ),
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if item.as_str().is_none_or(str::is_empty) {
-                        r.push(format!("{path}.{i}"), format!("must be a non-empty string, found {}", describe(item)));
+                        r.push(
+                            format!("{path}.{i}"),
+                            format!("must be a non-empty string, found {}", describe(item)),
+                        );
                     }
                 }
             }
         },
         Shape::ObjList(required) => match value.as_array() {
-            None => r.push(path, format!("must be an array of objects, found {}", describe(value))),
+            None => r.push(
+                path,
+                format!("must be an array of objects, found {}", describe(value)),
+            ),
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let Some(obj) = item.as_object() else {
-                        r.push(format!("{path}.{i}"), format!("must be an object, found {}", describe(item)));
+                        r.push(
+                            format!("{path}.{i}"),
+                            format!("must be an object, found {}", describe(item)),
+                        );
                         continue;
                     };
                     for key in required {
@@ -248,12 +287,20 @@ fn check_field(r: &mut Report, spec: &Map<String, Value>, field: &Field) {
                 _ => false,
             };
             if !ok {
-                r.push(path, format!("must be an object or an array of objects, found {}", describe(value)));
+                r.push(
+                    path,
+                    format!(
+                        "must be an object or an array of objects, found {}",
+                        describe(value)
+                    ),
+                );
             }
         }
     }
 }
 
 fn is_placeholder(value: &Value) -> bool {
-    value.as_object().is_some_and(|o| o.len() == 1 && o.keys().all(|k| k.starts_with('$')))
+    value
+        .as_object()
+        .is_some_and(|o| o.len() == 1 && o.keys().all(|k| k.starts_with('$')))
 }

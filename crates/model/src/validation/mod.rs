@@ -49,11 +49,15 @@ pub fn validate_entity(mut value: Value) -> Result<ValidEntity, Vec<ValidationEr
     if let Some(root) = value.as_object_mut() {
         root.remove("relations");
         if let Some(meta) = root.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.entry("namespace").or_insert_with(|| Value::String(DEFAULT_NAMESPACE.into()));
+            meta.entry("namespace")
+                .or_insert_with(|| Value::String(DEFAULT_NAMESPACE.into()));
         }
     }
     let entity: Entity = serde_json::from_value(value).map_err(|e| {
-        vec![ValidationError { field: "metadata".into(), message: format!("could not be read: {e}") }]
+        vec![ValidationError {
+            field: "metadata".into(),
+            message: format!("could not be read: {e}"),
+        }]
     })?;
     let relations = derive_relations(&entity)?;
     Ok(ValidEntity { entity, relations })
@@ -66,7 +70,10 @@ pub(crate) struct Report<'a> {
 
 impl Report<'_> {
     pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(ValidationError { field: field.into(), message: message.into() });
+        self.errors.push(ValidationError {
+            field: field.into(),
+            message: message.into(),
+        });
     }
 }
 

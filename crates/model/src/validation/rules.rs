@@ -11,7 +11,10 @@ fn is_lower_alnum(c: char) -> bool {
 
 /// Non-empty runs of `part` characters joined by single `-`.
 fn runs_joined_by_dash(value: &str, part: impl Fn(char) -> bool) -> bool {
-    !value.is_empty() && value.split('-').all(|run| !run.is_empty() && run.chars().all(&part))
+    !value.is_empty()
+        && value
+            .split('-')
+            .all(|run| !run.is_empty() && run.chars().all(&part))
 }
 
 /// Entity names and label values: 1–63 chars, `[A-Za-z0-9]` at both ends, `[-_.]` also allowed
@@ -25,7 +28,9 @@ pub fn is_valid_object_name(value: &str) -> bool {
     let last = value.chars().last();
     first.is_some_and(is_alnum)
         && last.is_some_and(is_alnum)
-        && value.chars().all(|c| is_alnum(c) || matches!(c, '-' | '_' | '.'))
+        && value
+            .chars()
+            .all(|c| is_alnum(c) || matches!(c, '-' | '_' | '.'))
 }
 
 /// DNS label (RFC 1123): 1–63 chars of `[a-z0-9-]`, a letter or digit at both ends (so dashes
@@ -47,7 +52,11 @@ pub fn is_valid_namespace(value: &str) -> bool {
 }
 
 /// `<suffix>` or `<prefix>/<suffix>`; more than one `/` is invalid.
-fn prefix_and_or_suffix(value: &str, prefix: impl Fn(&str) -> bool, suffix: impl Fn(&str) -> bool) -> bool {
+fn prefix_and_or_suffix(
+    value: &str,
+    prefix: impl Fn(&str) -> bool,
+    suffix: impl Fn(&str) -> bool,
+) -> bool {
     let mut parts = value.split('/');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(s), None, None) => suffix(s),
@@ -66,7 +75,10 @@ pub fn is_valid_api_version(value: &str) -> bool {
 /// 1–63 chars, a letter then letters and digits.
 pub fn is_valid_kind(value: &str) -> bool {
     (1..=63).contains(&value.len())
-        && value.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
         && value.chars().all(is_alnum)
 }
 
@@ -92,8 +104,13 @@ pub fn is_valid_url(value: &str) -> bool {
     let Some((scheme, rest)) = value.split_once(':') else {
         return false;
     };
-    let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'));
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'));
     if !scheme_ok || rest.is_empty() || value.chars().any(|c| c.is_whitespace() && c != ' ') {
         return false;
     }
@@ -118,10 +135,28 @@ mod tests {
 
     #[test]
     fn object_names() {
-        for ok in ["a", "A1", "my-svc", "my_svc.v2", "a--b", "LoremService", &"a".repeat(63)] {
+        for ok in [
+            "a",
+            "A1",
+            "my-svc",
+            "my_svc.v2",
+            "a--b",
+            "LoremService",
+            &"a".repeat(63),
+        ] {
             assert!(is_valid_object_name(ok), "{ok}");
         }
-        for bad in ["", "-a", "a-", "_a", "a.", "invalid component", "a/b", "ä", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "_a",
+            "a.",
+            "invalid component",
+            "a/b",
+            "ä",
+            &"a".repeat(64),
+        ] {
             assert!(!is_valid_object_name(bad), "{bad}");
         }
     }
@@ -138,17 +173,41 @@ mod tests {
 
     #[test]
     fn tags() {
-        for ok in ["java", "c++", "c#", "front#end", "a:b", "go-1-15", "k8s", &"t".repeat(63)] {
+        for ok in [
+            "java",
+            "c++",
+            "c#",
+            "front#end",
+            "a:b",
+            "go-1-15",
+            "k8s",
+            &"t".repeat(63),
+        ] {
             assert!(is_valid_tag(ok), "{ok}");
         }
-        for bad in ["", "Java", "go 1.15.3", "a--b", "-a", "a-", "a_b", "a.b", &"t".repeat(64)] {
+        for bad in [
+            "",
+            "Java",
+            "go 1.15.3",
+            "a--b",
+            "-a",
+            "a-",
+            "a_b",
+            "a.b",
+            &"t".repeat(64),
+        ] {
             assert!(!is_valid_tag(bad), "{bad}");
         }
     }
 
     #[test]
     fn label_and_annotation_keys() {
-        for ok in ["a", "backstage.io/techdocs-ref", "example.com/custom_key", "goVersion"] {
+        for ok in [
+            "a",
+            "backstage.io/techdocs-ref",
+            "example.com/custom_key",
+            "goVersion",
+        ] {
             assert!(is_valid_label_key(ok), "{ok}");
         }
         for bad in ["", "a/b/c", "Example.com/x", "/x", "x/", "x y", "-x"] {
@@ -165,10 +224,20 @@ mod tests {
 
     #[test]
     fn api_versions_and_kinds() {
-        for ok in ["backstage.io/v1alpha1", "v1", "scaffolder.backstage.io/v1beta3"] {
+        for ok in [
+            "backstage.io/v1alpha1",
+            "v1",
+            "scaffolder.backstage.io/v1beta3",
+        ] {
             assert!(is_valid_api_version(ok), "{ok}");
         }
-        for bad in ["", "backstage.io/", "a/b/c", "Backstage.io/v1", "backstage.io/v1-alpha"] {
+        for bad in [
+            "",
+            "backstage.io/",
+            "a/b/c",
+            "Backstage.io/v1",
+            "backstage.io/v1-alpha",
+        ] {
             assert!(!is_valid_api_version(bad), "{bad}");
         }
         assert!(is_valid_kind("Component"));
@@ -180,10 +249,22 @@ mod tests {
 
     #[test]
     fn urls() {
-        for ok in ["https://example.com", "http://localhost:3000/x?y#z", "mailto:a@b.c", "slack:channel"] {
+        for ok in [
+            "https://example.com",
+            "http://localhost:3000/x?y#z",
+            "mailto:a@b.c",
+            "slack:channel",
+        ] {
             assert!(is_valid_url(ok), "{ok}");
         }
-        for bad in ["", "example.com", "/relative", "https://", "1http://x", "http:"] {
+        for bad in [
+            "",
+            "example.com",
+            "/relative",
+            "https://",
+            "1http://x",
+            "http:",
+        ] {
             assert!(!is_valid_url(bad), "{bad}");
         }
     }

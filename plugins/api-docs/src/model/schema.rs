@@ -17,7 +17,9 @@ pub fn pointer<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
     }
     let mut current = doc;
     for raw in fragment.strip_prefix('/')?.split('/') {
-        let key = percent_decode(raw).replace("~1", "/").replace("~0", "~");
+        let key = backlot_text::percent::decode(raw)
+            .replace("~1", "/")
+            .replace("~0", "~");
         current = match current {
             Value::Object(map) => map.get(&key)?,
             Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
@@ -25,31 +27,6 @@ pub fn pointer<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
         };
     }
     Some(current)
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).and_then(|b| hex(*b)),
-                bytes.get(i + 2).and_then(|b| hex(*b)),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The last segment of a reference: `#/components/schemas/Pet` → `Pet`.

@@ -55,7 +55,11 @@ struct Walker {
 /// The root keys `collect` will use for `paths`: each readable path, canonicalised, once.
 pub fn root_keys(paths: &[PathBuf]) -> Vec<String> {
     let mut roots: Vec<String> = Vec::new();
-    for key in paths.iter().filter_map(|p| p.canonicalize().ok()).map(|p| p.to_string_lossy().into_owned()) {
+    for key in paths
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .map(|p| p.to_string_lossy().into_owned())
+    {
         if !roots.contains(&key) {
             roots.push(key);
         }
@@ -74,12 +78,21 @@ pub fn collect_streaming(paths: &[PathBuf], sink: SyncSender<Candidate>) -> Coll
 }
 
 fn collect_with(paths: &[PathBuf], sink: Option<SyncSender<Candidate>>) -> Collected {
-    let mut w = Walker { out: Collected::default(), sink, visited: HashSet::new(), seen_refs: HashMap::new() };
+    let mut w = Walker {
+        out: Collected::default(),
+        sink,
+        visited: HashSet::new(),
+        seen_refs: HashMap::new(),
+    };
     for path in paths {
         let canonical = match path.canonicalize() {
             Ok(p) => p,
             Err(e) => {
-                w.out.errors.push(problem(path, None, format!("cannot read {}: {e}", path.display())));
+                w.out.errors.push(problem(
+                    path,
+                    None,
+                    format!("cannot read {}: {e}", path.display()),
+                ));
                 continue;
             }
         };
@@ -93,7 +106,9 @@ fn collect_with(paths: &[PathBuf], sink: Option<SyncSender<Candidate>>) -> Colle
                 w.read_file(&file, &root_key, &canonical, &mut Vec::new());
             }
         } else {
-            let root_dir = canonical.parent().map_or_else(|| canonical.clone(), Path::to_path_buf);
+            let root_dir = canonical
+                .parent()
+                .map_or_else(|| canonical.clone(), Path::to_path_buf);
             w.read_file(&canonical, &root_key, &root_dir, &mut Vec::new());
         }
     }
@@ -104,10 +119,13 @@ fn collect_with(paths: &[PathBuf], sink: Option<SyncSender<Candidate>>) -> Colle
 /// output.
 fn catalog_files_in(dir: &Path, errors: &mut Vec<IngestProblem>) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
-        let name = e.file_name().to_string_lossy();
-        e.depth() == 0 || !(name.starts_with('.') || name == "node_modules" || name == "target")
-    });
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name.starts_with('.') || name == "node_modules" || name == "target")
+        });
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
@@ -118,7 +136,9 @@ fn catalog_files_in(dir: &Path, errors: &mut Vec<IngestProblem>) -> Vec<PathBuf>
             }
             Ok(_) => {}
             Err(e) => {
-                let path = e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                let path = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
                 errors.push(problem(&path, None, format!("cannot read folder: {e}")));
             }
         }
@@ -127,14 +147,22 @@ fn catalog_files_in(dir: &Path, errors: &mut Vec<IngestProblem>) -> Vec<PathBuf>
 }
 
 fn problem(file: &Path, line: Option<u64>, message: String) -> IngestProblem {
-    IngestProblem { file: file.to_string_lossy().into_owned(), line, message, ..IngestProblem::default() }
+    IngestProblem {
+        file: file.to_string_lossy().into_owned(),
+        line,
+        message,
+        ..IngestProblem::default()
+    }
 }
 
 fn entity_ref_of(value: &Value) -> Option<String> {
     let kind = value.get("kind")?.as_str()?;
     let meta = value.get("metadata")?;
     let name = meta.get("name")?.as_str()?;
-    let ns = meta.get("namespace").and_then(Value::as_str).unwrap_or("default");
+    let ns = meta
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("default");
     Some(format!("{kind}:{ns}/{name}").to_lowercase())
 }
 
@@ -156,31 +184,46 @@ impl Walker {
         let file_str = file.to_string_lossy().into_owned();
         let text = match std::fs::metadata(file) {
             Ok(m) if m.len() > MAX_FILE_BYTES => {
-                self.out.errors.push(problem(file, None, format!("file is larger than {MAX_FILE_BYTES} bytes; refused")));
+                self.out.errors.push(problem(
+                    file,
+                    None,
+                    format!("file is larger than {MAX_FILE_BYTES} bytes; refused"),
+                ));
                 return;
             }
             Ok(_) => match std::fs::read(file) {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(e) => {
-                    self.out.errors.push(problem(file, None, format!("cannot read: {e}")));
+                    self.out
+                        .errors
+                        .push(problem(file, None, format!("cannot read: {e}")));
                     return;
                 }
             },
             Err(e) => {
-                self.out.errors.push(problem(file, None, format!("cannot read: {e}")));
+                self.out
+                    .errors
+                    .push(problem(file, None, format!("cannot read: {e}")));
                 return;
             }
         };
         let dir = file.parent().unwrap_or(root_dir);
         stack.push(file.to_path_buf());
         for doc in yaml::parse_documents(&text) {
-            let mut result = ValidationResult { file: file_str.clone(), document: doc.index, line: doc.line, ..Default::default() };
+            let mut result = ValidationResult {
+                file: file_str.clone(),
+                document: doc.index,
+                line: doc.line,
+                ..Default::default()
+            };
             let mut value = match doc.content {
                 Ok(v) => v,
                 Err(e) => {
                     let message = format!("YAML syntax error: {}", e.message);
                     result.line = e.line;
-                    result.errors.push(format!("{}:{}:{}: {message}", file_str, e.line, e.column));
+                    result
+                        .errors
+                        .push(format!("{}:{}:{}: {message}", file_str, e.line, e.column));
                     self.out.results.push(result);
                     self.out.errors.push(IngestProblem {
                         file: file_str.clone(),
@@ -193,8 +236,14 @@ impl Walker {
                     continue;
                 }
             };
-            result.kind = value.get("kind").and_then(Value::as_str).map(str::to_string);
-            result.name = value.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string);
+            result.kind = value
+                .get("kind")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            result.name = value
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             result.namespace = value
                 .pointer("/metadata/namespace")
                 .and_then(Value::as_str)
@@ -233,14 +282,18 @@ impl Walker {
             let Some(valid) = valid else {
                 for e in &errors {
                     result.errors.push(e.to_string());
-                    self.out.errors.push(at(Some(e.field.clone()), e.message.clone()));
+                    self.out
+                        .errors
+                        .push(at(Some(e.field.clone()), e.message.clone()));
                 }
                 self.out.results.push(result);
                 continue;
             };
             let key = valid.entity.entity_ref().key();
             if let Some((first_file, first_line)) = self.seen_refs.get(&key) {
-                let message = format!("duplicate entity {key}: already defined at {first_file}:{first_line}; this one is ignored");
+                let message = format!(
+                    "duplicate entity {key}: already defined at {first_file}:{first_line}; this one is ignored"
+                );
                 result.errors.push(message.clone());
                 self.out.results.push(result);
                 self.out.errors.push(at(None, message));
@@ -250,7 +303,13 @@ impl Walker {
             result.valid = true;
             self.out.results.push(result);
             let targets = location_targets(&valid);
-            self.emit(Candidate { root: root.to_string(), file: file_str.clone(), document: doc.index, line: doc.line, valid });
+            self.emit(Candidate {
+                root: root.to_string(),
+                file: file_str.clone(),
+                document: doc.index,
+                line: doc.line,
+                valid,
+            });
             if let Some((targets, optional)) = targets {
                 for target in targets {
                     self.follow(&target, optional, dir, root, root_dir, stack, &at);
@@ -272,7 +331,10 @@ impl Walker {
         at: &dyn Fn(Option<String>, String) -> IngestProblem,
     ) {
         if target.contains("://") {
-            self.out.warnings.push(at(Some("spec.target".into()), format!("remote location {target} was not read (Backlot reads local files)")));
+            self.out.warnings.push(at(
+                Some("spec.target".into()),
+                format!("remote location {target} was not read (Backlot reads local files)"),
+            ));
             return;
         }
         let target_path = dir.join(target.strip_prefix("file:").unwrap_or(target));
@@ -280,18 +342,31 @@ impl Walker {
             Ok(p) => p,
             Err(e) => {
                 if !optional {
-                    self.out.errors.push(at(Some("spec.targets".into()), format!("location target {target} cannot be read: {e}")));
+                    self.out.errors.push(at(
+                        Some("spec.targets".into()),
+                        format!("location target {target} cannot be read: {e}"),
+                    ));
                 }
                 return;
             }
         };
         if let Some(pos) = stack.iter().position(|p| *p == canonical) {
-            let chain: Vec<String> = stack[pos..].iter().chain(std::iter::once(&canonical)).map(|p| p.to_string_lossy().into_owned()).collect();
-            self.out.errors.push(at(Some("spec.targets".into()), format!("location cycle: {}", chain.join(" -> "))));
+            let chain: Vec<String> = stack[pos..]
+                .iter()
+                .chain(std::iter::once(&canonical))
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            self.out.errors.push(at(
+                Some("spec.targets".into()),
+                format!("location cycle: {}", chain.join(" -> ")),
+            ));
             return;
         }
         if stack.len() >= MAX_LOCATION_DEPTH {
-            self.out.errors.push(at(Some("spec.targets".into()), format!("locations nested deeper than {MAX_LOCATION_DEPTH}; {target} not read")));
+            self.out.errors.push(at(
+                Some("spec.targets".into()),
+                format!("locations nested deeper than {MAX_LOCATION_DEPTH}; {target} not read"),
+            ));
             return;
         }
         if canonical.is_dir() {
@@ -325,7 +400,10 @@ fn location_targets(valid: &ValidEntity) -> Option<(Vec<String>, bool)> {
 /// Validates in-memory documents as if they were the documents of one file named `source`,
 /// sending each valid entity to `sink`.
 pub fn from_values(source: &str, values: Vec<Value>, sink: SyncSender<Candidate>) -> Collected {
-    let mut out = Collected { roots: vec![source.to_string()], ..Default::default() };
+    let mut out = Collected {
+        roots: vec![source.to_string()],
+        ..Default::default()
+    };
     let mut seen: HashSet<String> = HashSet::with_capacity(values.len());
     for (i, value) in values.into_iter().enumerate() {
         let document = i as u64;
@@ -343,7 +421,13 @@ pub fn from_values(source: &str, values: Vec<Value>, sink: SyncSender<Candidate>
                     });
                     continue;
                 }
-                let _ = sink.send(Candidate { root: source.to_string(), file: source.to_string(), document, line: 0, valid });
+                let _ = sink.send(Candidate {
+                    root: source.to_string(),
+                    file: source.to_string(),
+                    document,
+                    line: 0,
+                    valid,
+                });
             }
             Err(errors) => {
                 for e in errors {

@@ -25,7 +25,11 @@ pub fn resolve(value: &mut Value, file_dir: &Path, root: &Path) -> Outcome {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn walk(value: &mut Value, path: String, dir: &Path, root: &Path, out: &mut Outcome, depth: usize) {
@@ -78,7 +82,10 @@ enum Loaded {
 
 fn is_url(target: &str) -> bool {
     target.split_once("://").is_some_and(|(scheme, _)| {
-        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+')
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+')
     })
 }
 
@@ -87,15 +94,32 @@ fn is_url(target: &str) -> bool {
 #[derive(Debug, thiserror::Error)]
 enum PlaceholderError {
     #[error("{kind} {target}: cannot read {path}: {source}")]
-    Unreadable { kind: String, target: String, path: String, source: std::io::Error },
+    Unreadable {
+        kind: String,
+        target: String,
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{kind} {target} points outside the location's root {root}; refused")]
-    OutsideRoot { kind: String, target: String, root: String },
+    OutsideRoot {
+        kind: String,
+        target: String,
+        root: String,
+    },
     #[error("{kind} {target} is larger than {MAX_FILE_BYTES} bytes; refused")]
     TooLarge { kind: String, target: String },
     #[error("$json {target}: invalid JSON: {source}")]
-    Json { target: String, source: serde_json::Error },
+    Json {
+        target: String,
+        source: serde_json::Error,
+    },
     #[error("$yaml {target}: invalid YAML at line {line} column {column}: {message}")]
-    Yaml { target: String, line: usize, column: usize, message: String },
+    Yaml {
+        target: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 fn load(kind: &str, target: &str, dir: &Path, root: &Path) -> Result<Loaded, PlaceholderError> {
@@ -120,13 +144,18 @@ fn load(kind: &str, target: &str, dir: &Path, root: &Path) -> Result<Loaded, Pla
     }
     let meta = std::fs::metadata(&path).map_err(|e| unreadable(&path, e))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(PlaceholderError::TooLarge { kind: kind.to_owned(), target: target.to_owned() });
+        return Err(PlaceholderError::TooLarge {
+            kind: kind.to_owned(),
+            target: target.to_owned(),
+        });
     }
     let text = std::fs::read_to_string(&path).map_err(|e| unreadable(&path, e))?;
     let value = match kind {
         "$text" => Value::String(text),
-        "$json" => serde_json::from_str(&text)
-            .map_err(|source| PlaceholderError::Json { target: target.to_owned(), source })?,
+        "$json" => serde_json::from_str(&text).map_err(|source| PlaceholderError::Json {
+            target: target.to_owned(),
+            source,
+        })?,
         _ => yaml::parse_one(&text).map_err(|e| PlaceholderError::Yaml {
             target: target.to_owned(),
             line: e.line as usize,

@@ -13,7 +13,9 @@ use super::query::{SUMMARY_COLUMNS, SUMMARY_FROM, summary_from_row};
 use crate::error::{Result, StoreError};
 
 pub(crate) fn ref_key(text: &str) -> Result<String> {
-    EntityRef::parse(text.trim(), None, "default").map(|r| r.key()).map_err(|e| StoreError::InvalidQuery(e.to_string()))
+    EntityRef::parse(text.trim(), None, "default")
+        .map(|r| r.key())
+        .map_err(|e| StoreError::InvalidQuery(e.to_string()))
 }
 
 impl Store {
@@ -29,20 +31,30 @@ impl Store {
             "SELECT r.type, r.target_ref FROM relations r JOIN entities e ON e.id = r.originating_id
              WHERE e.entity_ref = ?1",
         )?;
-        for row in own.query_map([key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        for row in own.query_map([key], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })? {
             out.insert(row?);
         }
         let mut incoming = self.conn.prepare_cached(
             "SELECT r.type, e.entity_ref FROM relations r JOIN entities e ON e.id = r.originating_id
              WHERE r.target_ref = ?1",
         )?;
-        for row in incoming.query_map([key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        for row in incoming.query_map([key], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })? {
             let (t, source) = row?;
             if let Some(inv) = inverse(&t) {
                 out.insert((inv.to_string(), source));
             }
         }
-        Ok(out.into_iter().map(|(relation_type, target_ref)| EntityRelation { relation_type, target_ref }).collect())
+        Ok(out
+            .into_iter()
+            .map(|(relation_type, target_ref)| EntityRelation {
+                relation_type,
+                target_ref,
+            })
+            .collect())
     }
 
     /// The entity named by `entity_ref` (`kind:[namespace/]name`, any case) with its relations.
@@ -69,14 +81,22 @@ impl Store {
     }
 
     fn entity_by_ref_now(&self, entity_ref: &str) -> Result<Option<EntityDetails>> {
-        let Some(entity) = self.get_entity(entity_ref)? else { return Ok(None) };
-        let mut targets: Vec<&str> = entity.relations.iter().map(|r| r.target_ref.as_str()).collect();
+        let Some(entity) = self.get_entity(entity_ref)? else {
+            return Ok(None);
+        };
+        let mut targets: Vec<&str> = entity
+            .relations
+            .iter()
+            .map(|r| r.target_ref.as_str())
+            .collect();
         targets.sort_unstable();
         targets.dedup();
         let mut related = Vec::new();
         for chunk in targets.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");
-            let sql = format!("SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE e.entity_ref IN ({marks}) ORDER BY e.entity_ref");
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE e.entity_ref IN ({marks}) ORDER BY e.entity_ref"
+            );
             let mut stmt = self.conn.prepare(&sql)?;
             let params = chunk.iter().map(|t| SqlValue::Text((*t).to_string()));
             for s in stmt.query_map(rusqlite::params_from_iter(params), summary_from_row)? {
@@ -97,13 +117,25 @@ impl Store {
             let mut stmt = self.conn.prepare(
                 "SELECT e.entity_ref, r.type, r.target_ref FROM relations r JOIN entities e ON e.id = r.originating_id",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
             for row in rows {
                 let (source, relation_type, target_ref) = row?;
                 if let Some(inv) = inverse(&relation_type) {
-                    relations.entry(target_ref.clone()).or_default().insert((inv.to_string(), source.clone()));
+                    relations
+                        .entry(target_ref.clone())
+                        .or_default()
+                        .insert((inv.to_string(), source.clone()));
                 }
-                relations.entry(source).or_default().insert((relation_type, target_ref));
+                relations
+                    .entry(source)
+                    .or_default()
+                    .insert((relation_type, target_ref));
             }
         }
         let mut stmt =
@@ -117,7 +149,10 @@ impl Store {
                 .remove(&key)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(relation_type, target_ref)| EntityRelation { relation_type, target_ref })
+                .map(|(relation_type, target_ref)| EntityRelation {
+                    relation_type,
+                    target_ref,
+                })
                 .collect();
             out.push(entity);
         }

@@ -24,7 +24,14 @@ fn finish(counts: HashMap<&'static str, HashMap<String, u64>>) -> Facets {
     for name in FACETS.iter().chain(&["tag"]) {
         let mut values: Vec<FacetCount> = counts
             .get(name)
-            .map(|m| m.iter().map(|(value, count)| FacetCount { value: value.clone(), count: *count }).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(value, count)| FacetCount {
+                        value: value.clone(),
+                        count: *count,
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         values.truncate(MAX_VALUES);
@@ -43,19 +50,35 @@ impl Store {
     }
 
     fn facets_now(&self, filter: &EntityFilter) -> Result<Facets> {
-        let kinds_only = EntityFilter { kinds: Vec::new(), ..filter.clone() } == EntityFilter::default();
+        let kinds_only = EntityFilter {
+            kinds: Vec::new(),
+            ..filter.clone()
+        } == EntityFilter::default();
         let mut counts: HashMap<&'static str, HashMap<String, u64>> = HashMap::new();
         if kinds_only {
-            let kinds: Vec<String> = filter.kinds.iter().map(|k| k.trim().to_lowercase()).collect();
+            let kinds: Vec<String> = filter
+                .kinds
+                .iter()
+                .map(|k| k.trim().to_lowercase())
+                .collect();
             let (clause, params): (String, Vec<SqlValue>) = if kinds.is_empty() {
                 ("1".into(), Vec::new())
             } else {
-                (format!("kind IN ({})", vec!["?"; kinds.len()].join(", ")), kinds.into_iter().map(SqlValue::Text).collect())
+                (
+                    format!("kind IN ({})", vec!["?"; kinds.len()].join(", ")),
+                    kinds.into_iter().map(SqlValue::Text).collect(),
+                )
             };
-            let sql = format!("SELECT facet, value, sum(count) FROM facet_counts WHERE {clause} GROUP BY facet, value");
+            let sql = format!(
+                "SELECT facet, value, sum(count) FROM facet_counts WHERE {clause} GROUP BY facet, value"
+            );
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u64>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u64>(2)?,
+                ))
             })?;
             for row in rows {
                 let (facet, value, count) = row?;
@@ -66,7 +89,10 @@ impl Store {
             return Ok(finish(counts));
         }
         let cond = conditions(filter)?;
-        let sql = format!("SELECT e.kind, e.spec_type, e.owner, e.lifecycle, e.namespace FROM entities e WHERE {}", cond.clause());
+        let sql = format!(
+            "SELECT e.kind, e.spec_type, e.owner, e.lifecycle, e.namespace FROM entities e WHERE {}",
+            cond.clause()
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(&cond.params))?;
         while let Some(row) = rows.next()? {
@@ -87,7 +113,9 @@ impl Store {
             cond.clause()
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let tags = stmt.query_map(rusqlite::params_from_iter(&cond.params), |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
+        let tags = stmt.query_map(rusqlite::params_from_iter(&cond.params), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?))
+        })?;
         let map = counts.entry("tag").or_default();
         for t in tags {
             let (tag, n) = t?;

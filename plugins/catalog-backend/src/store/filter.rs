@@ -17,7 +17,11 @@ pub(crate) struct Conditions {
 impl Conditions {
     /// ` AND `-joined conditions, or `1` when there are none.
     pub fn clause(&self) -> String {
-        if self.sql.is_empty() { "1".to_string() } else { self.sql.join(" AND ") }
+        if self.sql.is_empty() {
+            "1".to_string()
+        } else {
+            self.sql.join(" AND ")
+        }
     }
 
     pub fn push(&mut self, sql: impl Into<String>, params: impl IntoIterator<Item = SqlValue>) {
@@ -30,19 +34,28 @@ impl Conditions {
             return;
         }
         let marks = vec!["?"; values.len()].join(", ");
-        self.push(format!("{column} IN ({marks})"), values.into_iter().map(SqlValue::Text));
+        self.push(
+            format!("{column} IN ({marks})"),
+            values.into_iter().map(SqlValue::Text),
+        );
     }
 }
 
 fn lower(values: &[String]) -> Vec<String> {
-    values.iter().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty()).collect()
+    values
+        .iter()
+        .map(|v| v.trim().to_lowercase())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 fn refs(values: &[String], default_kind: &str) -> Result<Vec<String>> {
     values
         .iter()
         .filter(|v| !v.trim().is_empty())
-        .map(|v| normalize_ref(v, default_kind).map_err(|e| StoreError::InvalidQuery(e.to_string())))
+        .map(|v| {
+            normalize_ref(v, default_kind).map_err(|e| StoreError::InvalidQuery(e.to_string()))
+        })
         .collect()
 }
 
@@ -63,7 +76,10 @@ pub(crate) fn conditions(filter: &EntityFilter) -> Result<Conditions> {
         );
     }
     if let Some(rel) = &filter.relation {
-        let Some(rel_type) = RELATION_TYPES.iter().find(|t| t.eq_ignore_ascii_case(rel.relation_type.trim())) else {
+        let Some(rel_type) = RELATION_TYPES
+            .iter()
+            .find(|t| t.eq_ignore_ascii_case(rel.relation_type.trim()))
+        else {
             return Err(StoreError::InvalidQuery(format!(
                 "unknown relation type \"{}\"; known types are {}",
                 rel.relation_type,

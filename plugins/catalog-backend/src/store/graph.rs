@@ -40,11 +40,19 @@ impl Store {
     }
 
     fn entity_graph_now(&self, root: &str, request: &GetEntityGraph) -> Result<EntityGraph> {
-        let exists = self.conn.prepare_cached("SELECT 1 FROM entities WHERE entity_ref = ?1")?.exists([root])?;
+        let exists = self
+            .conn
+            .prepare_cached("SELECT 1 FROM entities WHERE entity_ref = ?1")?
+            .exists([root])?;
         if !exists {
-            return Err(StoreError::NotFound(format!("no entity {root} in the catalog")));
+            return Err(StoreError::NotFound(format!(
+                "no entity {root} in the catalog"
+            )));
         }
-        let types = request.stored_type_names().map(|t| serde_json::to_string(&t)).transpose()?;
+        let types = request
+            .stored_type_names()
+            .map(|t| serde_json::to_string(&t))
+            .transpose()?;
         walk(
             root,
             request,
@@ -52,7 +60,11 @@ impl Store {
                 let refs = serde_json::to_string(refs)?;
                 let mut stmt = self.conn.prepare_cached(TOUCHING)?;
                 let rows = stmt.query_map(rusqlite::params![refs, types], |r| {
-                    Ok(Relation { source_ref: r.get(0)?, relation_type: r.get(1)?, target_ref: r.get(2)? })
+                    Ok(Relation {
+                        source_ref: r.get(0)?,
+                        relation_type: r.get(1)?,
+                        target_ref: r.get(2)?,
+                    })
                 })?;
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
             },
@@ -78,8 +90,14 @@ mod tests {
     use super::*;
 
     fn plan(store: &Store, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
-        let mut stmt = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        stmt.query_map(params, |r| r.get(3)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+        let mut stmt = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        stmt.query_map(params, |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
     }
 
     #[test]
@@ -88,7 +106,12 @@ mod tests {
         let touching = plan(&store, TOUCHING, rusqlite::params!["[]", "[]"]);
         let describe = plan(&store, DESCRIBE, ["[]"]);
         for line in touching.iter().chain(&describe) {
-            assert!(!(line.starts_with("SCAN e") || line.starts_with("SCAN r") || line.starts_with("SCAN d")), "{touching:#?}\n{describe:#?}");
+            assert!(
+                !(line.starts_with("SCAN e")
+                    || line.starts_with("SCAN r")
+                    || line.starts_with("SCAN d")),
+                "{touching:#?}\n{describe:#?}"
+            );
         }
     }
 }

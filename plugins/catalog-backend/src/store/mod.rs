@@ -4,8 +4,8 @@ mod details;
 mod facets;
 mod filter;
 mod graph;
-mod sources;
 mod query;
+mod sources;
 mod stars;
 mod team;
 mod team_sync;
@@ -32,7 +32,10 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).field("schema_version", &self.schema_version).finish()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("schema_version", &self.schema_version)
+            .finish()
     }
 }
 
@@ -41,17 +44,29 @@ impl Store {
     /// and applies pending migrations.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
-            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+            .map_err(|source| StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Store::setup(conn, Some(path.to_path_buf()))
     }
 
     /// A private in-memory store, for tests.
     pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: ":memory:".into(), source })?;
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: ":memory:".into(),
+            source,
+        })?;
         Store::setup(conn, None)
     }
 
@@ -61,7 +76,11 @@ impl Store {
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
         )?;
         let schema_version = migrations::apply(&mut conn)?;
-        Ok(Store { conn, path, schema_version })
+        Ok(Store {
+            conn,
+            path,
+            schema_version,
+        })
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -70,13 +89,23 @@ impl Store {
 
     /// Health and size, for the app's status view.
     pub fn status(&self) -> StoreStatus {
-        let path = self.path.as_ref().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|| ":memory:".into());
+        let path = self
+            .path
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|| ":memory:".into());
         let size_bytes = self.path.as_ref().map_or(0, |p| {
             let wal = PathBuf::from(format!("{}-wal", p.display()));
-            [p.as_path(), wal.as_path()].iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum()
+            [p.as_path(), wal.as_path()]
+                .iter()
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum()
         });
         let read = || -> Result<(u64, u32)> {
-            let count = self.conn.query_row("SELECT count(*) FROM entities", [], |r| r.get::<_, u64>(0))?;
+            let count = self
+                .conn
+                .query_row("SELECT count(*) FROM entities", [], |r| r.get::<_, u64>(0))?;
             Ok((count, migrations::current_version(&self.conn)?))
         };
         let latest = migrations::latest_version();
@@ -103,7 +132,9 @@ impl Store {
     pub fn get_preference(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM preferences WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM preferences WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -121,9 +152,9 @@ impl Store {
     }
 
     fn summary_now(&self) -> Result<CatalogSummary> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT value, count FROM facet_counts WHERE facet = 'kind' ORDER BY count DESC, value")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT value, count FROM facet_counts WHERE facet = 'kind' ORDER BY count DESC, value",
+        )?;
         // (one row per kind: the kind facet of each kind is the kind itself)
         let by_kind = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?
@@ -134,7 +165,11 @@ impl Store {
             [],
             |r| r.get(0),
         )?;
-        Ok(CatalogSummary { total, by_kind, error_count })
+        Ok(CatalogSummary {
+            total,
+            by_kind,
+            error_count,
+        })
     }
 
     /// Runs `read` in one read transaction, so that its several statements see one snapshot

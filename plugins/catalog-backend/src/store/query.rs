@@ -8,7 +8,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use backlot_model::query::{EntityFilter, EntityPage, EntityQuery, EntitySummary, SortField, SortOrder};
+use backlot_model::query::{
+    EntityFilter, EntityPage, EntityQuery, EntitySummary, SortField, SortOrder,
+};
 use rusqlite::Row;
 use rusqlite::types::Value as SqlValue;
 
@@ -53,7 +55,9 @@ pub(crate) fn summary_from_row(row: &Row) -> rusqlite::Result<EntitySummary> {
         owner: row.get(7)?,
         lifecycle: text(8)?,
         system: row.get(9)?,
-        tags: tags.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default(),
+        tags: tags
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -88,14 +92,20 @@ fn decode(text: &str) -> Result<Cursor> {
     }
     let bytes: Vec<u8> = (0..text.len())
         .step_by(2)
-        .map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect::<Option<_>>()
         .ok_or_else(bad)?;
     let raw = String::from_utf8(bytes).map_err(|_| bad())?;
     if let Some(o) = raw.strip_prefix('o') {
         return o.parse().map(Cursor::Offset).map_err(|_| bad());
     }
-    let (v, r) = raw.strip_prefix('k').and_then(|k| k.split_once('\u{1f}')).ok_or_else(bad)?;
+    let (v, r) = raw
+        .strip_prefix('k')
+        .and_then(|k| k.split_once('\u{1f}'))
+        .ok_or_else(bad)?;
     Ok(Cursor::Key(v.to_string(), r.to_string()))
 }
 
@@ -118,7 +128,10 @@ fn with_kinds(fts: &str, kinds: &[String]) -> String {
     if kinds.is_empty() {
         return text;
     }
-    let kinds: Vec<String> = kinds.iter().map(|k| format!("\"{}\"", k.replace('"', ""))).collect();
+    let kinds: Vec<String> = kinds
+        .iter()
+        .map(|k| format!("\"{}\"", k.replace('"', "")))
+        .collect();
     format!("({{kind}} : ({})) AND ({text})", kinds.join(" OR "))
 }
 
@@ -140,16 +153,29 @@ impl Store {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        let cursor = q.cursor.as_deref().filter(|c| !c.is_empty()).map(decode).transpose()?;
+        let cursor = q
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(decode)
+            .transpose()?;
         let text = q.text.as_deref().and_then(fts_expression);
         match (text, q.order) {
             (Some(fts), None) => {
                 // A ranked search pages by offset anyway: `offset` is its first cursor.
                 let cursor = cursor.or((q.offset > 0).then_some(Cursor::Offset(q.offset)));
                 // Kinds are matched inside the full-text index; the other filters join.
-                let kinds: Vec<String> =
-                    q.filter.kinds.iter().map(|k| k.trim().to_lowercase()).filter(|k| !k.is_empty()).collect();
-                let rest = EntityFilter { kinds: Vec::new(), ..q.filter.clone() };
+                let kinds: Vec<String> = q
+                    .filter
+                    .kinds
+                    .iter()
+                    .map(|k| k.trim().to_lowercase())
+                    .filter(|k| !k.is_empty())
+                    .collect();
+                let rest = EntityFilter {
+                    kinds: Vec::new(),
+                    ..q.filter.clone()
+                };
                 let cond = conditions(&rest)?;
                 self.ranked(&fts, &kinds, &cond, cursor, limit)
             }
@@ -168,7 +194,10 @@ impl Store {
                     return self.walk_names(fts, total, order.descending, cursor, q.offset, limit);
                 }
                 if let Some(fts) = text {
-                    cond.push("e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)", [SqlValue::Text(fts)]);
+                    cond.push(
+                        "e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)",
+                        [SqlValue::Text(fts)],
+                    );
                 }
                 self.sorted(&cond, order, cursor, q.offset, limit, known_total)
             }
@@ -189,19 +218,37 @@ impl Store {
     ) -> Result<EntityPage> {
         let mut skip = if cursor.is_none() { offset } else { 0 };
         let matches: HashSet<i64> = {
-            let mut stmt = self.conn.prepare_cached("SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?1")?;
-            stmt.query_map([fts], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?1")?;
+            stmt.query_map([fts], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
-        let (dir, cmp) = if descending { ("DESC", "<") } else { ("ASC", ">") };
+        let (dir, cmp) = if descending {
+            ("DESC", "<")
+        } else {
+            ("ASC", ">")
+        };
         let (clause, params) = match cursor {
             None => ("1".to_string(), Vec::new()),
             Some(Cursor::Key(v, r)) => {
-                let id: i64 = r.parse().map_err(|_| StoreError::InvalidQuery("malformed cursor".into()))?;
-                (format!("(name, id) {cmp} (?, ?)"), vec![SqlValue::Text(v), SqlValue::Integer(id)])
+                let id: i64 = r
+                    .parse()
+                    .map_err(|_| StoreError::InvalidQuery("malformed cursor".into()))?;
+                (
+                    format!("(name, id) {cmp} (?, ?)"),
+                    vec![SqlValue::Text(v), SqlValue::Integer(id)],
+                )
             }
-            Some(Cursor::Offset(_)) => return Err(StoreError::InvalidQuery("this cursor belongs to a ranked search".into())),
+            Some(Cursor::Offset(_)) => {
+                return Err(StoreError::InvalidQuery(
+                    "this cursor belongs to a ranked search".into(),
+                ));
+            }
         };
-        let sql = format!("SELECT id, name FROM entities INDEXED BY entities_name WHERE {clause} ORDER BY name {dir}, id {dir}");
+        let sql = format!(
+            "SELECT id, name FROM entities INDEXED BY entities_name WHERE {clause} ORDER BY name {dir}, id {dir}"
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(&params))?;
         let mut keys: Vec<(i64, String)> = Vec::new();
@@ -220,14 +267,26 @@ impl Store {
         }
         let more = keys.len() > limit as usize;
         keys.truncate(limit as usize);
-        let next_cursor = if more { keys.last().map(|(id, v)| encode(&Cursor::Key(v.clone(), id.to_string()))) } else { None };
+        let next_cursor = if more {
+            keys.last()
+                .map(|(id, v)| encode(&Cursor::Key(v.clone(), id.to_string())))
+        } else {
+            None
+        };
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        Ok(EntityPage { items: self.summaries(&ids)?, total, next_cursor })
+        Ok(EntityPage {
+            items: self.summaries(&ids)?,
+            total,
+            next_cursor,
+        })
     }
 
     fn count(&self, cond: &Conditions) -> Result<u64> {
         let sql = format!("SELECT count(*) FROM entities e WHERE {}", cond.clause());
-        Ok(self.conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(&cond.params), |r| r.get(0))?)
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(&cond.params), |r| r.get(0))?)
     }
 
     /// Summaries of `ids`, in that order (the page is chosen first, then only its rows are read).
@@ -236,7 +295,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let marks = vec!["?"; ids.len()].join(", ");
-        let sql = format!("SELECT {SUMMARY_COLUMNS}, e.id FROM {SUMMARY_FROM} WHERE e.id IN ({marks})");
+        let sql =
+            format!("SELECT {SUMMARY_COLUMNS}, e.id FROM {SUMMARY_FROM} WHERE e.id IN ({marks})");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(ids))?;
         let mut by_id = HashMap::with_capacity(ids.len());
@@ -260,19 +320,29 @@ impl Store {
             None => self.count(cond)?,
         };
         let expr = sort_expr(order.field);
-        let (dir, cmp) = if order.descending { ("DESC", "<") } else { ("ASC", ">") };
+        let (dir, cmp) = if order.descending {
+            ("DESC", "<")
+        } else {
+            ("ASC", ">")
+        };
         let mut params = cond.params.clone();
         let mut clause = cond.clause();
         let skip = if cursor.is_none() { offset } else { 0 };
         match cursor {
             None => {}
             Some(Cursor::Key(v, r)) => {
-                let id: i64 = r.parse().map_err(|_| StoreError::InvalidQuery("malformed cursor".into()))?;
+                let id: i64 = r
+                    .parse()
+                    .map_err(|_| StoreError::InvalidQuery("malformed cursor".into()))?;
                 clause.push_str(&format!(" AND ({expr}, e.id) {cmp} (?, ?)"));
                 params.push(SqlValue::Text(v));
                 params.push(SqlValue::Integer(id));
             }
-            Some(Cursor::Offset(_)) => return Err(StoreError::InvalidQuery("this cursor belongs to a ranked search".into())),
+            Some(Cursor::Offset(_)) => {
+                return Err(StoreError::InvalidQuery(
+                    "this cursor belongs to a ranked search".into(),
+                ));
+            }
         }
         let sql = format!(
             "SELECT e.id, {expr} FROM entities e WHERE {clause} ORDER BY {expr} {dir}, e.id {dir} LIMIT {} OFFSET {skip}",
@@ -280,19 +350,41 @@ impl Store {
         );
         let mut keys: Vec<(i64, String)> = {
             let mut stmt = self.conn.prepare_cached(&sql)?;
-            stmt.query_map(rusqlite::params_from_iter(&params), |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
+            stmt.query_map(rusqlite::params_from_iter(&params), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?
         };
         let more = keys.len() > limit as usize;
         keys.truncate(limit as usize);
-        let next_cursor = if more { keys.last().map(|(id, v)| encode(&Cursor::Key(v.clone(), id.to_string()))) } else { None };
+        let next_cursor = if more {
+            keys.last()
+                .map(|(id, v)| encode(&Cursor::Key(v.clone(), id.to_string())))
+        } else {
+            None
+        };
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        Ok(EntityPage { items: self.summaries(&ids)?, total, next_cursor })
+        Ok(EntityPage {
+            items: self.summaries(&ids)?,
+            total,
+            next_cursor,
+        })
     }
 
     /// Ids of matches of `fts` (and `cond`), best first, `skip`/`take` within the ranked window.
-    fn ranked_ids(&self, index: Index, fts: &str, cond: &Conditions, skip: u64, take: usize) -> Result<Vec<i64>> {
-        let join = if cond.sql.is_empty() { String::new() } else { "JOIN entities e ON e.id = m.id".to_string() };
+    fn ranked_ids(
+        &self,
+        index: Index,
+        fts: &str,
+        cond: &Conditions,
+        skip: u64,
+        take: usize,
+    ) -> Result<Vec<i64>> {
+        let join = if cond.sql.is_empty() {
+            String::new()
+        } else {
+            "JOIN entities e ON e.id = m.id".to_string()
+        };
         let (table, weights) = match index {
             Index::All => ("entities_fts", "10.0, 4.0, 1.0, 3.0, 0.0"),
             Index::Names => ("entity_names_fts", "1.0, 0.0"),
@@ -306,7 +398,9 @@ impl Store {
         let mut params = vec![SqlValue::Text(fts.to_string())];
         params.extend(cond.params.iter().cloned());
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let ids = stmt.query_map(rusqlite::params_from_iter(&params), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids = stmt
+            .query_map(rusqlite::params_from_iter(&params), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(ids)
     }
 
@@ -317,17 +411,34 @@ impl Store {
                 .prepare_cached("SELECT count(*) FROM entities_fts WHERE entities_fts MATCH ?1")?
                 .query_row([fts], |r| r.get(0))?);
         }
-        let mut c = Conditions { sql: cond.sql.clone(), params: cond.params.clone() };
-        c.push("e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)", [SqlValue::Text(fts.to_string())]);
+        let mut c = Conditions {
+            sql: cond.sql.clone(),
+            params: cond.params.clone(),
+        };
+        c.push(
+            "e.id IN (SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?)",
+            [SqlValue::Text(fts.to_string())],
+        );
         self.count(&c)
     }
 
-    fn ranked(&self, text: &str, kinds: &[String], cond: &Conditions, cursor: Option<Cursor>, limit: u32) -> Result<EntityPage> {
+    fn ranked(
+        &self,
+        text: &str,
+        kinds: &[String],
+        cond: &Conditions,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<EntityPage> {
         let fts = &with_kinds(text, kinds);
         let offset = match cursor {
             None => 0,
             Some(Cursor::Offset(o)) => o,
-            Some(Cursor::Key(..)) => return Err(StoreError::InvalidQuery("this cursor belongs to a sorted listing".into())),
+            Some(Cursor::Key(..)) => {
+                return Err(StoreError::InvalidQuery(
+                    "this cursor belongs to a sorted listing".into(),
+                ));
+            }
         };
         let total = self.match_count(fts, cond)?;
         let want = limit as usize + 1;
@@ -340,7 +451,11 @@ impl Store {
             let names = with_kinds(text, kinds);
             let mut ids = self.ranked_ids(Index::Names, &names, cond, offset, want)?;
             if ids.len() < want {
-                let join = if cond.sql.is_empty() { String::new() } else { "JOIN entities e ON e.id = m.id".to_string() };
+                let join = if cond.sql.is_empty() {
+                    String::new()
+                } else {
+                    "JOIN entities e ON e.id = m.id".to_string()
+                };
                 let ranked_total: u64 = {
                     let sql = format!(
                         "SELECT count(*) FROM (SELECT rowid AS id FROM entity_names_fts WHERE entity_names_fts MATCH ?
@@ -349,7 +464,9 @@ impl Store {
                     );
                     let mut p = vec![SqlValue::Text(names.clone())];
                     p.extend(cond.params.iter().cloned());
-                    self.conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(&p), |r| r.get(0))?
+                    self.conn
+                        .prepare_cached(&sql)?
+                        .query_row(rusqlite::params_from_iter(&p), |r| r.get(0))?
                 };
                 let skip = (offset + ids.len() as u64).saturating_sub(ranked_total);
                 let rest_take = want - ids.len();
@@ -372,7 +489,11 @@ impl Store {
         let more = ids.len() > limit as usize;
         ids.truncate(limit as usize);
         let next_cursor = more.then(|| encode(&Cursor::Offset(offset + limit as u64)));
-        Ok(EntityPage { items: self.summaries(&ids)?, total, next_cursor })
+        Ok(EntityPage {
+            items: self.summaries(&ids)?,
+            total,
+            next_cursor,
+        })
     }
 }
 
@@ -382,17 +503,36 @@ mod tests {
 
     #[test]
     fn fts_expression_quotes_and_prefixes() {
-        assert_eq!(fts_expression("Pay svc").as_deref(), Some("\"pay\"* \"svc\"*"));
-        assert_eq!(fts_expression("payment-service").as_deref(), Some("\"payment\"* \"service\"*"));
-        assert_eq!(fts_expression("c++ \"x\" OR").as_deref(), Some("\"c++\"* \"x\"* \"or\"*"));
+        assert_eq!(
+            fts_expression("Pay svc").as_deref(),
+            Some("\"pay\"* \"svc\"*")
+        );
+        assert_eq!(
+            fts_expression("payment-service").as_deref(),
+            Some("\"payment\"* \"service\"*")
+        );
+        assert_eq!(
+            fts_expression("c++ \"x\" OR").as_deref(),
+            Some("\"c++\"* \"x\"* \"or\"*")
+        );
         assert_eq!(fts_expression("  -- ").as_deref(), None);
     }
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        assert!(matches!(decode(&encode(&Cursor::Offset(50))).unwrap(), Cursor::Offset(50)));
-        match decode(&encode(&Cursor::Key("a b".into(), "component:default/x".into()))).unwrap() {
-            Cursor::Key(v, r) => assert_eq!((v.as_str(), r.as_str()), ("a b", "component:default/x")),
+        assert!(matches!(
+            decode(&encode(&Cursor::Offset(50))).unwrap(),
+            Cursor::Offset(50)
+        ));
+        match decode(&encode(&Cursor::Key(
+            "a b".into(),
+            "component:default/x".into(),
+        )))
+        .unwrap()
+        {
+            Cursor::Key(v, r) => {
+                assert_eq!((v.as_str(), r.as_str()), ("a b", "component:default/x"))
+            }
             Cursor::Offset(_) => panic!("wrong cursor"),
         }
         for bad in ["zz", "abc", "6f", "6f78", "ffff"] {

@@ -32,14 +32,18 @@ impl Store {
                 params![key, now_millis()],
             )?;
         } else {
-            self.conn.execute("DELETE FROM stars WHERE entity_ref = ?1", [key])?;
+            self.conn
+                .execute("DELETE FROM stars WHERE entity_ref = ?1", [key])?;
         }
         self.starred()
     }
 
     pub fn is_starred(&self, entity_ref: &str) -> Result<bool> {
         let key = ref_key(entity_ref)?;
-        Ok(self.conn.prepare_cached("SELECT 1 FROM stars WHERE entity_ref = ?1")?.exists([key])?)
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM stars WHERE entity_ref = ?1")?
+            .exists([key])?)
     }
 
     /// Starred entities, most recently starred first; refs no longer in the catalog apart.
@@ -47,7 +51,9 @@ impl Store {
         self.snapshot(|| {
             let refs: Vec<String> = self
                 .conn
-                .prepare_cached("SELECT entity_ref FROM stars ORDER BY starred_at DESC, entity_ref")?
+                .prepare_cached(
+                    "SELECT entity_ref FROM stars ORDER BY starred_at DESC, entity_ref",
+                )?
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let (items, missing) = self.summaries_by_ref(&refs)?;
@@ -77,7 +83,9 @@ impl Store {
         self.snapshot(|| {
             let refs: Vec<String> = self
                 .conn
-                .prepare_cached("SELECT entity_ref FROM recent_visits ORDER BY visited_at DESC, entity_ref")?
+                .prepare_cached(
+                    "SELECT entity_ref FROM recent_visits ORDER BY visited_at DESC, entity_ref",
+                )?
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let (mut items, _gone) = self.summaries_by_ref(&refs)?;
@@ -150,7 +158,13 @@ mod tests {
         let (dir, store) = store_with(&[("c.yaml", TWO)]);
         store.set_starred("Component:default/A", true).unwrap();
         let s = store.set_starred("component:default/ghost", true).unwrap();
-        assert_eq!(s.items.iter().map(|e| e.entity_ref.as_str()).collect::<Vec<_>>(), ["component:default/a"]);
+        assert_eq!(
+            s.items
+                .iter()
+                .map(|e| e.entity_ref.as_str())
+                .collect::<Vec<_>>(),
+            ["component:default/a"]
+        );
         assert_eq!(s.missing, ["component:default/ghost"]);
         assert!(store.is_starred("component:default/a").unwrap());
         drop(store);
@@ -171,16 +185,32 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(3));
         store.record_visit("component:default/gone").unwrap();
         let refs = |v: Vec<EntitySummary>| v.into_iter().map(|e| e.entity_ref).collect::<Vec<_>>();
-        assert_eq!(refs(store.recent(0).unwrap()), ["component:default/b", "component:default/a"]);
+        assert_eq!(
+            refs(store.recent(0).unwrap()),
+            ["component:default/b", "component:default/a"]
+        );
         std::thread::sleep(std::time::Duration::from_millis(3));
         store.record_visit("component:default/a").unwrap();
-        assert_eq!(refs(store.recent(0).unwrap()), ["component:default/a", "component:default/b"]);
+        assert_eq!(
+            refs(store.recent(0).unwrap()),
+            ["component:default/a", "component:default/b"]
+        );
         assert_eq!(refs(store.recent(1).unwrap()), ["component:default/a"]);
     }
 
     fn refs(store: &Store, filter: EntityFilter) -> Vec<String> {
-        let q = EntityQuery { filter, limit: 100, ..Default::default() };
-        store.query(&q).unwrap().items.into_iter().map(|e| e.entity_ref).collect()
+        let q = EntityQuery {
+            filter,
+            limit: 100,
+            ..Default::default()
+        };
+        store
+            .query(&q)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|e| e.entity_ref)
+            .collect()
     }
 
     const ORG: &str = "apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: ada}\nspec: {memberOf: [red]}\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: red}\nspec: {type: team, children: []}\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: blue}\nspec: {type: team, children: [], members: [ada]}\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: green}\nspec: {type: team, children: []}\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: by-red}\nspec: {type: service, owner: red, lifecycle: production}\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: by-blue}\nspec: {type: service, owner: blue, lifecycle: production}\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: by-green}\nspec: {type: service, owner: green, lifecycle: production}\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: by-ada}\nspec: {type: service, owner: 'user:ada', lifecycle: production}\n";
@@ -188,26 +218,67 @@ mod tests {
     #[test]
     fn owned_by_a_user_covers_the_user_and_both_ways_of_group_membership() {
         let (_dir, store) = store_with(&[("org.yaml", ORG)]);
-        let filter = EntityFilter { owned_by: Some("ada".into()), kinds: vec!["component".into()], ..Default::default() };
-        assert_eq!(refs(&store, filter), ["component:default/by-ada", "component:default/by-blue", "component:default/by-red"]);
-        let nobody = EntityFilter { owned_by: Some("user:default/nobody".into()), ..Default::default() };
+        let filter = EntityFilter {
+            owned_by: Some("ada".into()),
+            kinds: vec!["component".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            refs(&store, filter),
+            [
+                "component:default/by-ada",
+                "component:default/by-blue",
+                "component:default/by-red"
+            ]
+        );
+        let nobody = EntityFilter {
+            owned_by: Some("user:default/nobody".into()),
+            ..Default::default()
+        };
         assert!(refs(&store, nobody).is_empty());
-        let bad = EntityFilter { owned_by: Some("user:".into()), ..Default::default() };
-        assert!(store.query(&EntityQuery { filter: bad, ..Default::default() }).is_err());
+        let bad = EntityFilter {
+            owned_by: Some("user:".into()),
+            ..Default::default()
+        };
+        assert!(
+            store
+                .query(&EntityQuery {
+                    filter: bad,
+                    ..Default::default()
+                })
+                .is_err()
+        );
     }
 
     #[test]
     fn starred_and_error_filters_and_counts() {
-        let broken = format!("{TWO}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: 'bad name!'}}\nspec: {{}}\n");
+        let broken = format!(
+            "{TWO}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: 'bad name!'}}\nspec: {{}}\n"
+        );
         let (_dir, store) = store_with(&[("c.yaml", &broken), ("org.yaml", ORG)]);
         store.set_starred("component:default/by-red", true).unwrap();
         store.set_starred("component:default/b", true).unwrap();
-        let starred = EntityFilter { starred: true, ..Default::default() };
-        assert_eq!(refs(&store, starred.clone()), ["component:default/b", "component:default/by-red"]);
+        let starred = EntityFilter {
+            starred: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            refs(&store, starred.clone()),
+            ["component:default/b", "component:default/by-red"]
+        );
         let facets = store.facets(&starred).unwrap();
-        assert_eq!(facets.facets["kind"].iter().map(|f| f.count).sum::<u64>(), 2);
-        let errors = EntityFilter { with_errors: true, ..Default::default() };
-        assert_eq!(refs(&store, errors), ["component:default/a", "component:default/b"]);
+        assert_eq!(
+            facets.facets["kind"].iter().map(|f| f.count).sum::<u64>(),
+            2
+        );
+        let errors = EntityFilter {
+            with_errors: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            refs(&store, errors),
+            ["component:default/a", "component:default/b"]
+        );
     }
 
     #[test]
@@ -228,16 +299,35 @@ mod tests {
         let by_offset = |q: EntityQuery, total: usize| {
             let mut out = Vec::new();
             for offset in (0..total).step_by(3) {
-                let page = store.query(&EntityQuery { offset: offset as u64, limit: 3, ..q.clone() }).unwrap();
+                let page = store
+                    .query(&EntityQuery {
+                        offset: offset as u64,
+                        limit: 3,
+                        ..q.clone()
+                    })
+                    .unwrap();
                 out.extend(page.items.into_iter().map(|e| e.entity_ref));
             }
             out
         };
         let modes = [
             EntityQuery::default(),
-            EntityQuery { order: Some(SortOrder { field: SortField::Owner, descending: true }), ..Default::default() },
-            EntityQuery { text: Some("by".into()), ..Default::default() },
-            EntityQuery { text: Some("by".into()), order: Some(SortOrder::default()), ..Default::default() },
+            EntityQuery {
+                order: Some(SortOrder {
+                    field: SortField::Owner,
+                    descending: true,
+                }),
+                ..Default::default()
+            },
+            EntityQuery {
+                text: Some("by".into()),
+                ..Default::default()
+            },
+            EntityQuery {
+                text: Some("by".into()),
+                order: Some(SortOrder::default()),
+                ..Default::default()
+            },
         ];
         for q in modes {
             let expected = all(q.clone());
@@ -248,8 +338,16 @@ mod tests {
 
     #[test]
     fn problems_of_an_entity_file_are_reported_with_their_line() {
-        let broken = format!("{TWO}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: 'bad name!'}}\nspec: {{type: service, owner: t, lifecycle: x}}\n");
-        let (_dir, store) = store_with(&[("c.yaml", &broken), ("ok.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: t}\nspec: {type: team, children: []}\n")]);
+        let broken = format!(
+            "{TWO}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: 'bad name!'}}\nspec: {{type: service, owner: t, lifecycle: x}}\n"
+        );
+        let (_dir, store) = store_with(&[
+            ("c.yaml", &broken),
+            (
+                "ok.yaml",
+                "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: t}\nspec: {type: team, children: []}\n",
+            ),
+        ]);
         let problems = store.problems_for("component:default/a").unwrap();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].file.ends_with("c.yaml"));

@@ -42,7 +42,9 @@ pub(crate) struct TeamEntity {
 /// The server's `relations` of an entity as `(type, lowercased target ref)`; entries that are
 /// not `{type, targetRef}` with a parsable ref are skipped.
 fn served_relations(value: &Value) -> Vec<(String, String)> {
-    let Some(list) = value.get("relations").and_then(Value::as_array) else { return Vec::new() };
+    let Some(list) = value.get("relations").and_then(Value::as_array) else {
+        return Vec::new();
+    };
     let mut out: Vec<(String, String)> = list
         .iter()
         .filter_map(|r| {
@@ -63,13 +65,20 @@ pub(crate) fn prepare(value: &Value) -> std::result::Result<TeamEntity, Vec<Vali
 }
 
 /// [`prepare`] with the entity's JSON text already made.
-pub(crate) fn prepare_served(value: &Value, served: String) -> std::result::Result<TeamEntity, Vec<ValidationError>> {
+pub(crate) fn prepare_served(
+    value: &Value,
+    served: String,
+) -> std::result::Result<TeamEntity, Vec<ValidationError>> {
     let relations = served_relations(value);
     let mut valid = validate_entity(value.clone())?;
     let key = valid.entity.entity_ref().key();
     valid.relations = relations
         .into_iter()
-        .map(|(relation_type, target_ref)| Relation { source_ref: key.clone(), relation_type, target_ref })
+        .map(|(relation_type, target_ref)| Relation {
+            source_ref: key.clone(),
+            relation_type,
+            target_ref,
+        })
         .collect();
     Ok(TeamEntity {
         uid: valid.entity.metadata.uid.clone(),
@@ -90,7 +99,8 @@ pub(crate) fn insert_visible(conn: &Connection, t: &TeamEntity, root: &str) -> R
     )?
     .execute(params![row.entity_ref, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system, root])?;
     let id = conn.last_insert_rowid();
-    conn.prepare_cached("INSERT INTO entity_docs (id, json) VALUES (?1, ?2)")?.execute(params![id, row.json])?;
+    conn.prepare_cached("INSERT INTO entity_docs (id, json) VALUES (?1, ?2)")?
+        .execute(params![id, row.json])?;
     insert_children(conn, id, &row, &t.valid)?;
     Ok(id)
 }
@@ -104,7 +114,8 @@ pub(crate) fn update_visible(conn: &Connection, id: i64, t: &TeamEntity, root: &
          system = ?8, source_root = ?9, source_file = '', doc_index = 0, line = 0, hash = 0 WHERE id = ?1",
     )?
     .execute(params![id, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system, root])?;
-    conn.prepare_cached("UPDATE entity_docs SET json = ?2 WHERE id = ?1")?.execute(params![id, row.json])?;
+    conn.prepare_cached("UPDATE entity_docs SET json = ?2 WHERE id = ?1")?
+        .execute(params![id, row.json])?;
     insert_children(conn, id, &row, &t.valid)?;
     Ok(())
 }
@@ -112,8 +123,10 @@ pub(crate) fn update_visible(conn: &Connection, id: i64, t: &TeamEntity, root: &
 /// Deletes the visible row `id` with its doc and children.
 pub(crate) fn delete_visible(conn: &Connection, id: i64) -> Result<()> {
     delete_children(conn, id)?;
-    conn.prepare_cached("DELETE FROM entity_docs WHERE id = ?1")?.execute([id])?;
-    conn.prepare_cached("DELETE FROM entities WHERE id = ?1")?.execute([id])?;
+    conn.prepare_cached("DELETE FROM entity_docs WHERE id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM entities WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
@@ -132,11 +145,15 @@ pub(crate) fn restore_team_copy(conn: &Connection, key: &str) -> Result<bool> {
         .prepare_cached("SELECT source, json FROM team_entities WHERE entity_ref = ?1")?
         .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let Some((source, json)) = stored else { return Ok(false) };
+    let Some((source, json)) = stored else {
+        return Ok(false);
+    };
     let value: Value = serde_json::from_str(&json)?;
     // It was valid when synced and the rules are the same: only a damaged row fails here, and
     // then the ref simply stays empty until the next sync rewrites it.
-    let Ok(team) = prepare(&value) else { return Ok(false) };
+    let Ok(team) = prepare(&value) else {
+        return Ok(false);
+    };
     if visible_row(conn, key)?.is_some() {
         return Ok(false);
     }
@@ -145,7 +162,9 @@ pub(crate) fn restore_team_copy(conn: &Connection, key: &str) -> Result<bool> {
 }
 
 fn ref_key(text: &str) -> Result<String> {
-    EntityRef::parse(text.trim(), None, "default").map(|r| r.key()).map_err(|e| StoreError::InvalidQuery(e.to_string()))
+    EntityRef::parse(text.trim(), None, "default")
+        .map(|r| r.key())
+        .map_err(|e| StoreError::InvalidQuery(e.to_string()))
 }
 
 impl Store {
@@ -159,7 +178,8 @@ impl Store {
             .prepare_cached("SELECT json FROM team_entities WHERE entity_ref = ?1")?
             .query_row([&key], |r| r.get(0))
             .optional()?;
-        json.map(|j| serde_json::from_str(&j).map_err(StoreError::from)).transpose()
+        json.map(|j| serde_json::from_str(&j).map_err(StoreError::from))
+            .transpose()
     }
 
     /// The team copy of `entity_ref` if a local-file entity shadows it (the entity page's
@@ -208,9 +228,18 @@ mod tests {
             .valid
             .relations
             .iter()
-            .map(|r| (r.source_ref.as_str(), r.relation_type.as_str(), r.target_ref.as_str()))
+            .map(|r| {
+                (
+                    r.source_ref.as_str(),
+                    r.relation_type.as_str(),
+                    r.target_ref.as_str(),
+                )
+            })
             .collect();
-        assert_eq!(rels, vec![("component:default/svc", "ownedBy", "group:default/team-b")]);
+        assert_eq!(
+            rels,
+            vec![("component:default/svc", "ownedBy", "group:default/team-b")]
+        );
         let row = row_of(&t.valid).unwrap();
         assert_eq!(row.owner.as_deref(), Some("group:default/team-b"));
         assert!(t.served.contains("\"relations\""));

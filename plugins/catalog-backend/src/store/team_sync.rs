@@ -14,7 +14,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 use super::Store;
-use super::team::{delete_visible, insert_visible, is_team_root, prepare_served, team_root, update_visible, visible_row};
+use super::team::{
+    delete_visible, insert_visible, is_team_root, prepare_served, team_root, update_visible,
+    visible_row,
+};
 use super::write::{drop_indexes, refresh_facet_counts};
 use crate::error::{Result, StoreError};
 
@@ -30,7 +33,9 @@ const BULK_MAX_EXISTING: u64 = 5_000;
 const MAX_INVALID_SAMPLES: usize = 20;
 
 fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// Normalizes a backend base URL used as the source name (no trailing `/`).
@@ -55,7 +60,10 @@ pub struct TeamSync {
 
 impl std::fmt::Debug for TeamSync {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TeamSync").field("source", &self.source).field("begun", &self.begun).finish()
+        f.debug_struct("TeamSync")
+            .field("source", &self.source)
+            .field("begun", &self.begun)
+            .finish()
     }
 }
 
@@ -65,9 +73,14 @@ impl Store {
     /// one's when the sync begins (one team backend at a time).
     pub fn team_sync(&self, source: &str) -> Result<TeamSync> {
         let path: PathBuf = self.path.clone().ok_or(StoreError::SyncNeedsFile)?;
-        let conn = Connection::open(&path).map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        let conn = Connection::open(&path).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;")?;
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+        )?;
         let source = normalize_source(source);
         Ok(TeamSync {
             conn,
@@ -93,7 +106,10 @@ impl Store {
         let source = normalize_source(source);
         let mut status = match read_status(&self.conn)? {
             Some(s) if s.source == source => s,
-            _ => SyncStatus { source, ..SyncStatus::default() },
+            _ => SyncStatus {
+                source,
+                ..SyncStatus::default()
+            },
         };
         status.last_attempt_ms = Some(now_ms());
         status.last_error = Some(error.to_string());
@@ -103,13 +119,17 @@ impl Store {
 
     /// Team entities stored (visible or shadowed).
     pub fn team_entity_count(&self) -> Result<u64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM team_entities", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM team_entities", [], |r| r.get(0))?)
     }
 }
 
 fn read_status(conn: &Connection) -> Result<Option<SyncStatus>> {
-    let json: Option<String> =
-        conn.prepare_cached("SELECT json FROM sync_status WHERE id = 1")?.query_row([], |r| r.get(0)).optional()?;
+    let json: Option<String> = conn
+        .prepare_cached("SELECT json FROM sync_status WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
     Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
 }
 
@@ -128,13 +148,20 @@ impl TeamSync {
     }
 
     fn require_begun(&self, op: &'static str) -> Result<()> {
-        if self.begun { Ok(()) } else { Err(StoreError::NoSyncTransaction(op)) }
+        if self.begun {
+            Ok(())
+        } else {
+            Err(StoreError::NoSyncTransaction(op))
+        }
     }
 
     /// Removes the team entity `key` of any source: its stored copy, and its visible row if the
     /// team copy is the one shown.
     fn remove_key(&mut self, key: &str) -> Result<()> {
-        let gone = self.conn.prepare_cached("DELETE FROM team_entities WHERE entity_ref = ?1")?.execute([key])?;
+        let gone = self
+            .conn
+            .prepare_cached("DELETE FROM team_entities WHERE entity_ref = ?1")?
+            .execute([key])?;
         if let Some((id, root)) = visible_row(&self.conn, key)?
             && is_team_root(&root)
         {
@@ -164,7 +191,9 @@ impl TeamSync {
         // alone (its visible row, if any, is already this copy).
         let same: bool = self
             .conn
-            .prepare_cached("SELECT 1 FROM team_entities WHERE entity_ref = ?1 AND source = ?2 AND json = ?3")?
+            .prepare_cached(
+                "SELECT 1 FROM team_entities WHERE entity_ref = ?1 AND source = ?2 AND json = ?3",
+            )?
             .query_row(params![key, self.source, served], |_| Ok(()))
             .optional()?
             .is_some();
@@ -174,7 +203,11 @@ impl TeamSync {
         let team = match prepare_served(value, served) {
             Ok(t) => t,
             Err(errors) => {
-                let detail = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                let detail = errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
                 self.note_invalid(format!("{key}: {detail}"));
                 // Keep it out: an older valid copy would be stale.
                 return self.remove_key(&key);
@@ -192,7 +225,9 @@ impl TeamSync {
                 insert_visible(&self.conn, &team, &self.root)?;
                 self.inserted += 1;
             }
-            Some((id, root)) if is_team_root(&root) => update_visible(&self.conn, id, &team, &self.root)?,
+            Some((id, root)) if is_team_root(&root) => {
+                update_visible(&self.conn, id, &team, &self.root)?
+            }
             // A local-file entity holds the ref: it stays; the team copy is stored above.
             Some(_) => {}
         }
@@ -208,12 +243,19 @@ impl TeamSync {
             refresh_facet_counts(&self.conn)?;
         }
         if self.inserted >= ANALYZE_MIN_INSERTS {
-            self.conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
+            self.conn
+                .execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
         }
-        let team_entities: u64 =
-            self.conn.query_row("SELECT count(*) FROM team_entities WHERE source = ?1", [&self.source], |r| r.get(0))?;
-        let visible: u64 =
-            self.conn.query_row("SELECT count(*) FROM entities WHERE source_root = ?1", [&self.root], |r| r.get(0))?;
+        let team_entities: u64 = self.conn.query_row(
+            "SELECT count(*) FROM team_entities WHERE source = ?1",
+            [&self.source],
+            |r| r.get(0),
+        )?;
+        let visible: u64 = self.conn.query_row(
+            "SELECT count(*) FROM entities WHERE source_root = ?1",
+            [&self.root],
+            |r| r.get(0),
+        )?;
         let now = now_ms();
         let status = SyncStatus {
             source: self.source.clone(),
@@ -248,8 +290,12 @@ impl SyncTarget for TeamSync {
     type Error = StoreError;
 
     fn local_etags(&mut self) -> Result<HashMap<String, String>> {
-        let mut stmt = self.conn.prepare("SELECT entity_ref, etag FROM team_entities WHERE source = ?1")?;
-        let rows = stmt.query_map([&self.source], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entity_ref, etag FROM team_entities WHERE source = ?1")?;
+        let rows = stmt.query_map([&self.source], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -258,15 +304,22 @@ impl SyncTarget for TeamSync {
         self.begun = true;
         // One team backend at a time: entities of a previous backend go.
         let others: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT entity_ref FROM team_entities WHERE source <> ?1")?;
-            stmt.query_map([&self.source], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            let mut stmt = self
+                .conn
+                .prepare("SELECT entity_ref FROM team_entities WHERE source <> ?1")?;
+            stmt.query_map([&self.source], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         for key in others {
             self.remove_key(&key)?;
         }
         if mode == SyncMode::Full {
-            let team: u64 = self.conn.query_row("SELECT count(*) FROM team_entities", [], |r| r.get(0))?;
-            let existing: u64 = self.conn.query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
+            let team: u64 = self
+                .conn
+                .query_row("SELECT count(*) FROM team_entities", [], |r| r.get(0))?;
+            let existing: u64 = self
+                .conn
+                .query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
             if team == 0 && existing < BULK_MAX_EXISTING {
                 self.dropped_indexes = drop_indexes(&self.conn)?;
             }
@@ -287,7 +340,9 @@ impl SyncTarget for TeamSync {
         for key in keys {
             let mine: bool = self
                 .conn
-                .prepare_cached("SELECT 1 FROM team_entities WHERE entity_ref = ?1 AND source = ?2")?
+                .prepare_cached(
+                    "SELECT 1 FROM team_entities WHERE entity_ref = ?1 AND source = ?2",
+                )?
                 .query_row(params![key, self.source], |_| Ok(()))
                 .optional()?
                 .is_some();

@@ -6,7 +6,10 @@ fn preferences_round_trip() {
     assert_eq!(store.get_preference("theme").unwrap(), None);
     store.set_preference("theme", "dark").unwrap();
     store.set_preference("theme", "light").unwrap();
-    assert_eq!(store.get_preference("theme").unwrap().as_deref(), Some("light"));
+    assert_eq!(
+        store.get_preference("theme").unwrap().as_deref(),
+        Some("light")
+    );
 }
 
 #[test]
@@ -14,7 +17,10 @@ fn open_creates_folders_uses_wal_and_reports_status() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a/b/catalog.db");
     let store = Store::open(&path).unwrap();
-    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     let status = store.status();
     assert!(status.ok, "{status:?}");

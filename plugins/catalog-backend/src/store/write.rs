@@ -64,7 +64,11 @@ pub(crate) fn row_of(valid: &ValidEntity) -> Result<Row> {
         valid
             .relations
             .iter()
-            .find(|r| r.source_ref == entity_ref && r.relation_type == t && r.target_ref.starts_with(prefix))
+            .find(|r| {
+                r.source_ref == entity_ref
+                    && r.relation_type == t
+                    && r.target_ref.starts_with(prefix)
+            })
             .map(|r| r.target_ref.clone())
     };
     let owner = outgoing(OWNED_BY, "");
@@ -136,9 +140,19 @@ impl Writer<'_> {
     /// Writes one entity (or holds it until the bulk decision is made).
     pub fn push(&mut self, c: Candidate) -> Result<()> {
         if self.dropped.is_some() {
-            return apply_one(&self.tx, &c, &self.roots, &mut self.existing, &mut self.seen, &mut self.out);
+            return apply_one(
+                &self.tx,
+                &c,
+                &self.roots,
+                &mut self.existing,
+                &mut self.seen,
+                &mut self.out,
+            );
         }
-        if !self.existing.contains_key(&c.valid.entity.entity_ref().key()) {
+        if !self
+            .existing
+            .contains_key(&c.valid.entity.entity_ref().key())
+        {
             self.held_new += 1;
         }
         self.held.push(c);
@@ -155,9 +169,20 @@ impl Writer<'_> {
     }
 
     fn decide(&mut self, bulk: bool) -> Result<()> {
-        self.dropped = Some(if bulk { drop_indexes(&self.tx)? } else { Vec::new() });
+        self.dropped = Some(if bulk {
+            drop_indexes(&self.tx)?
+        } else {
+            Vec::new()
+        });
         for c in std::mem::take(&mut self.held) {
-            apply_one(&self.tx, &c, &self.roots, &mut self.existing, &mut self.seen, &mut self.out)?;
+            apply_one(
+                &self.tx,
+                &c,
+                &self.roots,
+                &mut self.existing,
+                &mut self.seen,
+                &mut self.out,
+            )?;
         }
         Ok(())
     }
@@ -179,8 +204,10 @@ impl Writer<'_> {
                 .collect();
             for (id, key) in stale {
                 delete_children(tx, id)?;
-                tx.prepare_cached("DELETE FROM entity_docs WHERE id = ?1")?.execute([id])?;
-                tx.prepare_cached("DELETE FROM entities WHERE id = ?1")?.execute([id])?;
+                tx.prepare_cached("DELETE FROM entity_docs WHERE id = ?1")?
+                    .execute([id])?;
+                tx.prepare_cached("DELETE FROM entities WHERE id = ?1")?
+                    .execute([id])?;
                 // A team copy the local entity shadowed becomes visible again.
                 restore_team_copy(tx, key)?;
                 self.out.removed += 1;
@@ -205,9 +232,20 @@ impl Writer<'_> {
 }
 
 fn load_existing(tx: &Transaction) -> Result<HashMap<String, Existing>> {
-    let mut stmt = tx.prepare_cached("SELECT entity_ref, id, hash, source_root, source_file, line FROM entities")?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT entity_ref, id, hash, source_root, source_file, line FROM entities",
+    )?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, Existing { id: r.get(1)?, hash: r.get(2)?, root: r.get(3)?, file: r.get(4)?, line: r.get(5)? }))
+        Ok((
+            r.get::<_, String>(0)?,
+            Existing {
+                id: r.get(1)?,
+                hash: r.get(2)?,
+                root: r.get(3)?,
+                file: r.get(4)?,
+                line: r.get(5)?,
+            },
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -219,7 +257,8 @@ pub(crate) fn drop_indexes(tx: &Connection) -> Result<Vec<String>> {
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
              AND tbl_name IN ('entities', 'entity_tags', 'relations')",
         )?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
     };
     for (name, _) in &indexes {
         tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
@@ -236,7 +275,13 @@ fn apply_one(
     out: &mut ApplyOutcome,
 ) -> Result<()> {
     let row = row_of(&c.valid)?;
-    let hash = fnv(&[row.json.as_bytes(), c.root.as_bytes(), c.file.as_bytes(), &c.line.to_le_bytes(), &c.document.to_le_bytes()]);
+    let hash = fnv(&[
+        row.json.as_bytes(),
+        c.root.as_bytes(),
+        c.file.as_bytes(),
+        &c.line.to_le_bytes(),
+        &c.document.to_le_bytes(),
+    ]);
     match existing.get(&row.entity_ref) {
         Some(e) if !roots.contains(&e.root) && !is_team_root(&e.root) => {
             out.conflicts.push(IngestProblem {
@@ -270,13 +315,20 @@ fn apply_one(
                 id, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system, c.root,
                 c.file, c.document as i64, c.line as i64, hash
             ])?;
-            tx.prepare_cached("UPDATE entity_docs SET json = ?2 WHERE id = ?1")?.execute(params![id, row.json])?;
+            tx.prepare_cached("UPDATE entity_docs SET json = ?2 WHERE id = ?1")?
+                .execute(params![id, row.json])?;
             insert_children(tx, id, &row, &c.valid)?;
             seen.insert(id);
             if was_team {
                 existing.insert(
                     row.entity_ref,
-                    Existing { id, hash, root: c.root.clone(), file: c.file.clone(), line: c.line as i64 },
+                    Existing {
+                        id,
+                        hash,
+                        root: c.root.clone(),
+                        file: c.file.clone(),
+                        line: c.line as i64,
+                    },
                 );
                 out.added += 1;
             } else {
@@ -294,12 +346,19 @@ fn apply_one(
                 c.root, c.file, c.document as i64, c.line as i64, hash
             ])?;
             let id = tx.last_insert_rowid();
-            tx.prepare_cached("INSERT INTO entity_docs (id, json) VALUES (?1, ?2)")?.execute(params![id, row.json])?;
+            tx.prepare_cached("INSERT INTO entity_docs (id, json) VALUES (?1, ?2)")?
+                .execute(params![id, row.json])?;
             insert_children(tx, id, &row, &c.valid)?;
             seen.insert(id);
             existing.insert(
                 row.entity_ref,
-                Existing { id, hash, root: c.root.clone(), file: c.file.clone(), line: c.line as i64 },
+                Existing {
+                    id,
+                    hash,
+                    root: c.root.clone(),
+                    file: c.file.clone(),
+                    line: c.line as i64,
+                },
             );
             out.added += 1;
         }
@@ -308,22 +367,37 @@ fn apply_one(
 }
 
 pub(crate) fn delete_children(tx: &Connection, id: i64) -> Result<()> {
-    tx.prepare_cached("DELETE FROM entity_tags WHERE entity_id = ?1")?.execute([id])?;
-    tx.prepare_cached("DELETE FROM relations WHERE originating_id = ?1")?.execute([id])?;
-    tx.prepare_cached("DELETE FROM entities_fts WHERE rowid = ?1")?.execute([id])?;
-    tx.prepare_cached("DELETE FROM entity_names_fts WHERE rowid = ?1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM entity_tags WHERE entity_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM relations WHERE originating_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM entities_fts WHERE rowid = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM entity_names_fts WHERE rowid = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
-pub(crate) fn insert_children(tx: &Connection, id: i64, row: &Row, valid: &ValidEntity) -> Result<()> {
-    let mut tag_stmt = tx.prepare_cached("INSERT OR IGNORE INTO entity_tags (entity_id, tag) VALUES (?1, ?2)")?;
+pub(crate) fn insert_children(
+    tx: &Connection,
+    id: i64,
+    row: &Row,
+    valid: &ValidEntity,
+) -> Result<()> {
+    let mut tag_stmt =
+        tx.prepare_cached("INSERT OR IGNORE INTO entity_tags (entity_id, tag) VALUES (?1, ?2)")?;
     for tag in &row.tags {
         tag_stmt.execute(params![id, tag])?;
     }
     // Only the direction the spec states; the inverse is read from the same row.
-    let mut rel_stmt =
-        tx.prepare_cached("INSERT OR IGNORE INTO relations (originating_id, type, target_ref) VALUES (?1, ?2, ?3)")?;
-    for r in valid.relations.iter().filter(|r| r.source_ref == row.entity_ref) {
+    let mut rel_stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO relations (originating_id, type, target_ref) VALUES (?1, ?2, ?3)",
+    )?;
+    for r in valid
+        .relations
+        .iter()
+        .filter(|r| r.source_ref == row.entity_ref)
+    {
         rel_stmt.execute(params![id, r.relation_type, r.target_ref])?;
     }
     // unicode61 splits names on `-`, `_` and `.`, so `pay` finds `payment-service`.
@@ -335,7 +409,12 @@ pub(crate) fn insert_children(tx: &Connection, id: i64, row: &Row, valid: &Valid
     Ok(())
 }
 
-fn record_problems(tx: &Transaction, roots: &[String], problems: &[IngestProblem], conflicts: &[IngestProblem]) -> Result<()> {
+fn record_problems(
+    tx: &Transaction,
+    roots: &[String],
+    problems: &[IngestProblem],
+    conflicts: &[IngestProblem],
+) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO ingest_errors (source_root, file, doc_index, line, col, field, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
@@ -366,7 +445,8 @@ pub(crate) fn refresh_facet_counts(tx: &Connection) -> Result<()> {
     let mut counts: HashMap<(String, &'static str, String), u64> = HashMap::new();
     let mut kind_of: HashMap<i64, String> = HashMap::new();
     {
-        let mut stmt = tx.prepare("SELECT id, kind, spec_type, owner, lifecycle, namespace FROM entities")?;
+        let mut stmt =
+            tx.prepare("SELECT id, kind, spec_type, owner, lifecycle, namespace FROM entities")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let kind: String = row.get(1)?;
@@ -383,12 +463,15 @@ pub(crate) fn refresh_facet_counts(tx: &Connection) -> Result<()> {
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             if let Some(kind) = kind_of.get(&row.get::<_, i64>(0)?) {
-                *counts.entry((kind.clone(), "tag", row.get(1)?)).or_default() += 1;
+                *counts
+                    .entry((kind.clone(), "tag", row.get(1)?))
+                    .or_default() += 1;
             }
         }
     }
     tx.execute("DELETE FROM facet_counts", [])?;
-    let mut insert = tx.prepare("INSERT INTO facet_counts (kind, facet, value, count) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut insert =
+        tx.prepare("INSERT INTO facet_counts (kind, facet, value, count) VALUES (?1, ?2, ?3, ?4)")?;
     for ((kind, facet, value), count) in counts {
         insert.execute(params![kind, facet, value, count as i64])?;
     }

@@ -10,12 +10,16 @@ use std::time::Duration;
 
 use backlot_catalog_backend::Store;
 use backlot_catalog_sync::test_server::{Catalog, ServerOptions, TestServer};
-use backlot_catalog_sync::{CatalogClient, ClientOptions, RetryPolicy, SyncError, SyncMode, SyncOptions, SyncReport, sync};
+use backlot_catalog_sync::{
+    CatalogClient, ClientOptions, RetryPolicy, SyncError, SyncMode, SyncOptions, SyncReport, sync,
+};
 use backlot_model::query::{EntityFilter, EntityQuery};
 use rusqlite::Connection;
 
 pub async fn server(n: usize) -> TestServer {
-    TestServer::start(Catalog::generate(n), ServerOptions::default()).await.unwrap()
+    TestServer::start(Catalog::generate(n), ServerOptions::default())
+        .await
+        .unwrap()
 }
 
 pub fn client(server: &TestServer) -> CatalogClient {
@@ -24,7 +28,11 @@ pub fn client(server: &TestServer) -> CatalogClient {
         read_timeout: Duration::from_secs(5),
         page_size: 100,
         refs_batch: 50,
-        retry: RetryPolicy { max_attempts: 2, initial_backoff: Duration::from_millis(10), max_backoff: Duration::from_millis(20) },
+        retry: RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(20),
+        },
         ..ClientOptions::default()
     };
     CatalogClient::new(&server.base_url(), server.token().as_ref(), opts).unwrap()
@@ -35,7 +43,11 @@ pub fn open(dir: &Path) -> Store {
 }
 
 /// Runs one sync into `store` (the engine writes through `Store::team_sync`).
-pub async fn run(store: &Store, client: &CatalogClient, mode: SyncMode) -> Result<SyncReport, SyncError> {
+pub async fn run(
+    store: &Store,
+    client: &CatalogClient,
+    mode: SyncMode,
+) -> Result<SyncReport, SyncError> {
     let target = store.team_sync(client.base_url()).unwrap();
     let result = sync(client, target, mode, &SyncOptions::new()).await;
     if let Err(e) = &result {
@@ -48,8 +60,19 @@ pub async fn run(store: &Store, client: &CatalogClient, mode: SyncMode) -> Resul
 /// results, and the facets — as JSON text, for byte-for-byte comparisons.
 pub fn view(store: &Store) -> String {
     let export = serde_json::to_string(&store.export().unwrap()).unwrap();
-    let listing = store.query(&EntityQuery { limit: 1000, ..Default::default() }).unwrap();
-    let search = store.query(&EntityQuery { text: Some("generated".into()), limit: 1000, ..Default::default() }).unwrap();
+    let listing = store
+        .query(&EntityQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap();
+    let search = store
+        .query(&EntityQuery {
+            text: Some("generated".into()),
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap();
     let facets = store.facets(&EntityFilter::default()).unwrap();
     format!(
         "{export}\n{}\n{}\n{}",
@@ -62,20 +85,51 @@ pub fn view(store: &Store) -> String {
 /// key → etag of the team entities stored in the database file (read on a fresh connection).
 pub fn stored_etags(db: &Path) -> BTreeMap<String, String> {
     let conn = Connection::open(db).unwrap();
-    let mut stmt = conn.prepare("SELECT entity_ref, etag FROM team_entities").unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    let mut stmt = conn
+        .prepare("SELECT entity_ref, etag FROM team_entities")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
 }
 
 pub fn served_etags(server: &TestServer) -> BTreeMap<String, String> {
-    server.with_catalog(|c| c.etags()).into_iter().collect::<HashMap<_, _>>().into_iter().collect()
+    server
+        .with_catalog(|c| c.etags())
+        .into_iter()
+        .collect::<HashMap<_, _>>()
+        .into_iter()
+        .collect()
 }
 
 pub fn integrity_ok(db: &Path) -> bool {
     let conn = Connection::open(db).unwrap();
-    let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let result: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     result == "ok"
 }
 
 pub fn count(store: &Store, text: Option<&str>) -> u64 {
-    store.query(&EntityQuery { text: text.map(str::to_owned), ..Default::default() }).unwrap().total
+    store
+        .query(&EntityQuery {
+            text: text.map(str::to_owned),
+            ..Default::default()
+        })
+        .unwrap()
+        .total
+}
+
+/// The name and SQL of every schema object (tables, indexes, triggers), to see that a
+/// rolled-back or killed sync left the schema whole.
+pub fn schema(db: &Path) -> Vec<(String, Option<String>)> {
+    let conn = Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_master ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
 }

@@ -23,7 +23,12 @@ pub(crate) async fn run(
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let mut seen: HashSet<String> = HashSet::with_capacity(local.len());
-    let mut pager = Pager::new(client, QuerySpec::default(), &opts.cancel, opts.max_restarts);
+    let mut pager = Pager::new(
+        client,
+        QuerySpec::default(),
+        &opts.cancel,
+        opts.max_restarts,
+    );
     writer.begin(report.mode).await?;
     tracker.phase(Phase::Listing, None);
     while let Some(page) = pager.next().await? {
@@ -52,7 +57,11 @@ pub(crate) async fn run(
     report.restarts = pager.restarts;
     report.remote_total = seen.len() as u64;
 
-    let gone: Vec<String> = local.keys().filter(|k| !seen.contains(*k)).cloned().collect();
+    let gone: Vec<String> = local
+        .keys()
+        .filter(|k| !seen.contains(*k))
+        .cloned()
+        .collect();
     tracker.phase(Phase::Removing, Some(gone.len() as u64));
     for chunk in gone.chunks(REMOVE_BATCH) {
         if opts.cancel.is_cancelled() {

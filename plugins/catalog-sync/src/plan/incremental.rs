@@ -18,7 +18,13 @@ use crate::report::SyncReport;
 use crate::retry::retry;
 
 /// The fields an incremental listing asks for.
-pub const LISTING_FIELDS: [&str; 5] = ["kind", "metadata.namespace", "metadata.name", "metadata.uid", "metadata.etag"];
+pub const LISTING_FIELDS: [&str; 5] = [
+    "kind",
+    "metadata.namespace",
+    "metadata.name",
+    "metadata.uid",
+    "metadata.etag",
+];
 
 struct Wanted {
     reference: String,
@@ -35,7 +41,10 @@ pub(crate) async fn run(
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     // 1. List refs and etags.
-    let spec = QuerySpec { fields: LISTING_FIELDS.iter().map(|s| (*s).to_owned()).collect(), ..QuerySpec::default() };
+    let spec = QuerySpec {
+        fields: LISTING_FIELDS.iter().map(|s| (*s).to_owned()).collect(),
+        ..QuerySpec::default()
+    };
     let mut pager = Pager::new(client, spec, &opts.cancel, opts.max_restarts);
     let mut remote: HashMap<String, (String, Option<String>)> = HashMap::with_capacity(local.len());
     tracker.phase(Phase::Listing, None);
@@ -62,11 +71,19 @@ pub(crate) async fn run(
     for (key, (reference, etag)) in &remote {
         match (local.get(key), etag) {
             (Some(l), Some(e)) if l == e => report.unchanged += 1,
-            (l, _) => wanted.push(Wanted { reference: reference.clone(), key: key.clone(), is_new: l.is_none() }),
+            (l, _) => wanted.push(Wanted {
+                reference: reference.clone(),
+                key: key.clone(),
+                is_new: l.is_none(),
+            }),
         }
     }
     wanted.sort_by(|a, b| a.key.cmp(&b.key));
-    let mut gone: Vec<String> = local.keys().filter(|k| !remote.contains_key(*k)).cloned().collect();
+    let mut gone: Vec<String> = local
+        .keys()
+        .filter(|k| !remote.contains_key(*k))
+        .cloned()
+        .collect();
 
     // 3. Fetch changed and new ones.
     writer.begin(report.mode).await?;
@@ -76,7 +93,9 @@ pub(crate) async fn run(
     let mut ahead = Ahead(batches.first().map(|b| spawn_fetch(client, b, opts)));
     for i in 0..batches.len() {
         let Some(handle) = ahead.0.take() else { break };
-        let items = handle.await.map_err(|e| SyncError::Internal(format!("by-refs task failed: {e}")))??;
+        let items = handle
+            .await
+            .map_err(|e| SyncError::Internal(format!("by-refs task failed: {e}")))??;
         if opts.cancel.is_cancelled() {
             return Err(SyncError::Cancelled);
         }
@@ -131,6 +150,12 @@ fn spawn_fetch(client: &CatalogClient, batch: &[Wanted], opts: &SyncOptions) -> 
     let refs: Vec<String> = batch.iter().map(|w| w.reference.clone()).collect();
     tokio::spawn(async move {
         let policy = client.options().retry;
-        retry(&policy, &cancel, |_, _, _| client.count_retry(), || client.entities_by_refs(&refs, &[])).await
+        retry(
+            &policy,
+            &cancel,
+            |_, _, _| client.count_retry(),
+            || client.entities_by_refs(&refs, &[]),
+        )
+        .await
     })
 }

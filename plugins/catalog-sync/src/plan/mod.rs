@@ -40,7 +40,11 @@ impl std::fmt::Debug for SyncOptions {
 
 impl SyncOptions {
     pub fn new() -> Self {
-        Self { cancel: CancelToken::new(), progress: None, max_restarts: 1 }
+        Self {
+            cancel: CancelToken::new(),
+            progress: None,
+            max_restarts: 1,
+        }
     }
 
     pub fn with_cancel(mut self, cancel: CancelToken) -> Self {
@@ -55,18 +59,31 @@ impl SyncOptions {
 }
 
 /// Full sync: every entity fetched whole.
-pub async fn full_sync<T: SyncTarget>(client: &CatalogClient, target: T, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
+pub async fn full_sync<T: SyncTarget>(
+    client: &CatalogClient,
+    target: T,
+    opts: &SyncOptions,
+) -> Result<SyncReport, SyncError> {
     sync(client, target, SyncMode::Full, opts).await
 }
 
 /// Incremental sync: refs and etags listed, changed ones fetched by ref. With an empty
 /// local copy it does a full sync instead (cheaper than fetching everything by ref); the
 /// report's `mode` says which ran.
-pub async fn incremental_sync<T: SyncTarget>(client: &CatalogClient, target: T, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
+pub async fn incremental_sync<T: SyncTarget>(
+    client: &CatalogClient,
+    target: T,
+    opts: &SyncOptions,
+) -> Result<SyncReport, SyncError> {
     sync(client, target, SyncMode::Incremental, opts).await
 }
 
-pub async fn sync<T: SyncTarget>(client: &CatalogClient, target: T, mode: SyncMode, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
+pub async fn sync<T: SyncTarget>(
+    client: &CatalogClient,
+    target: T,
+    mode: SyncMode,
+    opts: &SyncOptions,
+) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let before = client.meter();
     let mut tracker = Tracker::new(opts.progress.clone(), client, mode);
@@ -75,14 +92,28 @@ pub async fn sync<T: SyncTarget>(client: &CatalogClient, target: T, mode: SyncMo
         return Err(SyncError::Cancelled);
     }
     let (mut writer, local) = writer::Writer::start(target).await?;
-    let mode = if mode == SyncMode::Incremental && local.is_empty() { SyncMode::Full } else { mode };
+    let mode = if mode == SyncMode::Incremental && local.is_empty() {
+        SyncMode::Full
+    } else {
+        mode
+    };
     tracker.set_mode(mode);
     let mut report = SyncReport::new(mode);
     let result = match mode {
-        SyncMode::Full => full::run(client, &mut writer, &local, opts, &mut tracker, &mut report).await,
-        SyncMode::Incremental => incremental::run(client, &mut writer, &local, opts, &mut tracker, &mut report).await,
+        SyncMode::Full => {
+            full::run(client, &mut writer, &local, opts, &mut tracker, &mut report).await
+        }
+        SyncMode::Incremental => {
+            incremental::run(client, &mut writer, &local, opts, &mut tracker, &mut report).await
+        }
     };
-    let result = result.and_then(|()| if opts.cancel.is_cancelled() { Err(SyncError::Cancelled) } else { Ok(()) });
+    let result = result.and_then(|()| {
+        if opts.cancel.is_cancelled() {
+            Err(SyncError::Cancelled)
+        } else {
+            Ok(())
+        }
+    });
     let traffic = client.meter().since(&before);
     report.requests = traffic.requests;
     report.retries = traffic.retries;

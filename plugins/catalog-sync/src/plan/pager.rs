@@ -28,7 +28,12 @@ pub(crate) struct Pager {
 }
 
 impl Pager {
-    pub(crate) fn new(client: &CatalogClient, spec: QuerySpec, cancel: &CancelToken, max_restarts: u32) -> Self {
+    pub(crate) fn new(
+        client: &CatalogClient,
+        spec: QuerySpec,
+        cancel: &CancelToken,
+        max_restarts: u32,
+    ) -> Self {
         let mut p = Pager {
             client: client.clone(),
             spec: Arc::new(spec),
@@ -49,8 +54,13 @@ impl Pager {
         let c = cursor.clone();
         let handle = tokio::spawn(async move {
             let policy = client.options().retry;
-            retry(&policy, &cancel, |_, _, _| client.count_retry(), || client.query_page_raw(&spec, c.as_deref(), total_items))
-                .await
+            retry(
+                &policy,
+                &cancel,
+                |_, _, _| client.count_retry(),
+                || client.query_page_raw(&spec, c.as_deref(), total_items),
+            )
+            .await
         });
         self.next = Some((cursor, handle));
     }
@@ -58,8 +68,12 @@ impl Pager {
     /// The next page, or `None` after the last one.
     pub(crate) async fn next(&mut self) -> Result<Option<RawPage>, SyncError> {
         loop {
-            let Some((cursor, handle)) = self.next.take() else { return Ok(None) };
-            let result = handle.await.map_err(|e| SyncError::Internal(format!("page fetch task failed: {e}")))?;
+            let Some((cursor, handle)) = self.next.take() else {
+                return Ok(None);
+            };
+            let result = handle
+                .await
+                .map_err(|e| SyncError::Internal(format!("page fetch task failed: {e}")))?;
             let page = match result {
                 Ok(p) => p,
                 Err(SyncError::CursorExpired { detail }) if self.restarts_left > 0 => {
@@ -75,13 +89,16 @@ impl Pager {
             };
             if let Some(next) = &page.next_cursor {
                 if cursor.as_deref() == Some(next.as_str()) {
-                    return Err(SyncError::UnexpectedResponse { detail: "the server returned the same cursor again".into() });
+                    return Err(SyncError::UnexpectedResponse {
+                        detail: "the server returned the same cursor again".into(),
+                    });
                 }
                 if page.refs.is_empty() {
                     self.empty_pages += 1;
                     if self.empty_pages >= MAX_EMPTY_PAGES {
                         return Err(SyncError::UnexpectedResponse {
-                            detail: "the server keeps returning empty pages with a next cursor".into(),
+                            detail: "the server keeps returning empty pages with a next cursor"
+                                .into(),
                         });
                     }
                 } else {

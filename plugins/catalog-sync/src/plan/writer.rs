@@ -33,11 +33,16 @@ fn storage(e: impl std::error::Error + Send + Sync + 'static) -> SyncError {
 
 impl Writer {
     /// Starts the writer thread and reads the local etags.
-    pub(crate) async fn start<T: SyncTarget>(target: T) -> Result<(Writer, HashMap<String, String>), SyncError> {
+    pub(crate) async fn start<T: SyncTarget>(
+        target: T,
+    ) -> Result<(Writer, HashMap<String, String>), SyncError> {
         let (etx, erx) = oneshot::channel();
         let (tx, rx) = mpsc::channel(2);
         let done = tokio::task::spawn_blocking(move || apply(target, etx, rx));
-        let mut writer = Writer { tx: Some(tx), done: Some(done) };
+        let mut writer = Writer {
+            tx: Some(tx),
+            done: Some(done),
+        };
         match erx.await {
             Ok(local) => Ok((writer, local)),
             Err(_) => Err(writer.failure().await),
@@ -88,14 +93,20 @@ impl Writer {
             Some(tx) => tx.send(op).await.is_ok(),
             None => false,
         };
-        if sent { Ok(()) } else { Err(self.failure().await) }
+        if sent {
+            Ok(())
+        } else {
+            Err(self.failure().await)
+        }
     }
 
     async fn join(&mut self) -> Result<(), SyncError> {
         match self.done.take() {
             Some(h) => match h.await {
                 Ok(r) => r,
-                Err(e) => Err(SyncError::Internal(format!("the store writer stopped: {e}"))),
+                Err(e) => Err(SyncError::Internal(format!(
+                    "the store writer stopped: {e}"
+                ))),
             },
             None => Ok(()),
         }
@@ -145,7 +156,9 @@ fn apply<T: SyncTarget>(
                     Ok(_) => Ok(()),
                     Err(e) => {
                         let _ = target.rollback();
-                        return Err(SyncError::MalformedJson { detail: e.to_string() });
+                        return Err(SyncError::MalformedJson {
+                            detail: e.to_string(),
+                        });
                     }
                 }
             }

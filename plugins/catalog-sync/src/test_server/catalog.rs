@@ -47,7 +47,10 @@ fn stamp_etag(entity: &mut Value) {
     let b = fnv64(format!("{a:x}{text}").as_bytes());
     let c = fnv64(format!("{b:x}").as_bytes());
     if let Some(m) = entity.get_mut("metadata").and_then(Value::as_object_mut) {
-        m.insert("etag".into(), Value::String(format!("{a:016x}{b:016x}{:08x}", c >> 32)));
+        m.insert(
+            "etag".into(),
+            Value::String(format!("{a:016x}{b:016x}{:08x}", c >> 32)),
+        );
     }
 }
 
@@ -62,7 +65,9 @@ impl Catalog {
     pub fn generate(n: usize) -> Self {
         let groups = (n / 50).max(1).min(n);
         let users = (n / 10).min(n - groups);
-        let systems = (n / 40).max(usize::from(n > groups + users)).min(n - groups - users);
+        let systems = (n / 40)
+            .max(usize::from(n > groups + users))
+            .min(n - groups - users);
         let apis = (n / 10).min(n - groups - users - systems);
         let components = n - groups - users - systems - apis;
         let group = |i: usize| format!("team-{i:05}");
@@ -114,7 +119,8 @@ impl Catalog {
                 spec["consumesApis"] = json!([api((i * 7 + 3) % apis)]);
             }
             if i > 0 {
-                spec["dependsOn"] = json!([format!("component:default/component-{:06}", (i * 13) % i)]);
+                spec["dependsOn"] =
+                    json!([format!("component:default/component-{:06}", (i * 13) % i)]);
             }
             list.push(json!({
                 "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
@@ -152,7 +158,8 @@ impl Catalog {
         }
         let key = entity_key(&entity).ok()?;
         if let Some(m) = entity.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.entry("uid").or_insert_with(|| Value::String(uid_for(&key)));
+            m.entry("uid")
+                .or_insert_with(|| Value::String(uid_for(&key)));
         }
         self.entities.insert(key.clone(), entity);
         Some(key)
@@ -162,17 +169,28 @@ impl Catalog {
     fn derive_relations(&mut self) {
         let mut rels: HashMap<String, Vec<(String, String)>> = HashMap::new();
         let mut add = |from: &str, ty: &str, to: &str, back: &str| {
-            rels.entry(from.to_owned()).or_default().push((ty.to_owned(), to.to_owned()));
-            rels.entry(to.to_owned()).or_default().push((back.to_owned(), from.to_owned()));
+            rels.entry(from.to_owned())
+                .or_default()
+                .push((ty.to_owned(), to.to_owned()));
+            rels.entry(to.to_owned())
+                .or_default()
+                .push((back.to_owned(), from.to_owned()));
         };
         let refs = |v: Option<&Value>, kind: &str| -> Vec<String> {
             let list = match v {
                 Some(Value::String(s)) => vec![s.clone()],
-                Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect(),
                 _ => vec![],
             };
             list.into_iter()
-                .filter_map(|r| backlot_model::EntityRef::parse(&r, Some(kind), "default").ok().map(|r| r.key()))
+                .filter_map(|r| {
+                    backlot_model::EntityRef::parse(&r, Some(kind), "default")
+                        .ok()
+                        .map(|r| r.key())
+                })
                 .collect()
         };
         for (key, e) in &self.entities {
@@ -201,7 +219,10 @@ impl Catalog {
             let mut list = rels.remove(key).unwrap_or_default();
             list.sort();
             list.dedup();
-            let json: Vec<Value> = list.into_iter().map(|(t, r)| json!({"type": t, "targetRef": r})).collect();
+            let json: Vec<Value> = list
+                .into_iter()
+                .map(|(t, r)| json!({"type": t, "targetRef": r}))
+                .collect();
             if let Some(o) = e.as_object_mut() {
                 o.insert("relations".into(), Value::Array(json));
             }
@@ -229,10 +250,14 @@ impl Catalog {
         self.entities.iter()
     }
 
-    pub(crate) fn range_after<'a>(&'a self, after: Option<&str>) -> Box<dyn Iterator<Item = (&'a String, &'a Value)> + 'a> {
+    pub(crate) fn range_after<'a>(
+        &'a self,
+        after: Option<&str>,
+    ) -> Box<dyn Iterator<Item = (&'a String, &'a Value)> + 'a> {
         match after {
             Some(a) => Box::new(
-                self.entities.range::<str, _>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded)),
+                self.entities
+                    .range::<str, _>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded)),
             ),
             None => Box::new(self.entities.iter()),
         }
@@ -242,7 +267,9 @@ impl Catalog {
     pub fn etags(&self) -> HashMap<String, String> {
         self.entities
             .iter()
-            .filter_map(|(k, v)| crate::entity_key::entity_etag(v).map(|e| (k.clone(), e.to_owned())))
+            .filter_map(|(k, v)| {
+                crate::entity_key::entity_etag(v).map(|e| (k.clone(), e.to_owned()))
+            })
             .collect()
     }
 
@@ -250,9 +277,14 @@ impl Catalog {
     pub fn touch(&mut self, key: &str) -> bool {
         self.edits += 1;
         let edits = self.edits;
-        let Some(e) = self.entities.get_mut(key) else { return false };
+        let Some(e) = self.entities.get_mut(key) else {
+            return false;
+        };
         if let Some(m) = e.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.insert("description".into(), Value::String(format!("Edited (#{edits}) between syncs.")));
+            m.insert(
+                "description".into(),
+                Value::String(format!("Edited (#{edits}) between syncs.")),
+            );
         }
         stamp_etag(e);
         true
@@ -282,15 +314,29 @@ mod tests {
     fn generated_catalog_has_uids_etags_and_both_directions() {
         let c = Catalog::generate(200);
         assert_eq!(c.len(), 200);
-        let comp = c.get("component:default/component-000001").cloned().unwrap_or_default();
-        assert!(comp["metadata"]["uid"].as_str().is_some_and(|u| u.len() == 36));
+        let comp = c
+            .get("component:default/component-000001")
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            comp["metadata"]["uid"]
+                .as_str()
+                .is_some_and(|u| u.len() == 36)
+        );
         assert!(comp["metadata"]["etag"].as_str().is_some());
         let rels = comp["relations"].as_array().cloned().unwrap_or_default();
         assert!(rels.iter().any(|r| r["type"] == "ownedBy"));
-        let owner = rels.iter().find(|r| r["type"] == "ownedBy").and_then(|r| r["targetRef"].as_str()).unwrap_or("");
+        let owner = rels
+            .iter()
+            .find(|r| r["type"] == "ownedBy")
+            .and_then(|r| r["targetRef"].as_str())
+            .unwrap_or("");
         let group = c.get(owner).cloned().unwrap_or_default();
-        assert!(group["relations"].as_array().is_some_and(|a| a.iter().any(|r| r["type"] == "ownerOf"
-            && r["targetRef"] == "component:default/component-000001")));
+        assert!(group["relations"].as_array().is_some_and(|a| {
+            a.iter().any(|r| {
+                r["type"] == "ownerOf" && r["targetRef"] == "component:default/component-000001"
+            })
+        }));
         let size = serde_json::to_string(&comp).map(|s| s.len()).unwrap_or(0);
         assert!(size > 800, "{size}");
     }
@@ -301,7 +347,10 @@ mod tests {
         let before = c.etags();
         assert!(c.touch("component:default/component-000002"));
         let after = c.etags();
-        let changed: Vec<_> = before.iter().filter(|(k, v)| after.get(*k) != Some(*v)).collect();
+        let changed: Vec<_> = before
+            .iter()
+            .filter(|(k, v)| after.get(*k) != Some(*v))
+            .collect();
         assert_eq!(changed.len(), 1);
         for n in 0..5 {
             assert_eq!(Catalog::generate(n).len(), n);

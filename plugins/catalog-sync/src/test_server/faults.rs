@@ -45,12 +45,22 @@ pub struct FaultRule {
 impl FaultRule {
     /// The next matching request gets `fault`, once.
     pub fn once(on: FaultOn, fault: Fault) -> Self {
-        Self { on, fault, skip: 0, times: Some(1) }
+        Self {
+            on,
+            fault,
+            skip: 0,
+            times: Some(1),
+        }
     }
 
     /// Every matching request gets `fault`.
     pub fn always(on: FaultOn, fault: Fault) -> Self {
-        Self { on, fault, skip: 0, times: None }
+        Self {
+            on,
+            fault,
+            skip: 0,
+            times: None,
+        }
     }
 
     pub fn times(mut self, n: u32) -> Self {
@@ -113,7 +123,10 @@ mod tests {
         let mut rules = vec![FaultRule::once(FaultOn::CursorPage, Fault::CutMidBody).after(1)];
         assert_eq!(take(&mut rules, Route::Query { cursor: false }), None);
         assert_eq!(take(&mut rules, Route::Query { cursor: true }), None);
-        assert_eq!(take(&mut rules, Route::Query { cursor: true }), Some(Fault::CutMidBody));
+        assert_eq!(
+            take(&mut rules, Route::Query { cursor: true }),
+            Some(Fault::CutMidBody)
+        );
         assert_eq!(take(&mut rules, Route::Query { cursor: true }), None);
         assert!(rules.is_empty());
         let mut rules = vec![FaultRule::always(FaultOn::Any, Fault::Status(503))];

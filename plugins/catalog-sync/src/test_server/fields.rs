@@ -37,12 +37,16 @@ pub(crate) fn project(entity: &Value, fields: &[String]) -> Value {
         }
         let mut dst = &mut out;
         for (i, p) in parts.iter().enumerate() {
-            let Some(obj) = dst.as_object_mut() else { break };
+            let Some(obj) = dst.as_object_mut() else {
+                break;
+            };
             if i + 1 == parts.len() {
                 obj.insert((*p).to_owned(), src.clone());
                 break;
             }
-            dst = obj.entry((*p).to_owned()).or_insert_with(|| Value::Object(Map::new()));
+            dst = obj
+                .entry((*p).to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
         }
     }
     out
@@ -57,7 +61,10 @@ mod tests {
     fn projects_dotted_paths() {
         let e = json!({"kind": "Component", "metadata": {"name": "a", "etag": "e", "tags": ["x"]}, "spec": {"type": "service"}});
         let fields = parse_fields(["kind,metadata.name", "metadata.etag", "metadata.missing"]);
-        assert_eq!(project(&e, &fields), json!({"kind": "Component", "metadata": {"name": "a", "etag": "e"}}));
+        assert_eq!(
+            project(&e, &fields),
+            json!({"kind": "Component", "metadata": {"name": "a", "etag": "e"}})
+        );
         assert_eq!(project(&e, &[]), e);
     }
 }

@@ -51,7 +51,11 @@ pub struct ServerOptions {
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        Self { token: Some("test-token-0123456789".into()), gzip_level: 6, prefix: String::new() }
+        Self {
+            token: Some("test-token-0123456789".into()),
+            gzip_level: 6,
+            prefix: String::new(),
+        }
     }
 }
 
@@ -70,11 +74,18 @@ pub struct RequestRecord {
 
 impl RequestRecord {
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn params(&self, name: &str) -> Vec<&str> {
-        self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 
@@ -100,7 +111,9 @@ pub struct TestServer {
 
 impl std::fmt::Debug for TestServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestServer").field("addr", &self.addr).finish()
+        f.debug_struct("TestServer")
+            .field("addr", &self.addr)
+            .finish()
     }
 }
 
@@ -185,7 +198,9 @@ impl TestServer {
 }
 
 fn parse_query(q: Option<&str>) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(q.unwrap_or("").as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    url::form_urlencoded::parse(q.unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 enum Segment {
@@ -195,7 +210,10 @@ enum Segment {
 }
 
 fn chunks(bytes: &[u8]) -> Vec<Segment> {
-    bytes.chunks(CHUNK).map(|c| Segment::Data(Bytes::copy_from_slice(c))).collect()
+    bytes
+        .chunks(CHUNK)
+        .map(|c| Segment::Data(Bytes::copy_from_slice(c)))
+        .collect()
 }
 
 fn stream_body(segments: Vec<Segment>) -> Body {
@@ -204,7 +222,12 @@ fn stream_body(segments: Vec<Segment>) -> Body {
             match it.next()? {
                 Segment::Data(b) => return Some((Ok(Frame::data(b)), it)),
                 Segment::Sleep(d) => tokio::time::sleep(d).await,
-                Segment::Fail => return Some((Err(std::io::Error::other("fault injection: connection cut")), it)),
+                Segment::Fail => {
+                    return Some((
+                        Err(std::io::Error::other("fault injection: connection cut")),
+                        it,
+                    ));
+                }
             }
         }
     });
@@ -241,9 +264,13 @@ async fn render(
             let name = if *s >= 500 { "Error" } else { "InputError" };
             api::error(*s, name, &format!("injected failure {s}"), method, &url)
         }
-        Some(Fault::ExpireCursor) if matches!(route, Route::Query { cursor: true }) => {
-            api::error(400, "InputError", "Malformed cursor, could not be parsed", method, &url)
-        }
+        Some(Fault::ExpireCursor) if matches!(route, Route::Query { cursor: true }) => api::error(
+            400,
+            "InputError",
+            "Malformed cursor, could not be parsed",
+            method,
+            &url,
+        ),
         Some(Fault::Html) => Reply {
             status: 200,
             content_type: "text/html; charset=utf-8",
@@ -251,9 +278,21 @@ async fn render(
         },
         _ => {
             if route == Route::Other {
-                api::error(404, "NotFoundError", &format!("No route for {method} {full_path}"), method, &url)
+                api::error(
+                    404,
+                    "NotFoundError",
+                    &format!("No route for {method} {full_path}"),
+                    method,
+                    &url,
+                )
             } else if !authorized {
-                api::error(401, "AuthenticationError", "Missing credentials", method, &url)
+                api::error(
+                    401,
+                    "AuthenticationError",
+                    "Missing credentials",
+                    method,
+                    &url,
+                )
             } else {
                 let catalog = lock(&state.catalog);
                 match route {
@@ -265,20 +304,31 @@ async fn render(
             }
         }
     };
-    let Reply { status, content_type, body: mut out } = reply;
+    let Reply {
+        status,
+        content_type,
+        body: mut out,
+    } = reply;
     if fault == Some(&Fault::BadJson) {
         out.truncate(out.len() / 2);
         out.extend_from_slice(b"\x00<<not json>>");
     }
     if gzip {
-        let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(out.len() / 4), flate2::Compression::new(state.opts.gzip_level.min(9)));
+        let mut enc = flate2::write::GzEncoder::new(
+            Vec::with_capacity(out.len() / 4),
+            flate2::Compression::new(state.opts.gzip_level.min(9)),
+        );
         if enc.write_all(&out).is_ok()
             && let Ok(z) = enc.finish()
         {
             out = z;
         }
     }
-    Rendered { status, content_type, body: out }
+    Rendered {
+        status,
+        content_type,
+        body: out,
+    }
 }
 
 async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
@@ -286,7 +336,12 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
     let full_path = req.uri().path().to_owned();
     let req_query = req.uri().query().map(str::to_owned);
     let query = parse_query(req_query.as_deref());
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let accepts_gzip = header("accept-encoding").is_some_and(|v| v.contains("gzip"));
     let auth = header("authorization");
     let content_type = header("content-type");
@@ -294,9 +349,14 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
         Ok(b) => b.to_bytes(),
         Err(_) => Bytes::new(),
     };
-    let path = full_path.strip_prefix(state.opts.prefix.as_str()).unwrap_or("/__outside_prefix__").to_owned();
+    let path = full_path
+        .strip_prefix(state.opts.prefix.as_str())
+        .unwrap_or("/__outside_prefix__")
+        .to_owned();
     let route = match (method.as_str(), path.as_str()) {
-        ("GET", "/api/catalog/entities/by-query") => Route::Query { cursor: query.iter().any(|(k, _)| k == "cursor") },
+        ("GET", "/api/catalog/entities/by-query") => Route::Query {
+            cursor: query.iter().any(|(k, _)| k == "cursor"),
+        },
         ("POST", "/api/catalog/entities/by-refs") => Route::ByRefs,
         ("GET", "/api/catalog/entity-facets") => Route::Facets,
         _ => Route::Other,
@@ -309,20 +369,37 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
     };
     let cache_key = (fault.is_none() && authorized && matches!(route, Route::Query { .. }))
         .then(|| (gzip, req_query.clone().unwrap_or_default()));
-    let cached = cache_key.as_ref().and_then(|k| lock(&state.pages).get(k).cloned());
+    let cached = cache_key
+        .as_ref()
+        .and_then(|k| lock(&state.pages).get(k).cloned());
     let rendered = match cached {
         Some(r) => r,
         None => {
-            let r = render(&state, fault.as_ref(), route, authorized, gzip, &method, &full_path, &query, content_type.as_deref(), &body).await;
+            let r = render(
+                &state,
+                fault.as_ref(),
+                route,
+                authorized,
+                gzip,
+                &method,
+                &full_path,
+                &query,
+                content_type.as_deref(),
+                &body,
+            )
+            .await;
             if let Some(k) = cache_key {
                 lock(&state.pages).insert(k, r.clone());
             }
             r
         }
     };
-    let Rendered { status, content_type, body: out } = rendered;
+    let Rendered {
+        status,
+        content_type,
+        body: out,
+    } = rendered;
     let (segments, sent) = match &fault {
-
         Some(Fault::CutMidBody) => {
             let half = out.len() / 2;
             let mut s = chunks(&out[..half]);
@@ -347,9 +424,13 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
         gzip,
         fault: fault.clone(),
     });
-    let mut builder = Response::builder().status(status).header("content-type", content_type);
+    let mut builder = Response::builder()
+        .status(status)
+        .header("content-type", content_type);
     if gzip {
-        builder = builder.header("content-encoding", "gzip").header("vary", "Accept-Encoding");
+        builder = builder
+            .header("content-encoding", "gzip")
+            .header("vary", "Accept-Encoding");
     }
     let response = builder.body(stream_body(segments)).unwrap_or_else(|_| {
         let mut r = Response::new(stream_body(Vec::new()));

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use backlot_catalog_sync::test_server::{Catalog, ServerOptions, TestServer};
-use backlot_catalog_sync::{CatalogClient, ClientOptions, RetryPolicy, SyncMode, SyncReport, SyncTarget, entity_key};
+use backlot_catalog_sync::{
+    CatalogClient, ClientOptions, RetryPolicy, SyncMode, SyncReport, SyncTarget, entity_key,
+};
 use serde_json::Value;
 
 #[derive(Debug, Default)]
@@ -28,11 +30,16 @@ pub struct Memory(pub Arc<Mutex<MemState>>);
 
 impl Memory {
     pub fn state(&self) -> MutexGuard<'_, MemState> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn target(&self) -> MemoryTarget {
-        MemoryTarget { shared: self.clone(), working: None }
+        MemoryTarget {
+            shared: self.clone(),
+            working: None,
+        }
     }
 
     pub fn keys(&self) -> Vec<String> {
@@ -68,7 +75,12 @@ impl SyncTarget for MemoryTarget {
             .state()
             .committed
             .iter()
-            .map(|(k, v)| (k.clone(), v["metadata"]["etag"].as_str().unwrap_or("").to_owned()))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v["metadata"]["etag"].as_str().unwrap_or("").to_owned(),
+                )
+            })
             .collect())
     }
 
@@ -122,7 +134,11 @@ impl SyncTarget for MemoryTarget {
 }
 
 pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy { max_attempts: 3, initial_backoff: Duration::from_millis(10), max_backoff: Duration::from_millis(40) }
+    RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(40),
+    }
 }
 
 pub fn options() -> ClientOptions {

@@ -94,13 +94,26 @@ pub fn label_of(title: Option<&str>, name: &str) -> String {
 /// The graph as seen with some relation types hidden: the nodes still reachable from the root
 /// through the shown types within `max_depth`, their depths recomputed, and the shown edges
 /// between them.
-pub fn visible_subgraph(graph: &EntityGraph, hidden: &BTreeSet<String>, max_depth: u8) -> EntityGraph {
+pub fn visible_subgraph(
+    graph: &EntityGraph,
+    hidden: &BTreeSet<String>,
+    max_depth: u8,
+) -> EntityGraph {
     if hidden.is_empty() {
         return graph.clone();
     }
-    let index: HashMap<&str, usize> = graph.nodes.iter().enumerate().map(|(i, n)| (n.entity_ref.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.entity_ref.as_str(), i))
+        .collect();
     let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
-    let shown: Vec<_> = graph.edges.iter().filter(|e| !hidden.contains(&e.relation_type)).collect();
+    let shown: Vec<_> = graph
+        .edges
+        .iter()
+        .filter(|e| !hidden.contains(&e.relation_type))
+        .collect();
     for e in &shown {
         if let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) {
             adjacent[a].push(b);
@@ -108,7 +121,12 @@ pub fn visible_subgraph(graph: &EntityGraph, hidden: &BTreeSet<String>, max_dept
         }
     }
     let mut depth: Vec<Option<u8>> = vec![None; graph.nodes.len()];
-    let Some(&root) = index.get(graph.root.as_str()) else { return EntityGraph { root: graph.root.clone(), ..Default::default() } };
+    let Some(&root) = index.get(graph.root.as_str()) else {
+        return EntityGraph {
+            root: graph.root.clone(),
+            ..Default::default()
+        };
+    };
     depth[root] = Some(0);
     let mut queue = VecDeque::from([root]);
     while let Some(v) = queue.pop_front() {
@@ -127,24 +145,49 @@ pub fn visible_subgraph(graph: &EntityGraph, hidden: &BTreeSet<String>, max_dept
         .nodes
         .iter()
         .zip(&depth)
-        .filter_map(|(n, d)| d.map(|d| backlot_model::graph::GraphNode { depth: d, ..n.clone() }))
+        .filter_map(|(n, d)| {
+            d.map(|d| backlot_model::graph::GraphNode {
+                depth: d,
+                ..n.clone()
+            })
+        })
         .collect();
-    nodes.sort_by(|a, b| a.depth.cmp(&b.depth).then_with(|| a.entity_ref.cmp(&b.entity_ref)));
+    nodes.sort_by(|a, b| {
+        a.depth
+            .cmp(&b.depth)
+            .then_with(|| a.entity_ref.cmp(&b.entity_ref))
+    });
     let kept: BTreeSet<&str> = nodes.iter().map(|n| n.entity_ref.as_str()).collect();
     let edges = shown
         .into_iter()
         .filter(|e| kept.contains(e.from.as_str()) && kept.contains(e.to.as_str()))
         .cloned()
         .collect();
-    EntityGraph { root: graph.root.clone(), nodes, edges, truncated: graph.truncated }
+    EntityGraph {
+        root: graph.root.clone(),
+        nodes,
+        edges,
+        truncated: graph.truncated,
+    }
 }
 
 /// Places every node of `graph` (see the module docs).
 pub fn layout(graph: &EntityGraph) -> Layout {
     let n = graph.nodes.len();
-    let index: HashMap<&str, usize> = graph.nodes.iter().enumerate().map(|(i, n)| (n.entity_ref.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.entity_ref.as_str(), i))
+        .collect();
     let root = index.get(graph.root.as_str()).copied().unwrap_or(0);
-    let ring_of = |i: usize| if i == root { 0 } else { graph.nodes[i].depth.max(1) };
+    let ring_of = |i: usize| {
+        if i == root {
+            0
+        } else {
+            graph.nodes[i].depth.max(1)
+        }
+    };
 
     // Undirected neighbours, with the relation type, for the tree.
     let mut adjacent: Vec<Vec<(usize, &str)>> = vec![Vec::new(); n];
@@ -174,8 +217,19 @@ pub fn layout(graph: &EntityGraph) -> Layout {
         via[i] = parent.1;
         children[parent.0].push(i);
     }
-    let labels: Vec<String> = graph.nodes.iter().map(|g| label_of(g.title.as_deref(), &g.name)).collect();
-    let sort_key = |i: usize| (via[i], graph.nodes[i].kind.to_lowercase(), labels[i].to_lowercase(), i);
+    let labels: Vec<String> = graph
+        .nodes
+        .iter()
+        .map(|g| label_of(g.title.as_deref(), &g.name))
+        .collect();
+    let sort_key = |i: usize| {
+        (
+            via[i],
+            graph.nodes[i].kind.to_lowercase(),
+            labels[i].to_lowercase(),
+            i,
+        )
+    };
     for list in &mut children {
         list.sort_by_key(|&c| sort_key(c));
     }
@@ -198,7 +252,11 @@ pub fn layout(graph: &EntityGraph) -> Layout {
         let total: f64 = children[v].iter().map(|&c| weight[c]).sum();
         let mut at = from;
         for &c in &children[v] {
-            let share = if total > 0.0 { span * weight[c] / total } else { 0.0 };
+            let share = if total > 0.0 {
+                span * weight[c] / total
+            } else {
+                0.0
+            };
             queue.push_back((c, at, share));
             at += share;
         }
@@ -237,7 +295,11 @@ pub fn layout(graph: &EntityGraph) -> Layout {
             let ring = ring_of(i);
             let r = radii[ring as usize];
             let a = angle[i];
-            let (x, y) = if ring == 0 { (0.0, 0.0) } else { (r * a.cos(), r * a.sin()) };
+            let (x, y) = if ring == 0 {
+                (0.0, 0.0)
+            } else {
+                (r * a.cos(), r * a.sin())
+            };
             let degrees = a.to_degrees();
             let flipped = a.cos() < -1e-9;
             PlacedNode {
@@ -262,7 +324,11 @@ pub fn layout(graph: &EntityGraph) -> Layout {
             let (pa, pb) = (&nodes[a], &nodes[b]);
             let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
             let length = (dx * dx + dy * dy).sqrt();
-            let (ux, uy) = if length > 2.0 * NODE_R + 4.0 { (dx / length, dy / length) } else { (0.0, 0.0) };
+            let (ux, uy) = if length > 2.0 * NODE_R + 4.0 {
+                (dx / length, dy / length)
+            } else {
+                (0.0, 0.0)
+            };
             PlacedEdge {
                 from: a,
                 to: b,
@@ -276,7 +342,13 @@ pub fn layout(graph: &EntityGraph) -> Layout {
         .collect();
 
     let bounds = bounds_of(&nodes, root);
-    Layout { nodes, edges, incident, radii, bounds }
+    Layout {
+        nodes,
+        edges,
+        incident,
+        radii,
+        bounds,
+    }
 }
 
 /// Angles for sorted `wanted` angles (within one turn from the first) such that neighbours,
@@ -290,7 +362,12 @@ pub fn spread_on_circle(wanted: &[f64], gap: f64) -> Vec<f64> {
     let even = |wanted: &[f64]| -> Vec<f64> {
         let step = TAU / n as f64;
         // Rotate the even spacing to sit on the wanted angles on average.
-        let offset = wanted.iter().enumerate().map(|(i, a)| a - i as f64 * step).sum::<f64>() / n as f64;
+        let offset = wanted
+            .iter()
+            .enumerate()
+            .map(|(i, a)| a - i as f64 * step)
+            .sum::<f64>()
+            / n as f64;
         (0..n).map(|i| offset + i as f64 * step).collect()
     };
     if gap * n as f64 >= TAU {
@@ -304,7 +381,11 @@ pub fn spread_on_circle(wanted: &[f64], gap: f64) -> Vec<f64> {
     for i in (0..n - 1).rev() {
         backward[i] = backward[i].min(backward[i + 1] - gap);
     }
-    let out: Vec<f64> = forward.iter().zip(&backward).map(|(f, b)| (f + b) / 2.0).collect();
+    let out: Vec<f64> = forward
+        .iter()
+        .zip(&backward)
+        .map(|(f, b)| (f + b) / 2.0)
+        .collect();
     if out[n - 1] - out[0] > TAU - gap + 1e-9 {
         return even(wanted);
     }
@@ -332,7 +413,12 @@ fn bounds_of(nodes: &[PlacedNode], root: usize) -> Bounds {
         }
     }
     let margin = 24.0;
-    Bounds { x: min_x - margin, y: min_y - margin, width: max_x - min_x + 2.0 * margin, height: max_y - min_y + 2.0 * margin }
+    Bounds {
+        x: min_x - margin,
+        y: min_y - margin,
+        width: max_x - min_x + 2.0 * margin,
+        height: max_y - min_y + 2.0 * margin,
+    }
 }
 
 #[cfg(test)]
@@ -342,12 +428,27 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn node(entity_ref: &str, depth: u8) -> GraphNode {
-        let name = entity_ref.rsplit('/').next().unwrap_or_default().to_string();
-        GraphNode { entity_ref: entity_ref.into(), kind: "Component".into(), name, title: None, depth, missing: false }
+        let name = entity_ref
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        GraphNode {
+            entity_ref: entity_ref.into(),
+            kind: "Component".into(),
+            name,
+            title: None,
+            depth,
+            missing: false,
+        }
     }
 
     fn edge(from: &str, t: &str, to: &str) -> GraphEdge {
-        GraphEdge { from: from.into(), to: to.into(), relation_type: t.into() }
+        GraphEdge {
+            from: from.into(),
+            to: to.into(),
+            relation_type: t.into(),
+        }
     }
 
     /// A root with `groups` neighbours, each with a varying number of children (a few
@@ -364,19 +465,38 @@ mod tests {
         let mut seed = 7u64;
         let mut i = 0;
         while nodes.len() < total {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             // Skewed: half the leaves go to the first system.
-            let g = if seed >> 63 == 1 { 0 } else { ((seed >> 33) as usize) % groups };
+            let g = if seed >> 63 == 1 {
+                0
+            } else {
+                ((seed >> 33) as usize) % groups
+            };
             let r = format!("component:default/c{i:04}");
             nodes.push(node(&r, 2));
             edges.push(edge(&r, "partOf", &format!("system:default/s{g:03}")));
             if i % 7 == 0 && i > 0 {
-                edges.push(edge(&r, "dependsOn", &format!("component:default/c{:04}", i - 1)));
+                edges.push(edge(
+                    &r,
+                    "dependsOn",
+                    &format!("component:default/c{:04}", i - 1),
+                ));
             }
             i += 1;
         }
-        nodes.sort_by(|a, b| a.depth.cmp(&b.depth).then_with(|| a.entity_ref.cmp(&b.entity_ref)));
-        EntityGraph { root, nodes, edges, truncated: false }
+        nodes.sort_by(|a, b| {
+            a.depth
+                .cmp(&b.depth)
+                .then_with(|| a.entity_ref.cmp(&b.entity_ref))
+        });
+        EntityGraph {
+            root,
+            nodes,
+            edges,
+            truncated: false,
+        }
     }
 
     fn distance(a: &PlacedNode, b: &PlacedNode) -> f64 {
@@ -396,9 +516,18 @@ mod tests {
         for (p, n) in a.nodes.iter().zip(&g.nodes) {
             assert_eq!(p.ring, n.depth);
             let r = (p.x * p.x + p.y * p.y).sqrt();
-            assert!((r - a.radii[p.ring as usize]).abs() < 1e-6, "{} not on its ring", n.entity_ref);
+            assert!(
+                (r - a.radii[p.ring as usize]).abs() < 1e-6,
+                "{} not on its ring",
+                n.entity_ref
+            );
             let b = a.bounds;
-            assert!(p.x - NODE_R >= b.x && p.x + NODE_R <= b.x + b.width && p.y - NODE_R >= b.y && p.y + NODE_R <= b.y + b.height);
+            assert!(
+                p.x - NODE_R >= b.x
+                    && p.x + NODE_R <= b.x + b.width
+                    && p.y - NODE_R >= b.y
+                    && p.y + NODE_R <= b.y + b.height
+            );
         }
     }
 
@@ -411,8 +540,16 @@ mod tests {
                 for j in i + 1..l.nodes.len() {
                     let (a, b) = (&l.nodes[i], &l.nodes[j]);
                     let d = distance(a, b);
-                    let least = if a.ring == b.ring { SPACING - 1e-6 } else { 2.0 * NODE_R };
-                    assert!(d >= least, "groups {groups}: nodes {i} and {j} (ring {}) are {d:.1} apart", a.ring);
+                    let least = if a.ring == b.ring {
+                        SPACING - 1e-6
+                    } else {
+                        2.0 * NODE_R
+                    };
+                    assert!(
+                        d >= least,
+                        "groups {groups}: nodes {i} and {j} (ring {}) are {d:.1} apart",
+                        a.ring
+                    );
                 }
             }
         }
@@ -447,18 +584,40 @@ mod tests {
                 edges.push(edge(&component, "partOf", &system));
             }
         }
-        nodes.sort_by(|a, b| a.depth.cmp(&b.depth).then_with(|| a.entity_ref.cmp(&b.entity_ref)));
-        let g = EntityGraph { root: root.into(), nodes, edges, truncated: false };
+        nodes.sort_by(|a, b| {
+            a.depth
+                .cmp(&b.depth)
+                .then_with(|| a.entity_ref.cmp(&b.entity_ref))
+        });
+        let g = EntityGraph {
+            root: root.into(),
+            nodes,
+            edges,
+            truncated: false,
+        };
         let l = layout(&g);
-        let index: HashMap<&str, usize> = g.nodes.iter().enumerate().map(|(i, n)| (n.entity_ref.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = g
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.entity_ref.as_str(), i))
+            .collect();
         // A component is within its system's quarter (±45°, plus a little spreading).
         for e in g.edges.iter().filter(|e| e.relation_type == "partOf") {
-            let (c, s) = (&l.nodes[index[e.from.as_str()]], &l.nodes[index[e.to.as_str()]]);
+            let (c, s) = (
+                &l.nodes[index[e.from.as_str()]],
+                &l.nodes[index[e.to.as_str()]],
+            );
             let mut d = (c.angle - s.angle).rem_euclid(TAU);
             if d > PI {
                 d = TAU - d;
             }
-            assert!(d <= PI / 4.0 + 0.1, "{} is {:.0}° from its system", e.from, d.to_degrees());
+            assert!(
+                d <= PI / 4.0 + 0.1,
+                "{} is {:.0}° from its system",
+                e.from,
+                d.to_degrees()
+            );
         }
     }
 
@@ -474,9 +633,15 @@ mod tests {
         }
         for p in &l.nodes {
             let r = p.label_rotate.rem_euclid(360.0);
-            assert!(!(90.0 + 1e-6..270.0 - 1e-6).contains(&r), "label rotated {r}°");
+            assert!(
+                !(90.0 + 1e-6..270.0 - 1e-6).contains(&r),
+                "label rotated {r}°"
+            );
         }
-        assert_eq!(l.incident.iter().map(Vec::len).sum::<usize>(), 2 * l.edges.len());
+        assert_eq!(
+            l.incident.iter().map(Vec::len).sum::<usize>(),
+            2 * l.edges.len()
+        );
     }
 
     #[wasm_bindgen_test]
@@ -505,7 +670,12 @@ mod tests {
     fn hiding_a_type_drops_what_only_it_reached() {
         let g = EntityGraph {
             root: "a:d/root".into(),
-            nodes: vec![node("a:d/root", 0), node("a:d/x", 1), node("a:d/y", 1), node("a:d/z", 2)],
+            nodes: vec![
+                node("a:d/root", 0),
+                node("a:d/x", 1),
+                node("a:d/y", 1),
+                node("a:d/z", 2),
+            ],
             edges: vec![
                 edge("a:d/x", "ownedBy", "a:d/root"),
                 edge("a:d/y", "partOf", "a:d/root"),
@@ -516,7 +686,11 @@ mod tests {
         };
         let hidden: BTreeSet<String> = ["partOf".to_string()].into();
         let v = visible_subgraph(&g, &hidden, 2);
-        let refs: Vec<(&str, u8)> = v.nodes.iter().map(|n| (n.entity_ref.as_str(), n.depth)).collect();
+        let refs: Vec<(&str, u8)> = v
+            .nodes
+            .iter()
+            .map(|n| (n.entity_ref.as_str(), n.depth))
+            .collect();
         assert_eq!(refs, [("a:d/root", 0), ("a:d/x", 1), ("a:d/z", 2)]);
         assert_eq!(v.edges.len(), 2);
         assert!(v.edges.iter().all(|e| e.relation_type == "ownedBy"));
@@ -548,11 +722,17 @@ mod tests {
     fn instant_ms() -> f64 {
         use std::sync::OnceLock;
         static START: OnceLock<std::time::Instant> = OnceLock::new();
-        START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1000.0
+        START
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_secs_f64()
+            * 1000.0
     }
 
     #[cfg(target_arch = "wasm32")]
     fn instant_ms() -> f64 {
-        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
     }
 }

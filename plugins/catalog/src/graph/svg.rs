@@ -2,42 +2,19 @@
 //! hover layer drawn over them. Node events are delegated: one handler per layer finds the
 //! node from the event target's `data-i`, so no closure is made per node.
 
-use std::rc::Rc;
-
 use backlot_model::graph::EntityGraph;
-use backlot_plugin_api::Icon;
+use backlot_plugin_api::{Icon, Shared};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::layout::{Layout, NODE_R, SPACING};
 
-/// Shares a value between renders; equal when it is the same allocation, so a component
-/// given the same graph again is not re-rendered and nothing is compared element by element.
-pub struct Shared<T>(pub Rc<T>);
-
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Self {
-        Self(self.0.clone())
-    }
-}
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
 pub const ARROW: &str = "graph-arrow";
 pub const ARROW_HIGHLIGHT: &str = "graph-arrow-hl";
 
 /// Arrow heads, drawn at the target end of each edge.
+pub use backlot_text::html::escape;
+
 pub fn markers() -> Html {
     let marker = |id: &'static str, class: &'static str| {
         html! {
@@ -70,28 +47,15 @@ pub struct LayersProps {
     pub on_open: Callback<usize>,
 }
 
-/// Text for XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The edges' markup: a line per edge, arrow at its target, the relation in its tooltip.
 pub fn edges_markup(graph: &EntityGraph, layout: &Layout) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(layout.edges.len() * 260);
     for e in &layout.edges {
-        let (from, to) = (escape(&graph.nodes[e.from].entity_ref), escape(&graph.nodes[e.to].entity_ref));
+        let (from, to) = (
+            escape(&graph.nodes[e.from].entity_ref),
+            escape(&graph.nodes[e.to].entity_ref),
+        );
         let t = escape(&e.relation_type);
         let _ = write!(
             out,
@@ -117,8 +81,16 @@ pub fn nodes_markup(graph: &EntityGraph, layout: &Layout) -> String {
             if is_root { " root" } else { "" },
             if n.missing { " missing" } else { "" }
         );
-        let focus = if openable { r#" tabindex="0" role="link""# } else { "" };
-        let title = if n.missing { format!("{r} (not in the catalog)") } else { r.clone() };
+        let focus = if openable {
+            r#" tabindex="0" role="link""#
+        } else {
+            ""
+        };
+        let title = if n.missing {
+            format!("{r} (not in the catalog)")
+        } else {
+            r.clone()
+        };
         let _ = write!(
             out,
             r#"<g class="{class}" data-i="{i}" data-ref="{r}" transform="translate({:.1} {:.1})"{focus} aria-label="{} {label}"><title>{title}</title><circle r="{NODE_R:.1}"></circle><path class="graph-icon" d="{}" transform="translate(-9 -9) scale(0.75)"></path>"#,
@@ -128,9 +100,17 @@ pub fn nodes_markup(graph: &EntityGraph, layout: &Layout) -> String {
             Icon::for_kind(&n.kind).path()
         );
         if is_root {
-            let _ = write!(out, r#"<text class="graph-label" y="{:.1}" text-anchor="middle">{label}</text>"#, NODE_R + 17.0);
+            let _ = write!(
+                out,
+                r#"<text class="graph-label" y="{:.1}" text-anchor="middle">{label}</text>"#,
+                NODE_R + 17.0
+            );
         } else {
-            let (x, anchor) = if p.label_flipped { (-(NODE_R + 5.0), "end") } else { (NODE_R + 5.0, "start") };
+            let (x, anchor) = if p.label_flipped {
+                (-(NODE_R + 5.0), "end")
+            } else {
+                (NODE_R + 5.0, "start")
+            };
             let _ = write!(
                 out,
                 r#"<text class="graph-label" transform="rotate({:.2})" x="{x:.1}" dy="0.35em" text-anchor="{anchor}">{label}</text>"#,
@@ -151,7 +131,10 @@ pub fn graph_layers(props: &LayersProps) -> Html {
     let markup = {
         let (graph, layout) = (props.graph.clone(), props.layout.clone());
         use_memo((graph, layout), |(graph, layout)| {
-            (AttrValue::from(edges_markup(graph, layout)), AttrValue::from(nodes_markup(graph, layout)))
+            (
+                AttrValue::from(edges_markup(graph, layout)),
+                AttrValue::from(nodes_markup(graph, layout)),
+            )
         })
     };
     let onclick = {
@@ -207,8 +190,15 @@ pub fn hover_layer(props: &HoverProps) -> Html {
         return html! { <g class="graph-hover" /> };
     };
     let layout = &props.layout;
-    let edges = layout.incident.get(i).map(Vec::as_slice).unwrap_or_default();
-    let mut ends: Vec<usize> = edges.iter().flat_map(|&k| [layout.edges[k].from, layout.edges[k].to]).collect();
+    let edges = layout
+        .incident
+        .get(i)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut ends: Vec<usize> = edges
+        .iter()
+        .flat_map(|&k| [layout.edges[k].from, layout.edges[k].to])
+        .collect();
     ends.push(i);
     ends.sort_unstable();
     ends.dedup();
@@ -278,8 +268,16 @@ mod tests {
                 node("component:default/gone", 1, None, true),
             ],
             edges: vec![
-                GraphEdge { from: "component:default/a".into(), to: "component:default/b".into(), relation_type: "dependsOn".into() },
-                GraphEdge { from: "component:default/a".into(), to: "component:default/gone".into(), relation_type: "x\"><y".into() },
+                GraphEdge {
+                    from: "component:default/a".into(),
+                    to: "component:default/b".into(),
+                    relation_type: "dependsOn".into(),
+                },
+                GraphEdge {
+                    from: "component:default/a".into(),
+                    to: "component:default/gone".into(),
+                    relation_type: "x\"><y".into(),
+                },
             ],
             truncated: false,
         }
@@ -291,8 +289,14 @@ mod tests {
         let l = super::super::layout::layout(&g);
         let nodes = nodes_markup(&g, &l);
         let edges = edges_markup(&g, &l);
-        assert!(!nodes.contains("<script>") && nodes.contains("&lt;script&gt;&amp;&quot;x&quot;"), "{nodes}");
-        assert!(!edges.contains("x\"><y") && edges.contains("x&quot;&gt;&lt;y"), "{edges}");
+        assert!(
+            !nodes.contains("<script>") && nodes.contains("&lt;script&gt;&amp;&quot;x&quot;"),
+            "{nodes}"
+        );
+        assert!(
+            !edges.contains("x\"><y") && edges.contains("x&quot;&gt;&lt;y"),
+            "{edges}"
+        );
         assert_eq!(nodes.matches("<g ").count(), 3);
         assert_eq!(nodes.matches("</g>").count(), 3);
         assert_eq!(edges.matches("<line ").count(), 2);

@@ -32,7 +32,10 @@ pub struct Seen {
 
 impl Seen {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -49,7 +52,9 @@ impl Log {
 }
 
 pub fn full(b: impl Into<Bytes>) -> Body {
-    Full::new(b.into()).map_err(|e: Infallible| match e {}).boxed()
+    Full::new(b.into())
+        .map_err(|e: Infallible| match e {})
+        .boxed()
 }
 
 pub struct Server {
@@ -82,7 +87,9 @@ pub async fn serve(listener: TcpListener, tls: Option<tokio_rustls::TlsAcceptor>
     let server_log = log.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, peer)) = listener.accept().await else { break };
+            let Ok((stream, peer)) = listener.accept().await else {
+                break;
+            };
             let log = server_log.clone();
             let tls = tls.clone();
             tokio::spawn(async move {
@@ -90,11 +97,15 @@ pub async fn serve(listener: TcpListener, tls: Option<tokio_rustls::TlsAcceptor>
                 match tls {
                     Some(acceptor) => {
                         if let Ok(s) = acceptor.accept(stream).await {
-                            let _ = http1::Builder::new().serve_connection(TokioIo::new(s), svc).await;
+                            let _ = http1::Builder::new()
+                                .serve_connection(TokioIo::new(s), svc)
+                                .await;
                         }
                     }
                     None => {
-                        let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                        let _ = http1::Builder::new()
+                            .serve_connection(TokioIo::new(stream), svc)
+                            .await;
                     }
                 }
             });
@@ -110,40 +121,70 @@ fn query_param(uri: &hyper::Uri, key: &str) -> Option<String> {
     })
 }
 
-async fn handle(req: Request<Incoming>, log: Log, peer: SocketAddr) -> Result<Response<Body>, Infallible> {
+async fn handle(
+    req: Request<Incoming>,
+    log: Log,
+    peer: SocketAddr,
+) -> Result<Response<Body>, Infallible> {
     let method = req.method().to_string();
     let uri = req.uri().clone();
     let headers: Vec<(String, String)> = req
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-    let seen = Seen { method: method.clone(), uri: uri.to_string(), headers: headers.clone(), body_len: body.len(), peer };
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let seen = Seen {
+        method: method.clone(),
+        uri: uri.to_string(),
+        headers: headers.clone(),
+        body_len: body.len(),
+        peer,
+    };
     if let Ok(mut l) = log.0.lock() {
         l.push(seen.clone());
     }
     let path = uri.path();
     let resp = match path {
-        "/redirect-same" => Response::builder().status(302).header("location", "/landed").body(full("")),
+        "/redirect-same" => Response::builder()
+            .status(302)
+            .header("location", "/landed")
+            .body(full("")),
         "/redirect-to" => {
             let port = query_param(&uri, "port").unwrap_or_default();
-            Response::builder().status(302).header("location", format!("http://127.0.0.1:{port}/landed")).body(full(""))
+            Response::builder()
+                .status(302)
+                .header("location", format!("http://127.0.0.1:{port}/landed"))
+                .body(full(""))
         }
         "/slow-headers" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
             Response::builder().body(full("late"))
         }
         "/slow-body" => {
-            let stream = futures::stream::once(async { Ok::<_, std::io::Error>(Frame::data(Bytes::from_static(b"first"))) })
-                .chain(futures::stream::once(async {
-                    tokio::time::sleep(Duration::from_secs(3)).await;
-                    Ok(Frame::data(Bytes::from_static(b"second")))
-                }));
+            let stream = futures::stream::once(async {
+                Ok::<_, std::io::Error>(Frame::data(Bytes::from_static(b"first")))
+            })
+            .chain(futures::stream::once(async {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                Ok(Frame::data(Bytes::from_static(b"second")))
+            }));
             Response::builder().body(BodyExt::boxed(StreamBody::new(stream)))
         }
         "/huge" => {
-            let n: usize = query_param(&uri, "n").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let n: usize = query_param(&uri, "n")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
             let chunk = Bytes::from(vec![b'x'; 64 * 1024]);
             let mut left = n;
             let chunks = std::iter::from_fn(move || {
@@ -158,7 +199,9 @@ async fn handle(req: Request<Incoming>, log: Log, peer: SocketAddr) -> Result<Re
             if query_param(&uri, "cl").is_some() {
                 b = b.header("content-length", n.to_string());
             }
-            b.body(BodyExt::boxed(StreamBody::new(futures::stream::iter(chunks))))
+            b.body(BodyExt::boxed(StreamBody::new(futures::stream::iter(
+                chunks,
+            ))))
         }
         _ => {
             let json = serde_json::json!({
@@ -185,28 +228,12 @@ pub struct TlsServer {
 }
 
 pub async fn start_tls() -> TlsServer {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, KeyUsagePurpose};
-    let ca_key = KeyPair::generate().expect("ca key");
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
-    ca_params.distinguished_name.push(rcgen::DnType::CommonName, "Backlot Test CA");
-    let ca_cert = ca_params.self_signed(&ca_key).expect("ca cert");
-    let issuer = Issuer::new(ca_params, ca_key);
-
-    let leaf_key = KeyPair::generate().expect("leaf key");
-    let leaf_params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).expect("leaf params");
-    let leaf_cert = leaf_params.signed_by(&leaf_key, &issuer).expect("leaf cert");
-
-    let _ = tokio_rustls::rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let key = tokio_rustls::rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).expect("key der");
-    let config = tokio_rustls::rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![leaf_cert.der().clone(), ca_cert.der().clone()], key)
-        .expect("server config");
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let (acceptor, ca_pem) = backlot_test_support::tls::test_acceptor("Backlot Test CA");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    TlsServer { server: serve(listener, Some(acceptor)).await, ca_pem: ca_cert.pem() }
+    TlsServer {
+        server: serve(listener, Some(acceptor)).await,
+        ca_pem,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -231,7 +258,10 @@ impl MapResolver {
 
     pub fn owned(pairs: &[(&str, &str)]) -> Self {
         Self {
-            values: pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            values: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             calls: AtomicUsize::new(0),
         }
     }
@@ -240,7 +270,13 @@ impl MapResolver {
 impl SecretResolver for MapResolver {
     fn resolve(&self, name: &str) -> Result<Sensitive<String>, SecretError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        self.values.get(name).cloned().map(Sensitive::new).ok_or_else(|| SecretError::NotFound { name: name.to_owned() })
+        self.values
+            .get(name)
+            .cloned()
+            .map(Sensitive::new)
+            .ok_or_else(|| SecretError::NotFound {
+                name: name.to_owned(),
+            })
     }
 }
 
@@ -252,7 +288,18 @@ pub fn proxy(yaml: &str, resolver: Arc<dyn SecretResolver>) -> Proxy {
     Proxy::from_config(&config(yaml), resolver).expect("proxy builds")
 }
 
-pub fn proxy_with_roots(yaml: &str, resolver: Arc<dyn SecretResolver>, pem: Option<&str>) -> Result<Proxy, backlot_proxy_backend::ProxyError> {
+pub fn proxy_with_roots(
+    yaml: &str,
+    resolver: Arc<dyn SecretResolver>,
+    pem: Option<&str>,
+) -> Result<Proxy, backlot_proxy_backend::ProxyError> {
     let c = config(yaml);
-    Proxy::new(c.proxy_endpoints, c.backlot.proxy, resolver, ProxyOptions { extra_roots_pem: pem.map(|p| p.as_bytes().to_vec()) })
+    Proxy::new(
+        c.proxy_endpoints,
+        c.backlot.proxy,
+        resolver,
+        ProxyOptions {
+            extra_roots_pem: pem.map(|p| p.as_bytes().to_vec()),
+        },
+    )
 }

@@ -1,21 +1,14 @@
 //! Settings → Configuration: the app-config.yaml files Backlot read and what they set up.
 
-use backlot_model::ApiError;
-use backlot_model::ipc::{ConfigSummary, GetConfigSummary};
+use backlot_model::ipc::GetConfigSummary;
 use backlot_plugin_api::components::{Card, ErrorBanner, Spinner};
-use backlot_plugin_api::use_backend;
-use yew::platform::spawn_local;
+use backlot_plugin_api::use_command;
 use yew::prelude::*;
 
 #[component(ConfigurationCard)]
 pub fn configuration_card() -> Html {
-    let backend = use_backend();
-    let summary = use_state(|| None::<Result<ConfigSummary, ApiError>>);
-    {
-        let summary = summary.clone();
-        use_effect_with((), move |_| spawn_local(async move { summary.set(Some(backend.call(GetConfigSummary {}).await)) }));
-    }
-    let body = match &*summary {
+    let summary = use_command((), |_| GetConfigSummary {});
+    let body = match summary.result() {
         None => html! { <Spinner /> },
         Some(Err(error)) => html! { <ErrorBanner error={error.clone()} /> },
         Some(Ok(config)) => html! {

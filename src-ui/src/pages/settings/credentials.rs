@@ -2,29 +2,18 @@
 //! Values go in (masked input → keychain) and never come back out.
 
 use backlot_model::ApiError;
-use backlot_model::ipc::{Credentials, DeleteCredential, GetCredentials, SecretStatus, SetCredential};
+use backlot_model::ipc::{DeleteCredential, GetCredentials, SecretStatus, SetCredential};
 use backlot_plugin_api::components::{Card, ErrorBanner, Spinner};
-use backlot_plugin_api::use_backend;
+use backlot_plugin_api::{use_backend, use_command};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 #[component(CredentialsCard)]
 pub fn credentials_card() -> Html {
-    let backend = use_backend();
-    let credentials = use_state(|| None::<Result<Credentials, ApiError>>);
-    let reload = {
-        let (backend, credentials) = (backend.clone(), credentials.clone());
-        use_callback((), move |_: (), _| {
-            let (backend, credentials) = (backend.clone(), credentials.clone());
-            spawn_local(async move { credentials.set(Some(backend.call(GetCredentials {}).await)) });
-        })
-    };
-    {
-        let reload = reload.clone();
-        use_effect_with((), move |_| reload.emit(()));
-    }
-    let body = match &*credentials {
+    let credentials = use_command((), |_| GetCredentials {});
+    let reload = credentials.reload_callback();
+    let body = match credentials.result() {
         None => html! { <Spinner /> },
         Some(Err(error)) => html! { <ErrorBanner error={error.clone()} /> },
         Some(Ok(credentials)) => html! {
@@ -70,9 +59,19 @@ fn secret_row(props: &SecretRowProps) -> Html {
     let status = &props.status;
 
     let run = {
-        let (backend, error, busy, on_change) = (backend.clone(), error.clone(), busy.clone(), props.on_change.clone());
+        let (backend, error, busy, on_change) = (
+            backend.clone(),
+            error.clone(),
+            busy.clone(),
+            props.on_change.clone(),
+        );
         move |action: Action| {
-            let (backend, error, busy, on_change) = (backend.clone(), error.clone(), busy.clone(), on_change.clone());
+            let (backend, error, busy, on_change) = (
+                backend.clone(),
+                error.clone(),
+                busy.clone(),
+                on_change.clone(),
+            );
             busy.set(true);
             spawn_local(async move {
                 let result = match action {
@@ -94,12 +93,17 @@ fn secret_row(props: &SecretRowProps) -> Html {
         let (input, name, run) = (input.clone(), status.name.clone(), run.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
             let value = field.value();
             // The value leaves the page at once: nothing keeps it in the DOM.
             field.set_value("");
             if !value.is_empty() {
-                run(Action::Set(SetCredential { name: name.clone(), value }));
+                run(Action::Set(SetCredential {
+                    name: name.clone(),
+                    value,
+                }));
             }
         })
     };

@@ -3,9 +3,11 @@
 //! and a field to add another folder.
 
 use backlot_model::ApiError;
-use backlot_model::ipc::{GetLocalSources, LocalSource, OpenCatalogFolder, RefreshLocalSource, RemoveLocalSource};
+use backlot_model::ipc::{
+    GetLocalSources, OpenCatalogFolder, RefreshLocalSource, RemoveLocalSource,
+};
 use backlot_plugin_api::components::{Card, ErrorBanner, Spinner};
-use backlot_plugin_api::{BackendHandle, use_shell};
+use backlot_plugin_api::{BackendHandle, use_command, use_shell};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -22,15 +24,23 @@ async fn run(backend: &BackendHandle, action: Action) -> Result<String, ApiError
     Ok(match action {
         Action::Add(path) => {
             let loaded = backend.call(OpenCatalogFolder { path }).await?;
-            format!("Added {}: {} entities.", loaded.source.path, loaded.source.entity_count)
+            format!(
+                "Added {}: {} entities.",
+                loaded.source.path, loaded.source.entity_count
+            )
         }
         Action::Refresh(path) => {
             let loaded = backend.call(RefreshLocalSource { path }).await?;
             let r = &loaded.report;
-            format!("Refreshed {}: {} added, {} updated, {} removed.", loaded.source.path, r.added, r.updated, r.removed)
+            format!(
+                "Refreshed {}: {} added, {} updated, {} removed.",
+                loaded.source.path, r.added, r.updated, r.removed
+            )
         }
         Action::Remove(path) => {
-            backend.call(RemoveLocalSource { path: path.clone() }).await?;
+            backend
+                .call(RemoveLocalSource { path: path.clone() })
+                .await?;
             format!("Removed {path} and its entities.")
         }
     })
@@ -39,21 +49,24 @@ async fn run(backend: &BackendHandle, action: Action) -> Result<String, ApiError
 #[component(LocalSourcesCard)]
 pub fn local_sources_card() -> Html {
     let shell = use_shell();
-    let sources = use_state(|| None::<Result<Vec<LocalSource>, ApiError>>);
+    let sources = use_command(shell.catalog_version, |_| GetLocalSources {});
     let outcome = use_state(|| None::<Result<String, ApiError>>);
     let busy = use_state(|| false);
     let folder_input = use_node_ref();
-    {
-        let (backend, sources) = (shell.backend.clone(), sources.clone());
-        use_effect_with(shell.catalog_version, move |_| {
-            spawn_local(async move { sources.set(Some(backend.call(GetLocalSources {}).await)) });
-        });
-    }
     let act = {
-        let (backend, outcome, busy, changed) =
-            (shell.backend.clone(), outcome.clone(), busy.clone(), shell.catalog_changed.clone());
+        let (backend, outcome, busy, changed) = (
+            shell.backend.clone(),
+            outcome.clone(),
+            busy.clone(),
+            shell.catalog_changed.clone(),
+        );
         Callback::from(move |action: Action| {
-            let (backend, outcome, busy, changed) = (backend.clone(), outcome.clone(), busy.clone(), changed.clone());
+            let (backend, outcome, busy, changed) = (
+                backend.clone(),
+                outcome.clone(),
+                busy.clone(),
+                changed.clone(),
+            );
             busy.set(true);
             spawn_local(async move {
                 let result = run(&backend, action).await;
@@ -82,7 +95,7 @@ pub fn local_sources_card() -> Html {
                     onclick={Callback::from(move |_| act.emit(action.clone()))}>{label}</button>
         }
     };
-    let list = match &*sources {
+    let list = match sources.result() {
         None => html! { <Spinner /> },
         Some(Err(error)) => html! { <ErrorBanner error={error.clone()} /> },
         Some(Ok(list)) if list.is_empty() => html! {

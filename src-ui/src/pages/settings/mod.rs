@@ -6,13 +6,11 @@ mod credentials;
 mod local_sources;
 mod team_backend;
 
-use backlot_model::ApiError;
-use backlot_model::ipc::{AppInfo, GetAppInfo, Preferences, ThemePreference};
+use backlot_model::ipc::{GetAppInfo, Preferences, ThemePreference};
 use backlot_plugin_api::components::{Card, ErrorBanner, Spinner};
 use backlot_plugin_api::routing::RouteMatch;
-use backlot_plugin_api::{Icon, Plugin, use_backend, use_shell};
+use backlot_plugin_api::{Icon, Plugin, use_command, use_shell};
 use web_sys::HtmlInputElement;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 pub fn plugin() -> Plugin {
@@ -43,7 +41,10 @@ fn appearance() -> Html {
     let choice = |theme: ThemePreference, label: &'static str| {
         let shell = shell.clone();
         let onclick = Callback::from(move |_| {
-            shell.set_preferences.emit(Preferences { theme, ..shell.preferences.clone() });
+            shell.set_preferences.emit(Preferences {
+                theme,
+                ..shell.preferences.clone()
+            });
         });
         html! {
             <button type="button" class={classes!("segment", (current == theme).then_some("selected"))}
@@ -71,13 +72,19 @@ fn appearance() -> Html {
 fn identity() -> Html {
     let shell = use_shell();
     let input = use_node_ref();
-    let saved = shell.preferences.user_entity_ref.clone().unwrap_or_default();
+    let saved = shell
+        .preferences
+        .user_entity_ref
+        .clone()
+        .unwrap_or_default();
     let onsubmit = {
         let shell = shell.clone();
         let input = input.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
             let value = field.value().trim().to_string();
             shell.set_preferences.emit(Preferences {
                 user_entity_ref: (!value.is_empty()).then_some(value),
@@ -102,13 +109,8 @@ fn identity() -> Html {
 
 #[component(About)]
 fn about() -> Html {
-    let backend = use_backend();
-    let info = use_state(|| None::<Result<AppInfo, ApiError>>);
-    {
-        let info = info.clone();
-        use_effect_with((), move |_| spawn_local(async move { info.set(Some(backend.call(GetAppInfo {}).await)) }));
-    }
-    let body = match &*info {
+    let info = use_command((), |_| GetAppInfo {});
+    let body = match info.result() {
         None => html! { <Spinner /> },
         Some(Err(error)) => html! { <ErrorBanner error={error.clone()} /> },
         Some(Ok(info)) => {
@@ -144,5 +146,9 @@ fn human_size(bytes: u64) -> String {
         size /= 1024.0;
         unit += 1;
     }
-    if unit == 0 { format!("{bytes} B") } else { format!("{size:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{size:.1} {}", UNITS[unit])
+    }
 }

@@ -1,0 +1,109 @@
+//! What a native Backlot plugin is, and what it may ask of the app — the native
+//! counterpart of `backlot-plugin-api` (the UI side), as Backstage's `backend-plugin-api`.
+//!
+//! A native plugin (`plugins/<id>-backend`) depends on this crate only, never on the app:
+//!
+//! - it declares itself as a [`BackendPlugin`]: an id, the IPC commands it answers (one
+//!   [`Router`] table over the [`Host`]), the proxy endpoints it brings built in
+//!   ([`ProxyEndpointDecl`], used unless the user's app-config defines the same route) and
+//!   the keychain secrets it needs ([`SecretDecl`], listed in Settings → Credentials);
+//! - it is served through a [`Host`]: the data folder, entities and where they came from,
+//!   the team backend's URL and token, the app's proxy, and the app's one async runtime.
+//!
+//! The app registers plugins with one line each (`app/src/plugins.rs`).
+
+use std::path::{Path, PathBuf};
+
+use backlot_model::ipc::{ProxyCall, ProxyReply};
+use backlot_model::router::Router;
+use backlot_model::{ApiError, Entity, Sensitive};
+
+pub use backlot_model::router;
+pub use tokio::runtime::Handle as RuntimeHandle;
+
+/// A plugin's native half.
+pub trait BackendPlugin: Send + Sync {
+    /// Stable plugin id (`techdocs`), the same as its UI half's.
+    fn id(&self) -> &'static str;
+
+    /// The commands this plugin answers; the app asks it after its own table.
+    fn routes(&self) -> &Router<dyn Host> {
+        empty_routes()
+    }
+
+    /// Proxy endpoints the plugin brings, each used when the configuration does not define
+    /// its route (the user's definition wins — that is how GitHub Enterprise is set up).
+    fn proxy_endpoints(&self) -> &'static [ProxyEndpointDecl] {
+        &[]
+    }
+
+    /// Keychain secrets the plugin needs, whether or not the configuration names them.
+    fn secrets(&self) -> &'static [SecretDecl] {
+        &[]
+    }
+}
+
+fn empty_routes() -> &'static Router<dyn Host> {
+    static EMPTY: std::sync::LazyLock<Router<dyn Host>> = std::sync::LazyLock::new(Router::new);
+    &EMPTY
+}
+
+/// A built-in proxy endpoint: `route` (`/github`) and its definition written exactly as the
+/// value of `proxy.endpoints.<route>` in app-config.yaml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProxyEndpointDecl {
+    pub route: &'static str,
+    pub yaml: &'static str,
+}
+
+/// A keychain secret a plugin needs (`github-token`) and what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecretDecl {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+/// An entity as a plugin backend sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostEntity {
+    pub entity: Entity,
+    /// The catalog file a local entity was read from (absolute); `None` for team entities.
+    pub source_file: Option<PathBuf>,
+    /// Whether the entity shown for this ref comes from the team backend.
+    pub from_team: bool,
+}
+
+/// What the app offers plugin backends — and nothing of its insides.
+pub trait Host {
+    /// The app's data folder; plugins keep their files below `<data dir>/<plugin id>/`.
+    fn data_dir(&self) -> &Path;
+    /// The entity shown for `entity_ref` (`kind:namespace/name`, any case).
+    fn entity(&self, entity_ref: &str) -> Result<Option<HostEntity>, ApiError>;
+    /// Every entity carrying annotation `key`, sorted by ref.
+    fn entities_with_annotation(&self, key: &str) -> Result<Vec<HostEntity>, ApiError>;
+    /// The team backend's base URL (Settings, else app-config.yaml), without trailing `/`.
+    fn team_backend_url(&self) -> Result<Option<String>, ApiError>;
+    /// The team backend's token from the keychain; `None` when none is stored.
+    fn team_token(&self) -> Result<Option<Sensitive<String>>, ApiError>;
+    /// One call through the app's proxy (`proxy.endpoints` and the endpoints plugins
+    /// declare), with the configured headers and secrets added in Rust — the same door the
+    /// UI's `ProxyCall` goes through. Blocks; call it from the command's thread.
+    fn proxy(&self, call: ProxyCall) -> Result<ProxyReply, ApiError>;
+    /// The app's async runtime, for network work. Commands run on blocking threads, so a
+    /// plugin may `block_on` it; it must not build runtimes of its own.
+    fn runtime(&self) -> Result<RuntimeHandle, ApiError>;
+}
+
+/// Answers `command` with the first of `plugins` that routes it.
+pub fn dispatch(
+    plugins: &[std::sync::Arc<dyn BackendPlugin>],
+    host: &(dyn Host + 'static),
+    command: &str,
+    args: serde_json::Value,
+) -> Option<Result<serde_json::Value, ApiError>> {
+    plugins
+        .iter()
+        .find(|p| p.routes().handles(command))?
+        .routes()
+        .dispatch(host, command, args)
+}
