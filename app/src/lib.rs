@@ -20,13 +20,14 @@ mod team;
 mod team_api;
 
 pub use api::Api;
-pub use backlot_catalog_backend::ValidationOutcome;
+pub use backlot_catalog_backend::{ValidationOutcome, suggested_pattern};
 pub use catalog_files::validate_files;
 pub use open::ApiBuilder;
 pub use paths::{DataDirError, STORE_FILE, resolve_data_dir};
 
 /// The sync engine's types that `Api::sync_and_wait` reports in.
 pub mod sync {
-    pub use crate::team_api::SyncRun;
+    pub use crate::team_api::{SyncRequest, SyncRun};
+    pub use backlot_catalog_backend::{CATALOG_SHRANK, sync_failure_kind};
     pub use backlot_catalog_sync::{Phase, Progress, SyncError, SyncMode, SyncReport};
 }

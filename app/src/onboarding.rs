@@ -39,7 +39,11 @@ impl Api {
         let data_dir = self.data_dir().to_path_buf();
         self.with_store(|store| {
             let report = backlot_catalog_backend::demo::install(store, &data_dir)?;
-            let source = source_of(&backlot_catalog_backend::demo::demo_dir(&data_dir), &report);
+            let source = source_of(
+                &backlot_catalog_backend::demo::demo_dir(&data_dir),
+                &report,
+                &[],
+            );
             store.set_preference(COMPLETED_KEY, "1")?;
             Ok(CatalogLoaded {
                 source,
@@ -52,14 +56,23 @@ impl Api {
     /// Ingests the catalog files under the folder `input` names and remembers the folder.
     /// Refuses, with a message that says why, a path that is empty, relative, missing, a
     /// file, or a folder from which not a single entity could be read.
-    pub fn open_catalog_folder(&self, input: &str) -> Result<CatalogLoaded, ApiError> {
+    pub fn open_catalog_folder(
+        &self,
+        input: &str,
+        globs: &[String],
+    ) -> Result<CatalogLoaded, ApiError> {
         let folder = checked_folder(input)?;
+        let selection = crate::catalog_files::file_selection(globs)?;
         self.with_store(|store| {
-            let report = backlot_catalog_backend::ingest(store, std::slice::from_ref(&folder))?;
+            let report = backlot_catalog_backend::ingest_selected(
+                store,
+                std::slice::from_ref(&folder),
+                &selection,
+            )?;
             if entities_in(&report) == 0 {
                 return Err(nothing_read(&folder, &report));
             }
-            let source = source_of(&folder, &report);
+            let source = source_of(&folder, &report, globs);
             remember(store, source.clone())?;
             store.set_preference(COMPLETED_KEY, "1")?;
             Ok(CatalogLoaded {
@@ -85,8 +98,13 @@ impl Api {
                     folder.display()
                 )));
             }
-            let report = backlot_catalog_backend::ingest(store, std::slice::from_ref(&folder))?;
-            let source = source_of(&folder, &report);
+            let selection = crate::catalog_files::file_selection(&known.globs)?;
+            let report = backlot_catalog_backend::ingest_selected(
+                store,
+                std::slice::from_ref(&folder),
+                &selection,
+            )?;
+            let source = source_of(&folder, &report, &known.globs);
             remember(store, source.clone())?;
             Ok(CatalogLoaded { source, report, total: store.summary()?.total })
         })
@@ -130,12 +148,13 @@ fn now_ms() -> u64 {
         .unwrap_or_default()
 }
 
-fn source_of(folder: &Path, report: &IngestReport) -> LocalSource {
+fn source_of(folder: &Path, report: &IngestReport, globs: &[String]) -> LocalSource {
     LocalSource {
         path: folder.display().to_string(),
         entity_count: entities_in(report),
         error_count: report.errors.len() as u64,
         ingested_at_ms: now_ms(),
+        globs: globs.to_vec(),
     }
 }
 
@@ -183,11 +202,18 @@ fn checked_folder(input: &str) -> Result<PathBuf, ApiError> {
 }
 
 fn nothing_read(folder: &Path, report: &IngestReport) -> ApiError {
+    let folder_text = folder.display().to_string();
     match report.errors.first() {
         None => ApiError::invalid_input(format!(
-            "no catalog files in {}: Backlot reads the files named catalog-info.yaml (or .yml) in a folder and its subfolders",
+            "no catalog files in {}: Backlot reads the files named catalog-info.yaml, catalog-info.yml or .catalog-info.yaml in a folder and its subfolders",
             folder.display()
         )),
+        // "No catalog files here" (naming what was skipped) is the whole story.
+        Some(only)
+            if report.errors.len() == 1 && only.file == folder_text && only.line.is_none() =>
+        {
+            ApiError::invalid_input(only.message.clone())
+        }
         Some(first) => ApiError::invalid_input(format!(
             "no entity in {} could be read ({} problem{}); the first: {first}",
             folder.display(),
@@ -352,7 +378,7 @@ mod tests {
         assert_eq!(api.local_sources().unwrap()[0].entity_count, 2);
 
         // Opening the same folder again keeps one entry.
-        api.open_catalog_folder(&sources[0].path).unwrap();
+        api.open_catalog_folder(&sources[0].path, &[]).unwrap();
         assert_eq!(api.local_sources().unwrap().len(), 1);
 
         // Removing forgets it and takes its entities out of the catalog.
@@ -371,7 +397,9 @@ mod tests {
         let repo = dir.path().join("repo");
         std::fs::create_dir_all(&repo).unwrap();
         std::fs::write(repo.join("catalog-info.yaml"), component("solo")).unwrap();
-        let loaded = api.open_catalog_folder(repo.to_str().unwrap()).unwrap();
+        let loaded = api
+            .open_catalog_folder(repo.to_str().unwrap(), &[])
+            .unwrap();
         assert_eq!(loaded.total, before + 1);
         api.remove_local_source(&loaded.source.path).unwrap();
         assert_eq!(api.catalog_summary().unwrap().total, before);
@@ -423,7 +451,7 @@ mod tests {
             ),
         ]);
         for (input, code, says) in cases {
-            let err = api.open_catalog_folder(&input).unwrap_err();
+            let err = api.open_catalog_folder(&input, &[]).unwrap_err();
             assert_eq!(err.code, code, "{input}: {err}");
             assert!(err.message.contains(says), "{input}: {err}");
         }
@@ -432,6 +460,52 @@ mod tests {
             api.onboarding().unwrap().needed,
             "a failed attempt does not end onboarding"
         );
+    }
+
+    #[test]
+    fn a_folder_of_other_yaml_names_says_what_it_skipped_and_opens_with_a_pattern() {
+        let (dir, api) = api();
+        let repo = dir.path().join("examples");
+        std::fs::create_dir_all(repo.join("org")).unwrap();
+        std::fs::write(repo.join("all.yaml"), component("alpha")).unwrap();
+        std::fs::write(repo.join("org/people.yml"), component("beta")).unwrap();
+        std::fs::write(repo.join("README.md"), "# not yaml").unwrap();
+
+        let err = api
+            .open_catalog_folder(repo.to_str().unwrap(), &[])
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        for says in [
+            "no catalog files in",
+            "2 YAML files",
+            "all.yaml",
+            "org/people.yml",
+            "*.{yaml,yml}",
+        ] {
+            assert!(err.message.contains(says), "{says}: {err}");
+        }
+        assert!(!err.message.contains("README"), "{err}");
+
+        let err = api
+            .open_catalog_folder(repo.to_str().unwrap(), &["[".to_string()])
+            .unwrap_err();
+        assert!(err.message.contains("invalid file pattern \"[\""), "{err}");
+
+        let globs = vec!["*.{yaml,yml}".to_string()];
+        let loaded = api
+            .dispatch(
+                "open_catalog_folder",
+                json!({"path": repo.display().to_string(), "globs": globs}),
+            )
+            .unwrap();
+        let loaded: CatalogLoaded = serde_json::from_value(loaded).unwrap();
+        assert_eq!(loaded.report.added, 2, "{loaded:?}");
+        assert_eq!(loaded.source.globs, globs);
+        // A refresh reads with the same patterns.
+        std::fs::write(repo.join("org/more.yaml"), component("gamma")).unwrap();
+        let refreshed = api.refresh_local_source(&loaded.source.path).unwrap();
+        assert_eq!(refreshed.report.added, 1, "{refreshed:?}");
+        assert_eq!(names(&api), ["alpha", "beta", "gamma"]);
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub(crate) fn routes() -> &'static Router<Api> {
             .on::<GetTeamBackend>(|api, _| api.team_backend())
             .on::<SaveTeamBackend>(|api, c| api.save_team_backend(&c.url, c.token))
             .on::<TestTeamBackend>(|api, c| api.test_team_backend(&c.url, c.token))
-            .on::<StartSync>(|api, c| api.start_sync(c.full))
+            .on::<StartSync>(|api, c| api.start_sync(c.full, c.accept_shrink))
             .on::<CancelSync>(|api, _| {
                 api.sync.cancel();
                 api.sync_state()
@@ -63,7 +63,7 @@ pub(crate) fn routes() -> &'static Router<Api> {
             .on::<GetOnboarding>(|api, _| api.onboarding())
             .on::<CompleteOnboarding>(|api, _| api.complete_onboarding())
             .on::<LoadDemoCatalog>(|api, _| api.load_demo_catalog())
-            .on::<OpenCatalogFolder>(|api, c| api.open_catalog_folder(&c.path))
+            .on::<OpenCatalogFolder>(|api, c| api.open_catalog_folder(&c.path, &c.globs))
             .on::<GetLocalSources>(|api, _| api.local_sources())
             .on::<RefreshLocalSource>(|api, c| api.refresh_local_source(&c.path))
             .on::<RemoveLocalSource>(|api, c| api.remove_local_source(&c.path))

@@ -12,6 +12,15 @@ use backlot_secrets::{SecretError, Sensitive};
 
 use crate::Api;
 
+/// What `backlot sync` asks for besides the backend and token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncRequest {
+    /// Page everything instead of comparing etags.
+    pub full: bool,
+    /// Apply the sync even when the team catalog shrinks drastically.
+    pub accept_shrink: bool,
+}
+
 /// A sync ready to run.
 struct SyncJob {
     url: String,
@@ -100,12 +109,13 @@ impl Api {
 
     /// Starts a sync in the background (incremental when a previous sync from the same
     /// backend succeeded, unless `full`) and returns at once; progress shows in
-    /// `team_backend().sync`. One sync at a time.
-    pub fn start_sync(&self, full: bool) -> Result<SyncState, ApiError> {
+    /// `team_backend().sync`. One sync at a time. `accept_shrink`: apply it even if the team
+    /// catalog shrinks drastically (otherwise such a sync is refused and recorded).
+    pub fn start_sync(&self, full: bool, accept_shrink: bool) -> Result<SyncState, ApiError> {
         // A keychain that cannot be read means no token: a backend that needs one answers
         // 401, which the status then shows.
         let token = self.team_token().unwrap_or(None);
-        let job = self.prepare_sync(None, token.as_ref(), full)?;
+        let job = self.prepare_sync(None, token.as_ref(), full, accept_shrink)?;
         let cancel = self.begin_sync(job.mode)?;
         let runner = self.sync.clone();
         let progress = self.sync.clone();
@@ -134,10 +144,10 @@ impl Api {
         &self,
         backend: Option<&str>,
         token: Option<&Sensitive<String>>,
-        full: bool,
+        mode: SyncRequest,
         progress: impl Fn(&Progress) + Send + Sync + 'static,
     ) -> Result<SyncRun, ApiError> {
-        let job = self.prepare_sync(backend, token, full)?;
+        let job = self.prepare_sync(backend, token, mode.full, mode.accept_shrink)?;
         let cancel = self.begin_sync(job.mode)?;
         let runner = self.sync.clone();
         let options = SyncOptions::new()
@@ -180,6 +190,7 @@ impl Api {
         backend: Option<&str>,
         token: Option<&Sensitive<String>>,
         full: bool,
+        accept_shrink: bool,
     ) -> Result<SyncJob, ApiError> {
         let url = match backend.map(str::trim).filter(|b| !b.is_empty()) {
             Some(url) => url.trim_end_matches('/').to_string(),
@@ -198,8 +209,9 @@ impl Api {
         };
         let client =
             CatalogClient::new(&url, token, ClientOptions::default()).map_err(ApiError::from)?;
-        let target =
-            self.with_store(|store| store.team_sync(client.base_url()).map_err(ApiError::from))?;
+        let target = self
+            .with_store(|store| store.team_sync(client.base_url()).map_err(ApiError::from))?
+            .accept_shrink(accept_shrink);
         Ok(SyncJob {
             url: client.base_url().to_string(),
             client,
@@ -236,7 +248,7 @@ impl Api {
         if now_ms.saturating_sub(last) < interval * 60_000 {
             return Ok(false);
         }
-        self.start_sync(false)?;
+        self.start_sync(false, false)?;
         Ok(true)
     }
 

@@ -45,6 +45,7 @@ fn validate_exits_1_on_invalid_and_prints_json_results() {
     let (code, out, _) = run(
         CatalogCommand::Validate {
             paths: vec![invalid.clone()],
+            globs: vec![],
             json: true,
         },
         db,
@@ -63,6 +64,7 @@ fn validate_exits_1_on_invalid_and_prints_json_results() {
     let (code, out, _) = run(
         CatalogCommand::Validate {
             paths: vec![ok],
+            globs: vec![],
             json: false,
         },
         db,
@@ -83,6 +85,7 @@ fn ingest_search_facets_export_on_a_db_file() {
     let (code, out, err) = run(
         CatalogCommand::Ingest {
             paths: vec![demo.clone()],
+            globs: vec![],
             db: Some(db.clone()),
             json: true,
         },
@@ -94,6 +97,7 @@ fn ingest_search_facets_export_on_a_db_file() {
     let (code, out, _) = run(
         CatalogCommand::Ingest {
             paths: vec![demo],
+            globs: vec![],
             db: None,
             json: false,
         },
@@ -169,6 +173,7 @@ fn ingest_with_errors_exits_1_and_lists_file_line() {
     let (code, out, _) = run(
         CatalogCommand::Ingest {
             paths: vec![f],
+            globs: vec![],
             db: None,
             json: false,
         },
@@ -226,4 +231,95 @@ fn clap_parses_the_documented_flags() {
     assert!(Cli::try_parse_from(["catalog", "validate"]).is_err());
     let cli = Cli::try_parse_from(["catalog", "ingest", "a", "b", "--db", "f.db"]).unwrap();
     assert!(matches!(cli.cmd, CatalogCommand::Ingest { ref paths, .. } if paths.len() == 2));
+    let cli = Cli::try_parse_from([
+        "catalog", "validate", "d", "--glob", "*.yaml", "--glob", "x/*.yml",
+    ])
+    .unwrap();
+    assert!(
+        matches!(cli.cmd, CatalogCommand::Validate { ref globs, .. } if globs == &["*.yaml", "x/*.yml"])
+    );
+}
+
+#[test]
+fn a_folder_of_backstage_examples_names_what_it_skipped_and_reads_them_with_glob() {
+    let examples = fixtures().join("backstage-examples");
+    let db = Path::new("/nonexistent/unused.db");
+    let validate = |globs: Vec<String>, json: bool| {
+        run(
+            CatalogCommand::Validate {
+                paths: vec![examples.clone()],
+                globs,
+                json,
+            },
+            db,
+        )
+    };
+    // By default no file there has a catalog file name: exit 1, and say what was skipped.
+    let (code, out, _) = validate(vec![], false);
+    assert_eq!(code, 1, "{out}");
+    for says in [
+        "no catalog files in",
+        "YAML files with other names were skipped",
+        "acme/org.yaml",
+        "and 80 more",
+        "hint: to read the skipped YAML files: backlot catalog validate --glob '*.yaml'",
+    ] {
+        assert!(out.contains(says), "{says}: {out}");
+    }
+    let (code, out, _) = validate(vec![], true);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["skippedYaml"].as_array().unwrap().len() > 10, "{v}");
+    // With the pattern, the same folder is read.
+    let (_, out, _) = validate(vec!["*.yaml".into()], true);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let valid = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["valid"] == true)
+        .count();
+    assert!(valid > 30, "{valid} valid documents");
+    // A bad pattern is refused before anything is read.
+    let (code, _, err) = validate(vec!["a[".into()], false);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid file pattern"), "{err}");
+}
+
+#[test]
+fn a_location_pointing_at_a_device_or_outside_the_folder_is_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    write(dir.path(), "secret.yaml", "kind: Component\n");
+    write(
+        &repo,
+        "catalog-info.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: hostile\nspec:\n  targets: [/dev/zero, ../secret.yaml, ./fine.yaml]\n",
+    );
+    write(
+        &repo,
+        "fine.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: fine\nspec:\n  type: team\n  children: []\n",
+    );
+    let db = dir.path().join(backlot_app::STORE_FILE);
+    let (code, out, _) = run(
+        CatalogCommand::Ingest {
+            paths: vec![repo.clone()],
+            globs: vec![],
+            db: None,
+            json: true,
+        },
+        &db,
+    );
+    assert_eq!(code, 1, "{out}");
+    let report: backlot_model::IngestReport = serde_json::from_str(&out).unwrap();
+    // The Location and the Group inside the folder are read; the two hostile targets refused.
+    assert_eq!(report.added, 2, "{report:?}");
+    let messages: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("/dev/zero is outside"), "{messages:?}");
+    assert!(
+        messages[1].contains("../secret.yaml is outside"),
+        "{messages:?}"
+    );
 }

@@ -65,6 +65,37 @@ fn json(out: &Output) -> Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shrunken_team_catalog_needs_accept_shrink() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let server = server(100).await;
+    assert_eq!(
+        output(sync_cmd(&server, &db, &[])).await.status.code(),
+        Some(0)
+    );
+    server.with_catalog(|c| c.clear());
+    let out = output(sync_cmd(&server, &db, &["--json"])).await;
+    assert_eq!(out.status.code(), Some(1));
+    let s = json(&out);
+    assert_eq!(s["error"]["kind"], "catalog_shrank", "{s}");
+    assert!(
+        s["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--accept-shrink"),
+        "{s}"
+    );
+    let out = output(sync_cmd(&server, &db, &["--accept-shrink", "--json"])).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(json(&out)["teamEntities"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_syncs_full_then_incremental_with_a_json_summary() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cli.db");

@@ -331,6 +331,46 @@ async fn team_backend_can_be_tested_saved_and_synced() {
 }
 
 #[wasm_bindgen_test]
+async fn a_sync_refused_for_a_shrunken_catalog_asks_and_accepting_syncs_again() {
+    use backlot_model::ipc::{StartSync, SyncState, TeamBackend};
+    use backlot_model::sync::{CATALOG_SHRANK, SyncStatus};
+    let status = SyncStatus {
+        last_error: Some(
+            "the team backend now serves 0 entities where the offline catalog has 120".into(),
+        ),
+        last_error_kind: Some(CATALOG_SHRANK.into()),
+        team_entities: 120,
+        ..Default::default()
+    };
+    let team = TeamBackend {
+        url: Some("https://backstage.example.com".into()),
+        sync: SyncState {
+            status: Some(status),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let app = mount_fake(
+        "/settings",
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new().with_team_backend(team),
+    )
+    .await;
+    let card = ".pane-active .team-backend";
+    let banner = app.text(&format!("{card} [data-testid='last-sync'] .banner"));
+    assert!(banner.contains("serves 0 entities"), "{banner}");
+    app.click(&format!("{card} [data-action='accept-shrink']"))
+        .await;
+    assert_eq!(
+        app.fake.last_sync_start(),
+        Some(StartSync {
+            full: true,
+            accept_shrink: true
+        })
+    );
+}
+
+#[wasm_bindgen_test]
 async fn the_header_says_how_old_the_team_catalog_is() {
     use backlot_model::ipc::{SyncState, TeamBackend};
     use backlot_model::sync::SyncStatus;

@@ -186,6 +186,11 @@ async fn a_folder_is_opened_and_bad_paths_are_explained() {
     assert!(!app.fake.onboarding_completed());
 
     app.set(input, "  /src/repos ");
+    // File patterns beyond the default names, comma-separated.
+    app.set(
+        ".pane-active input[name='catalog-globs']",
+        " *.yaml, examples/**/*.yml ,",
+    );
     app.submit(form).await;
     settle().await;
     assert_eq!(app.path(), "/catalog");
@@ -195,6 +200,7 @@ async fn a_folder_is_opened_and_bad_paths_are_explained() {
         (sources[0].path.as_str(), sources[0].entity_count),
         ("/src/repos", 2)
     );
+    assert_eq!(sources[0].globs, ["*.yaml", "examples/**/*.yml"]);
 }
 
 #[wasm_bindgen_test]

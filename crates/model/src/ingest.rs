@@ -57,6 +57,10 @@ pub struct IngestReport {
     pub errors: Vec<IngestProblem>,
     /// Things that did not stop an entity from ingesting (e.g. a remote `$text` not fetched).
     pub warnings: Vec<IngestProblem>,
+    /// YAML files in the folders read that were not read because of their names (neither
+    /// a default catalog file name nor a given file pattern).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_yaml: Vec<String>,
 }
 
 /// One document's validation outcome (`backlot catalog validate`).

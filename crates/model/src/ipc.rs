@@ -517,6 +517,10 @@ redacted_debug!(TestTeamBackend, url);
 pub struct StartSync {
     /// Page everything instead of comparing etags.
     pub full: bool,
+    /// Apply the sync even when the team catalog shrinks drastically (the user accepted the
+    /// warning a refused sync left in the status, kind `catalog_shrank`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accept_shrink: bool,
 }
 command!(StartSync => SyncState, "start_sync");
 
@@ -546,12 +550,17 @@ pub struct OnboardingState {
 pub struct LoadDemoCatalog {}
 command!(LoadDemoCatalog => CatalogLoaded, "load_demo_catalog");
 
-/// Ingests the `catalog-info.yaml` files under a local folder and remembers the folder as
-/// a local source (to refresh or remove later).
+/// Ingests the catalog files under a local folder (`catalog-info.yaml`, `catalog-info.yml`,
+/// `.catalog-info.yaml`, and what `globs` matches) and remembers the folder as a local
+/// source (to refresh or remove later).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenCatalogFolder {
     /// An absolute path; a leading `~/` means the home folder.
     pub path: String,
+    /// Extra file patterns (`*.yaml`, `examples/**/*.yaml`), matched against paths relative
+    /// to the folder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub globs: Vec<String>,
 }
 command!(OpenCatalogFolder => CatalogLoaded, "open_catalog_folder");
 
@@ -590,6 +599,9 @@ pub struct LocalSource {
     pub error_count: u64,
     /// When it was last ingested (ms since the Unix epoch).
     pub ingested_at_ms: u64,
+    /// The extra file patterns it was opened with (read again on refresh).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub globs: Vec<String>,
 }
 
 /// The outcome of loading the demo catalog or a local folder.

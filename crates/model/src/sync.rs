@@ -44,3 +44,7 @@ pub struct SyncStatus {
     /// A short, stable name of that error's class (`unreachable`, `unauthorized`, …).
     pub last_error_kind: Option<String>,
 }
+
+/// [`SyncStatus::last_error_kind`] of a sync the store refused because it would shrink the team
+/// catalog drastically (to nothing, or to less than half); the UI offers to accept it.
+pub const CATALOG_SHRANK: &str = "catalog_shrank";

@@ -37,6 +37,10 @@ pub enum StoreError {
     SyncNeedsFile,
     #[error("{0} was called outside a sync transaction (begin was not called)")]
     NoSyncTransaction(&'static str),
+    #[error(
+        "the team backend now serves {after} entities where the offline catalog has {before}; the sync was not applied, so the offline catalog stays as it was. If the smaller catalog is right, accept it (Settings → Team backend, or backlot sync --accept-shrink)"
+    )]
+    CatalogShrank { before: u64, after: u64 },
 }
 
 impl From<StoreError> for ApiError {
@@ -45,6 +49,7 @@ impl From<StoreError> for ApiError {
             StoreError::InvalidQuery(_) => ErrorCode::InvalidInput,
             StoreError::NotFound(_) => ErrorCode::NotFound,
             StoreError::SchemaTooNew { .. } => ErrorCode::Unsupported,
+            StoreError::CatalogShrank { .. } => ErrorCode::Conflict,
             _ => ErrorCode::Storage,
         };
         ApiError::new(code, e.to_string())

@@ -5,7 +5,9 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 
 use backlot_model::{IngestProblem, IngestReport, ValidationResult};
 
-use crate::collect::{Candidate, Collected, collect, collect_streaming, from_values, root_keys};
+use crate::collect::{
+    Candidate, Collected, FileSelection, collect, collect_streaming, from_values, root_keys,
+};
 use crate::error::IngestError;
 use crate::store::{ApplyOutcome, Store, Writer};
 
@@ -47,6 +49,7 @@ fn report(outcome: ApplyOutcome, collected: Collected) -> IngestReport {
         removed: outcome.removed,
         errors,
         warnings: collected.warnings,
+        skipped_yaml: collected.skipped_yaml,
     }
 }
 
@@ -55,8 +58,17 @@ fn report(outcome: ApplyOutcome, collected: Collected) -> IngestReport {
 /// same paths no longer produce. Entities ingested from other paths are left alone. Problems
 /// with single files, documents or entities are listed in the report, never fatal.
 pub fn ingest(store: &mut Store, paths: &[PathBuf]) -> Result<IngestReport, IngestError> {
+    ingest_selected(store, paths, &FileSelection::default())
+}
+
+/// [`ingest`], reading in folders the default catalog files and those `selection` adds.
+pub fn ingest_selected(
+    store: &mut Store,
+    paths: &[PathBuf],
+    selection: &FileSelection,
+) -> Result<IngestReport, IngestError> {
     let writer = store.writer(root_keys(paths))?;
-    let (outcome, collected) = pipeline(writer, |sink| collect_streaming(paths, sink))?;
+    let (outcome, collected) = pipeline(writer, |sink| collect_streaming(paths, selection, sink))?;
     Ok(report(outcome, collected))
 }
 
@@ -67,6 +79,8 @@ pub struct ValidationOutcome {
     pub results: Vec<ValidationResult>,
     pub problems: Vec<IngestProblem>,
     pub warnings: Vec<IngestProblem>,
+    /// YAML files in the folders read that were not read because of their names.
+    pub skipped_yaml: Vec<String>,
 }
 
 impl ValidationOutcome {
@@ -75,9 +89,10 @@ impl ValidationOutcome {
     }
 }
 
-/// Validates `paths` without touching any store.
-pub fn validate(paths: &[PathBuf]) -> ValidationOutcome {
-    let collected = collect(paths);
+/// Validates `paths` without touching any store (folders: the catalog files `selection`
+/// picks).
+pub fn validate(paths: &[PathBuf], selection: &FileSelection) -> ValidationOutcome {
+    let collected = collect(paths, selection);
     // Problems already attached to a document are in its result; keep the others.
     let problems = collected
         .errors
@@ -88,6 +103,7 @@ pub fn validate(paths: &[PathBuf]) -> ValidationOutcome {
         results: collected.results,
         problems,
         warnings: collected.warnings,
+        skipped_yaml: collected.skipped_yaml,
     }
 }
 

@@ -12,7 +12,10 @@ mod migrations;
 mod store;
 mod yaml;
 
+pub use collect::{DEFAULT_NAMES, FileSelection, InvalidPattern, suggested_pattern};
 pub use error::{IngestError, StoreError};
-pub use ingest::{ValidationOutcome, ingest, ingest_values, validate};
+pub use ingest::{ValidationOutcome, ingest, ingest_selected, ingest_values, validate};
 pub use migrations::latest_version as schema_version;
-pub use store::{ApplyOutcome, Store, TeamSync};
+pub use store::{
+    ApplyOutcome, CATALOG_SHRANK, Store, TeamSync, is_drastic_shrink, sync_failure_kind,
+};

@@ -19,7 +19,7 @@ fn verdicts_match_a_real_backstage() {
         &std::fs::read_to_string(dir.join("backstage-verdicts.json")).unwrap(),
     )
     .unwrap();
-    let ours = validate(&[dir.join("corpus.yaml")]);
+    let ours = validate(&[dir.join("corpus.yaml")], &Default::default());
     assert_eq!(ours.results.len(), recorded.len());
     let mut mismatches = Vec::new();
     for (r, theirs) in ours.results.iter().zip(&recorded) {

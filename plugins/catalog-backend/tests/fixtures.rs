@@ -206,10 +206,13 @@ fn example_system_relations_match_backstage() {
 #[test]
 fn validate_reports_every_document() {
     let examples = fixtures().join("backstage-examples");
-    let outcome = validate(&[
-        examples.join("components/invalid-component.yaml"),
-        examples.join("acme/org.yaml"),
-    ]);
+    let outcome = validate(
+        &[
+            examples.join("components/invalid-component.yaml"),
+            examples.join("acme/org.yaml"),
+        ],
+        &Default::default(),
+    );
     assert!(!outcome.all_valid());
     let invalid: Vec<_> = outcome.results.iter().filter(|r| !r.valid).collect();
     assert_eq!(invalid.len(), 1);

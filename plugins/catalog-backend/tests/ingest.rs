@@ -5,7 +5,7 @@
 
 mod common;
 
-use backlot_catalog_backend::ingest;
+use backlot_catalog_backend::{FileSelection, ingest, ingest_selected};
 use common::*;
 
 #[test]
@@ -243,6 +243,61 @@ fn placeholders_resolve_relative_and_refuse_escapes() {
     );
     assert!(r.errors[0].message.contains("outside"), "{:?}", r.errors);
     assert_eq!(r.errors[0].field.as_deref(), Some("spec.definition"));
+}
+
+#[test]
+fn the_three_common_catalog_file_names_are_read_and_other_yaml_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    write(&repo, "a/catalog-info.yaml", &component("a", ""));
+    write(&repo, "b/catalog-info.yml", &component("b", ""));
+    write(&repo, "c/.catalog-info.yaml", &component("c", ""));
+    write(&repo, "d/service.yaml", &component("d", ""));
+    // Hidden folders are still skipped.
+    write(&repo, ".git/catalog-info.yaml", &component("hidden", ""));
+    let mut store = file_store(dir.path());
+    let r = ingest(&mut store, std::slice::from_ref(&repo)).unwrap();
+    assert_eq!((r.added, r.errors.len()), (3, 0), "{r:#?}");
+    assert!(r.skipped_yaml[0].ends_with("d/service.yaml"), "{r:#?}");
+    assert!(store.get_entity("component:hidden").unwrap().is_none());
+
+    let selection = FileSelection::new(&["d/*.yaml".to_string()]).unwrap();
+    let r = ingest_selected(&mut store, &[repo], &selection).unwrap();
+    assert_eq!((r.added, r.unchanged), (1, 3), "{r:#?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn location_targets_must_be_regular_files_inside_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    write(
+        &repo,
+        "catalog-info.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: hostile\nspec:\n  targets: [./pipe.yaml, ./zero.yaml, /dev/zero, ./ok.yaml]\n",
+    );
+    write(&repo, "ok.yaml", &component("ok", ""));
+    // A named pipe would block the open and /dev/zero would never end: both refused unread.
+    let made = std::process::Command::new("mkfifo")
+        .arg(repo.join("pipe.yaml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", repo.join("zero.yaml")).unwrap();
+    let mut store = file_store(dir.path());
+    let r = ingest(&mut store, &[repo]).unwrap();
+    assert_eq!(r.added, 2, "{r:#?}");
+    let messages: Vec<&str> = r.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(
+        messages[0].contains("is a named pipe, not a regular file"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("./zero.yaml is outside"),
+        "{messages:?}"
+    );
+    assert!(messages[2].contains("/dev/zero is outside"), "{messages:?}");
 }
 
 #[test]

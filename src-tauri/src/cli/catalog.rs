@@ -16,9 +16,14 @@ use super::output::{Failure, print_json, w};
 pub enum CatalogCommand {
     /// Validate descriptor files (and the locations they point at) without storing anything.
     Validate {
-        /// Files or folders (folders: their catalog-info.yaml files).
+        /// Files or folders (folders: their catalog-info.yaml, catalog-info.yml and
+        /// .catalog-info.yaml files, and those --glob matches).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Also read files matching PATTERN in folders (relative to the folder: '*.yaml',
+        /// 'examples/**/*.yaml'); repeatable.
+        #[arg(long = "glob", value_name = "PATTERN")]
+        globs: Vec<String>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -27,6 +32,9 @@ pub enum CatalogCommand {
     Ingest {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Also read files matching PATTERN in folders; repeatable.
+        #[arg(long = "glob", value_name = "PATTERN")]
+        globs: Vec<String>,
         /// The catalog database (default: the app's store).
         #[arg(long, value_name = "FILE")]
         db: Option<PathBuf>,
@@ -94,8 +102,8 @@ fn execute(
     out: &mut dyn Write,
 ) -> Result<u8, Failure> {
     match cmd {
-        CatalogCommand::Validate { paths, json } => {
-            let outcome = backlot_app::validate_files(&paths);
+        CatalogCommand::Validate { paths, globs, json } => {
+            let outcome = backlot_app::validate_files(&paths, &globs)?;
             let code = if outcome.all_valid() { 0 } else { 1 };
             if json {
                 print_json(
@@ -105,6 +113,7 @@ fn execute(
                         "results": outcome.results,
                         "problems": outcome.problems,
                         "warnings": outcome.warnings,
+                        "skippedYaml": outcome.skipped_yaml,
                     }),
                 )?;
             } else {
@@ -137,11 +146,19 @@ fn execute(
                     outcome.results.len() - invalid,
                     outcome.problems.len()
                 ))?;
+                if outcome.results.is_empty() {
+                    glob_hint(out, "validate", &outcome.skipped_yaml)?;
+                }
             }
             Ok(code)
         }
-        CatalogCommand::Ingest { paths, db, json } => {
-            let report = api(db).ingest_files(&paths)?;
+        CatalogCommand::Ingest {
+            paths,
+            globs,
+            db,
+            json,
+        } => {
+            let report = api(db).ingest_files(&paths, &globs)?;
             if json {
                 print_json(out, &report)?;
             } else {
@@ -160,6 +177,9 @@ fn execute(
                 }
                 for p in &report.warnings {
                     w(writeln!(out, "warning: {p}"))?;
+                }
+                if report.added + report.updated + report.unchanged == 0 {
+                    glob_hint(out, "ingest", &report.skipped_yaml)?;
                 }
             }
             Ok(if report.errors.is_empty() { 0 } else { 1 })
@@ -220,4 +240,16 @@ fn execute(
             Ok(0)
         }
     }
+}
+
+/// When YAML files were skipped for their names and nothing was read, how to include them.
+fn glob_hint(out: &mut dyn Write, command: &str, skipped: &[String]) -> Result<(), Failure> {
+    if skipped.is_empty() {
+        return Ok(());
+    }
+    let pattern = backlot_app::suggested_pattern(skipped);
+    w(writeln!(
+        out,
+        "hint: to read the skipped YAML files: backlot catalog {command} --glob '{pattern}' <paths>"
+    ))
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use backlot_app::Api;
-use backlot_app::sync::{Phase, Progress, SyncMode, SyncReport};
+use backlot_app::sync::{Phase, Progress, SyncMode, SyncReport, SyncRequest};
 use backlot_model::sync::SyncStatus;
 use backlot_model::{ApiError, Sensitive};
 use serde::Serialize;
@@ -35,6 +35,10 @@ pub struct SyncArgs {
     /// Fetch every entity, even when an incremental sync is possible.
     #[arg(long)]
     pub full: bool,
+    /// Apply the sync even when the team catalog would shrink to nothing or to less than
+    /// half (refused otherwise, to protect the offline catalog from a failing server).
+    #[arg(long)]
+    pub accept_shrink: bool,
     /// Print a JSON summary instead of text (and no progress bar).
     #[arg(long)]
     pub json: bool,
@@ -234,7 +238,10 @@ fn execute(args: SyncArgs, api: &Api, progress_bar: bool) -> Result<Outcome, Set
         .sync_and_wait(
             Some(&backend),
             token.as_ref(),
-            args.full,
+            SyncRequest {
+                full: args.full,
+                accept_shrink: args.accept_shrink,
+            },
             move |p: &Progress| {
                 if let Some(bar) = &shown {
                     show_progress(bar, &last, p);
@@ -250,7 +257,7 @@ fn execute(args: SyncArgs, api: &Api, progress_bar: bool) -> Result<Outcome, Set
         Err(e) => Err(failed(
             &run.backend,
             Some(run.mode),
-            e.kind(),
+            backlot_app::sync::sync_failure_kind(&e),
             e.code(),
             e.to_string(),
         )),

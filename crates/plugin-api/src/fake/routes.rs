@@ -161,6 +161,7 @@ fn settings(router: Router<FakeBackend>) -> Router<FakeBackend> {
         })
         .on::<StartSync>(|f, c| {
             let mut state = f.write();
+            state.last_sync_start = Some(c.clone());
             let mode = if c.full { "full" } else { "incremental" };
             state.team.sync.running = Some(SyncProgress {
                 mode: mode.into(),
@@ -208,7 +209,8 @@ fn onboarding_routes(router: Router<FakeBackend>) -> Router<FakeBackend> {
                     "no catalog files in {path}"
                 )));
             }
-            let loaded = add_entities(&mut state, &path, entities);
+            let mut loaded = add_entities(&mut state, &path, entities);
+            loaded.source.globs = c.globs.clone();
             state.local_sources.retain(|s| s.path != path);
             state.local_sources.push(loaded.source.clone());
             state.onboarding_completed = true;

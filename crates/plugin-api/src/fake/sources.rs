@@ -40,6 +40,7 @@ pub(super) fn add_entities(
             entity_count: count,
             error_count: 0,
             ingested_at_ms: 0,
+            globs: Vec::new(),
         },
         report: IngestReport {
             added,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use backlot_model::ApiError;
 use backlot_model::ingest::IngestProblem;
 use backlot_model::ipc::{
-    Command, ConfigSummary, EntityView, LocalSource, Preferences, TeamBackend,
+    Command, ConfigSummary, EntityView, LocalSource, Preferences, StartSync, TeamBackend,
 };
 use backlot_model::query::{EntityQuery, EntitySummary};
 use backlot_model::relations::Relation;
@@ -45,6 +45,8 @@ pub(super) struct FakeState {
     /// Refs whose catalog file had problems.
     pub problems: BTreeMap<String, Vec<IngestProblem>>,
     pub last_query: Option<EntityQuery>,
+    /// The last sync the UI started.
+    pub last_sync_start: Option<StartSync>,
     /// Addresses pages asked to open in the browser.
     pub opened: Vec<String>,
     /// Relations besides the summaries' owner/system and the views' relations (for graphs).
@@ -209,6 +211,11 @@ impl FakeBackend {
     /// What the fake keychain holds for `name`.
     pub fn keychain_value(&self, name: &str) -> Option<String> {
         self.state.borrow().keychain.get(name).cloned()
+    }
+
+    /// The last sync the UI started (full? accepting a shrunken catalog?).
+    pub fn last_sync_start(&self) -> Option<StartSync> {
+        self.state.borrow().last_sync_start.clone()
     }
 
     /// The command names received so far, in order.

@@ -1,8 +1,15 @@
-//! Reading locations: files, folders (their `catalog-info.yaml` files) and Location entities
-//! (`target`/`targets`, nested, cycles reported), placeholders resolved, every document
-//! validated. Nothing here touches the store; `validate` and `ingest` share it.
+//! Reading locations: files, folders (their catalog files, see [`files`]) and Location
+//! entities (`target`/`targets`, nested, cycles reported), placeholders resolved, every
+//! document validated. Nothing here touches the store; `validate` and `ingest` share it.
+//!
+//! Everything read is untrusted (a cloned repository): files are read through
+//! `backlot_safe_fs` (regular files only, sizes counted while reading) and every path a
+//! document names must stay inside the folder the user opened.
 
+mod files;
 mod placeholders;
+
+pub use files::{DEFAULT_NAMES, FileSelection, InvalidPattern, suggested_pattern};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -39,10 +46,13 @@ pub struct Collected {
     pub warnings: Vec<IngestProblem>,
     /// The canonical roots that were read; re-ingesting a root replaces what it held.
     pub roots: Vec<String>,
+    /// YAML files in the folders read that were not read because of their names.
+    pub skipped_yaml: Vec<String>,
 }
 
-struct Walker {
+struct Walker<'a> {
     out: Collected,
+    selection: &'a FileSelection,
     /// When set, valid entities go here (to be written while reading goes on) instead of
     /// `out.entities`.
     sink: Option<SyncSender<Candidate>>,
@@ -68,18 +78,27 @@ pub fn root_keys(paths: &[PathBuf]) -> Vec<String> {
 }
 
 /// Reads `paths` (files or folders) and everything their Location entities point at.
-pub fn collect(paths: &[PathBuf]) -> Collected {
-    collect_with(paths, None)
+pub fn collect(paths: &[PathBuf], selection: &FileSelection) -> Collected {
+    collect_with(paths, selection, None)
 }
 
 /// Like `collect`, sending each valid entity to `sink` as soon as it is read.
-pub fn collect_streaming(paths: &[PathBuf], sink: SyncSender<Candidate>) -> Collected {
-    collect_with(paths, Some(sink))
+pub fn collect_streaming(
+    paths: &[PathBuf],
+    selection: &FileSelection,
+    sink: SyncSender<Candidate>,
+) -> Collected {
+    collect_with(paths, selection, Some(sink))
 }
 
-fn collect_with(paths: &[PathBuf], sink: Option<SyncSender<Candidate>>) -> Collected {
+fn collect_with(
+    paths: &[PathBuf],
+    selection: &FileSelection,
+    sink: Option<SyncSender<Candidate>>,
+) -> Collected {
     let mut w = Walker {
         out: Collected::default(),
+        selection,
         sink,
         visited: HashSet::new(),
         seen_refs: HashMap::new(),
@@ -102,7 +121,19 @@ fn collect_with(paths: &[PathBuf], sink: Option<SyncSender<Candidate>>) -> Colle
         }
         w.out.roots.push(root_key.clone());
         if canonical.is_dir() {
-            for file in catalog_files_in(&canonical, &mut w.out.errors) {
+            let found =
+                files::catalog_files_in(&canonical, &canonical, selection, &mut w.out.errors);
+            if found.files.is_empty() {
+                let message = found.nothing_to_read(&canonical, selection);
+                w.out.errors.push(problem(&canonical, None, message));
+            }
+            w.out.skipped_yaml.extend(
+                found
+                    .skipped_yaml
+                    .iter()
+                    .map(|f| canonical.join(f).to_string_lossy().into_owned()),
+            );
+            for file in found.files {
                 w.read_file(&file, &root_key, &canonical, &mut Vec::new());
             }
         } else {
@@ -113,37 +144,6 @@ fn collect_with(paths: &[PathBuf], sink: Option<SyncSender<Candidate>>) -> Colle
         }
     }
     w.out
-}
-
-/// `catalog-info.yaml` / `.yml` files under `dir`, sorted, skipping hidden folders and build
-/// output.
-fn catalog_files_in(dir: &Path, errors: &mut Vec<IngestProblem>) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            e.depth() == 0 || !(name.starts_with('.') || name == "node_modules" || name == "target")
-        });
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let name = e.file_name().to_string_lossy();
-                if name == "catalog-info.yaml" || name == "catalog-info.yml" {
-                    files.push(e.into_path());
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                errors.push(problem(&path, None, format!("cannot read folder: {e}")));
-            }
-        }
-    }
-    files
 }
 
 fn problem(file: &Path, line: Option<u64>, message: String) -> IngestProblem {
@@ -166,7 +166,7 @@ fn entity_ref_of(value: &Value) -> Option<String> {
     Some(format!("{kind}:{ns}/{name}").to_lowercase())
 }
 
-impl Walker {
+impl Walker<'_> {
     fn emit(&mut self, c: Candidate) {
         match &self.sink {
             // A closed sink means the writer gave up (its error is reported there).
@@ -182,28 +182,10 @@ impl Walker {
             return;
         }
         let file_str = file.to_string_lossy().into_owned();
-        let text = match std::fs::metadata(file) {
-            Ok(m) if m.len() > MAX_FILE_BYTES => {
-                self.out.errors.push(problem(
-                    file,
-                    None,
-                    format!("file is larger than {MAX_FILE_BYTES} bytes; refused"),
-                ));
-                return;
-            }
-            Ok(_) => match std::fs::read(file) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                Err(e) => {
-                    self.out
-                        .errors
-                        .push(problem(file, None, format!("cannot read: {e}")));
-                    return;
-                }
-            },
+        let text = match backlot_safe_fs::read_text_capped(file, MAX_FILE_BYTES) {
+            Ok(text) => text,
             Err(e) => {
-                self.out
-                    .errors
-                    .push(problem(file, None, format!("cannot read: {e}")));
+                self.out.errors.push(problem(file, None, e.to_string()));
                 return;
             }
         };
@@ -337,16 +319,15 @@ impl Walker {
             ));
             return;
         }
-        let target_path = dir.join(target.strip_prefix("file:").unwrap_or(target));
-        let canonical = match target_path.canonicalize() {
+        let relative = target.strip_prefix("file:").unwrap_or(target);
+        let canonical = match backlot_safe_fs::resolve_inside(root_dir, dir, relative) {
             Ok(p) => p,
+            Err(e) if e.is_not_found() && optional => return,
             Err(e) => {
-                if !optional {
-                    self.out.errors.push(at(
-                        Some("spec.targets".into()),
-                        format!("location target {target} cannot be read: {e}"),
-                    ));
-                }
+                self.out.errors.push(at(
+                    Some("spec.targets".into()),
+                    format!("location target {target}: {e}"),
+                ));
                 return;
             }
         };
@@ -370,7 +351,9 @@ impl Walker {
             return;
         }
         if canonical.is_dir() {
-            for file in catalog_files_in(&canonical, &mut self.out.errors) {
+            let found =
+                files::catalog_files_in(&canonical, root_dir, self.selection, &mut self.out.errors);
+            for file in found.files {
                 self.read_file(&file, root, root_dir, stack);
             }
         } else {

@@ -8,6 +8,8 @@ mod query;
 mod sources;
 mod stars;
 mod team;
+mod team_apply;
+mod team_stage;
 mod team_sync;
 mod write;
 
@@ -19,7 +21,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::error::{Result, StoreError};
 use crate::migrations;
 
-pub use team_sync::TeamSync;
+pub use team_sync::{CATALOG_SHRANK, TeamSync, is_drastic_shrink, sync_failure_kind};
 pub use write::ApplyOutcome;
 pub(crate) use write::Writer;
 
@@ -71,7 +73,9 @@ impl Store {
     }
 
     fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // A write waits for another writer rather than failing: a team sync's commit (seconds
+        // for a first sync of 100k entities) or a large folder ingestion must not lose a star.
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.execute_batch(
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
         )?;

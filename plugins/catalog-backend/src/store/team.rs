@@ -105,21 +105,6 @@ pub(crate) fn insert_visible(conn: &Connection, t: &TeamEntity, root: &str) -> R
     Ok(id)
 }
 
-/// Replaces the visible row `id` (a team row) by `t`.
-pub(crate) fn update_visible(conn: &Connection, id: i64, t: &TeamEntity, root: &str) -> Result<()> {
-    let row = row_of(&t.valid)?;
-    delete_children(conn, id)?;
-    conn.prepare_cached(
-        "UPDATE entities SET kind = ?2, namespace = ?3, name = ?4, spec_type = ?5, owner = ?6, lifecycle = ?7,
-         system = ?8, source_root = ?9, source_file = '', doc_index = 0, line = 0, hash = 0 WHERE id = ?1",
-    )?
-    .execute(params![id, row.kind, row.namespace, row.name, row.spec_type, row.owner, row.lifecycle, row.system, root])?;
-    conn.prepare_cached("UPDATE entity_docs SET json = ?2 WHERE id = ?1")?
-        .execute(params![id, row.json])?;
-    insert_children(conn, id, &row, &t.valid)?;
-    Ok(())
-}
-
 /// Deletes the visible row `id` with its doc and children.
 pub(crate) fn delete_visible(conn: &Connection, id: i64) -> Result<()> {
     delete_children(conn, id)?;

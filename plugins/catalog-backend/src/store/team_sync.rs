@@ -1,23 +1,29 @@
 //! The store side of a sync from a team backend: [`TeamSync`] implements
-//! [`backlot_catalog_sync::SyncTarget`] on a connection of its own, so that everything between
-//! `begin` and `commit` is one SQLite transaction (WAL): readers — the app's [`Store`] included —
-//! see the old catalog until the commit, then the new one; a rollback, a crash or a kill leaves
-//! the previous catalog as it was. The sync status is written in the same transaction.
+//! [`backlot_catalog_sync::SyncTarget`] on a connection of its own. While the sync downloads,
+//! entities are validated and staged in temporary tables ([`super::team_stage`]) without any
+//! lock on the catalog, so the user's own writes (stars, visits, folders) never wait for the
+//! network. `commit` applies the staged rows in one short SQLite transaction
+//! ([`super::team_apply`]): readers — the app's [`Store`] included — see the old catalog until
+//! then, and the new one after; a rollback, a crash or a kill leaves the previous catalog as it
+//! was. The sync status is written in the same transaction.
+//!
+//! A sync that would shrink the team catalog drastically (to nothing, or to less than half of
+//! what the offline copy holds) is not applied unless accepted ([`TeamSync::accept_shrink`]):
+//! a misconfigured or failing server must not silently wipe the offline catalog.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use backlot_catalog_sync::{SyncError, SyncMode, SyncReport, SyncTarget, entity_key};
+pub use backlot_model::sync::CATALOG_SHRANK;
 use backlot_model::sync::{SyncRunMode, SyncStatus};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 use super::Store;
-use super::team::{
-    delete_visible, insert_visible, is_team_root, prepare_served, team_root, update_visible,
-    visible_row,
-};
+use super::team::{delete_visible, is_team_root, team_root, visible_row};
+use super::team_stage::{self, Staged};
 use super::write::{drop_indexes, refresh_facet_counts};
 use crate::error::{Result, StoreError};
 
@@ -31,6 +37,14 @@ const ANALYZE_MIN_INSERTS: u64 = 5_000;
 const BULK_MAX_EXISTING: u64 = 5_000;
 /// Invalid entities described in the status (the rest are only counted).
 const MAX_INVALID_SAMPLES: usize = 20;
+/// Team catalogs at least this large are guarded against shrinking below half.
+const SHRINK_GUARD_MIN: u64 = 10;
+
+/// Whether going from `before` to `after` team entities is a drastic shrink: to nothing, or
+/// (from at least [`SHRINK_GUARD_MIN`]) to less than half.
+pub fn is_drastic_shrink(before: u64, after: u64) -> bool {
+    (before > 0 && after == 0) || (before >= SHRINK_GUARD_MIN && after * 2 < before)
+}
 
 fn now_ms() -> u64 {
     SystemTime::now()
@@ -49,20 +63,18 @@ pub struct TeamSync {
     conn: Connection,
     source: String,
     root: String,
-    begun: bool,
-    changed: bool,
-    inserted: u64,
+    /// Set by `begin`: the staging tables exist.
+    mode: Option<SyncMode>,
     invalid: u64,
     invalid_samples: Vec<String>,
-    /// SQL of the indexes dropped for a bulk load, recreated at commit.
-    dropped_indexes: Vec<String>,
+    accept_shrink: bool,
 }
 
 impl std::fmt::Debug for TeamSync {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TeamSync")
             .field("source", &self.source)
-            .field("begun", &self.begun)
+            .field("mode", &self.mode)
             .finish()
     }
 }
@@ -78,20 +90,21 @@ impl Store {
             source,
         })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // The staging tables go to a temporary file, not memory: a 100k-entity sync stages
+        // hundreds of megabytes. No automatic checkpoint inside the commit: it runs after the
+        // write lock is released (see `commit`).
         conn.execute_batch(
-            "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+            "PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0;",
         )?;
         let source = normalize_source(source);
         Ok(TeamSync {
             conn,
             root: team_root(&source),
             source,
-            begun: false,
-            changed: false,
-            inserted: 0,
+            mode: None,
             invalid: 0,
             invalid_samples: Vec::new(),
-            dropped_indexes: Vec::new(),
+            accept_shrink: false,
         })
     }
 
@@ -113,7 +126,7 @@ impl Store {
         };
         status.last_attempt_ms = Some(now_ms());
         status.last_error = Some(error.to_string());
-        status.last_error_kind = Some(error.kind().to_owned());
+        status.last_error_kind = Some(sync_failure_kind(error).to_owned());
         write_status(&self.conn, &status)
     }
 
@@ -123,6 +136,17 @@ impl Store {
             .conn
             .query_row("SELECT count(*) FROM team_entities", [], |r| r.get(0))?)
     }
+}
+
+/// The status's `last_error_kind` for `error`: the engine's kind, except for the store's own
+/// refusal of a drastic shrink (which the UI offers to accept).
+pub fn sync_failure_kind(error: &SyncError) -> &'static str {
+    if let SyncError::Storage(inner) = error
+        && let Some(StoreError::CatalogShrank { .. }) = inner.downcast_ref::<StoreError>()
+    {
+        return CATALOG_SHRANK;
+    }
+    error.kind()
 }
 
 fn read_status(conn: &Connection) -> Result<Option<SyncStatus>> {
@@ -147,29 +171,27 @@ impl TeamSync {
         &self.source
     }
 
-    fn require_begun(&self, op: &'static str) -> Result<()> {
-        if self.begun {
-            Ok(())
-        } else {
-            Err(StoreError::NoSyncTransaction(op))
-        }
+    /// Applies the sync even when it shrinks the team catalog drastically (the user saw the
+    /// warning and agreed, or `backlot sync --accept-shrink`).
+    pub fn accept_shrink(mut self, yes: bool) -> Self {
+        self.accept_shrink = yes;
+        self
     }
 
-    /// Removes the team entity `key` of any source: its stored copy, and its visible row if the
-    /// team copy is the one shown.
+    fn require_begun(&self, op: &'static str) -> Result<SyncMode> {
+        self.mode.ok_or(StoreError::NoSyncTransaction(op))
+    }
+
+    /// Removes the team entity `key` of any source now (inside the commit's transaction): its
+    /// stored copy, and its visible row if the team copy is the one shown.
     fn remove_key(&mut self, key: &str) -> Result<()> {
-        let gone = self
-            .conn
+        self.conn
             .prepare_cached("DELETE FROM team_entities WHERE entity_ref = ?1")?
             .execute([key])?;
         if let Some((id, root)) = visible_row(&self.conn, key)?
             && is_team_root(&root)
         {
             delete_visible(&self.conn, id)?;
-            self.changed = true;
-        }
-        if gone > 0 {
-            self.changed = true;
         }
         Ok(())
     }
@@ -181,76 +203,88 @@ impl TeamSync {
         }
     }
 
-    fn upsert_one(&mut self, value: &Value) -> Result<()> {
-        let Ok(key) = entity_key(value) else {
-            self.note_invalid("an entity without kind or metadata.name".into());
-            return Ok(());
-        };
-        let served = value.to_string();
-        // A full sync sends every entity again: one that is stored exactly as served is left
-        // alone (its visible row, if any, is already this copy).
-        let same: bool = self
-            .conn
-            .prepare_cached(
-                "SELECT 1 FROM team_entities WHERE entity_ref = ?1 AND source = ?2 AND json = ?3",
-            )?
-            .query_row(params![key, self.source, served], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if same {
-            return Ok(());
+    fn stage_all(&mut self, entities: &[Value]) -> Result<()> {
+        for value in entities {
+            let Ok(key) = entity_key(value) else {
+                self.note_invalid("an entity without kind or metadata.name".into());
+                continue;
+            };
+            match team_stage::stage_served(&self.conn, &self.source, &key, value)? {
+                Staged::Unchanged | Staged::Changed => {}
+                Staged::Invalid(what) => self.note_invalid(what),
+            }
         }
-        let team = match prepare_served(value, served) {
-            Ok(t) => t,
-            Err(errors) => {
-                let detail = errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                self.note_invalid(format!("{key}: {detail}"));
-                // Keep it out: an older valid copy would be stale.
-                return self.remove_key(&key);
-            }
-        };
-        self.conn
-            .prepare_cached(
-                "INSERT INTO team_entities (entity_ref, source, uid, etag, json) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (entity_ref) DO UPDATE SET source = excluded.source, uid = excluded.uid,
-                 etag = excluded.etag, json = excluded.json",
-            )?
-            .execute(params![team.key, self.source, team.uid, team.etag, team.served])?;
-        match visible_row(&self.conn, &team.key)? {
-            None => {
-                insert_visible(&self.conn, &team, &self.root)?;
-                self.inserted += 1;
-            }
-            Some((id, root)) if is_team_root(&root) => {
-                update_visible(&self.conn, id, &team, &self.root)?
-            }
-            // A local-file entity holds the ref: it stays; the team copy is stored above.
-            Some(_) => {}
-        }
-        self.changed = true;
         Ok(())
     }
 
-    fn finish(&mut self, report: &SyncReport) -> Result<()> {
-        for sql in std::mem::take(&mut self.dropped_indexes) {
-            self.conn.execute_batch(&sql)?;
+    /// Runs `f` in a transaction that writes only the staging tables (no catalog lock).
+    fn staging<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
         }
-        if self.changed {
-            refresh_facet_counts(&self.conn)?;
-        }
-        if self.inserted >= ANALYZE_MIN_INSERTS {
-            self.conn
-                .execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
-        }
-        let team_entities: u64 = self.conn.query_row(
+    }
+
+    fn team_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row(
             "SELECT count(*) FROM team_entities WHERE source = ?1",
             [&self.source],
             |r| r.get(0),
-        )?;
+        )?)
+    }
+
+    /// The commit's transaction: everything staged becomes the catalog, or nothing does.
+    fn apply(&mut self, mode: SyncMode, report: &SyncReport) -> Result<()> {
+        let before = self.team_count()?;
+        // One team backend at a time: entities of a previous backend go.
+        let others: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT entity_ref FROM team_entities WHERE source <> ?1")?;
+            stmt.query_map([&self.source], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for key in &others {
+            self.remove_key(key)?;
+        }
+        let mut dropped_indexes = Vec::new();
+        if mode == SyncMode::Full {
+            let team: u64 = self
+                .conn
+                .query_row("SELECT count(*) FROM team_entities", [], |r| r.get(0))?;
+            let existing: u64 = self
+                .conn
+                .query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
+            if team == 0 && existing < BULK_MAX_EXISTING {
+                dropped_indexes = drop_indexes(&self.conn)?;
+            }
+        }
+        let applied = super::team_apply::apply(&self.conn, &self.source, &self.root)?;
+        for sql in dropped_indexes {
+            self.conn.execute_batch(&sql)?;
+        }
+        let after = self.team_count()?;
+        if is_drastic_shrink(before, after) && !self.accept_shrink {
+            return Err(StoreError::CatalogShrank { before, after });
+        }
+        if applied.changed || !others.is_empty() {
+            refresh_facet_counts(&self.conn)?;
+        }
+        if applied.inserted >= ANALYZE_MIN_INSERTS {
+            self.conn
+                .execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
+        }
+        self.write_success(report, after)
+    }
+
+    fn write_success(&mut self, report: &SyncReport, team_entities: u64) -> Result<()> {
         let visible: u64 = self.conn.query_row(
             "SELECT count(*) FROM entities WHERE source_root = ?1",
             [&self.root],
@@ -279,10 +313,7 @@ impl TeamSync {
             last_error: None,
             last_error_kind: None,
         };
-        write_status(&self.conn, &status)?;
-        self.conn.execute_batch("COMMIT")?;
-        self.begun = false;
-        Ok(())
+        write_status(&self.conn, &status)
     }
 }
 
@@ -300,69 +331,61 @@ impl SyncTarget for TeamSync {
     }
 
     fn begin(&mut self, mode: SyncMode) -> Result<()> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        self.begun = true;
-        // One team backend at a time: entities of a previous backend go.
-        let others: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT entity_ref FROM team_entities WHERE source <> ?1")?;
-            stmt.query_map([&self.source], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        for key in others {
-            self.remove_key(&key)?;
-        }
-        if mode == SyncMode::Full {
-            let team: u64 = self
-                .conn
-                .query_row("SELECT count(*) FROM team_entities", [], |r| r.get(0))?;
-            let existing: u64 = self
-                .conn
-                .query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
-            if team == 0 && existing < BULK_MAX_EXISTING {
-                self.dropped_indexes = drop_indexes(&self.conn)?;
-            }
-        }
+        team_stage::create(&self.conn)?;
+        self.mode = Some(mode);
         Ok(())
     }
 
     fn upsert(&mut self, entities: &[Value]) -> Result<()> {
         self.require_begun("upsert")?;
-        for value in entities {
-            self.upsert_one(value)?;
-        }
-        Ok(())
+        self.staging(|this| this.stage_all(entities))
     }
 
     fn remove(&mut self, keys: &[String]) -> Result<()> {
         self.require_begun("remove")?;
-        for key in keys {
-            let mine: bool = self
-                .conn
-                .prepare_cached(
-                    "SELECT 1 FROM team_entities WHERE entity_ref = ?1 AND source = ?2",
-                )?
-                .query_row(params![key, self.source], |_| Ok(()))
-                .optional()?
-                .is_some();
-            if mine {
-                self.remove_key(key)?;
+        self.staging(|this| {
+            for key in keys {
+                let mine: bool = this
+                    .conn
+                    .prepare_cached(
+                        "SELECT 1 FROM team_entities WHERE entity_ref = ?1 AND source = ?2",
+                    )?
+                    .query_row(params![key, this.source], |_| Ok(()))
+                    .optional()?
+                    .is_some();
+                if mine {
+                    team_stage::stage_gone(&this.conn, key)?;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn commit(mut self, report: &SyncReport) -> Result<()> {
-        self.require_begun("commit")?;
-        // On an error the connection is dropped with the transaction open: SQLite rolls back.
-        self.finish(report)
+        let mode = self.require_begun("commit")?;
+        // The only time a sync holds the catalog's write lock.
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match self.apply(mode, report) {
+            Ok(()) => {
+                self.conn.execute_batch("COMMIT")?;
+                // Copying the log into the database file after the lock is released: other
+                // writers go on meanwhile (a passive checkpoint never waits for them).
+                let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+                let _ = self.conn.execute_batch(team_stage::CLEAR);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     fn rollback(self) -> Result<()> {
-        if self.begun && !self.conn.is_autocommit() {
+        if !self.conn.is_autocommit() {
             self.conn.execute_batch("ROLLBACK")?;
         }
+        // The staging tables are temporary: they go with the connection.
         Ok(())
     }
 }

@@ -23,7 +23,12 @@ enum Action {
 async fn run(backend: &BackendHandle, action: Action) -> Result<String, ApiError> {
     Ok(match action {
         Action::Add(path) => {
-            let loaded = backend.call(OpenCatalogFolder { path }).await?;
+            let loaded = backend
+                .call(OpenCatalogFolder {
+                    path,
+                    globs: Vec::new(),
+                })
+                .await?;
             format!(
                 "Added {}: {} entities.",
                 loaded.source.path, loaded.source.entity_count

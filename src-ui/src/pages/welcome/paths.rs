@@ -50,28 +50,38 @@ pub fn demo_path(props: &PathProps) -> Html {
 #[component(FolderPath)]
 pub fn folder_path(props: &PathProps) -> Html {
     let folder_input = use_node_ref();
+    let globs_input = use_node_ref();
     let open = use_command_callback::<OpenCatalogFolder>(on_loaded("folder", props));
     let onsubmit = {
-        let (on_status, folder_input) = (props.on_status.clone(), folder_input.clone());
+        let on_status = props.on_status.clone();
+        let (folder_input, globs_input) = (folder_input.clone(), globs_input.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let path = folder_input
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
+            let value = |input: &NodeRef| {
+                input
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
             on_status.emit(Status::Working("folder"));
-            open.emit(OpenCatalogFolder { path });
+            open.emit(OpenCatalogFolder {
+                path: value(&folder_input),
+                globs: file_patterns(&value(&globs_input)),
+            });
         })
     };
     let status = &props.status;
     html! {
         <Card title="Open a folder" class="welcome-path welcome-folder">
             <IconView icon={Icon::Location} size={28} />
-            <p>{"Reads every catalog-info.yaml under a folder (your checked-out repositories, for example) and the locations they point at. Backlot remembers the folder so you can refresh it later."}</p>
+            <p>{"Reads every catalog-info.yaml (or catalog-info.yml, .catalog-info.yaml) under a folder (your checked-out repositories, for example) and the locations they point at. Backlot remembers the folder so you can refresh it later."}</p>
             <form class="field" {onsubmit}>
                 <label class="field-label" for="catalog-folder">{"Folder"}</label>
                 <input id="catalog-folder" ref={folder_input} type="text" name="catalog-folder"
                        placeholder="/home/you/src or ~/src" spellcheck="false" autocomplete="off" />
+                <label class="field-label" for="catalog-globs">{"Also read files matching (optional)"}</label>
+                <input id="catalog-globs" ref={globs_input} type="text" name="catalog-globs"
+                       placeholder="*.yaml, examples/**/*.yaml" spellcheck="false" autocomplete="off" />
                 <div class="field-row">
                     <button type="submit" class="button" data-action="open-folder" disabled={status.busy()}>
                         { if status.working("folder") { "Reading…" } else { "Open folder" } }
@@ -81,4 +91,13 @@ pub fn folder_path(props: &PathProps) -> Html {
             { status.error_for("folder") }
         </Card>
     }
+}
+
+/// The file patterns typed in one box: separated by commas, blanks dropped.
+fn file_patterns(text: &str) -> Vec<String> {
+    text.split([',', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
 }

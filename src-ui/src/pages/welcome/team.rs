@@ -85,7 +85,12 @@ async fn connect_and_sync(
     on_status: &Callback<Status>,
 ) -> Result<(), ApiError> {
     backend.call(SaveTeamBackend { url, token }).await?;
-    let mut state = backend.call(StartSync { full: true }).await?;
+    let mut state = backend
+        .call(StartSync {
+            full: true,
+            accept_shrink: false,
+        })
+        .await?;
     while let Some(progress) = state.running.take() {
         on_status.emit(Status::Syncing(Some(progress)));
         sleep(POLL).await;

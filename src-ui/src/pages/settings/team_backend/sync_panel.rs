@@ -3,7 +3,7 @@
 
 use backlot_model::ApiError;
 use backlot_model::ipc::{CancelSync, StartSync, SyncState, TeamBackend};
-use backlot_model::sync::SyncStatus;
+use backlot_model::sync::{CATALOG_SHRANK, SyncStatus};
 use backlot_plugin_api::use_command_callback;
 use yew::prelude::*;
 
@@ -30,19 +30,21 @@ pub fn sync_panel(props: &SyncPanelProps) -> Html {
                 if team.sync.running.is_some() {
                     <button type="button" class="button button-secondary" onclick={cancel.reform(|_| CancelSync {})} data-action="cancel">{"Cancel"}</button>
                 } else {
-                    <button type="button" class="button" onclick={start.reform(|_| StartSync { full: false })} data-action="sync"
+                    <button type="button" class="button" onclick={start.reform(|_| StartSync { full: false, accept_shrink: false })} data-action="sync"
                             disabled={team.url.is_none()}>{"Sync now"}</button>
-                    <button type="button" class="button button-secondary" onclick={start.reform(|_| StartSync { full: true })} data-action="full-sync"
+                    <button type="button" class="button button-secondary" onclick={start.reform(|_| StartSync { full: true, accept_shrink: false })} data-action="full-sync"
                             disabled={team.url.is_none()}>{"Full sync"}</button>
                 }
             </div>
             if let Some(progress) = &team.sync.running { <SyncProgressBar progress={progress.clone()} /> }
-            { last_sync(team.sync.status.as_ref()) }
+            { last_sync(team.sync.status.as_ref(), start.reform(|_: MouseEvent| StartSync { full: true, accept_shrink: true })) }
         </div>
     }
 }
 
-fn last_sync(status: Option<&SyncStatus>) -> Html {
+/// How the last sync went; a sync refused because the team catalog shrank drastically asks
+/// whether to accept the smaller catalog (`on_accept`).
+fn last_sync(status: Option<&SyncStatus>, on_accept: Callback<MouseEvent>) -> Html {
     let Some(status) = status else {
         return html! { <p class="muted" data-testid="last-sync">{"Not synced yet."}</p> };
     };
@@ -53,6 +55,11 @@ fn last_sync(status: Option<&SyncStatus>) -> Html {
                 <div class="banner banner-error" role="alert">
                     <span class="banner-message">{format!("The last sync failed; the catalog was left as it was. {error}")}</span>
                     <code class="banner-code">{status.last_error_kind.clone().unwrap_or_default()}</code>
+                    if status.last_error_kind.as_deref() == Some(CATALOG_SHRANK) {
+                        <button type="button" class="button button-secondary" onclick={on_accept} data-action="accept-shrink">
+                            {"Accept the smaller catalog"}
+                        </button>
+                    }
                 </div>
             }
         </div>
