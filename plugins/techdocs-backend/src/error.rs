@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use backlot_model::{ApiError, ErrorCode};
+use backlot_safe_fs::SafeFsError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocsError {
@@ -22,6 +23,19 @@ pub enum DocsError {
         value: String,
         path: PathBuf,
     },
+    #[error(
+        "{entity}: backstage.io/techdocs-ref “{value}” leads outside the entity's folder {}; refused",
+        folder.display()
+    )]
+    DirOutside {
+        entity: String,
+        value: String,
+        folder: PathBuf,
+    },
+    /// A file of the docs was refused (outside its folder, not a regular file, too large) or
+    /// could not be read.
+    #[error(transparent)]
+    File(#[from] SafeFsError),
     #[error("no mkdocs.yml (or mkdocs.yaml) in {}", dir.display())]
     NoMkdocs { dir: PathBuf },
     #[error("{}:{line}:{column}: mkdocs.yml is not valid: {message}", file.display())]
@@ -68,6 +82,9 @@ impl From<DocsError> for ApiError {
     fn from(e: DocsError) -> ApiError {
         let code = match &e {
             DocsError::Api(inner) => return inner.clone(),
+            DocsError::File(inner) if inner.is_not_found() => ErrorCode::NotFound,
+            DocsError::File(SafeFsError::Io { .. }) => ErrorCode::Internal,
+            DocsError::File(_) | DocsError::DirOutside { .. } => ErrorCode::InvalidInput,
             DocsError::NoEntity(_)
             | DocsError::NoTechdocsRef { .. }
             | DocsError::DirNotFound { .. }

@@ -1,6 +1,6 @@
 //! Markdown (as MkDocs with TechDocs' extensions writes it) to HTML: tables, fenced code
 //! with highlighting, heading anchors, admonitions (`!!! note "Title"`, collapsible
-//! `??? tip`), attribute lists (`{: … }`, dropped). The output is NOT safe yet: raw HTML
+//! `??? tip`), attribute lists (`{: … }`, dropped), task lists (☑ / ☐). The output is NOT safe yet: raw HTML
 //! passes through and [`crate::sanitize`] cleans it.
 
 use std::collections::HashSet;
@@ -89,6 +89,14 @@ pub fn to_html(markdown: &str) -> String {
                     "<pre class=\"doc-code\"><code{lang_class}>{}</code></pre>\n",
                     backlot_text::highlight::to_html(&lang, &code)
                 ))));
+            }
+            // A glyph, not an `<input>`: the sanitizer lets no form control through.
+            Event::TaskListMarker(done) => {
+                events.push(Event::Text(CowStr::Borrowed(if done {
+                    "☑ "
+                } else {
+                    "☐ "
+                })));
             }
             other => events.push(other),
         }
@@ -343,6 +351,16 @@ mod tests {
             html.contains("<a href=\"y.md\">link</a></p>"),
             "outside it goes: {html}"
         );
+    }
+
+    #[test]
+    fn task_lists_are_glyphs_not_inputs() {
+        let html = to_html("- [x] done\n- [ ] to do\n");
+        assert!(
+            html.contains("☑ done") && html.contains("☐ to do"),
+            "{html}"
+        );
+        assert!(!html.contains("<input"), "{html}");
     }
 
     #[test]

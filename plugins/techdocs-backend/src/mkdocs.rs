@@ -1,6 +1,9 @@
 //! `mkdocs.yml`: the site name, `docs_dir`, the nav tree (written out, or made from the
-//! files when the config has none) and the markdown extensions that matter to rendering.
+//! pages when the config has none) and the markdown extensions that matter to rendering.
+//! [`load`] reads it from inside the entity's folder (size-capped) and confines the paths
+//! it names there ([`crate::confine`]).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use backlot_techdocs_common::NavNode;
@@ -13,28 +16,42 @@ use crate::error::{DocsError, Result};
 pub struct MkDocsConfig {
     pub file: PathBuf,
     pub site_name: String,
-    /// Absolute folder of the markdown sources (`docs_dir`, default `docs`).
+    /// Absolute folder of the markdown sources (`docs_dir`, default `docs`); canonical
+    /// once [`load`] has confined it to the entity's folder.
     pub docs_dir: PathBuf,
+    /// `docs_dir` as written (`docs` when absent).
+    pub docs_dir_name: String,
     /// `nav` as written, `None` when the config has none.
     pub nav: Option<Vec<NavNode>>,
     /// `markdown_extensions` names (`admonition`, `pymdownx.details`, …).
     pub extensions: Vec<String>,
 }
 
-/// Reads the config in `dir`: `mkdocs.yml`, else `mkdocs.yaml`.
-pub fn load(dir: &Path) -> Result<MkDocsConfig> {
-    let file = ["mkdocs.yml", "mkdocs.yaml"]
-        .iter()
-        .map(|n| dir.join(n))
-        .find(|p| p.is_file())
-        .ok_or_else(|| DocsError::NoMkdocs {
-            dir: dir.to_path_buf(),
-        })?;
-    let text = std::fs::read_to_string(&file).map_err(|source| DocsError::Read {
-        path: file.clone(),
-        source,
+/// mkdocs.yml files bigger than this are refused.
+const MAX_MKDOCS_BYTES: u64 = 1024 * 1024;
+
+/// Reads the config in `dir` (`mkdocs.yml`, else `mkdocs.yaml`), both canonical and `dir`
+/// inside the entity's `folder`: the file itself, `docs_dir` and every `nav` page must
+/// resolve inside `folder`. The config returned has its canonical `docs_dir`.
+pub fn load(folder: &Path, dir: &Path) -> Result<MkDocsConfig> {
+    let mut found = None;
+    for name in ["mkdocs.yml", "mkdocs.yaml"] {
+        match backlot_safe_fs::resolve_inside(folder, dir, name) {
+            Ok(path) => {
+                found = Some((dir.join(name), path));
+                break;
+            }
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let (file, path) = found.ok_or_else(|| DocsError::NoMkdocs {
+        dir: dir.to_path_buf(),
     })?;
-    parse(&file, &text)
+    let text = backlot_safe_fs::read_text_capped(&path, MAX_MKDOCS_BYTES)?;
+    let mut config = parse(&file, &text)?;
+    config.docs_dir = crate::confine::confine(&config, &text, folder)?;
+    Ok(config)
 }
 
 /// Parses config text; `file` is for messages and to resolve `docs_dir`.
@@ -126,7 +143,8 @@ pub fn parse(file: &Path, text: &str) -> Result<MkDocsConfig> {
     Ok(MkDocsConfig {
         file: file.to_path_buf(),
         site_name,
-        docs_dir: dir.join(docs_dir_name),
+        docs_dir: dir.join(&docs_dir_name),
+        docs_dir_name,
         nav,
         extensions,
     })
@@ -148,7 +166,7 @@ fn strip_python_tags(text: &str) -> String {
 }
 
 /// The 1-based line where top-level `key:` is written (1 if not found).
-fn line_of(text: &str, key: &str) -> u64 {
+pub fn line_of(text: &str, key: &str) -> u64 {
     text.lines()
         .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
         .map_or(1, |i| i as u64 + 1)
@@ -193,50 +211,54 @@ fn nav_item(item: &Value) -> std::result::Result<NavNode, BadNavEntry> {
     }
 }
 
-/// A nav made from the markdown files when the config has none: `index.md` (or
-/// `README.md`) first, then files, then folders as sections, alphabetically.
-pub fn nav_from_files(docs_dir: &Path) -> Vec<NavNode> {
-    fn walk(dir: &Path, rel: &str) -> Vec<NavNode> {
-        let Ok(read) = std::fs::read_dir(dir) else {
-            return Vec::new();
-        };
-        let mut entries: Vec<(String, bool)> = read
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let is_dir = e.file_type().ok()?.is_dir();
-                (!name.starts_with('.') && (is_dir || name.ends_with(".md")))
-                    .then_some((name, is_dir))
+/// A nav made from the site's pages (paths relative to the docs folder) when the config
+/// has none: `index.md` (or `README.md`) first, then files, then folders as sections,
+/// alphabetically.
+pub fn nav_from_pages<'a>(pages: impl IntoIterator<Item = &'a str>) -> Vec<NavNode> {
+    #[derive(Default)]
+    struct Folder {
+        files: Vec<String>,
+        folders: BTreeMap<String, Folder>,
+    }
+    fn nodes(folder: Folder) -> Vec<NavNode> {
+        let mut files = folder.files;
+        files.sort_by_key(|page| {
+            let name = page.rsplit('/').next().unwrap_or(page);
+            (!is_index(name), name.to_lowercase())
+        });
+        let mut out: Vec<NavNode> = files
+            .into_iter()
+            .map(|page| NavNode {
+                title: String::new(),
+                page: Some(page),
+                children: Vec::new(),
             })
             .collect();
-        entries.sort_by_key(|(name, is_dir)| (*is_dir, !is_index(name), name.to_lowercase()));
-        let mut out = Vec::new();
-        for (name, is_dir) in entries {
-            let path = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
-            if is_dir {
-                let children = walk(&dir.join(&name), &path);
-                if !children.is_empty() {
-                    out.push(NavNode {
-                        title: title_from_name(&name),
-                        page: None,
-                        children,
-                    });
-                }
-            } else {
+        let mut folders: Vec<(String, Folder)> = folder.folders.into_iter().collect();
+        folders.sort_by_key(|(name, _)| name.to_lowercase());
+        for (name, folder) in folders {
+            let children = nodes(folder);
+            if !children.is_empty() {
                 out.push(NavNode {
-                    title: String::new(),
-                    page: Some(path),
-                    children: Vec::new(),
+                    title: title_from_name(&name),
+                    page: None,
+                    children,
                 });
             }
         }
         out
     }
-    walk(docs_dir, "")
+    let mut root = Folder::default();
+    for page in pages {
+        let mut folder = &mut root;
+        let mut parts: Vec<&str> = page.split('/').collect();
+        parts.pop();
+        for part in parts {
+            folder = folder.folders.entry(part.to_string()).or_default();
+        }
+        folder.files.push(page.to_string());
+    }
+    nodes(root)
 }
 
 pub fn is_index(name: &str) -> bool {
@@ -296,6 +318,17 @@ mod tests {
         let e = parse(Path::new("/x/mkdocs.yml"), "site_name: x\n\nnav:\n  - 3\n").unwrap_err();
         assert!(e.to_string().starts_with("/x/mkdocs.yml:3:"), "{e}");
         assert!(parse(Path::new("/x/mkdocs.yml"), "- a\n- b\n").is_err());
+    }
+
+    #[test]
+    fn a_nav_from_pages_puts_the_index_and_files_first() {
+        let nav = nav_from_pages(["b.md", "guide/z.md", "guide/index.md", "a.md", "index.md"]);
+        let pages: Vec<Option<&str>> = nav.iter().map(|n| n.page.as_deref()).collect();
+        assert_eq!(pages, [Some("index.md"), Some("a.md"), Some("b.md"), None]);
+        assert_eq!(nav[3].title, "Guide");
+        let children: Vec<Option<&str>> =
+            nav[3].children.iter().map(|n| n.page.as_deref()).collect();
+        assert_eq!(children, [Some("guide/index.md"), Some("guide/z.md")]);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Makes rendered docs safe for the window and rewrites their links: ammonia removes
-//! scripts, styles, frames, forms, event handlers and non-web URL schemes; relative links
+//! scripts, styles, frames, forms and their controls (`input`, `button`, `select`,
+//! `textarea`), event handlers and non-web URL schemes, and keeps only the class names the
+//! docs renderer itself writes (so a page cannot dress up as the app's own UI with
+//! `class="button primary"` or `class="sidebar"`); relative links
 //! between pages become in-app docs links and relative images become `data:` URLs (the
 //! only images the window's CSP lets through besides its own). Then headings and plain
 //! text are read back out of the clean HTML for the outline and the search index.
@@ -16,6 +19,10 @@ pub trait Resolver: Send + Sync {
     /// A relative image `src` → a `data:` URL, or `None` to drop it (its alt text stays).
     fn image(&self, src: &str) -> Option<String>;
 }
+
+/// Form controls: dropped with their content (a button's label, a textarea's text, a
+/// select's options), so a page cannot show controls that look like the app's.
+const CONTROLS: [&str; 4] = ["button", "select", "textarea", "option"];
 
 /// Cleans `html`, rewriting relative links and images with `resolver`.
 pub fn clean(html: &str, resolver: Arc<dyn Resolver>) -> String {
@@ -35,25 +42,92 @@ pub fn clean(html: &str, resolver: Arc<dyn Resolver>) -> String {
             "sub",
             "sup",
         ])
+        // Ammonia allows none of `form`, `input`, `button`, `select`, `textarea`; say so.
+        .rm_tags(["form", "input", "button", "select", "textarea", "option"])
+        .add_clean_content_tags(CONTROLS)
         .add_generic_attributes(["id", "class"])
         .add_tag_attributes("details", ["open"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tags(["input"])
         .link_rel(Some("noopener noreferrer"))
         .url_relative(ammonia::UrlRelative::PassThrough)
         .attribute_filter(move |element, attribute, value| -> Option<Cow<'_, str>> {
             match (element, attribute) {
+                (_, "class") => docs_classes(value).map(Cow::Owned),
+                // A URL no browser shows or follows, but one that could say `javascript:`.
+                (_, "cite") => None,
                 ("a", "href") if is_relative(value) => resolver.link(value).map(Cow::Owned),
                 ("img", "src") if is_relative(value) => resolver.image(value).map(Cow::Owned),
                 // The window loads no images from the network (CSP); the alt text stands in.
                 ("img", "src") if !value.starts_with("data:") => None,
                 ("img", "srcset") => None,
-                // Only checkboxes of task lists, never editable.
-                ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed("checkbox")),
                 _ => Some(Cow::Borrowed(value)),
             }
         });
     builder.clean(html).to_string()
+}
+
+/// Class names the docs renderer writes ([`crate::markdown`], the highlighter's `tok-*`)
+/// and MkDocs' equivalents; every other class is dropped.
+const DOCS_CLASSES: &[&str] = &[
+    "doc-anchor",
+    "doc-code",
+    "headerlink",
+    "admonition",
+    "admonition-title",
+    "footnote-definition",
+    "footnote-definition-label",
+    "footnote-reference",
+    // Admonition kinds (MkDocs Material's, and its `inline` / `end` placements).
+    "note",
+    "abstract",
+    "summary",
+    "tldr",
+    "info",
+    "todo",
+    "tip",
+    "hint",
+    "important",
+    "success",
+    "check",
+    "done",
+    "question",
+    "help",
+    "faq",
+    "warning",
+    "caution",
+    "attention",
+    "failure",
+    "fail",
+    "missing",
+    "danger",
+    "error",
+    "bug",
+    "example",
+    "quote",
+    "cite",
+    "inline",
+    "end",
+];
+
+/// Class-name prefixes the renderer writes: highlighted tokens and code languages.
+const DOCS_CLASS_PREFIXES: &[&str] = &["tok-", "language-"];
+
+/// The classes of `value` the docs may use; `None` (no attribute) when none is left.
+fn docs_classes(value: &str) -> Option<String> {
+    let kept: Vec<&str> = value
+        .split_ascii_whitespace()
+        .filter(|class| {
+            DOCS_CLASSES.contains(class)
+                || DOCS_CLASS_PREFIXES.iter().any(|p| {
+                    class.strip_prefix(p).is_some_and(|rest| {
+                        !rest.is_empty()
+                            && rest
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || "-+_".contains(c))
+                    })
+                })
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(" "))
 }
 
 /// A URL without scheme or host that does not only point inside the page.
@@ -292,6 +366,71 @@ mod tests {
             "relative images rewritten: {clean}"
         );
         assert!(clean.contains("<p>hi</p>"), "{clean}");
+    }
+
+    #[test]
+    fn form_controls_and_the_apps_class_names_are_dropped() {
+        let markdown = "# Title\n\n\
+            <form action=\"/login\"><input type=\"password\" name=\"p\"><input type=\"checkbox\" checked>\
+            <button class=\"button primary\">Sign in</button><select><option>Admin</option></select>\
+            <textarea>typed</textarea></form>\n\n\
+            <div class=\"sidebar\">side</div>\n\n\
+            <span class=\"tok-kw card admonition\">k</span>\n\n\
+            !!! note \"Careful\"\n    body\n\n\
+            !!! sidebar\n    fake\n\n\
+            ```rust\npub fn x() {}\n```\n";
+        let clean = clean(&crate::markdown::to_html(markdown), Arc::new(Fixed));
+        for bad in [
+            "<form",
+            "<input",
+            "<button",
+            "<select",
+            "<option",
+            "<textarea",
+            "Sign in",
+            "Admin",
+            "typed",
+            "button",
+            "primary",
+            "sidebar",
+            "card",
+        ] {
+            assert!(!clean.contains(bad), "{bad} survived: {clean}");
+        }
+        assert!(clean.contains("<div>side</div>"), "{clean}");
+        // What the renderer writes keeps its classes.
+        for kept in [
+            r##"<a class="doc-anchor" href="#title""##,
+            r#"<span class="tok-kw admonition">k</span>"#,
+            r#"<div class="admonition note">"#,
+            r#"<p class="admonition-title">Careful</p>"#,
+            r#"<div class="admonition">"#,
+            r#"<pre class="doc-code"><code class="language-rust"><span class="tok-kw">pub</span>"#,
+        ] {
+            assert!(clean.contains(kept), "{kept} lost: {clean}");
+        }
+    }
+
+    #[test]
+    fn cite_urls_are_dropped() {
+        let clean = clean(
+            r#"<blockquote cite="javascript:alert(1)">q</blockquote><q cite="https://x.example">r</q>"#,
+            Arc::new(Fixed),
+        );
+        assert_eq!(clean, "<blockquote>q</blockquote><q>r</q>");
+    }
+
+    #[test]
+    fn class_names_are_kept_only_when_the_renderer_writes_them() {
+        assert_eq!(docs_classes("tok-str"), Some("tok-str".into()));
+        assert_eq!(
+            docs_classes("admonition  warning app"),
+            Some("admonition warning".into())
+        );
+        assert_eq!(docs_classes("language-c++"), Some("language-c++".into()));
+        assert_eq!(docs_classes("button primary"), None);
+        assert_eq!(docs_classes("tok- language-"), None);
+        assert_eq!(docs_classes("tok-<x>"), None);
     }
 
     #[test]

@@ -2,6 +2,11 @@
 //! `/api/techdocs/static/docs/<namespace>/<kind>/<name>/`, fetched with the team token
 //! and kept under `<data dir>/techdocs/team/…` for offline reading. The token goes only
 //! into the request header; the cache holds the site and the backend URL, never the token.
+//!
+//! The backend is not trusted with the disk: every file name it gives must be a plain
+//! relative path on every platform (no `..`, no drive letter, no UNC path), every download
+//! is counted chunk by chunk and cut at its cap, and the cached site is read back through
+//! `backlot-safe-fs` (inside the site folder, regular files only, capped).
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -10,9 +15,11 @@ use std::time::Duration;
 
 use backlot_backend_plugin_api::RuntimeHandle;
 use backlot_model::Sensitive;
+use backlot_safe_fs::{read_capped, read_text_capped, resolve_inside};
 use backlot_techdocs_common::{DocsOrigin, DocsPage, DocsSite, NavNode, docs_link};
 use serde::{Deserialize, Serialize};
 
+use crate::download::{self, Fetched};
 use crate::error::{DocsError, Result};
 use crate::sanitize::{self, Resolver};
 use crate::search::IndexedPage;
@@ -20,7 +27,27 @@ use crate::search::IndexedPage;
 const MANIFEST: &str = ".backlot-manifest.json";
 const MAX_FILES: usize = 500;
 const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
+/// One file of the site (a page, an image, the metadata) bigger than this is refused.
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
+/// The cache's own manifest (pages and titles).
+const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
+
+/// How much one refresh may download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one file.
+    pub file: u64,
+    /// Bytes of the whole site.
+    pub total: u64,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits {
+        file: MAX_FILE_BYTES,
+        total: MAX_TOTAL_BYTES,
+    };
+}
 
 /// What the cache records about a fetched site.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -40,6 +67,7 @@ pub struct Manifest {
 /// A fetched site in the cache.
 pub struct TeamSite {
     pub entity_ref: String,
+    /// The site's folder, canonical: what its files must resolve inside.
     dir: PathBuf,
     pub manifest: Manifest,
 }
@@ -96,9 +124,14 @@ fn now_ms() -> u64 {
 impl TeamSite {
     /// The cached copy, if there is one.
     pub fn cached(data_dir: &Path, entity_ref: &str) -> Option<TeamSite> {
-        let dir = cache_dir(data_dir, entity_ref).ok()?.join("site");
+        let dir = cache_dir(data_dir, entity_ref)
+            .ok()?
+            .join("site")
+            .canonicalize()
+            .ok()?;
         let manifest: Manifest =
-            serde_json::from_slice(&std::fs::read(dir.join(MANIFEST)).ok()?).ok()?;
+            serde_json::from_slice(&read_capped(&dir.join(MANIFEST), MAX_MANIFEST_BYTES).ok()?)
+                .ok()?;
         Some(TeamSite {
             entity_ref: entity_ref.to_string(),
             dir,
@@ -179,10 +212,10 @@ impl TeamSite {
         root
     }
 
+    /// The text of `page`, read inside the site folder (symlinks out refused), capped.
     fn read_page(&self, page: &str) -> Result<String> {
-        let path = self.dir.join(page);
-        let bytes = std::fs::read(&path).map_err(|source| DocsError::Read { path, source })?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        let path = resolve_inside(&self.dir, &self.dir, page)?;
+        Ok(read_text_capped(&path, MAX_FILE_BYTES)?)
     }
 
     fn title_of(&self, page: &str) -> String {
@@ -306,11 +339,13 @@ impl Resolver for TeamResolver {
         let (path, _) = sanitize::split_href(src);
         let media_type = sanitize::image_type(&path)?;
         let target = sanitize::join(&self.page_dir, &path)?;
-        let file = self.dir.join(target);
-        if std::fs::metadata(&file).ok()?.len() > MAX_IMAGE_BYTES {
-            return None;
-        }
-        Some(sanitize::data_url(media_type, &std::fs::read(file).ok()?))
+        // As for local sites: inside the site folder (symlinks out are refused), a regular
+        // file, capped while reading.
+        let file = resolve_inside(&self.dir, &self.dir, &target).ok()?;
+        Some(sanitize::data_url(
+            media_type,
+            &read_capped(&file, MAX_IMAGE_BYTES).ok()?,
+        ))
     }
 }
 
@@ -341,6 +376,8 @@ pub struct Remote<'a> {
     pub token: &'a Sensitive<String>,
     /// The app's runtime the fetch runs on.
     pub runtime: &'a RuntimeHandle,
+    /// What the refresh may download.
+    pub limits: Limits,
 }
 
 /// Fetches the site of `entity_ref` into the cache (replacing the old copy) unless the
@@ -363,53 +400,59 @@ pub fn refresh(data_dir: &Path, entity_ref: &str, remote: &Remote<'_>) -> Result
         &tmp,
         previous.as_ref(),
     ));
-    match result {
+    let installed = match result {
         Ok(None) => {
             let _ = std::fs::remove_dir_all(&tmp);
-            previous.ok_or_else(|| DocsError::TeamBadSite {
+            return previous.ok_or_else(|| DocsError::TeamBadSite {
                 entity: entity_ref.into(),
                 why: "no cached copy".into(),
-            })
+            });
         }
         Ok(Some(mut manifest)) => {
             manifest.backend = remote.base_url.to_string();
-            let fetched = TeamSite {
-                entity_ref: entity_ref.to_string(),
-                dir: tmp.clone(),
-                manifest: manifest.clone(),
-            };
-            manifest.titles = manifest
-                .pages
-                .iter()
-                .map(|p| (p.clone(), fetched.title_of(p)))
-                .collect();
-            let write = |p: &Path, bytes: &[u8]| {
-                std::fs::write(p, bytes).map_err(|source| DocsError::Read {
-                    path: p.to_path_buf(),
-                    source,
-                })
-            };
-            write(
-                &tmp.join(MANIFEST),
-                &serde_json::to_vec(&manifest).unwrap_or_default(),
-            )?;
-            let dir = cache.join("site");
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::rename(&tmp, &dir).map_err(|source| DocsError::Read {
-                path: dir.clone(),
-                source,
-            })?;
-            Ok(TeamSite {
-                entity_ref: entity_ref.to_string(),
-                dir,
-                manifest,
-            })
+            install(entity_ref, &cache, &tmp, manifest)
         }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            Err(e)
-        }
+        Err(e) => Err(e),
+    };
+    if installed.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
     }
+    installed
+}
+
+/// Titles the pages fetched into `tmp`, writes the manifest and swaps `tmp` in as the
+/// cached site of `cache`.
+fn install(entity_ref: &str, cache: &Path, tmp: &Path, mut manifest: Manifest) -> Result<TeamSite> {
+    let canonical = |dir: &Path| {
+        dir.canonicalize().map_err(|source| DocsError::Read {
+            path: dir.to_path_buf(),
+            source,
+        })
+    };
+    let fetched = TeamSite {
+        entity_ref: entity_ref.to_string(),
+        dir: canonical(tmp)?,
+        manifest: manifest.clone(),
+    };
+    manifest.titles = manifest
+        .pages
+        .iter()
+        .map(|p| (p.clone(), fetched.title_of(p)))
+        .collect();
+    let file = tmp.join(MANIFEST);
+    std::fs::write(&file, serde_json::to_vec(&manifest).unwrap_or_default())
+        .map_err(|source| DocsError::Read { path: file, source })?;
+    let dir = cache.join("site");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(tmp, &dir).map_err(|source| DocsError::Read {
+        path: dir.clone(),
+        source,
+    })?;
+    Ok(TeamSite {
+        entity_ref: entity_ref.to_string(),
+        dir: canonical(&dir)?,
+        manifest,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -438,42 +481,37 @@ async fn fetch_site(
                 "cannot set up HTTP: {e}"
             )))
         })?;
-    let get = |path: String| {
-        let url = format!("{site_url}{}", encode_path(&path));
-        let request = client.get(&url).bearer_auth(remote.token.expose());
-        async move {
-            let response = request.send().await.map_err(|e| DocsError::Offline {
-                entity: entity_ref.into(),
-                why: without_url(&e),
-            })?;
-            let status = response.status().as_u16();
-            match status {
-                200 => {}
-                401 | 403 => {
-                    return Err(DocsError::TokenRefused {
-                        entity: entity_ref.into(),
-                        status,
-                    });
-                }
-                404 => return Ok(None),
-                _ => return Err(DocsError::TeamStatus { status, url }),
-            }
-            let bytes = response.bytes().await.map_err(|e| DocsError::Offline {
-                entity: entity_ref.into(),
-                why: without_url(&e),
-            })?;
-            Ok(Some(bytes))
-        }
+    let limits = remote.limits;
+    let url_of = |path: &str| format!("{site_url}{}", encode_path(path));
+    let too_large = |why: String| DocsError::TeamBadSite {
+        entity: entity_ref.into(),
+        why,
     };
 
-    let metadata_url = format!("{site_url}techdocs_metadata.json");
-    let metadata =
-        get("techdocs_metadata.json".into())
-            .await?
-            .ok_or_else(|| DocsError::TeamNotPublished {
+    let metadata_url = url_of("techdocs_metadata.json");
+    let metadata = match download::get(
+        &client,
+        &metadata_url,
+        remote.token,
+        entity_ref,
+        limits.file,
+    )
+    .await?
+    {
+        Fetched::Body(bytes) => bytes,
+        Fetched::Missing => {
+            return Err(DocsError::TeamNotPublished {
                 entity: entity_ref.into(),
-                url: metadata_url.clone(),
-            })?;
+                url: metadata_url,
+            });
+        }
+        Fetched::TooLarge => {
+            return Err(too_large(format!(
+                "techdocs_metadata.json is larger than {} bytes",
+                limits.file
+            )));
+        }
+    };
     let metadata: Metadata =
         serde_json::from_slice(&metadata).map_err(|e| DocsError::TeamBadSite {
             entity: entity_ref.into(),
@@ -501,16 +539,27 @@ async fn fetch_site(
         if !seen.insert(path.clone()) || seen.len() > MAX_FILES || !safe_relative(&path) {
             continue;
         }
-        let Some(bytes) = get(path.clone()).await? else {
-            continue;
-        };
+        // The cap of this file: its own, or what is left of the site's.
+        let room = limits.total.saturating_sub(total);
+        let max = limits.file.min(room);
+        let bytes =
+            match download::get(&client, &url_of(&path), remote.token, entity_ref, max).await? {
+                Fetched::Body(bytes) => bytes,
+                Fetched::Missing => continue,
+                Fetched::TooLarge if limits.file <= room => {
+                    return Err(too_large(format!(
+                        "{path} is larger than {} bytes",
+                        limits.file
+                    )));
+                }
+                Fetched::TooLarge => {
+                    return Err(too_large(format!(
+                        "the site is larger than {} bytes",
+                        limits.total
+                    )));
+                }
+            };
         total += bytes.len() as u64;
-        if total > MAX_TOTAL_BYTES {
-            return Err(DocsError::TeamBadSite {
-                entity: entity_ref.into(),
-                why: format!("the site is larger than {MAX_TOTAL_BYTES} bytes"),
-            });
-        }
         let file = tmp.join(&path);
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent).map_err(|source| DocsError::Read {
@@ -556,32 +605,15 @@ async fn fetch_site(
     }))
 }
 
-/// reqwest's error text without the URL (kept short for the reader).
-fn without_url(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else {
-        "request failed"
-    };
-    let mut source = std::error::Error::source(e);
-    let mut detail = String::new();
-    while let Some(s) = source {
-        detail = s.to_string();
-        source = s.source();
-    }
-    if detail.is_empty() {
-        kind.to_string()
-    } else {
-        format!("{kind}: {detail}")
-    }
-}
-
+/// Whether `path` (a file of the published site) is a plain relative path that stays
+/// under the cache folder on every platform: `/`-separated segments, none empty, `.` or
+/// `..`; no leading `/` (nor `//host/share`); no backslash (`\\host\share`, `a\..\b`);
+/// no `:` (drive letters `C:/x` and `C:x`, NTFS streams `a:b`); no control characters.
 fn safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
-        && !path.contains('\\')
+        && !path.contains(['\\', ':'])
+        && !path.chars().any(char::is_control)
         && path
             .split('/')
             .all(|s| !s.is_empty() && s != "." && s != "..")
@@ -689,6 +721,7 @@ pub fn serve(
             base_url: &base_url,
             token: &token,
             runtime,
+            limits: Limits::DEFAULT,
         },
     ) {
         Ok(site) => Ok(Served {
@@ -745,6 +778,325 @@ fn age(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    const ENTITY: &str = "component:default/svc";
+    #[cfg(unix)]
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n-not-really-an-image";
+
+    #[test]
+    fn site_file_names_must_be_plain_relative_paths_on_every_platform() {
+        for ok in [
+            "index.html",
+            "a/b/index.html",
+            "img/logo-1.png",
+            "a.b/c_d~e.html",
+        ] {
+            assert!(safe_relative(ok), "{ok}");
+        }
+        for hostile in [
+            "",
+            "/etc/passwd",
+            "//host/share/x.html",
+            "\\\\host\\share\\x.html",
+            "\\\\?\\C:\\x.html",
+            "C:/x.html",
+            "C:x.html",
+            "c:\\x.html",
+            "a\\..\\..\\x.html",
+            "a/C:/x.html",
+            "a/b.html:stream",
+            "../x.html",
+            "a/../../x.html",
+            "./x.html",
+            "a//b.html",
+            "a/\0.html",
+            "a/\n.html",
+        ] {
+            assert!(!safe_relative(hostile), "{hostile:?} was accepted");
+        }
+    }
+
+    /// A cached team site in `<tmp>/site` with `files` written, and `<tmp>/secret.png` and
+    /// `<tmp>/secret.html` outside it.
+    #[cfg(unix)]
+    fn cached_site(files: &[(&str, &[u8])], pages: &[&str]) -> (tempfile::TempDir, TeamSite) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        for (name, bytes) in files {
+            let file = dir.join(name);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, bytes).unwrap();
+        }
+        std::fs::write(tmp.path().join("secret.png"), PNG).unwrap();
+        std::fs::write(
+            tmp.path().join("secret.html"),
+            "<article><h1>Secret title</h1></article>",
+        )
+        .unwrap();
+        let site = TeamSite {
+            entity_ref: ENTITY.into(),
+            dir: dir.canonicalize().unwrap(),
+            manifest: Manifest {
+                pages: pages.iter().map(|p| p.to_string()).collect(),
+                ..Manifest::default()
+            },
+        };
+        (tmp, site)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn team_images_and_pages_are_read_inside_the_cached_site_only() {
+        let html: &[u8] = b"<html><body><article><h1>T</h1>\
+            <img src=\"images/ok.png\"><img src=\"images/out.png\">\
+            <img src=\"../secret.png\"></article></body></html>";
+        let (tmp, site) = cached_site(
+            &[("index.html", html), ("images/ok.png", PNG)],
+            &["index.html", "leak.html"],
+        );
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, site.dir.join(name)).unwrap();
+        };
+        link(&tmp.path().join("secret.png"), "images/out.png");
+        link(&tmp.path().join("secret.html"), "leak.html");
+
+        let page = site.page(None).unwrap();
+        assert_eq!(
+            page.html.matches("data:image/png").count(),
+            1,
+            "only the image inside the site: {}",
+            page.html
+        );
+        let e = site.page(Some("leak.html")).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DocsError::File(backlot_safe_fs::SafeFsError::Outside { .. })
+            ),
+            "{e}"
+        );
+        assert_eq!(site.title_of("leak.html"), "leak.html");
+    }
+
+    /// What the test server answers for a path ending so.
+    #[derive(Clone)]
+    enum Reply {
+        /// A JSON body with its length.
+        Json(&'static str),
+        /// `n` bytes, without a length: the body ends when the connection closes.
+        Bytes(usize),
+        /// A body announced as `n` bytes (none sent).
+        Announced(u64),
+        /// Bytes for as long as the client reads (up to 1 GiB).
+        Endless,
+    }
+
+    /// A real HTTP server on 127.0.0.1 counting the body bytes it managed to send.
+    struct Server {
+        url: String,
+        written: Arc<AtomicU64>,
+        stop: Arc<AtomicBool>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    }
+
+    impl Server {
+        fn start(routes: Vec<(&'static str, Reply)>) -> Server {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.set_nonblocking(true).unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let written = Arc::new(AtomicU64::new(0));
+            let stop = Arc::new(AtomicBool::new(false));
+            let (written2, stop2) = (written.clone(), stop.clone());
+            let thread = std::thread::spawn(move || {
+                while !stop2.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((stream, _)) => answer(stream, &routes, &written2),
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            });
+            Server {
+                url,
+                written,
+                stop,
+                thread: Some(thread),
+            }
+        }
+
+        /// Stops the server; the body bytes it sent.
+        fn stop(&mut self) -> u64 {
+            self.stop.store(true, Ordering::SeqCst);
+            if let Some(thread) = self.thread.take() {
+                let _ = thread.join();
+            }
+            self.written.load(Ordering::SeqCst)
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            self.stop();
+        }
+    }
+
+    fn answer(mut stream: TcpStream, routes: &[(&str, Reply)], written: &AtomicU64) {
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        let head = String::from_utf8_lossy(&head);
+        let path = head.split_whitespace().nth(1).unwrap_or_default();
+        let reply = routes
+            .iter()
+            .find(|(end, _)| path.ends_with(end))
+            .map(|(_, reply)| reply.clone());
+        let ok = "HTTP/1.1 200 OK\r\nConnection: close\r\n";
+        match reply {
+            None => {
+                let _ = stream.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+            Some(Reply::Json(body)) => {
+                let _ = write!(
+                    stream,
+                    "{ok}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+            Some(Reply::Announced(n)) => {
+                let _ = write!(stream, "{ok}Content-Length: {n}\r\n\r\n");
+                // Hold the connection a moment: the client must not wait for the body.
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Some(Reply::Bytes(n)) => {
+                if write!(stream, "{ok}Content-Type: text/html\r\n\r\n").is_ok() {
+                    send(&mut stream, n as u64, written);
+                }
+            }
+            Some(Reply::Endless) => {
+                if write!(stream, "{ok}Content-Type: text/html\r\n\r\n").is_ok() {
+                    send(&mut stream, 1 << 30, written);
+                }
+            }
+        }
+    }
+
+    /// Sends `left` body bytes in 64 KiB chunks, counting them, until the client hangs up.
+    fn send(stream: &mut TcpStream, mut left: u64, written: &AtomicU64) {
+        let chunk = [b'x'; 64 * 1024];
+        while left > 0 {
+            let n = left.min(chunk.len() as u64) as usize;
+            if stream.write_all(&chunk[..n]).is_err() {
+                return;
+            }
+            written.fetch_add(n as u64, Ordering::SeqCst);
+            left -= n as u64;
+        }
+    }
+
+    const METADATA: &str = r#"{"site_name":"S","etag":"e1","files":["a.html","b.html"]}"#;
+
+    /// Refreshes `ENTITY` from `server` with `limits`, in a fresh data folder.
+    fn refresh_from(server: &Server, limits: Limits) -> (tempfile::TempDir, Result<TeamSite>) {
+        let data = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let token = Sensitive::new("t0ken".to_string());
+        let result = refresh(
+            data.path(),
+            ENTITY,
+            &Remote {
+                base_url: &server.url,
+                token: &token,
+                runtime: runtime.handle(),
+                limits,
+            },
+        );
+        (data, result)
+    }
+
+    fn why(result: Result<TeamSite>) -> String {
+        match result {
+            Err(DocsError::TeamBadSite { why, .. }) => why,
+            Err(e) => panic!("expected a refused site, got: {e}"),
+            Ok(_) => panic!("expected a refused site, got one"),
+        }
+    }
+
+    #[test]
+    fn a_download_is_cut_at_the_cap_while_it_streams() {
+        let limits = Limits {
+            file: 1 << 20,
+            total: 4 << 20,
+        };
+        let mut server = Server::start(vec![
+            ("techdocs_metadata.json", Reply::Json(METADATA)),
+            ("index.html", Reply::Endless),
+        ]);
+        let started = std::time::Instant::now();
+        let (data, result) = refresh_from(&server, limits);
+        assert_eq!(why(result), "index.html is larger than 1048576 bytes");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "stopped at the cap, not at the timeout: {:?}",
+            started.elapsed()
+        );
+        let written = server.stop();
+        assert!(
+            written < 64 << 20,
+            "the client stopped reading at the cap, yet the server sent {written} bytes"
+        );
+        // Nothing cached, nothing half-written left behind.
+        assert!(TeamSite::cached(data.path(), ENTITY).is_none());
+        let cache = cache_dir(data.path(), ENTITY).unwrap();
+        let left: Vec<_> = std::fs::read_dir(&cache)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn the_whole_site_and_announced_lengths_are_capped_too() {
+        let limits = Limits {
+            file: 1 << 20,
+            total: 1 << 20,
+        };
+        // Each page fits, the site does not.
+        let server = Server::start(vec![
+            ("techdocs_metadata.json", Reply::Json(METADATA)),
+            ("a.html", Reply::Bytes(600 << 10)),
+            ("b.html", Reply::Bytes(600 << 10)),
+        ]);
+        let (_data, result) = refresh_from(&server, limits);
+        assert_eq!(why(result), "the site is larger than 1048576 bytes");
+        // A length over the cap is refused before any of the body is waited for.
+        let server = Server::start(vec![
+            ("techdocs_metadata.json", Reply::Json(METADATA)),
+            ("index.html", Reply::Announced(10 << 30)),
+        ]);
+        let started = std::time::Instant::now();
+        let (_data, result) = refresh_from(&server, limits);
+        assert_eq!(why(result), "index.html is larger than 1048576 bytes");
+        assert!(started.elapsed() < Duration::from_secs(15));
+        // Within the caps the site is fetched and cached.
+        let server = Server::start(vec![
+            ("techdocs_metadata.json", Reply::Json(METADATA)),
+            ("a.html", Reply::Bytes(1000)),
+        ]);
+        let (data, result) = refresh_from(&server, limits);
+        assert_eq!(result.unwrap().manifest.pages, ["a.html"]);
+        assert!(TeamSite::cached(data.path(), ENTITY).is_some());
+    }
 
     #[test]
     fn page_targets_and_paths() {
