@@ -4,7 +4,8 @@
 //! One attempt per call; retries are the caller's ([`crate::retry`]). The bearer token is
 //! injected from a [`Sensitive`] and marked sensitive in the header map; it never appears
 //! in `Debug`, errors or logs. Bodies are read chunk by chunk as they arrive, gzip is
-//! decoded by hand so the bytes on the wire can be counted ([`Meter`]).
+//! decoded by hand so the bytes on the wire can be counted ([`Meter`]) and the decoded size
+//! limited as it grows ([`ClientOptions::max_body_bytes`]: a gzip bomb stops at the limit).
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -22,8 +23,8 @@ use serde_json::Value;
 use crate::error::{SyncError, backstage_message, from_transport};
 use crate::retry::RetryPolicy;
 
-/// Largest decoded response body accepted (a page of 1000 large entities is a few MB).
-const MAX_BODY: usize = 512 * 1024 * 1024;
+/// Default of [`ClientOptions::max_body_bytes`] (a page of 1000 large entities is a few MB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 512 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -39,6 +40,10 @@ pub struct ClientOptions {
     pub gzip: bool,
     /// Extra trusted root certificates (PEM), e.g. a company CA.
     pub extra_roots_pem: Option<Vec<u8>>,
+    /// Largest response body accepted, counted after gzip decoding (and on the wire). gzip
+    /// is inflated step by step into a buffer that never grows past this, so a gzip bomb
+    /// stops at the limit ([`SyncError::ResponseTooLarge`]). Default 512 MiB.
+    pub max_body_bytes: usize,
 }
 
 impl Default for ClientOptions {
@@ -52,6 +57,7 @@ impl Default for ClientOptions {
             retry: RetryPolicy::default(),
             gzip: true,
             extra_roots_pem: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -73,7 +79,8 @@ pub struct MeterSnapshot {
     pub bytes_sent: u64,
     /// Response bodies as they came over the wire (compressed when gzip was used).
     pub bytes_received: u64,
-    /// Response bodies after gzip decoding.
+    /// Response bodies after gzip decoding (counted as they are decoded: a body refused or
+    /// cut short counts as far as it got).
     pub bytes_decoded: u64,
     pub retries: u64,
 }
@@ -340,7 +347,7 @@ impl CatalogClient {
         let (body, wire) = self.query_body(spec, cursor, total_items).await?;
         #[derive(Deserialize)]
         struct Skim {
-            items: Vec<SkimItem>,
+            items: Vec<MapOnly<SkimItem>>,
             #[serde(rename = "totalItems", default)]
             total_items: Option<u64>,
             #[serde(rename = "pageInfo", default)]
@@ -364,18 +371,24 @@ impl CatalogClient {
         }
         let skim: Skim = serde_json::from_slice(&body).map_err(json_error)?;
         let mut refs = Vec::with_capacity(skim.items.len());
-        for item in skim.items {
+        for MapOnly(item) in skim.items {
             let meta = item.metadata;
+            let namespace = meta
+                .as_ref()
+                .and_then(|m| m.namespace.clone())
+                .unwrap_or_else(|| "default".to_owned());
+            // The same rule as `entity_key`: a ref the store could not key is not listed.
             let (Some(kind), Some(name)) = (item.kind, meta.as_ref().and_then(|m| m.name.clone()))
             else {
                 return Err(SyncError::UnexpectedResponse {
                     detail: "an item has no kind or metadata.name".into(),
                 });
             };
-            let namespace = meta
-                .as_ref()
-                .and_then(|m| m.namespace.clone())
-                .unwrap_or_else(|| "default".to_owned());
+            if kind.is_empty() || name.is_empty() || namespace.is_empty() {
+                return Err(SyncError::UnexpectedResponse {
+                    detail: "an item has an empty kind, metadata.name or metadata.namespace".into(),
+                });
+            }
             let r = backlot_model::EntityRef {
                 kind,
                 namespace,
@@ -548,50 +561,183 @@ impl CatalogClient {
         gzip: bool,
     ) -> Result<(Vec<u8>, u64), SyncError> {
         let inner = &self.inner;
-        let mut wire = 0u64;
-        let mut plain = Vec::new();
-        let mut decoder = gzip.then(|| flate2::write::GzDecoder::new(Vec::new()));
+        let mut body = BodyDecoder::new(gzip, inner.opts.max_body_bytes);
         loop {
             let chunk = resp
                 .chunk()
                 .await
                 .map_err(|e| from_transport(e, &inner.host, true, inner.opts.read_timeout))?;
             let Some(chunk) = chunk else { break };
-            wire += chunk.len() as u64;
             inner
                 .meter
                 .bytes_received
                 .fetch_add(chunk.len() as u64, Ordering::Relaxed);
-            let decoded_len = match &mut decoder {
-                Some(d) => {
-                    d.write_all(&chunk)
-                        .map_err(|e| SyncError::UnexpectedResponse {
-                            detail: format!("invalid gzip data: {e}"),
-                        })?;
-                    d.get_ref().len()
-                }
-                None => {
-                    plain.extend_from_slice(&chunk);
-                    plain.len()
-                }
-            };
-            if decoded_len > MAX_BODY {
-                return Err(SyncError::UnexpectedResponse {
-                    detail: format!("a response is larger than {MAX_BODY} bytes"),
-                });
+            let before = body.decoded_len();
+            let pushed = body.push(&chunk);
+            inner
+                .meter
+                .bytes_decoded
+                .fetch_add((body.decoded_len() - before) as u64, Ordering::Relaxed);
+            pushed?;
+        }
+        let before = body.decoded_len();
+        let wire = body.wire;
+        let finished = body.finish();
+        if let Ok(b) = &finished {
+            inner
+                .meter
+                .bytes_decoded
+                .fetch_add(b.len().saturating_sub(before) as u64, Ordering::Relaxed);
+        }
+        Ok((finished?, wire))
+    }
+}
+
+/// A response body as it arrives: gzip inflated step by step (flate2 hands its output on in
+/// pieces of at most 32 KiB) into a [`Capped`] buffer that refuses to grow past the limit,
+/// so memory stays under the limit plus flate2's fixed buffers whatever the compression
+/// ratio. The bytes on the wire are limited the same way.
+struct BodyDecoder {
+    limit: usize,
+    wire: u64,
+    decoding: Decoding,
+}
+
+enum Decoding {
+    Plain(Capped),
+    Gzip(Box<flate2::write::GzDecoder<Capped>>),
+}
+
+/// A `Write` into memory that fails (and remembers it) rather than hold more than `limit`
+/// bytes. Its capacity never exceeds the limit either.
+struct Capped {
+    buf: Vec<u8>,
+    limit: usize,
+    overflowed: bool,
+}
+
+impl Capped {
+    fn new(limit: usize) -> Self {
+        Self {
+            buf: Vec::new(),
+            limit,
+            overflowed: false,
+        }
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let len = self.buf.len();
+        let needed = match len.checked_add(data.len()) {
+            Some(n) if n <= self.limit => n,
+            _ => {
+                self.overflowed = true;
+                return Err(std::io::Error::other("response body over the limit"));
+            }
+        };
+        if needed > self.buf.capacity() {
+            // Grow by doubling as `Vec` would, but never past the limit.
+            let target = len.saturating_mul(2).max(needed).min(self.limit);
+            self.buf.reserve_exact(target - len);
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl BodyDecoder {
+    fn new(gzip: bool, limit: usize) -> Self {
+        let decoding = if gzip {
+            Decoding::Gzip(Box::new(flate2::write::GzDecoder::new(Capped::new(limit))))
+        } else {
+            Decoding::Plain(Capped::new(limit))
+        };
+        Self {
+            limit,
+            wire: 0,
+            decoding,
+        }
+    }
+
+    fn too_large(&self) -> SyncError {
+        SyncError::ResponseTooLarge {
+            limit: self.limit as u64,
+        }
+    }
+
+    fn decoded_len(&self) -> usize {
+        match &self.decoding {
+            Decoding::Plain(c) => c.buf.len(),
+            Decoding::Gzip(d) => d.get_ref().buf.len(),
+        }
+    }
+
+    /// Takes the next piece of the body as it came over the wire.
+    fn push(&mut self, wire: &[u8]) -> Result<(), SyncError> {
+        self.wire += wire.len() as u64;
+        if self.wire > self.limit as u64 {
+            return Err(self.too_large());
+        }
+        let written = match &mut self.decoding {
+            Decoding::Plain(c) => c.write_all(wire),
+            Decoding::Gzip(d) => d.write_all(wire),
+        };
+        written.map_err(|e| self.decode_error(e))
+    }
+
+    fn decode_error(&self, e: std::io::Error) -> SyncError {
+        let overflowed = match &self.decoding {
+            Decoding::Plain(c) => c.overflowed,
+            Decoding::Gzip(d) => d.get_ref().overflowed,
+        };
+        if overflowed {
+            self.too_large()
+        } else {
+            SyncError::UnexpectedResponse {
+                detail: format!("invalid gzip data: {e}"),
             }
         }
-        let body = match decoder {
-            Some(d) => d.finish().map_err(|e| SyncError::UnexpectedResponse {
-                detail: format!("invalid gzip data: {e}"),
-            })?,
-            None => plain,
+    }
+
+    /// The whole decoded body (checks that the gzip stream is complete and its CRC).
+    fn finish(mut self) -> Result<Vec<u8>, SyncError> {
+        let finished = match &mut self.decoding {
+            Decoding::Plain(_) => Ok(()),
+            Decoding::Gzip(d) => d.try_finish(),
         };
-        inner
-            .meter
-            .bytes_decoded
-            .fetch_add(body.len() as u64, Ordering::Relaxed);
-        Ok((body, wire))
+        finished.map_err(|e| self.decode_error(e))?;
+        Ok(match &mut self.decoding {
+            Decoding::Plain(c) => std::mem::take(&mut c.buf),
+            Decoding::Gzip(d) => std::mem::take(&mut d.get_mut().buf),
+        })
+    }
+}
+
+/// A JSON object deserialized as `T`; anything else (serde would read a struct from an array)
+/// is an error.
+struct MapOnly<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for MapOnly<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = MapOnly<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an entity (a JSON object)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(MapOnly)
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
     }
 }
 
@@ -617,6 +763,8 @@ fn json_error(e: serde_json::Error) -> SyncError {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write as _;
+
     use super::*;
 
     #[test]
@@ -670,6 +818,96 @@ mod tests {
         assert!(matches!(
             CatalogClient::new("http://127.0.0.1:1", Some(&bad), ClientOptions::default()),
             Err(SyncError::InvalidToken)
+        ));
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        assert!(enc.write_all(data).is_ok());
+        enc.finish().unwrap_or_default()
+    }
+
+    fn capacity(body: &BodyDecoder) -> usize {
+        match &body.decoding {
+            Decoding::Plain(c) => c.buf.capacity(),
+            Decoding::Gzip(d) => d.get_ref().buf.capacity(),
+        }
+    }
+
+    #[test]
+    fn gzip_bodies_decode_across_chunks_up_to_the_limit_exactly() {
+        let json: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("{i},").into_bytes())
+            .collect();
+        let wire = gzip(&json);
+        let mut body = BodyDecoder::new(true, json.len());
+        for piece in wire.chunks(7) {
+            assert!(body.push(piece).is_ok());
+        }
+        assert_eq!(body.wire, wire.len() as u64);
+        assert!(capacity(&body) <= json.len());
+        assert_eq!(body.finish().ok(), Some(json.clone()));
+        let mut plain = BodyDecoder::new(false, json.len());
+        assert!(plain.push(&json).is_ok());
+        assert_eq!(plain.finish().ok(), Some(json));
+    }
+
+    #[test]
+    fn a_gzip_bomb_in_one_chunk_stops_at_the_limit() {
+        // 8 MiB of zeros, a few KiB on the wire, all in one chunk.
+        let bomb = gzip(&vec![0u8; 8 << 20]);
+        assert!(bomb.len() < 64 * 1024, "{}", bomb.len());
+        let limit = 100_000;
+        let mut body = BodyDecoder::new(true, limit);
+        let err = body.push(&bomb).err();
+        assert!(
+            matches!(err, Some(SyncError::ResponseTooLarge { limit: 100_000 })),
+            "{err:?}"
+        );
+        // Never more than the limit held, nor allocated.
+        assert!(body.decoded_len() <= limit, "{}", body.decoded_len());
+        assert!(capacity(&body) <= limit, "{}", capacity(&body));
+        assert!(body.decoded_len() > limit - 64 * 1024);
+    }
+
+    #[test]
+    fn plain_bodies_and_wire_bytes_are_limited_and_bad_gzip_is_reported() {
+        let mut body = BodyDecoder::new(false, 100_000);
+        assert!(body.push(&[b' '; 60_000]).is_ok());
+        assert!(matches!(
+            body.push(&[b' '; 60_000]),
+            Err(SyncError::ResponseTooLarge { .. })
+        ));
+        assert_eq!(
+            body.decoded_len(),
+            60_000,
+            "the chunk over the limit is not kept"
+        );
+        assert!(capacity(&body) <= 100_000);
+
+        // Bytes on the wire that decode to nothing still count (here: the header of a
+        // gzip member whose file name never ends).
+        let mut header = vec![0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 255];
+        header.extend_from_slice(&[b'x'; 50_000]);
+        let mut body = BodyDecoder::new(true, 40_000);
+        assert!(matches!(
+            body.push(&header),
+            Err(SyncError::ResponseTooLarge { limit: 40_000 })
+        ));
+
+        let mut body = BodyDecoder::new(true, 1 << 20);
+        let bad = body.push(b"this is not gzip at all");
+        assert!(
+            matches!(&bad, Err(SyncError::UnexpectedResponse { detail }) if detail.contains("invalid gzip")),
+            "{bad:?}"
+        );
+        // A member cut short: found when the body ends.
+        let wire = gzip(&[b'a'; 10_000]);
+        let mut body = BodyDecoder::new(true, 1 << 20);
+        assert!(body.push(&wire[..wire.len() - 4]).is_ok());
+        assert!(matches!(
+            body.finish(),
+            Err(SyncError::UnexpectedResponse { .. })
         ));
     }
 

@@ -65,6 +65,27 @@ pub enum SyncError {
     )]
     CursorExpired { detail: String },
 
+    #[error(
+        "the team backend sent a response larger than {} (the limit per response, counted after gzip decoding); it was refused and the local catalog is unchanged",
+        human_bytes(*.limit)
+    )]
+    ResponseTooLarge { limit: u64 },
+
+    #[error(
+        "the team backend's paging loops: page {page} of the listing handed back a cursor it had already given (a cursor cycle such as A → B → A); the sync was stopped and the local catalog is unchanged"
+    )]
+    CursorLoop { page: u64 },
+
+    #[error(
+        "the team backend's listing did not end within {limit} pages (the limit per sync); the sync was stopped and the local catalog is unchanged"
+    )]
+    TooManyPages { limit: u64 },
+
+    #[error(
+        "the team backend lists more than {limit} entities (the limit per sync); the sync was stopped and the local catalog is unchanged"
+    )]
+    TooManyEntities { limit: u64 },
+
     #[error("the sync was cancelled; the local catalog is unchanged")]
     Cancelled,
 
@@ -101,9 +122,12 @@ impl SyncError {
             | SyncError::Tls { .. }
             | SyncError::NotACatalog { .. }
             | SyncError::Rejected { .. } => ErrorCode::InvalidInput,
-            SyncError::MalformedJson { .. } | SyncError::UnexpectedResponse { .. } => {
-                ErrorCode::Unsupported
-            }
+            SyncError::MalformedJson { .. }
+            | SyncError::UnexpectedResponse { .. }
+            | SyncError::ResponseTooLarge { .. }
+            | SyncError::CursorLoop { .. }
+            | SyncError::TooManyPages { .. }
+            | SyncError::TooManyEntities { .. } => ErrorCode::Unsupported,
             SyncError::CursorExpired { .. } | SyncError::Cancelled => ErrorCode::Conflict,
             SyncError::Storage(_) => ErrorCode::Storage,
             SyncError::Client(_) | SyncError::Internal(_) => ErrorCode::Internal,
@@ -128,6 +152,10 @@ impl SyncError {
             SyncError::MalformedJson { .. } => "malformed_json",
             SyncError::UnexpectedResponse { .. } => "unexpected_response",
             SyncError::CursorExpired { .. } => "cursor_expired",
+            SyncError::ResponseTooLarge { .. } => "response_too_large",
+            SyncError::CursorLoop { .. } => "cursor_loop",
+            SyncError::TooManyPages { .. } => "too_many_pages",
+            SyncError::TooManyEntities { .. } => "too_many_entities",
             SyncError::Cancelled => "cancelled",
             SyncError::Storage(_) => "storage",
             SyncError::Internal(_) => "internal",
@@ -139,6 +167,17 @@ impl From<SyncError> for ApiError {
     fn from(e: SyncError) -> Self {
         ApiError::new(e.code(), e.to_string())
     }
+}
+
+/// `536870912` → `512 MiB (536870912 bytes)`; small or uneven sizes in bytes only.
+fn human_bytes(n: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (size, unit) in UNITS {
+        if n >= size && n.is_multiple_of(size) {
+            return format!("{} {unit} ({n} bytes)", n / size);
+        }
+    }
+    format!("{n} bytes")
 }
 
 /// Classifies a transport error from reqwest. `reading_body`: the status line was received
@@ -288,6 +327,39 @@ mod tests {
             }
             .is_transient()
         );
+    }
+
+    #[test]
+    fn hostile_server_errors_name_the_limit_and_are_final() {
+        let too_large = SyncError::ResponseTooLarge {
+            limit: 512 * 1024 * 1024,
+        };
+        assert_eq!(too_large.kind(), "response_too_large");
+        assert!(
+            too_large.to_string().contains("512 MiB (536870912 bytes)"),
+            "{too_large}"
+        );
+        assert!(
+            SyncError::ResponseTooLarge { limit: 1000 }
+                .to_string()
+                .contains("1000 bytes")
+        );
+        let looped = SyncError::CursorLoop { page: 3 };
+        assert_eq!(looped.kind(), "cursor_loop");
+        assert!(looped.to_string().contains("page 3"), "{looped}");
+        let pages = SyncError::TooManyPages { limit: 100_000 };
+        assert_eq!(pages.kind(), "too_many_pages");
+        assert!(pages.to_string().contains("100000 pages"), "{pages}");
+        let entities = SyncError::TooManyEntities { limit: 5_000_000 };
+        assert_eq!(entities.kind(), "too_many_entities");
+        assert!(
+            entities.to_string().contains("5000000 entities"),
+            "{entities}"
+        );
+        for e in [too_large, looped, pages, entities] {
+            assert!(!e.is_transient(), "{e}");
+            assert_eq!(e.code(), ErrorCode::Unsupported);
+        }
     }
 
     #[test]

@@ -25,12 +25,16 @@ pub mod test_server;
 
 pub use cancel::CancelToken;
 pub use client::{
-    CatalogClient, ClientOptions, FacetCount, ItemRef, MeterSnapshot, Page, QuerySpec, RawPage,
+    CatalogClient, ClientOptions, DEFAULT_MAX_BODY_BYTES, FacetCount, ItemRef, MeterSnapshot, Page,
+    QuerySpec, RawPage,
 };
 pub use connection::{ConnectionInfo, test_connection, test_connection_with};
 pub use entity_key::{entity_etag, entity_key, entity_ref};
 pub use error::{StorageError, SyncError};
-pub use plan::{LISTING_FIELDS, SyncOptions, full_sync, incremental_sync, sync};
+pub use plan::{
+    DEFAULT_MAX_ENTITIES, DEFAULT_MAX_PAGES, LISTING_FIELDS, SyncOptions, full_sync,
+    incremental_sync, sync,
+};
 pub use progress::{Phase, Progress, ProgressFn};
 pub use report::SyncReport;
 pub use retry::RetryPolicy;

@@ -23,12 +23,7 @@ pub(crate) async fn run(
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let mut seen: HashSet<String> = HashSet::with_capacity(local.len());
-    let mut pager = Pager::new(
-        client,
-        QuerySpec::default(),
-        &opts.cancel,
-        opts.max_restarts,
-    );
+    let mut pager = Pager::new(client, QuerySpec::default(), opts);
     writer.begin(report.mode).await?;
     tracker.phase(Phase::Listing, None);
     while let Some(page) = pager.next().await? {

@@ -45,7 +45,7 @@ pub(crate) async fn run(
         fields: LISTING_FIELDS.iter().map(|s| (*s).to_owned()).collect(),
         ..QuerySpec::default()
     };
-    let mut pager = Pager::new(client, spec, &opts.cancel, opts.max_restarts);
+    let mut pager = Pager::new(client, spec, opts);
     let mut remote: HashMap<String, (String, Option<String>)> = HashMap::with_capacity(local.len());
     tracker.phase(Phase::Listing, None);
     while let Some(page) = pager.next().await? {

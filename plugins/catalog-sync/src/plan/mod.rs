@@ -19,13 +19,32 @@ use crate::progress::{Phase, ProgressFn, Tracker};
 use crate::report::SyncReport;
 use crate::target::{SyncMode, SyncTarget};
 
-#[derive(Clone, Default)]
+/// Default of [`SyncOptions::max_pages`].
+pub const DEFAULT_MAX_PAGES: u64 = 100_000;
+/// Default of [`SyncOptions::max_entities`].
+pub const DEFAULT_MAX_ENTITIES: u64 = 5_000_000;
+
+#[derive(Clone)]
 pub struct SyncOptions {
     pub cancel: CancelToken,
     pub progress: Option<ProgressFn>,
     /// How often a listing may start again from the first page after the server rejected
     /// its cursor (default 1).
     pub max_restarts: u32,
+    /// Most by-query pages one listing may take; a server that keeps handing out new
+    /// cursors fails the sync with [`SyncError::TooManyPages`] (default 100 000). A restart
+    /// after an expired cursor counts again from zero (at most `max_restarts` times).
+    pub max_pages: u64,
+    /// Most entities one listing may return (its `totalItems` included), which also bounds
+    /// the memory of a sync: more fails with [`SyncError::TooManyEntities`] (default
+    /// 5 000 000). Counted again from zero after a restart, like `max_pages`.
+    pub max_entities: u64,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl std::fmt::Debug for SyncOptions {
@@ -34,6 +53,8 @@ impl std::fmt::Debug for SyncOptions {
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.is_some())
             .field("max_restarts", &self.max_restarts)
+            .field("max_pages", &self.max_pages)
+            .field("max_entities", &self.max_entities)
             .finish()
     }
 }
@@ -44,7 +65,19 @@ impl SyncOptions {
             cancel: CancelToken::new(),
             progress: None,
             max_restarts: 1,
+            max_pages: DEFAULT_MAX_PAGES,
+            max_entities: DEFAULT_MAX_ENTITIES,
         }
+    }
+
+    pub fn with_max_pages(mut self, max_pages: u64) -> Self {
+        self.max_pages = max_pages;
+        self
+    }
+
+    pub fn with_max_entities(mut self, max_entities: u64) -> Self {
+        self.max_entities = max_entities;
+        self
     }
 
     pub fn with_cancel(mut self, cancel: CancelToken) -> Self {

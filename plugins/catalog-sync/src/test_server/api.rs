@@ -55,12 +55,40 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// The cursor: opaque to clients; carries the position, the filter and totalItems.
+/// The cursor: opaque to clients; carries the position, the filter and totalItems (and,
+/// for [`Paging::Endless`], how often the listing has started over).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Cursor {
     after: String,
     filters: Vec<String>,
     total: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    lap: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Cursor {
+    fn encode(&self) -> String {
+        serde_json::to_vec(self)
+            .map(|b| hex(&b))
+            .unwrap_or_default()
+    }
+}
+
+/// How a by-query page ends: as Backstage's do, or as a hostile server's (see the
+/// [`super::Fault`]s of the same names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Paging {
+    Normal,
+    /// `nextCursor` is the one the listing's first page handed out.
+    CursorLoop,
+    /// Past the last page, a fresh cursor that starts over.
+    Endless,
+    /// No items and no next cursor.
+    EndListing,
 }
 
 /// `filter` params: each is `k=v,k2=v2` (all must match); several params: any may match.
@@ -97,7 +125,12 @@ fn matches(entity: &Value, filters: &[String]) -> bool {
     })
 }
 
-pub(crate) fn by_query(catalog: &Catalog, query: &[(String, String)], url: &str) -> Reply {
+pub(crate) fn by_query(
+    catalog: &Catalog,
+    query: &[(String, String)],
+    url: &str,
+    paging: Paging,
+) -> Reply {
     let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let all = |k: &str| {
         query
@@ -122,9 +155,9 @@ pub(crate) fn by_query(catalog: &Catalog, query: &[(String, String)], url: &str)
         },
         None => DEFAULT_LIMIT,
     };
-    let (after, filters, known_total) = match get("cursor") {
+    let (after, filters, known_total, lap) = match get("cursor") {
         Some(c) => match unhex(c).and_then(|b| serde_json::from_slice::<Cursor>(&b).ok()) {
-            Some(cur) => (Some(cur.after), cur.filters, Some(cur.total)),
+            Some(cur) => (Some(cur.after), cur.filters, Some(cur.total), cur.lap),
             None => {
                 return error(
                     400,
@@ -147,15 +180,19 @@ pub(crate) fn by_query(catalog: &Catalog, query: &[(String, String)], url: &str)
                 return error(400, "InputError", &msg, "GET", url);
             }
             let filters: Vec<String> = all("filter").into_iter().map(str::to_owned).collect();
-            let total = if mode == Some("exclude") {
+            let total = if mode == Some("exclude") || paging == Paging::EndListing {
                 0
             } else {
                 catalog.iter().filter(|(_, e)| matches(e, &filters)).count() as u64
             };
-            (None, filters, Some(total))
+            (None, filters, Some(total), 0)
         }
     };
     let total = known_total.unwrap_or(0);
+    if paging == Paging::EndListing {
+        let body = format!("{{\"items\":[],\"totalItems\":{total},\"pageInfo\":{{}}}}");
+        return ok_json(body.into_bytes());
+    }
     let mut out = Vec::with_capacity(limit.min(1000) * 1200 + 128);
     out.extend_from_slice(b"{\"items\":[");
     let mut last: Option<&String> = None;
@@ -183,19 +220,57 @@ pub(crate) fn by_query(catalog: &Catalog, query: &[(String, String)], url: &str)
         last = Some(key);
     }
     let _ = write!(out, "],\"totalItems\":{total},\"pageInfo\":{{");
-    if let (true, Some(last)) = (more, last) {
-        let cursor = Cursor {
+    // A looping server hands back the first page's cursor (or the one it was given).
+    let looped = (paging == Paging::CursorLoop)
+        .then(|| {
+            first_page_cursor(catalog, &filters, limit, total)
+                .or_else(|| get("cursor").map(str::to_owned))
+        })
+        .flatten();
+    let next = match (more, last) {
+        (true, Some(last)) => Some(Cursor {
             after: last.clone(),
             filters,
             total,
-        };
-        let encoded = serde_json::to_vec(&cursor)
-            .map(|b| hex(&b))
-            .unwrap_or_default();
+            lap,
+        }),
+        // The end of the catalog: an endless pager starts over with a cursor never seen.
+        _ if paging == Paging::Endless => Some(Cursor {
+            after: String::new(),
+            filters,
+            total,
+            lap: lap.saturating_add(1),
+        }),
+        _ => None,
+    };
+    let next = looped.or_else(|| next.map(|c| c.encode()));
+    if let Some(encoded) = next {
         let _ = write!(out, "\"nextCursor\":\"{encoded}\"");
     }
     out.extend_from_slice(b"}}");
     ok_json(out)
+}
+
+/// The cursor the first page of a listing with these filters hands out (none if the listing
+/// fits on one page).
+fn first_page_cursor(
+    catalog: &Catalog,
+    filters: &[String],
+    limit: usize,
+    total: u64,
+) -> Option<String> {
+    let mut listed = catalog.iter().filter(|(_, e)| matches(e, filters));
+    let (last, _) = listed.nth(limit.checked_sub(1)?)?;
+    listed.next()?;
+    Some(
+        Cursor {
+            after: last.clone(),
+            filters: filters.to_vec(),
+            total,
+            lap: 0,
+        }
+        .encode(),
+    )
 }
 
 pub(crate) fn by_refs(
@@ -312,6 +387,7 @@ mod tests {
             &c,
             &q(&[("limit", "10"), ("fields", "metadata.name")]),
             "/",
+            Paging::Normal,
         ));
         let mut pages = 1;
         loop {
@@ -336,6 +412,7 @@ mod tests {
                     ("fields", "metadata.name"),
                 ]),
                 "/",
+                Paging::Normal,
             ));
             pages += 1;
             assert!(pages < 20);
@@ -345,9 +422,12 @@ mod tests {
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), 53);
-        assert_eq!(by_query(&c, &q(&[("cursor", "zz")]), "/").status, 400);
         assert_eq!(
-            by_query(&c, &q(&[("totalItems", "maybe")]), "/").status,
+            by_query(&c, &q(&[("cursor", "zz")]), "/", Paging::Normal).status,
+            400
+        );
+        assert_eq!(
+            by_query(&c, &q(&[("totalItems", "maybe")]), "/", Paging::Normal).status,
             400
         );
     }
@@ -359,6 +439,7 @@ mod tests {
             &c,
             &q(&[("limit", "1000"), ("filter", "kind=group")]),
             "/",
+            Paging::Normal,
         ));
         assert_eq!(page["totalItems"], 2);
         let body = br#"{"entityRefs":["group:default/team-00001","component:default/nope","Group:Default/TEAM-00000"],"fields":["metadata.name"]}"#;
@@ -374,5 +455,63 @@ mod tests {
                 .as_array()
                 .is_some_and(|a| a.iter().any(|x| x["value"] == "Component"))
         );
+    }
+
+    fn next_cursor(page: &Value) -> Option<String> {
+        page["pageInfo"]["nextCursor"].as_str().map(str::to_owned)
+    }
+
+    fn page(c: &Catalog, cursor: Option<&str>, paging: Paging) -> Value {
+        let mut query = vec![("limit", "10")];
+        if let Some(cur) = cursor {
+            query.push(("cursor", cur));
+        }
+        parse(&by_query(c, &q(&query), "/", paging))
+    }
+
+    #[test]
+    fn hostile_paging_loops_never_ends_or_ends_early() {
+        let c = Catalog::generate(35);
+        // Loop: a cursor page hands back the first page's cursor.
+        let first = page(&c, None, Paging::Normal);
+        let a = next_cursor(&first).unwrap_or_default();
+        let b = next_cursor(&page(&c, Some(&a), Paging::Normal)).unwrap_or_default();
+        assert_ne!(a, b);
+        let looped = page(&c, Some(&b), Paging::CursorLoop);
+        assert_eq!(looped["items"].as_array().map(Vec::len), Some(10));
+        assert_eq!(next_cursor(&looped).as_deref(), Some(a.as_str()));
+        // Even on the last page.
+        let c_cur = next_cursor(&page(&c, Some(&b), Paging::Normal)).unwrap_or_default();
+        let last = page(&c, Some(&c_cur), Paging::CursorLoop);
+        assert_eq!(last["items"].as_array().map(Vec::len), Some(5));
+        assert_eq!(next_cursor(&last).as_deref(), Some(a.as_str()));
+
+        // Endless: past the last page, a new cursor that starts over; no cursor repeats.
+        let mut seen = std::collections::HashSet::new();
+        let mut cursor: Option<String> = None;
+        let mut names = Vec::new();
+        for _ in 0..12 {
+            let p = page(&c, cursor.as_deref(), Paging::Endless);
+            for item in p["items"].as_array().cloned().unwrap_or_default() {
+                names.push(item["metadata"]["name"].as_str().unwrap_or("").to_owned());
+            }
+            cursor = next_cursor(&p);
+            let Some(cur) = &cursor else {
+                panic!("an endless listing always has a next cursor");
+            };
+            assert!(seen.insert(cur.clone()), "cursor repeated");
+        }
+        assert_eq!(names.len(), 3 * 35, "three laps of four pages");
+        assert_eq!(names[0], names[35]);
+
+        // End: no items, no cursor; a first page says there is nothing at all.
+        let ended = page(&c, Some(&a), Paging::EndListing);
+        assert_eq!(ended["items"], json!([]));
+        assert_eq!(next_cursor(&ended), None);
+        assert_eq!(ended["totalItems"], 35);
+        let none = page(&c, None, Paging::EndListing);
+        assert_eq!(none["items"], json!([]));
+        assert_eq!(none["totalItems"], 0);
+        assert_eq!(next_cursor(&none), None);
     }
 }

@@ -304,6 +304,48 @@ impl Catalog {
         }
         found
     }
+
+    /// Shrinks the catalog to `fraction` (0.0–1.0) of its entities, spread evenly over the
+    /// key order (so every kind keeps its share), relations recomputed: a server that
+    /// suddenly serves only part of its catalog — or none, with `0.0`. Edit it through
+    /// [`super::TestServer::with_catalog`]; keep a clone to serve the whole catalog again:
+    ///
+    /// ```text
+    /// let whole = server.with_catalog(|c| c.clone());
+    /// server.with_catalog(|c| c.retain_fraction(0.1)); // 90 % gone
+    /// server.with_catalog(|c| *c = whole);
+    /// ```
+    ///
+    /// Returns how many entities were removed. For a listing that ends early while the
+    /// catalog stays whole, see [`super::Fault::EndListing`].
+    pub fn retain_fraction(&mut self, fraction: f64) -> usize {
+        let len = self.entities.len();
+        let fraction = if fraction.is_nan() {
+            0.0
+        } else {
+            fraction.clamp(0.0, 1.0)
+        };
+        let keep = ((len as f64) * fraction).round() as usize;
+        if keep >= len {
+            return 0;
+        }
+        // Entity i stays when the running share of kept entities steps up at i.
+        let mut i = 0usize;
+        self.entities.retain(|_, _| {
+            let stays = (i + 1) * keep / len > i * keep / len;
+            i += 1;
+            stays
+        });
+        self.derive_relations();
+        len - self.entities.len()
+    }
+
+    /// Removes every entity: a server that suddenly serves an empty catalog.
+    pub fn clear(&mut self) -> usize {
+        let len = self.entities.len();
+        self.entities.clear();
+        len
+    }
 }
 
 #[cfg(test)]
@@ -339,6 +381,23 @@ mod tests {
         }));
         let size = serde_json::to_string(&comp).map(|s| s.len()).unwrap_or(0);
         assert!(size > 800, "{size}");
+    }
+
+    #[test]
+    fn a_catalog_shrinks_to_an_even_share_of_every_kind() {
+        let mut c = Catalog::generate(1000);
+        let groups = |c: &Catalog| c.keys().filter(|k| k.starts_with("group:")).count();
+        let before = groups(&c);
+        assert_eq!(c.retain_fraction(0.1), 900);
+        assert_eq!(c.len(), 100);
+        assert_eq!(groups(&c), before / 10);
+        assert_eq!(c.retain_fraction(1.0), 0);
+        assert_eq!(c.retain_fraction(f64::NAN), 100);
+        assert!(c.is_empty());
+        let mut c = Catalog::generate(10);
+        assert_eq!(c.retain_fraction(0.5), 5);
+        assert_eq!(c.clear(), 5);
+        assert!(c.is_empty());
     }
 
     #[test]

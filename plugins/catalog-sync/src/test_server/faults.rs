@@ -19,6 +19,27 @@ pub enum Fault {
     ExpireCursor,
     /// 200 `text/html`, as a web frontend at that URL would answer.
     Html,
+    /// 200 with a gzip body (`Content-Encoding: gzip` even if the client did not ask for it)
+    /// that is small on the wire and `inflated` bytes once decoded: about 1 KiB on the wire
+    /// per MiB inflated, so each 16 KiB chunk sent inflates to about 16 MiB. Decoded, it is a
+    /// valid by-query page (`{"items":[` + spaces + `],...}`) with no items: only a size
+    /// limit stops a client from inflating all of it.
+    GzipBomb { inflated: u64 },
+    /// by-query only: the page's `nextCursor` is the cursor the listing's first page handed
+    /// out (the request's own cursor if the first page had none), so a listing goes
+    /// A → B → … → A. Put it on cursor pages, e.g.
+    /// `FaultRule::always(FaultOn::CursorPage, Fault::CursorLoop).after(1)` for A → B → A.
+    CursorLoop,
+    /// by-query only: the listing never ends. The page past the last one carries a fresh
+    /// cursor that starts the catalog over (every cursor differs: it counts the laps), so
+    /// the same entities come again and again. Use `FaultRule::always(FaultOn::Any, …)`.
+    EndlessPages,
+    /// by-query only: an empty page with no next cursor (and `totalItems: 0` on a first
+    /// page): the listing suddenly ends, the server serving only the part already paged —
+    /// or nothing, on the first page — while its catalog is unchanged. To shrink the catalog
+    /// itself, see [`crate::test_server::Catalog::retain_fraction`] and
+    /// [`crate::test_server::Catalog::clear`].
+    EndListing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

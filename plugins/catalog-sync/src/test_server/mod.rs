@@ -2,11 +2,15 @@
 //! [`Catalog`] with cursor paging, `fields`, by-refs with nulls, entity-facets, 401 without
 //! the token, gzip when asked, chunked bodies (no Content-Length, like Backstage) — and
 //! fault injection ([`FaultRule`]): cut connections, 5xx, slow or stalled pages, bad JSON,
-//! expired cursors, HTML instead of JSON. The catalog can be edited between syncs.
+//! expired cursors, HTML instead of JSON — and hostile servers: a gzip bomb, a cursor loop,
+//! an endless pager, a listing that suddenly ends. The catalog can be edited between syncs
+//! ([`TestServer::with_catalog`]), down to a fraction of it or nothing
+//! ([`Catalog::retain_fraction`], [`Catalog::clear`]).
 //!
 //! The server stops when the [`TestServer`] is dropped.
 
 mod api;
+mod bomb;
 mod catalog;
 mod faults;
 mod fields;
@@ -31,7 +35,7 @@ use tokio::task::{JoinHandle, JoinSet};
 pub use catalog::Catalog;
 pub use faults::{Fault, FaultOn, FaultRule};
 
-use api::Reply;
+use api::{Paging, Reply};
 use faults::Route;
 
 type Body = BoxBody<Bytes, std::io::Error>;
@@ -239,6 +243,8 @@ struct Rendered {
     status: u16,
     content_type: &'static str,
     body: Vec<u8>,
+    /// The body is gzip (sent with `Content-Encoding: gzip`).
+    gzip: bool,
 }
 
 /// The response body (gzipped when `gzip`), with the fault applied to its content.
@@ -258,6 +264,14 @@ async fn render(
     let url = full_path.to_owned();
     if let Some(Fault::Delay(d)) = fault {
         tokio::time::sleep(*d).await;
+    }
+    if let Some(Fault::GzipBomb { inflated }) = fault {
+        return Rendered {
+            status: 200,
+            content_type: "application/json; charset=utf-8",
+            body: bomb::gzip_bomb(*inflated),
+            gzip: true,
+        };
     }
     let reply = match fault {
         Some(Fault::Status(s)) => {
@@ -294,9 +308,15 @@ async fn render(
                     &url,
                 )
             } else {
+                let paging = match fault {
+                    Some(Fault::CursorLoop) => Paging::CursorLoop,
+                    Some(Fault::EndlessPages) => Paging::Endless,
+                    Some(Fault::EndListing) => Paging::EndListing,
+                    _ => Paging::Normal,
+                };
                 let catalog = lock(&state.catalog);
                 match route {
-                    Route::Query { .. } => api::by_query(&catalog, query, &url),
+                    Route::Query { .. } => api::by_query(&catalog, query, &url, paging),
                     Route::ByRefs => api::by_refs(&catalog, query, content_type, body, &url),
                     Route::Facets => api::facets(&catalog, query),
                     Route::Other => api::error(404, "NotFoundError", "not found", method, &url),
@@ -313,6 +333,7 @@ async fn render(
         out.truncate(out.len() / 2);
         out.extend_from_slice(b"\x00<<not json>>");
     }
+    let mut gzipped = false;
     if gzip {
         let mut enc = flate2::write::GzEncoder::new(
             Vec::with_capacity(out.len() / 4),
@@ -322,12 +343,14 @@ async fn render(
             && let Ok(z) = enc.finish()
         {
             out = z;
+            gzipped = true;
         }
     }
     Rendered {
         status,
         content_type,
         body: out,
+        gzip: gzipped,
     }
 }
 
@@ -398,6 +421,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
         status,
         content_type,
         body: out,
+        gzip,
     } = rendered;
     let (segments, sent) = match &fault {
         Some(Fault::CutMidBody) => {
