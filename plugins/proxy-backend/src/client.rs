@@ -1,13 +1,11 @@
-//! The pooled HTTP client: timeouts, trusted roots, and a redirect policy that never takes
-//! injected credentials to another origin (only same-origin redirects are followed; a
-//! redirect elsewhere is returned to the caller as the 3xx response it is).
+//! The pooled HTTP client: timeouts and trusted roots. It follows no redirect itself: the
+//! proxy does, only those that stay with the endpoint (`redirect.rs`), so injected
+//! credentials never reach another origin or another path prefix.
 
 use backlot_config::ProxyTuning;
 use reqwest::redirect::Policy;
 
 use crate::error::ProxyError;
-
-pub(crate) const MAX_REDIRECTS: usize = 10;
 
 pub(crate) fn build(
     tuning: &ProxyTuning,
@@ -17,7 +15,7 @@ pub(crate) fn build(
         .connect_timeout(tuning.connect_timeout)
         .read_timeout(tuning.idle_timeout)
         .pool_max_idle_per_host(32)
-        .redirect(same_origin_redirects())
+        .redirect(Policy::none())
         .user_agent(concat!("backlot-proxy/", env!("CARGO_PKG_VERSION")));
     let mut roots = Vec::new();
     if let Some(path) = &tuning.ca_file {
@@ -46,18 +44,4 @@ fn parse_roots(pem: &[u8], what: &str) -> Result<Vec<reqwest::Certificate>, Prox
         )));
     }
     Ok(certs)
-}
-
-fn same_origin_redirects() -> Policy {
-    Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
-        if attempt.previous().len() > MAX_REDIRECTS || !same_origin {
-            attempt.stop()
-        } else {
-            attempt.follow()
-        }
-    })
 }

@@ -58,6 +58,20 @@ pub enum ProxyError {
     #[error("the response of `{endpoint}` is larger than the limit of {limit} bytes")]
     ResponseTooLarge { endpoint: String, limit: u64 },
 
+    #[error(
+        "the response of `{endpoint}` did not finish within the total time limit of {}; the rest was not read",
+        seconds(.limit)
+    )]
+    ResponseDeadline {
+        endpoint: String,
+        limit: std::time::Duration,
+    },
+
+    #[error(
+        "the request body for `{endpoint}` is larger than the limit of {limit} bytes; it was not sent"
+    )]
+    RequestTooLarge { endpoint: String, limit: u64 },
+
     #[error("the request body could not be read: {0}")]
     RequestBody(String),
 }
@@ -72,6 +86,7 @@ impl ProxyError {
             | ProxyError::HostChange
             | ProxyError::InvalidHeader { .. }
             | ProxyError::RequestBody(_) => 400,
+            ProxyError::RequestTooLarge { .. } => 413,
             ProxyError::MethodNotAllowed { .. } => 405,
             ProxyError::MissingSecret { .. } => 401,
             ProxyError::Keychain(_) => 503,
@@ -81,7 +96,7 @@ impl ProxyError {
             ProxyError::Connect { .. }
             | ProxyError::Upstream { .. }
             | ProxyError::ResponseTooLarge { .. } => 502,
-            ProxyError::Timeout { .. } => 504,
+            ProxyError::Timeout { .. } | ProxyError::ResponseDeadline { .. } => 504,
         }
     }
 
@@ -93,12 +108,15 @@ impl ProxyError {
             | ProxyError::HostChange
             | ProxyError::InvalidHeader { .. }
             | ProxyError::RequestBody(_)
+            | ProxyError::RequestTooLarge { .. }
             | ProxyError::InvalidInjectedHeader { .. }
             | ProxyError::Config { .. } => ErrorCode::InvalidInput,
             ProxyError::MethodNotAllowed { .. } => ErrorCode::Unsupported,
             ProxyError::MissingSecret { .. } => ErrorCode::Unauthorized,
             ProxyError::Keychain(e) => e.code(),
-            ProxyError::Connect { .. } | ProxyError::Timeout { .. } => ErrorCode::Offline,
+            ProxyError::Connect { .. }
+            | ProxyError::Timeout { .. }
+            | ProxyError::ResponseDeadline { .. } => ErrorCode::Offline,
             ProxyError::Client(_)
             | ProxyError::Upstream { .. }
             | ProxyError::ResponseTooLarge { .. } => ErrorCode::Internal,
@@ -110,6 +128,11 @@ impl From<ProxyError> for ApiError {
     fn from(e: ProxyError) -> Self {
         ApiError::new(e.code(), e.to_string())
     }
+}
+
+/// A duration for a message: `60 s`, `1.5 s`.
+fn seconds(d: &std::time::Duration) -> String {
+    format!("{} s", d.as_secs_f64())
 }
 
 /// A reqwest error as text, without the URL (it may carry a query with tokens).

@@ -12,13 +12,16 @@
 //! - request headers: Backstage's safe list + configured `headers` names + `allowedHeaders`
 //!   (+ `authorization` with `credentials: forward`); response headers: safe list +
 //!   `allowedHeaders`; configured headers override the caller's;
-//! - refusals before anything is sent: unknown route 404, `..` in any encoding 400,
-//!   method not in `allowedMethods` 405, CR/LF or invalid header 400, host-changing paths 400.
+//! - refusals before anything is sent: unknown route 404, `..` in any encoding (and with
+//!   path parameters, `..;`) 400, method not in `allowedMethods` 405, CR/LF or invalid
+//!   header 400, host-changing paths 400, a request body over the cap 413.
 //!
-//! Differences from Backstage, on purpose: same-origin redirects are followed (cross-origin
-//! ones are returned as 3xx, never followed, so injected headers stay with the target);
-//! `Host` is always the target's (`changeOrigin: false` has no caller host to keep);
-//! responses are capped in size; `credentials: require` has no Backstage user token to check.
+//! Differences from Backstage, on purpose: redirects that stay with the endpoint (same
+//! origin, under the target's path) are followed; any other is returned as 3xx, never
+//! followed, so injected headers stay with the target; `Host` is always the target's
+//! (`changeOrigin: false` has no caller host to keep); request and response bodies are
+//! capped in size, and a whole call has a deadline (`ProxyOptions`); `credentials: require`
+//! has no Backstage user token to check.
 //! Logs (tracing, target `backlot_proxy_backend`): method, endpoint route, status,
 //! duration — never header values, query strings or secrets.
 
@@ -30,6 +33,7 @@ mod headers;
 mod ipc_call;
 mod path;
 mod proxy;
+mod redirect;
 mod resolver;
 
 pub use body::{BodyStream, ProxyBody, ResponseBody};

@@ -46,10 +46,15 @@ pub(crate) fn validate(path: &str) -> Result<(), ProxyError> {
         });
     }
     let (path_only, _) = split_query(path);
+    if decoded_forms(path_only).is_none() {
+        return Err(ProxyError::InvalidPath {
+            reason: "the path is percent-encoded more than 8 times over",
+        });
+    }
     if has_traversal(path_only) {
         return Err(ProxyError::PathTraversal);
     }
-    if path_only.contains('\\') || decoded_forms(path_only).iter().any(|d| d.contains('\\')) {
+    if has_backslash(path_only) {
         return Err(ProxyError::InvalidPath {
             reason: "backslashes are not allowed",
         });
@@ -57,26 +62,63 @@ pub(crate) fn validate(path: &str) -> Result<(), ProxyError> {
     Ok(())
 }
 
-/// The path and its percent-decoded forms (decoding repeatedly catches `%252e%252e`).
-fn decoded_forms(path: &str) -> Vec<String> {
+/// Percent-decoding rounds after which a path must have settled.
+const MAX_DECODES: usize = 8;
+
+/// The path and its percent-decoded forms, decoded again until nothing changes (catches
+/// `%252e%252e` and deeper). `None` when it still changes after [`MAX_DECODES`] rounds:
+/// nothing legitimate is encoded that deep, and what it hides cannot be known within a
+/// bounded cost, so callers treat it as hostile.
+fn decoded_forms(path: &str) -> Option<Vec<String>> {
     let mut forms = vec![path.to_owned()];
-    for _ in 0..3 {
-        let Some(last) = forms.last() else { break };
+    for _ in 0..=MAX_DECODES {
+        let last = forms.last()?;
         let next = percent_decode_str(last).decode_utf8_lossy().into_owned();
         if &next == last {
-            break;
+            return Some(forms);
         }
         forms.push(next);
     }
-    forms
+    None
+}
+
+/// A backslash in the path or any decoding of it (or a path too deeply encoded to tell).
+fn has_backslash(path: &str) -> bool {
+    decoded_forms(path).is_none_or(|forms| forms.iter().any(|d| d.contains('\\')))
 }
 
 /// `..` as a path segment in any encoding: `..`, `%2e%2e`, `.%2E`, `..%2f`, `..\`,
-/// double-encoded forms.
+/// double-encoded forms, and `..` carrying path parameters (`..;`, `..;jsessionid=x`,
+/// `%2e%2e;`, `..%3b`), which Tomcat and Jetty strip before resolving the segment. A path
+/// still changing after [`MAX_DECODES`] decodings counts as traversal: it may hide one.
 pub(crate) fn has_traversal(path: &str) -> bool {
-    decoded_forms(path)
-        .iter()
-        .any(|form| form.split(['/', '\\']).any(|seg| seg == ".."))
+    decoded_forms(path).is_none_or(|forms| {
+        forms.iter().any(|form| {
+            form.split(['/', '\\'])
+                .any(|seg| seg.split(';').next() == Some(".."))
+        })
+    })
+}
+
+/// Whether a redirect to `next` stays with the endpoint whose target is `target`, that is
+/// goes where the endpoint itself could send a request: the same origin and user info, a
+/// path under the target's path as [`upstream_url`] builds them (`/repos/x/…` for a target
+/// `/repos/x`: not `/repos/x` itself, not `/repos/xy`), and no traversal or backslash in
+/// any encoding. Anything else is not followed.
+pub(crate) fn within_target(target: &Url, next: &Url) -> bool {
+    if next.origin() != target.origin()
+        || next.username() != target.username()
+        || next.password() != target.password()
+    {
+        return false;
+    }
+    let path = next.path();
+    if has_traversal(path) || has_backslash(path) {
+        return false;
+    }
+    let prefix = target.path().trim_end_matches('/');
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The configured route that serves `path` (express semantics: the route matches whole
@@ -167,6 +209,21 @@ mod tests {
             "/echo/..%5cx",
             "/echo/%252e%252e/x",
             "/../etc/passwd",
+            "/echo/..;/x",
+            "/echo/..;",
+            "/echo/..;jsessionid=1/x",
+            "/echo/%2e%2e;/x",
+            "/echo/%2E%2E;/x",
+            "/echo/..%3b/x",
+            "/echo/..%3B/x",
+            "/echo/.%2e;a=b/x",
+            "/echo/%252e%252e%253b/x",
+            "/echo/..;\\x",
+            "/echo/%2525252e%2525252e/x",
+            "/echo/%2525252e%2525252e%2525253b/x",
+            "/echo/%252525252525252e%252525252525252e/x",
+            "/echo/%25252525252525252525/x",
+            "/echo/a%2525255cb",
         ] {
             assert!(validate(p).is_err(), "{p} accepted");
             assert!(
@@ -183,9 +240,72 @@ mod tests {
             "/echo/x?q=..",
             "/echo/.hidden",
             "/echo/a.b/c",
+            "/echo/a;b=c/d",
+            "/echo/.;/x",
+            "/echo/..a;/x",
+            "/echo/x?q=..;",
+            "/echo/100%2525",
+            "/echo/%25252e",
+            "/echo/50%",
         ] {
             assert!(validate(p).is_ok(), "{p} refused");
         }
+        // A `pathRewrite` result is checked too.
+        let t = Url::parse("http://127.0.0.1:8080/base").expect("url");
+        assert!(matches!(
+            upstream_url(&t, "/a/..;/b"),
+            Err(ProxyError::PathTraversal)
+        ));
+    }
+
+    #[test]
+    fn redirects_stay_under_the_target_path() {
+        let target = Url::parse("https://api.github.com/repos/x").expect("url");
+        let ok = |next: &str| within_target(&target, &Url::parse(next).expect("url"));
+        for inside in [
+            "https://api.github.com/repos/x/",
+            "https://api.github.com/repos/x/pulls?page=2",
+            "https://api.github.com:443/repos/x/a",
+        ] {
+            assert!(ok(inside), "{inside} refused");
+        }
+        for outside in [
+            "https://api.github.com/other",
+            "https://api.github.com/repos/x",
+            "https://api.github.com/repos/x?page=2",
+            "https://api.github.com/repos/xy",
+            "https://api.github.com/repos",
+            "https://api.github.com/repos/x/../y",
+            "https://api.github.com/repos/x/%2e%2e/y",
+            "https://api.github.com/repos/x/..;/y",
+            "https://api.github.com/repos/x/%2e%2e;/y",
+            "https://api.github.com/repos/x/..%2fy",
+            "https://api.github.com/repos/x/..%5cy",
+            "https://api.github.com/repos/x/a%5cb",
+            "https://api.github.com/repos/x/%2525252e%2525252e/y",
+            "https://api.github.com/repos/x/%25252525252525252525",
+            "http://api.github.com/repos/x/a",
+            "https://api.github.com:8443/repos/x/a",
+            "https://evil.example/repos/x/a",
+            "https://user@api.github.com/repos/x/a",
+        ] {
+            assert!(!ok(outside), "{outside} followed");
+        }
+        // A target at the root covers its whole origin.
+        let root = Url::parse("http://127.0.0.1:8080").expect("url");
+        assert!(within_target(
+            &root,
+            &Url::parse("http://127.0.0.1:8080/anything/else").expect("url")
+        ));
+        let slash = Url::parse("http://127.0.0.1:8080/base/").expect("url");
+        assert!(within_target(
+            &slash,
+            &Url::parse("http://127.0.0.1:8080/base/x").expect("url")
+        ));
+        assert!(!within_target(
+            &slash,
+            &Url::parse("http://127.0.0.1:8080/basement").expect("url")
+        ));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The proxy itself: one pooled client, the configured endpoints, and `handle`.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use backlot_config::{Config, ProxyEndpoint, ProxyTuning, Template};
 use backlot_secrets::{SecretError, Sensitive};
@@ -9,9 +9,10 @@ use http::{HeaderName, HeaderValue, Method};
 use regex::Regex;
 
 use crate::body::{ProxyBody, ResponseBody};
-use crate::error::{ProxyError, describe};
+use crate::error::ProxyError;
 use crate::headers::{AllowLists, filter_request, filter_response};
 use crate::path::{matches_route, rewrite, split_query, upstream_url, validate};
+use crate::redirect::{self, Call};
 use crate::resolver::SecretResolver;
 
 /// A call from a plugin: `path` is `/<endpoint route>/<rest>[?query]` (what follows
@@ -70,6 +71,8 @@ struct Inner {
     endpoints: Vec<Endpoint>,
     client: reqwest::Client,
     tuning: ProxyTuning,
+    response_deadline: Duration,
+    max_request_bytes: u64,
     resolver: Arc<dyn SecretResolver>,
 }
 
@@ -96,10 +99,36 @@ impl std::fmt::Debug for Proxy {
 }
 
 /// Options beyond the config file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ProxyOptions {
     /// Extra trusted CA certificates (PEM), in addition to the platform's and `caFile`.
     pub extra_roots_pem: Option<Vec<u8>>,
+    /// The longest one call may take, from sending the request to the last byte of the
+    /// response body, redirects included. `idleTimeoutSeconds` only bounds the silence
+    /// between two chunks: an upstream trickling a byte a second would never trip it, this
+    /// cuts it ([`ProxyError::ResponseDeadline`]). Default:
+    /// [`DEFAULT_RESPONSE_DEADLINE`](Self::DEFAULT_RESPONSE_DEADLINE).
+    pub response_deadline: Duration,
+    /// The largest request body sent upstream: a larger body of known size is refused
+    /// before anything is sent, a larger stream is cut where it passes the limit
+    /// ([`ProxyError::RequestTooLarge`] either way). Default:
+    /// [`DEFAULT_MAX_REQUEST_BYTES`](Self::DEFAULT_MAX_REQUEST_BYTES).
+    pub max_request_bytes: u64,
+}
+
+impl ProxyOptions {
+    pub const DEFAULT_RESPONSE_DEADLINE: Duration = Duration::from_secs(60);
+    pub const DEFAULT_MAX_REQUEST_BYTES: u64 = 32 * 1024 * 1024;
+}
+
+impl Default for ProxyOptions {
+    fn default() -> Self {
+        Self {
+            extra_roots_pem: None,
+            response_deadline: Self::DEFAULT_RESPONSE_DEADLINE,
+            max_request_bytes: Self::DEFAULT_MAX_REQUEST_BYTES,
+        }
+    }
 }
 
 impl Proxy {
@@ -108,11 +137,20 @@ impl Proxy {
         config: &Config,
         resolver: Arc<dyn SecretResolver>,
     ) -> Result<Self, ProxyError> {
+        Self::from_config_with(config, resolver, ProxyOptions::default())
+    }
+
+    /// [`from_config`](Self::from_config) with options beyond the config file.
+    pub fn from_config_with(
+        config: &Config,
+        resolver: Arc<dyn SecretResolver>,
+        options: ProxyOptions,
+    ) -> Result<Self, ProxyError> {
         Self::new(
             config.proxy_endpoints.clone(),
             config.backlot.proxy.clone(),
             resolver,
-            ProxyOptions::default(),
+            options,
         )
     }
 
@@ -132,6 +170,8 @@ impl Proxy {
                 endpoints,
                 client,
                 tuning,
+                response_deadline: options.response_deadline,
+                max_request_bytes: options.max_request_bytes,
                 resolver,
             }),
         })
@@ -203,6 +243,10 @@ impl Proxy {
 
         let mut headers =
             filter_request(&request.headers, &endpoint.allow.request).map_err(fail)?;
+        let mut body = request
+            .body
+            .capped(self.inner.max_request_bytes, &route)
+            .map_err(fail)?;
         let rewritten = rewrite(&route, &request.path, endpoint.rewrite.as_deref());
         let url = upstream_url(&endpoint.config.target, &rewritten).map_err(fail)?;
 
@@ -210,35 +254,37 @@ impl Proxy {
             headers.insert(name, value);
         }
 
-        let mut builder = self.inner.client.request(method, url).headers(headers);
-        if let Some(body) = request.body.into_reqwest() {
-            builder = builder.body(body);
-        }
-        let sent = tokio::time::timeout(self.inner.tuning.request_timeout, builder.send()).await;
-        let response = match sent {
+        // Two clocks from here: the response headers must arrive within `request_timeout`,
+        // and the whole exchange (headers and body) must end within `response_deadline`.
+        let sent_at = tokio::time::Instant::now();
+        let deadline = later(sent_at, self.inner.response_deadline);
+        let headers_due = later(sent_at, self.inner.tuning.request_timeout);
+        let call = Call {
+            client: &self.inner.client,
+            target: &endpoint.config.target,
+            route: &route,
+            method,
+            url,
+            headers,
+        };
+        let response = match tokio::time::timeout_at(
+            headers_due.min(deadline),
+            redirect::send(call, &mut body),
+        )
+        .await
+        {
+            Ok(result) => result.map_err(fail)?,
+            Err(_) if deadline <= headers_due => {
+                return Err(fail(ProxyError::ResponseDeadline {
+                    endpoint: route.clone(),
+                    limit: self.inner.response_deadline,
+                }));
+            }
             Err(_) => {
                 return Err(fail(ProxyError::Timeout {
                     endpoint: route.clone(),
                 }));
             }
-            Ok(Err(e)) if e.is_timeout() => {
-                return Err(fail(ProxyError::Timeout {
-                    endpoint: route.clone(),
-                }));
-            }
-            Ok(Err(e)) if e.is_connect() => {
-                return Err(fail(ProxyError::Connect {
-                    endpoint: route.clone(),
-                    detail: describe(e),
-                }));
-            }
-            Ok(Err(e)) => {
-                return Err(fail(ProxyError::Upstream {
-                    endpoint: route.clone(),
-                    detail: describe(e),
-                }));
-            }
-            Ok(Ok(r)) => r,
         };
         let limit = self.inner.tuning.max_response_bytes;
         if response.content_length().is_some_and(|len| len > limit) {
@@ -249,7 +295,13 @@ impl Proxy {
         }
         let status = response.status().as_u16();
         let headers = filter_response(response.headers(), &endpoint.allow.response);
-        let body = ResponseBody::new(response, route.clone(), limit);
+        let body = ResponseBody::new(
+            response,
+            route.clone(),
+            limit,
+            deadline,
+            self.inner.response_deadline,
+        );
         Ok((
             route,
             ProxyResponse {
@@ -296,6 +348,16 @@ impl Proxy {
         .await
         .map_err(|_| ProxyError::Client("the secret lookup task failed".into()))?
     }
+}
+
+/// `start + length`, or a far future when that does not fit in an `Instant` (a configured
+/// timeout of `u64::MAX` seconds must not panic).
+fn later(start: tokio::time::Instant, length: Duration) -> tokio::time::Instant {
+    const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+    start
+        .checked_add(length)
+        .or_else(|| start.checked_add(FAR))
+        .unwrap_or(start)
 }
 
 /// A secret lookup that could not finish on the fast path.

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use backlot_model::{ApiError, ErrorCode};
-use backlot_proxy_backend::{NoSecrets, ProxyBody, ProxyError, ProxyRequest, SecretResolver};
+use backlot_proxy_backend::{
+    NoSecrets, ProxyBody, ProxyError, ProxyOptions, ProxyRequest, SecretResolver,
+};
 use bytes::Bytes;
 use common::*;
 use futures::StreamExt;
@@ -560,4 +562,346 @@ async fn cached_secrets_skip_the_keychain_until_invalidated() {
         .await
         .expect("ok after invalidate");
     assert_eq!(calls(), 2);
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile servers and callers.
+
+/// A server that trickles one byte every 200 ms never trips the idle timeout (1 s here),
+/// but the whole exchange is cut at the total deadline; so are late headers.
+#[tokio::test]
+async fn a_trickling_body_is_cut_at_the_total_deadline() {
+    let up = start().await;
+    let yaml = format!(
+        "proxy:\n  endpoints:\n    /t: {}\nbacklot:\n  proxy:\n    idleTimeoutSeconds: 1\n",
+        up.url()
+    );
+    let limit = Duration::from_millis(1500);
+    let p = proxy_with_options(
+        &yaml,
+        Arc::new(NoSecrets),
+        ProxyOptions {
+            response_deadline: limit,
+            ..ProxyOptions::default()
+        },
+    );
+    let started = Instant::now();
+    let resp = p
+        .handle(ProxyRequest::get("/t/trickle"))
+        .await
+        .expect("headers arrive at once");
+    assert_eq!(resp.status, 200);
+    let mut body = resp.body;
+    let mut received = 0usize;
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(item) = body.next().await {
+            match item {
+                Ok(chunk) => received += chunk.len(),
+                Err(e) => return Some(e),
+            }
+        }
+        None
+    })
+    .await
+    .expect("the trickle was still being read 10 s later: no total deadline");
+    let elapsed = started.elapsed();
+    let e = ended.expect("the body ended with an error, not silently");
+    assert!(
+        matches!(e, ProxyError::ResponseDeadline { limit: l, ref endpoint } if l == limit && endpoint == "/t"),
+        "{e:?}"
+    );
+    assert!(
+        received >= 3,
+        "the upstream was trickling, not silent ({received} bytes)"
+    );
+    assert!(
+        elapsed >= limit && elapsed < Duration::from_millis(3000),
+        "cut after {elapsed:?}"
+    );
+    assert_eq!(e.status(), 504);
+    let message = e.to_string();
+    assert!(
+        message.contains("/t") && message.contains("1.5 s"),
+        "{message}"
+    );
+    assert_eq!(
+        body.next().await.map(|r| r.is_ok()),
+        None,
+        "nothing after the cut"
+    );
+
+    // The IPC path reads whole bodies: it ends at the deadline too.
+    let started = Instant::now();
+    let call = backlot_model::ipc::ProxyCall {
+        method: String::new(),
+        path: "/t/trickle".into(),
+        headers: Vec::new(),
+        body: None,
+    };
+    let e = tokio::time::timeout(Duration::from_secs(10), p.call(call))
+        .await
+        .expect("the IPC call ended")
+        .expect_err("cut at the deadline");
+    assert!(matches!(e, ProxyError::ResponseDeadline { .. }), "{e:?}");
+    assert_eq!(ApiError::from(e).code, ErrorCode::Offline);
+    assert!(started.elapsed() < Duration::from_millis(3000));
+
+    // Headers later than the deadline (but within requestTimeoutSeconds and
+    // idleTimeoutSeconds, 30 s by default).
+    let p = proxy_with_options(
+        &format!("proxy:\n  endpoints:\n    /t: {}\n", up.url()),
+        Arc::new(NoSecrets),
+        ProxyOptions {
+            response_deadline: limit,
+            ..ProxyOptions::default()
+        },
+    );
+    let started = Instant::now();
+    let e = p
+        .handle(ProxyRequest::get("/t/slow-headers"))
+        .await
+        .expect_err("headers after the deadline");
+    assert!(matches!(e, ProxyError::ResponseDeadline { .. }), "{e:?}");
+    assert!(started.elapsed() < Duration::from_millis(2500));
+}
+
+/// An endpoint for `<up>/repos/x` follows redirects under `/repos/x/` only (where it could
+/// send a request itself): a redirect to the same host outside that prefix (by path,
+/// sibling name, the bare prefix, dot segments in any form or `..;`) is returned as the 3xx
+/// and never requested with the endpoint's credentials.
+#[tokio::test]
+async fn same_origin_redirects_stay_under_the_endpoint_prefix() {
+    let up = start().await;
+    let yaml = format!(
+        "proxy:\n  endpoints:\n    /gh:\n      target: {}/repos/x\n      headers:\n        X-Api-Key: ${{secret:ECHO_KEY}}\n      allowedHeaders: [Location]\n",
+        up.url()
+    );
+    let p = proxy(&yaml, MapResolver::with(&[("ECHO_KEY", "cred-for-x")]));
+    for to in [
+        "/other/landed",
+        "/repos/xy/landed",
+        "/repos",
+        "/repos/x",
+        "/repos/x?q=1",
+        "/repos/x/../other",
+        "/repos/x/%2e%2e/other",
+        "/repos/x/..;/other",
+        "/repos/x/%2e%2e;/other",
+        "/repos/x/..%2fother",
+        "../../other",
+        "/repos/x/a%5c..%5c..%5cother",
+    ] {
+        let before = up.log.all().len();
+        let resp = p
+            .handle(ProxyRequest::get(format!("/gh/redirect-path?to={to}")))
+            .await
+            .expect(to);
+        assert_eq!(resp.status, 302, "{to} was followed");
+        assert_eq!(resp.header("location"), Some(to), "{to}");
+        let seen = up.log.all();
+        assert_eq!(
+            seen.len(),
+            before + 1,
+            "{to}: the redirect was requested: {:?}",
+            seen.last()
+        );
+        assert_eq!(
+            seen[before].uri,
+            format!("/repos/x/redirect-path?to={to}"),
+            "{to}"
+        );
+    }
+
+    // Under the prefix: followed, with the credentials.
+    for (to, landed) in [
+        ("/repos/x/landed", "/repos/x/landed"),
+        ("/repos/x/", "/repos/x/"),
+        ("landed?page=2", "/repos/x/landed?page=2"),
+    ] {
+        let resp = p
+            .handle(ProxyRequest::get(format!("/gh/redirect-path?to={to}")))
+            .await
+            .expect(to);
+        assert_eq!(resp.status, 200, "{to}");
+        let last = up.log.last();
+        assert_eq!(last.uri, landed, "{to}");
+        assert_eq!(last.header("x-api-key"), Some("cred-for-x"), "{to}");
+    }
+}
+
+/// Following redirects by hand keeps HTTP's rules: 307 resends the method and body, 303
+/// turns into a body-less GET, and a streamed body (it cannot be sent twice) leaves a 307
+/// to the caller.
+#[tokio::test]
+async fn followed_redirects_keep_or_drop_the_body_like_http_says() {
+    let up = start().await;
+    let p = proxy(&echo_yaml(&up.url()), Arc::new(NoSecrets));
+    let post = |path: &str, body: ProxyBody| ProxyRequest {
+        method: "POST".into(),
+        path: path.into(),
+        headers: vec![("Content-Type".into(), "text/plain".into())],
+        body,
+    };
+    let resp = p
+        .handle(post(
+            "/fwd/redirect-path?to=/landed&status=307",
+            ProxyBody::from(b"hello".to_vec()),
+        ))
+        .await
+        .expect("307");
+    assert_eq!(resp.status, 200);
+    let landed = up.log.last();
+    assert_eq!(
+        (landed.uri.as_str(), landed.method.as_str(), landed.body_len),
+        ("/landed", "POST", 5)
+    );
+    assert_eq!(landed.header("content-type"), Some("text/plain"));
+
+    let resp = p
+        .handle(post(
+            "/fwd/redirect-path?to=/landed&status=303",
+            ProxyBody::from(b"hello".to_vec()),
+        ))
+        .await
+        .expect("303");
+    assert_eq!(resp.status, 200);
+    let landed = up.log.last();
+    assert_eq!(
+        (landed.uri.as_str(), landed.method.as_str(), landed.body_len),
+        ("/landed", "GET", 0)
+    );
+    assert_eq!(landed.header("content-type"), None);
+
+    let chunks = (0..2).map(|_| Ok::<_, std::io::Error>(Bytes::from_static(b"chunk")));
+    let resp = p
+        .handle(post(
+            "/fwd/redirect-path?to=/landed&status=307",
+            ProxyBody::Stream(Box::pin(futures::stream::iter(chunks))),
+        ))
+        .await
+        .expect("307 with a stream");
+    assert_eq!(resp.status, 307);
+    assert_eq!(up.log.last().uri, "/redirect-path?to=/landed&status=307");
+}
+
+/// `..` with Tomcat/Jetty path parameters (`..;`), raw or encoded, is traversal: refused
+/// before anything is sent.
+#[tokio::test]
+async fn dot_dot_with_path_parameters_is_traversal() {
+    let up = start().await;
+    let p = proxy(
+        &echo_yaml(&up.url()),
+        MapResolver::with(&[("ECHO_KEY", "k")]),
+    );
+    for path in [
+        "/echo/..;/secret",
+        "/echo/a/..;/..;/secret",
+        "/echo/..;jsessionid=0/secret",
+        "/echo/%2e%2e;/secret",
+        "/echo/%2E%2e;x=1/secret",
+        "/echo/.%2e;/secret",
+        "/echo/..%3b/secret",
+        "/echo/%2e%2e%3B/secret",
+        "/echo/%252e%252e%253b/secret",
+        "/fwd/..;",
+    ] {
+        let e = p.handle(ProxyRequest::get(path)).await.expect_err(path);
+        assert!(matches!(e, ProxyError::PathTraversal), "{path}: {e:?}");
+        assert_eq!(e.status(), 400, "{path}");
+    }
+    assert!(
+        up.log.all().is_empty(),
+        "refused paths reached the upstream: {:?}",
+        up.log.all()
+    );
+    // Path parameters on other segments are not traversal.
+    let ok = p
+        .handle(ProxyRequest::get("/fwd/a;v=1/.;/b"))
+        .await
+        .expect("not traversal");
+    assert_eq!(ok.status, 200);
+    assert_eq!(up.log.last().uri, "/a;v=1/.;/b");
+}
+
+/// Request bodies over the cap: one of known size is refused before anything is sent (on
+/// the IPC path too); a stream is cut where it passes the cap, and the upstream never gets
+/// a complete body past it.
+#[tokio::test]
+async fn request_bodies_are_capped() {
+    let up = start().await;
+    let p = proxy_with_options(
+        &echo_yaml(&up.url()),
+        Arc::new(NoSecrets),
+        ProxyOptions {
+            max_request_bytes: 1024,
+            ..ProxyOptions::default()
+        },
+    );
+    let post = |body: ProxyBody| ProxyRequest {
+        method: "POST".into(),
+        path: "/fwd/upload".into(),
+        headers: Vec::new(),
+        body,
+    };
+
+    let e = p
+        .handle(post(ProxyBody::from(vec![b'z'; 1025])))
+        .await
+        .expect_err("over the cap");
+    assert!(
+        matches!(e, ProxyError::RequestTooLarge { limit: 1024, ref endpoint } if endpoint == "/fwd"),
+        "{e:?}"
+    );
+    assert_eq!(e.status(), 413);
+    let message = e.to_string();
+    assert!(
+        message.contains("1024") && message.contains("/fwd"),
+        "{message}"
+    );
+    assert_eq!(ApiError::from(e).code, ErrorCode::InvalidInput);
+
+    let call = backlot_model::ipc::ProxyCall {
+        method: "POST".into(),
+        path: "/fwd/upload".into(),
+        headers: Vec::new(),
+        body: Some("z".repeat(4096)),
+    };
+    let e = p.call(call).await.expect_err("IPC body over the cap");
+    assert!(matches!(e, ProxyError::RequestTooLarge { .. }), "{e:?}");
+    assert!(
+        up.log.all().is_empty(),
+        "an oversized body was sent: {:?}",
+        up.log.all()
+    );
+
+    let ok = p
+        .handle(post(ProxyBody::from(vec![b'z'; 1024])))
+        .await
+        .expect("at the cap");
+    assert_eq!(ok.status, 200);
+    assert_eq!(up.log.last().body_len, 1024);
+
+    let chunks = |n: usize| {
+        let items = (0..n).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![b's'; 512])));
+        ProxyBody::Stream(Box::pin(futures::stream::iter(items)))
+    };
+    let ok = p.handle(post(chunks(2))).await.expect("stream at the cap");
+    assert_eq!(ok.status, 200);
+    assert_eq!(up.log.last().body_len, 1024);
+
+    let before = up.log.all().len();
+    let e = p
+        .handle(post(chunks(8)))
+        .await
+        .expect_err("stream over the cap");
+    assert!(
+        matches!(e, ProxyError::RequestTooLarge { limit: 1024, .. }),
+        "{e:?}"
+    );
+    let after = up.log.all();
+    assert!(
+        after[before..].iter().all(|s| s.body_len <= 1024),
+        "the upstream got a body past the cap: {:?}",
+        &after[before..]
+    );
 }

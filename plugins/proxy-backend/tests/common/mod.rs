@@ -74,6 +74,9 @@ impl Server {
 /// - `/slow-headers` → waits 3 s before answering
 /// - `/slow-body` → headers at once, then 3 s of silence
 /// - `/huge?n=N&cl=1` → N bytes in 64 KiB chunks (with Content-Length if `cl`)
+/// - `/trickle` → headers at once, then one byte every 200 ms (for ten minutes)
+/// - `…/redirect-path?to=LOCATION&status=N` (any prefix) → status N (default 302) with
+///   `Location: LOCATION` as given (not decoded)
 /// - anything else → echo as JSON `{method, uri, headers, body_len}` plus response headers
 ///   `x-upstream-private` and `x-allowed-response`.
 pub async fn start() -> Server {
@@ -156,6 +159,28 @@ async fn handle(
     }
     let path = uri.path();
     let resp = match path {
+        p if p.ends_with("/redirect-path") => {
+            let status: u16 = query_param(&uri, "status")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(302);
+            Response::builder()
+                .status(status)
+                .header("location", query_param(&uri, "to").unwrap_or_default())
+                .body(full(""))
+        }
+        "/trickle" => {
+            let drip = futures::stream::unfold(0u32, |n| async move {
+                if n >= 3000 {
+                    return None;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                Some((
+                    Ok::<_, std::io::Error>(Frame::data(Bytes::from_static(b"."))),
+                    n + 1,
+                ))
+            });
+            Response::builder().body(BodyExt::boxed(StreamBody::new(drip)))
+        }
         "/redirect-same" => Response::builder()
             .status(302)
             .header("location", "/landed")
@@ -300,6 +325,15 @@ pub fn proxy_with_roots(
         resolver,
         ProxyOptions {
             extra_roots_pem: pem.map(|p| p.as_bytes().to_vec()),
+            ..ProxyOptions::default()
         },
     )
+}
+
+pub fn proxy_with_options(
+    yaml: &str,
+    resolver: Arc<dyn SecretResolver>,
+    options: ProxyOptions,
+) -> Proxy {
+    Proxy::from_config_with(&config(yaml), resolver, options).expect("proxy builds")
 }
