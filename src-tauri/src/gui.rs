@@ -6,6 +6,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use backlot_app::Api;
+use tauri::WebviewWindowBuilder;
+use tauri::utils::config::WindowConfig;
+
+use crate::navigation;
 
 /// When the process started, to report time to first paint (`BACKLOT_TRACE_STARTUP=1`).
 pub struct Startup {
@@ -43,11 +47,39 @@ pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
         started,
         trace: std::env::var_os("BACKLOT_TRACE_STARTUP").is_some(),
     };
+    let mut context = tauri::generate_context!();
+    // The windows the configuration declares are built here rather than by Tauri, so that
+    // each gets the navigation guard: it never leaves the app, nor opens another window.
+    let windows: Vec<WindowConfig> = context
+        .config()
+        .app
+        .windows
+        .iter()
+        .filter(|w| w.create)
+        .cloned()
+        .collect();
+    for window in &mut context.config_mut().app.windows {
+        window.create = false;
+    }
+    let dev_url = if tauri::is_dev() {
+        context.config().build.dev_url.clone()
+    } else {
+        None
+    };
     let result = tauri::Builder::default()
         .manage(api)
         .manage(startup)
         .invoke_handler(tauri::generate_handler![crate::commands::api])
-        .run(tauri::generate_context!());
+        .setup(move |app| {
+            for window in &windows {
+                WebviewWindowBuilder::from_config(app.handle(), window)?
+                    .on_navigation(navigation::guard(dev_url.clone()))
+                    .on_new_window(navigation::refuse_new_window)
+                    .build()?;
+            }
+            Ok(())
+        })
+        .run(context);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -4,6 +4,7 @@
 pub mod cli;
 mod commands;
 mod gui;
+mod navigation;
 mod rendering;
 
 use std::process::ExitCode;

@@ -809,3 +809,176 @@ async fn provided_apis_card_lists_the_component_apis() {
         ["hello-world"]
     );
 }
+
+/// Milliseconds since the page started.
+fn now_ms() -> f64 {
+    web_sys::window().unwrap().performance().unwrap().now()
+}
+
+/// Named schemas `S0`…`S{depth}`: `S{i}` has `fan_out` properties of type `S{i+1}`; the last
+/// is a string. Unfolded, `fan_out^depth` nodes.
+fn fan_out_schemas(fan_out: usize, depth: usize) -> serde_json::Map<String, Value> {
+    let mut schemas = serde_json::Map::new();
+    for level in 0..depth {
+        let props: serde_json::Map<String, Value> = (0..fan_out)
+            .map(|i| {
+                (
+                    format!("p{i}"),
+                    json!({"$ref": format!("#/components/schemas/S{}", level + 1)}),
+                )
+            })
+            .collect();
+        schemas.insert(
+            format!("S{level}"),
+            json!({"type": "object", "properties": props}),
+        );
+    }
+    schemas.insert(format!("S{depth}"), json!({"type": "string"}));
+    schemas
+}
+
+fn fan_out_openapi(fan_out: usize, depth: usize) -> Value {
+    json!({
+        "openapi": "3.0.0", "info": {"title": "Fan-out", "version": "1"},
+        "paths": {"/boom": {"get": {"responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}}}}}},
+        "components": {"schemas": fan_out_schemas(fan_out, depth)}
+    })
+}
+
+const BOOM: &str = "details[data-path='/boom'] .api-response[data-status='200'] .api-media";
+
+#[wasm_bindgen_test]
+async fn exponential_ref_fan_out_shows_a_notice_not_a_hang() {
+    // 40^4 = 2.5 million nodes unfolded, per schema.
+    let started = now_ms();
+    let m = mount_tab(api_entity("openapi", fan_out_openapi(40, 4))).await;
+    m.one(".api-docs[data-format='openapi']");
+    let notice = m.text(&format!("{BOOM} [data-testid='schema-too-large']"));
+    assert!(notice.contains("too large to show in full"), "{notice}");
+    // What is shown starts with the first property, with its own properties.
+    assert_eq!(
+        m.texts(&format!(
+            "{BOOM} > .schema-tree > .schema-props > .schema-prop > .prop-name"
+        ))
+        .first()
+        .map(String::as_str),
+        Some("p0")
+    );
+    // The named schemas too.
+    m.one(".schema-def[data-schema='S0'] [data-testid='schema-too-large']");
+    let elapsed = now_ms() - started;
+    assert!(elapsed < 1_000.0, "took {elapsed} ms");
+    drop(m);
+
+    // The same in an AsyncAPI payload.
+    let started = now_ms();
+    let m = mount_tab(api_entity(
+        "asyncapi",
+        json!({
+            "asyncapi": "2.6.0", "info": {"title": "Fan-out", "version": "1"},
+            "channels": {"boom": {"subscribe": {"message": {"payload": {"$ref": "#/components/schemas/S0"}}}}},
+            "components": {"schemas": fan_out_schemas(40, 4)}
+        }),
+    ))
+    .await;
+    m.one(".api-message [data-testid='schema-too-large']");
+    let elapsed = now_ms() - started;
+    assert!(elapsed < 1_000.0, "took {elapsed} ms");
+}
+
+#[wasm_bindgen_test]
+async fn deep_schemas_are_collapsed_and_built_when_opened() {
+    // 2^40 nodes unfolded: shown two levels deep, the rest on demand.
+    let started = now_ms();
+    let m = mount_tab(api_entity("openapi", fan_out_openapi(2, 40))).await;
+    m.one(".api-docs[data-format='openapi']");
+    assert!(m.all("[data-testid='schema-too-large']").is_empty());
+    let elapsed = now_ms() - started;
+    assert!(elapsed < 1_000.0, "took {elapsed} ms");
+    // p0 → p0, p1 (of type S2), each collapsed: their properties are not built yet.
+    let first = format!(
+        "{BOOM} > .schema-tree > .schema-props > .schema-prop[data-prop='p0'] > .schema-props > .schema-prop[data-prop='p0']"
+    );
+    let collapsed = format!("{first} > details.schema-collapsed");
+    assert_eq!(m.text(&format!("{collapsed} > summary")), "2 properties");
+    assert!(m.all(&format!("{collapsed} .schema-prop")).is_empty());
+    // Opening it builds them (of type S3), and theirs, collapsed again.
+    m.click(&format!("{collapsed} > summary")).await;
+    assert_eq!(
+        m.texts(&format!(
+            "{collapsed} > .schema-props > .schema-prop > .prop-name"
+        )),
+        ["p0", "p1"]
+    );
+    assert!(
+        m.text(&format!(
+            "{collapsed} > .schema-props > .schema-prop[data-prop='p0']"
+        ))
+        .contains("S3")
+    );
+    let deeper = format!(
+        "{collapsed} > .schema-props > .schema-prop[data-prop='p0'] details.schema-collapsed"
+    );
+    assert!(m.all(&format!("{deeper} .schema-prop")).is_empty());
+    m.click(&format!("{deeper} > summary")).await;
+    assert_eq!(
+        m.all(&format!("{deeper} > .schema-props > .schema-prop"))
+            .len(),
+        2
+    );
+    // Closing and opening again keeps what was built.
+    m.click(&format!("{collapsed} > summary")).await;
+    m.click(&format!("{collapsed} > summary")).await;
+    assert_eq!(
+        m.all(&format!("{deeper} > .schema-props > .schema-prop"))
+            .len(),
+        2
+    );
+}
+
+#[wasm_bindgen_test]
+async fn graphql_nesting_past_the_limit_is_an_error_not_a_stack_overflow() {
+    let n = 100_000;
+    for (what, sdl) in [
+        (
+            "list type",
+            format!(
+                "type Query {{\n  a: {}Int{}\n}}\n",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+        ),
+        (
+            "list value",
+            format!(
+                "type Query {{\n  a(x: [Int] = {}1{}): Int\n}}\n",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+        ),
+        (
+            "object value",
+            format!(
+                "input I {{\n  a: I = {}{}\n}}\n",
+                "{a: ".repeat(n),
+                "}".repeat(n)
+            ),
+        ),
+    ] {
+        let started = now_ms();
+        let m = mount_tab(api_entity("graphql", json!(sdl))).await;
+        m.one(".api-docs[data-format='error']");
+        let message = m.text("[data-testid='api-error-message']");
+        assert!(
+            message.contains(&format!("{what} nested more than 64 levels deep")),
+            "{message}"
+        );
+        assert_eq!(
+            m.text("[data-testid='api-error-line']").split(',').next(),
+            Some("Line 2")
+        );
+        let elapsed = now_ms() - started;
+        assert!(elapsed < 1_000.0, "{what}: took {elapsed} ms");
+    }
+}

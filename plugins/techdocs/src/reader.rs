@@ -104,7 +104,7 @@ pub fn docs_reader(props: &DocsReaderProps) -> Html {
                     None => html! { <Spinner /> },
                     Some(Err(e)) => html! { <ErrorBanner error={e.clone()} /> },
                     Some(Ok(p)) => html! {
-                        <article class="docs-content" ref={article.clone()} data-page={p.page.clone()} {onclick}>
+                        <article class="docs-content" ref={article.clone()} data-page={p.page.clone()} onclick={onclick.clone()} onauxclick={onclick.clone()}>
                             { Html::from_html_unchecked(AttrValue::from(p.html.clone())) }
                         </article>
                     },

@@ -271,6 +271,38 @@ impl Mounted {
     }
 }
 
+/// A mouse button and the modifier keys held.
+#[derive(Clone, Copy, Debug, Default)]
+struct Press {
+    button: i16,
+    ctrl: bool,
+    meta: bool,
+    shift: bool,
+    alt: bool,
+}
+
+impl Mounted {
+    /// Dispatches a bubbling, cancelable mouse event `kind` (`click`, `auxclick`) on the first
+    /// `css`; whether the page let the webview's own handling go ahead (`false`: cancelled).
+    async fn press(&self, css: &str, kind: &str, p: Press) -> bool {
+        let target = self.wait(css).await;
+        let window = web_sys::window().unwrap();
+        let event: web_sys::MouseEvent = window
+            .document()
+            .unwrap()
+            .create_event("MouseEvents")
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        event.init_mouse_event_with_can_bubble_arg_and_cancelable_arg_and_view_arg_and_detail_arg_and_screen_x_arg_and_screen_y_arg_and_client_x_arg_and_client_y_arg_and_ctrl_key_arg_and_alt_key_arg_and_shift_key_arg_and_meta_key_arg_and_button_arg(
+            kind, true, true, Some(&window), 1, 0, 0, 0, 0, p.ctrl, p.alt, p.shift, p.meta, p.button,
+        );
+        let allowed = target.dispatch_event(&event).unwrap();
+        settle().await;
+        allowed
+    }
+}
+
 impl Drop for Mounted {
     fn drop(&mut self) {
         self.root.remove();
@@ -494,5 +526,105 @@ async fn the_docs_page_lists_entities_with_docs() {
             .nav
             .map(|n| (n.label, n.path, n.order)),
         Some(("Docs", "/docs", 30))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn modified_and_middle_clicks_on_doc_links_open_no_window() {
+    let app = mount("/docs/default/component/backstage-demo", DocsFake::new()).await;
+    let external = ".docs-content[data-page='index.md'] a[href^='https:']";
+    let internal = ".docs-content[data-page='index.md'] a[href*='examples']";
+    app.wait(external).await;
+    let pages_loaded = || {
+        app.fake
+            .calls
+            .borrow()
+            .iter()
+            .filter(|(c, _)| c == "techdocs_page")
+            .count()
+    };
+    let loaded = pages_loaded();
+    let presses = [
+        (
+            "click",
+            Press {
+                ctrl: true,
+                ..Press::default()
+            },
+        ),
+        (
+            "click",
+            Press {
+                meta: true,
+                ..Press::default()
+            },
+        ),
+        (
+            "click",
+            Press {
+                shift: true,
+                ..Press::default()
+            },
+        ),
+        (
+            "click",
+            Press {
+                alt: true,
+                ..Press::default()
+            },
+        ),
+        (
+            "auxclick",
+            Press {
+                button: 1,
+                ..Press::default()
+            },
+        ),
+    ];
+    // A web address: never a new webview window; the user's browser opens it instead.
+    for (kind, press) in presses {
+        assert!(
+            !app.press(external, kind, press).await,
+            "{kind} {press:?} on an external link was left to the webview (a new window)"
+        );
+    }
+    assert_eq!(
+        app.fake.inner.opened(),
+        vec!["https://example.com/out"; presses.len()]
+    );
+    // A link inside the docs: cancelled too, and nothing else happens (no browser, no page).
+    for (kind, press) in presses {
+        assert!(
+            !app.press(internal, kind, press).await,
+            "{kind} {press:?} on an in-doc link was left to the webview (a new window)"
+        );
+    }
+    assert_eq!(app.fake.inner.opened().len(), presses.len());
+    assert!(
+        app.navigations.borrow().is_empty(),
+        "{:?}",
+        app.navigations.borrow()
+    );
+    assert_eq!(pages_loaded(), loaded);
+    // A right click is left alone: it opens the context menu, it does not navigate.
+    assert!(
+        app.press(
+            external,
+            "auxclick",
+            Press {
+                button: 2,
+                ..Press::default()
+            }
+        )
+        .await
+    );
+    assert_eq!(app.fake.inner.opened().len(), presses.len());
+    // Plain clicks: the web address in the browser, the in-doc link in the reader.
+    assert!(!app.press(external, "click", Press::default()).await);
+    assert_eq!(app.fake.inner.opened().len(), presses.len() + 1);
+    assert!(!app.press(internal, "click", Press::default()).await);
+    assert_eq!(
+        app.navigations.borrow().as_slice(),
+        ["/docs/default/component/backstage-demo?page=examples/basic.md"]
     );
 }

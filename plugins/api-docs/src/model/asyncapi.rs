@@ -1,11 +1,18 @@
 //! AsyncAPI 2.x and 3.x, reduced to what the tab shows: servers, channels with their
 //! parameters, the operations on each channel and the messages they carry.
 
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use super::document::DefinitionError;
-use super::openapi::{Example, pretty};
-use super::schema::{self, SchemaNode, resolve};
+use super::openapi::{Example, example_units, pretty};
+use super::schema::{self, Budget, SchemaNode, Schemas, TEXT_UNIT, resolve};
+
+/// Longest name, summary or description kept, in bytes (the API's own description is
+/// kept whole).
+const MAX_TEXT: usize = 16 * 1024;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AsyncApi {
@@ -16,6 +23,9 @@ pub struct AsyncApi {
     pub description: Option<String>,
     pub servers: Vec<Server>,
     pub channels: Vec<Channel>,
+    /// The document was too large to read whole ([`schema::DOCUMENT_BUDGET`]): what is
+    /// listed is a part of it.
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -104,10 +114,20 @@ fn text(v: &Value, key: &str) -> Option<String> {
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
+        .map(|s| schema::clip(s, MAX_TEXT))
 }
 
-pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
+/// Reads an AsyncAPI 2.x or 3.x document.
+pub fn read(doc: impl Into<Rc<Value>>) -> Result<AsyncApi, DefinitionError> {
+    let schemas = Schemas::new(doc.into());
+    let budget = schemas.budget().clone();
+    let mut api = read_with(&schemas, &budget)?;
+    api.truncated = budget.exhausted();
+    Ok(api)
+}
+
+fn read_with(schemas: &Schemas, budget: &Budget) -> Result<AsyncApi, DefinitionError> {
+    let doc = schemas.doc();
     let shape = |reason: &str| DefinitionError::Shape {
         expected: "an AsyncAPI document",
         reason: reason.to_string(),
@@ -125,16 +145,24 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
         .next()
         .and_then(|m| m.parse::<u32>().ok())
         .is_some_and(|m| m >= 3);
-    let info = root.get("info").cloned().unwrap_or(Value::Null);
+    let info = root.get("info").unwrap_or(&Value::Null);
     let mut api = AsyncApi {
-        spec_version: format!("AsyncAPI {version}"),
-        title: text(&info, "title").unwrap_or_else(|| "Untitled API".into()),
-        version: text(&info, "version"),
-        description: text(&info, "description"),
+        spec_version: format!("AsyncAPI {}", schema::clip(&version, 64)),
+        title: text(info, "title").unwrap_or_else(|| "Untitled API".into()),
+        version: text(info, "version"),
+        description: info
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         ..Default::default()
     };
     if let Some(servers) = root.get("servers").and_then(Value::as_object) {
         for (name, server) in servers {
+            if !budget.take(1 + name.len() / TEXT_UNIT) {
+                break;
+            }
             let Some(server) = resolve(doc, server) else {
                 continue;
             };
@@ -146,16 +174,25 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
                 (None, None) => String::new(),
             };
             api.servers.push(Server {
-                name: name.clone(),
+                name: schema::clip(name, MAX_TEXT),
                 url,
                 protocol: text(server, "protocol"),
                 description: text(server, "description"),
             });
         }
     }
-    let reader = Reader { doc };
+    let reader = Reader {
+        doc,
+        schemas,
+        budget,
+    };
+    // Channel key → its index in `api.channels`.
+    let mut index: HashMap<String, usize> = HashMap::new();
     if let Some(channels) = root.get("channels").and_then(Value::as_object) {
         for (name, channel) in channels {
+            if !budget.take(1 + name.len() / TEXT_UNIT) {
+                break;
+            }
             let Some(channel) = resolve(doc, channel) else {
                 continue;
             };
@@ -174,7 +211,7 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
                 if let Some(messages) = channel.get("messages").and_then(Value::as_object) {
                     out.messages = messages
                         .iter()
-                        .map(|(key, m)| reader.message(Some(key), m))
+                        .map_while(|(key, m)| reader.message(Some(key), m))
                         .collect();
                 }
             } else {
@@ -182,6 +219,9 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
                     let Some(op) = channel.get(action).and_then(|o| resolve(doc, o)) else {
                         continue;
                     };
+                    if !budget.take(1) {
+                        break;
+                    }
                     out.operations.push(Operation {
                         id: text(op, "operationId"),
                         action: action.to_string(),
@@ -194,52 +234,64 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
                     });
                 }
             }
+            index.entry(name.clone()).or_insert(api.channels.len());
             api.channels.push(out);
         }
     }
     if v3 && let Some(operations) = root.get("operations").and_then(Value::as_object) {
         for (id, op) in operations {
+            if !budget.take(1 + id.len() / TEXT_UNIT) {
+                break;
+            }
             let Some(op) = resolve(doc, op) else { continue };
             let channel_ref = op
                 .pointer("/channel/$ref")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            let channel_key = channel_ref
-                .strip_prefix("#/channels/")
-                .map(schema::ref_name);
+            let channel_key = channel_ref.strip_prefix("#/channels/").map(|k| {
+                k.rsplit('/')
+                    .next()
+                    .unwrap_or(k)
+                    .replace("~1", "/")
+                    .replace("~0", "~")
+            });
             let messages: Vec<Message> = match op.get("messages").and_then(Value::as_array) {
-                Some(list) => list.iter().map(|m| reader.message(None, m)).collect(),
+                Some(list) => list.iter().map_while(|m| reader.message(None, m)).collect(),
                 // No list: every message of the channel.
                 None => resolve(doc, op.get("channel").unwrap_or(&Value::Null))
                     .and_then(|c| c.get("messages"))
                     .and_then(Value::as_object)
-                    .map(|m| m.iter().map(|(k, v)| reader.message(Some(k), v)).collect())
+                    .map(|m| {
+                        m.iter()
+                            .map_while(|(k, v)| reader.message(Some(k), v))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             };
             let operation = Operation {
-                id: Some(id.clone()),
+                id: Some(schema::clip(id, MAX_TEXT)),
                 action: text(op, "action").unwrap_or_else(|| "operation".into()),
                 summary: text(op, "summary").or_else(|| text(op, "title")),
                 description: text(op, "description"),
                 messages,
             };
-            match api
-                .channels
-                .iter_mut()
-                .find(|c| Some(&c.name) == channel_key.as_ref())
-            {
-                Some(channel) => channel.operations.push(operation),
-                None => api.channels.push(Channel {
-                    name: channel_key.clone().unwrap_or_else(|| "(no channel)".into()),
-                    address: channel_key.unwrap_or_else(|| "(no channel)".into()),
-                    operations: vec![operation],
-                    ..Default::default()
-                }),
+            let name = channel_key.unwrap_or_else(|| "(no channel)".into());
+            match index.get(&name) {
+                Some(&i) => api.channels[i].operations.push(operation),
+                None => {
+                    index.insert(name.clone(), api.channels.len());
+                    api.channels.push(Channel {
+                        address: schema::clip(&name, MAX_TEXT),
+                        name,
+                        operations: vec![operation],
+                        ..Default::default()
+                    });
+                }
             }
         }
         // Channel messages an operation already shows are not listed twice.
         for channel in &mut api.channels {
-            let shown: Vec<Option<String>> = channel
+            let shown: HashSet<Option<String>> = channel
                 .operations
                 .iter()
                 .flat_map(|o| o.messages.iter().map(|m| m.name.clone()))
@@ -252,6 +304,9 @@ pub fn read(doc: &Value) -> Result<AsyncApi, DefinitionError> {
 
 struct Reader<'a> {
     doc: &'a Value,
+    schemas: &'a Schemas,
+    /// The document's: every message, parameter and example takes from it.
+    budget: &'a Budget,
 }
 
 impl Reader<'_> {
@@ -261,14 +316,15 @@ impl Reader<'_> {
         };
         params
             .iter()
+            .take_while(|(name, _)| self.budget.take(1 + name.len() / TEXT_UNIT))
             .map(|(name, p)| {
                 let resolved = resolve(self.doc, p).unwrap_or(&Value::Null);
                 let type_label = match resolved.get("schema") {
-                    Some(s) => schema::tree(self.doc, s).type_label,
+                    Some(s) => self.schemas.tree(s).type_label,
                     None => "string".into(),
                 };
                 ChannelParameter {
-                    name: name.clone(),
+                    name: schema::clip(name, MAX_TEXT),
                     description: text(resolved, "description"),
                     type_label,
                 }
@@ -279,33 +335,41 @@ impl Reader<'_> {
     /// A 2.x operation's `message`: one message, or `oneOf` a list.
     fn messages_of(&self, value: &Value) -> Vec<Message> {
         let Some(resolved) = resolve(self.doc, value) else {
-            return vec![self.message(None, value)];
+            return self.message(None, value).into_iter().collect();
         };
         match resolved.get("oneOf").and_then(Value::as_array) {
-            Some(list) => list.iter().map(|m| self.message(None, m)).collect(),
-            None => vec![self.message(None, value)],
+            Some(list) => list.iter().map_while(|m| self.message(None, m)).collect(),
+            None => self.message(None, value).into_iter().collect(),
         }
     }
 
-    fn message(&self, key: Option<&String>, value: &Value) -> Message {
+    /// One message; `None` once the document's budget is spent.
+    fn message(&self, key: Option<&String>, value: &Value) -> Option<Message> {
+        if !self.budget.take(1 + key.map_or(0, |k| k.len() / TEXT_UNIT)) {
+            return None;
+        }
+        let key = key.map(|k| schema::clip(k, MAX_TEXT));
         let reference_name = value
             .get("$ref")
             .and_then(Value::as_str)
             .map(schema::ref_name);
         let Some(m) = resolve(self.doc, value) else {
-            return Message {
-                name: reference_name.or_else(|| key.cloned()),
+            return Some(Message {
+                name: reference_name.or(key),
                 description: Some(format!(
                     "Unresolved reference {}",
-                    value
-                        .get("$ref")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
+                    schema::clip(
+                        value
+                            .get("$ref")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default(),
+                        MAX_TEXT
+                    )
                 )),
                 ..Default::default()
-            };
+            });
         };
-        let mut headers = m.get("headers").cloned();
+        let mut headers = m.get("headers");
         // 2.x message traits: their headers apply to the message.
         if headers.is_none() {
             for t in m
@@ -315,7 +379,7 @@ impl Reader<'_> {
                 .flatten()
             {
                 if let Some(h) = resolve(self.doc, t).and_then(|t| t.get("headers")) {
-                    headers = Some(h.clone());
+                    headers = Some(h);
                     break;
                 }
             }
@@ -332,11 +396,15 @@ impl Reader<'_> {
             let title = text(ex, "name")
                 .or_else(|| text(ex, "summary"))
                 .unwrap_or_else(|| format!("Example {}", i + 1));
-            examples.push(Example {
+            let example = Example {
                 title,
                 text: pretty(value),
                 generated: false,
-            });
+            };
+            if !self.budget.take(example_units(&example)) {
+                break;
+            }
+            examples.push(example);
         }
         let payload_schema = m.get("payload").map(|p| {
             p.get("schema")
@@ -346,25 +414,28 @@ impl Reader<'_> {
         if examples.is_empty()
             && let Some(p) = payload_schema
         {
-            let value = schema::example(self.doc, p);
+            let value = self.schemas.example(p);
             if !value.is_null() {
-                examples.push(Example {
+                let example = Example {
                     title: "Payload example (from the schema)".into(),
                     text: pretty(&value),
                     generated: true,
-                });
+                };
+                if self.budget.take(example_units(&example)) {
+                    examples.push(example);
+                }
             }
         }
-        Message {
-            name: text(m, "name").or_else(|| key.cloned()).or(reference_name),
+        Some(Message {
+            name: text(m, "name").or(key).or(reference_name),
             title: text(m, "title"),
             summary: text(m, "summary"),
             description: text(m, "description"),
             content_type: text(m, "contentType").or_else(|| text(self.doc, "defaultContentType")),
-            payload: payload_schema.map(|p| schema::tree(self.doc, p)),
-            headers: headers.map(|h| schema::tree(self.doc, &h)),
+            payload: payload_schema.map(|p| self.schemas.tree(p)),
+            headers: headers.map(|h| self.schemas.tree(h)),
             examples,
-        }
+        })
     }
 }
 
@@ -376,7 +447,7 @@ mod tests {
     #[test]
     fn streetlights_channels_operations_messages() {
         let api =
-            read(&document::parse(&fixtures::definition(fixtures::STREETLIGHTS)).unwrap()).unwrap();
+            read(document::parse(&fixtures::definition(fixtures::STREETLIGHTS)).unwrap()).unwrap();
         assert_eq!(api.spec_version, "AsyncAPI 2.0.0");
         assert_eq!(api.title, "Streetlights API");
         assert_eq!(api.servers[0].protocol.as_deref(), Some("mqtt"));
@@ -455,7 +526,7 @@ components:
 "##,
         )
         .unwrap();
-        let api = read(&doc).unwrap();
+        let api = read(doc).unwrap();
         assert_eq!(api.servers[0].url, "broker.example.com");
         let channel = &api.channels[0];
         assert_eq!(channel.address, "user/signedup");

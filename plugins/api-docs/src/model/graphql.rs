@@ -1,7 +1,16 @@
 //! A GraphQL schema (SDL) reader: types, fields with arguments, enums, unions, inputs,
 //! scalars, directives and the root operation types. Errors carry line and column.
+//! Nesting (list types `[[…]]`, list and object values) is limited to [`MAX_NESTING`]
+//! levels: deeper is an error, never a stack overflow.
+
+use std::collections::HashMap;
 
 use super::document::DefinitionError;
+
+/// How deeply list types and list/object values may nest.
+pub const MAX_NESTING: usize = 64;
+/// Longest name quoted in an error message, in bytes.
+const MAX_QUOTED: usize = 80;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeKind {
@@ -328,9 +337,9 @@ impl Parser {
     fn describe(&self) -> String {
         match self.peek() {
             None => "the end of the schema".into(),
-            Some(Tok::Name(n)) => format!("`{n}`"),
+            Some(Tok::Name(n)) => format!("`{}`", super::schema::clip(n, MAX_QUOTED)),
             Some(Tok::Str(_)) => "a string".into(),
-            Some(Tok::Num(n)) => format!("`{n}`"),
+            Some(Tok::Num(n)) => format!("`{}`", super::schema::clip(n, MAX_QUOTED)),
             Some(Tok::Punct(c)) => format!("`{c}`"),
             Some(Tok::Spread) => "`...`".into(),
         }
@@ -379,25 +388,45 @@ impl Parser {
         }
     }
 
+    /// An error at the current token when `depth` is past [`MAX_NESTING`].
+    fn nest(&self, depth: usize, what: &str) -> PResult<()> {
+        if depth >= MAX_NESTING {
+            return self.fail(format!("{what} nested more than {MAX_NESTING} levels deep"));
+        }
+        Ok(())
+    }
+
     /// `[Type!]!` as written.
     fn type_ref(&mut self) -> PResult<String> {
+        // Iterative: the opening brackets are counted, then matched.
         let mut out = String::new();
-        if self.eat('[') {
+        let mut lists = 0usize;
+        while self.peek() == Some(&Tok::Punct('[')) {
+            self.nest(lists, "list type")?;
+            self.pos += 1;
             out.push('[');
-            out.push_str(&self.type_ref()?);
-            self.expect(']')?;
-            out.push(']');
-        } else {
-            out.push_str(&self.name()?);
+            lists += 1;
         }
+        out.push_str(&self.name()?);
         if self.eat('!') {
             out.push('!');
+        }
+        for _ in 0..lists {
+            self.expect(']')?;
+            out.push(']');
+            if self.eat('!') {
+                out.push('!');
+            }
         }
         Ok(out)
     }
 
     /// A constant value, returned as written (roughly).
     fn value(&mut self) -> PResult<String> {
+        self.value_at(0)
+    }
+
+    fn value_at(&mut self, depth: usize) -> PResult<String> {
         match self.peek().cloned() {
             Some(Tok::Name(n)) => {
                 self.pos += 1;
@@ -416,23 +445,25 @@ impl Parser {
                 Ok(format!("${}", self.name()?))
             }
             Some(Tok::Punct('[')) => {
+                self.nest(depth, "list value")?;
                 self.pos += 1;
                 let mut items = Vec::new();
                 while !self.eat(']') {
                     if self.peek().is_none() {
                         return self.fail("unclosed list value");
                     }
-                    items.push(self.value()?);
+                    items.push(self.value_at(depth + 1)?);
                 }
                 Ok(format!("[{}]", items.join(", ")))
             }
             Some(Tok::Punct('{')) => {
+                self.nest(depth, "object value")?;
                 self.pos += 1;
                 let mut fields = Vec::new();
                 while !self.eat('}') {
                     let key = self.name()?;
                     self.expect(':')?;
-                    fields.push(format!("{key}: {}", self.value()?));
+                    fields.push(format!("{key}: {}", self.value_at(depth + 1)?));
                 }
                 Ok(format!("{{{}}}", fields.join(", ")))
             }
@@ -585,6 +616,20 @@ pub fn parse(text: &str) -> Result<Schema, DefinitionError> {
         end,
     };
     let mut schema = Schema::default();
+    // Type name → index in `schema.types` (for `extend`).
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut add = |schema: &mut Schema, def: TypeDef, extend: bool| {
+        if extend && let Some(&i) = index.get(&def.name) {
+            let existing = &mut schema.types[i];
+            existing.fields.extend(def.fields);
+            existing.values.extend(def.values);
+            existing.members.extend(def.members);
+            existing.implements.extend(def.implements);
+            return;
+        }
+        index.entry(def.name.clone()).or_insert(schema.types.len());
+        schema.types.push(def);
+    };
     while p.peek().is_some() {
         let description = p.description();
         let (line, _) = p.here();
@@ -605,7 +650,12 @@ pub fn parse(text: &str) -> Result<Schema, DefinitionError> {
                         "query" => schema.query = Some(ty),
                         "mutation" => schema.mutation = Some(ty),
                         "subscription" => schema.subscription = Some(ty),
-                        other => return p.fail(format!("unknown root operation `{other}`")),
+                        other => {
+                            return p.fail(format!(
+                                "unknown root operation `{}`",
+                                super::schema::clip(other, MAX_QUOTED)
+                            ));
+                        }
                     }
                 }
             }
@@ -706,7 +756,8 @@ pub fn parse(text: &str) -> Result<Schema, DefinitionError> {
                 }
                 if !p.is_name("on") {
                     return p.fail(format!(
-                        "expected `on` after directive @{name}, found {}",
+                        "expected `on` after directive @{}, found {}",
+                        super::schema::clip(&name, MAX_QUOTED),
                         p.describe()
                     ));
                 }
@@ -722,22 +773,14 @@ pub fn parse(text: &str) -> Result<Schema, DefinitionError> {
             }
             other => {
                 p.pos -= 1;
-                return p.fail(format!("expected a definition (type, interface, input, enum, union, scalar, schema, directive), found `{other}`"));
+                return p.fail(format!(
+                    "expected a definition (type, interface, input, enum, union, scalar, schema, directive), found `{}`",
+                    super::schema::clip(other, MAX_QUOTED)
+                ));
             }
         }
     }
     Ok(schema)
-}
-
-fn add(schema: &mut Schema, def: TypeDef, extend: bool) {
-    if extend && let Some(existing) = schema.types.iter_mut().find(|t| t.name == def.name) {
-        existing.fields.extend(def.fields);
-        existing.values.extend(def.values);
-        existing.members.extend(def.members);
-        existing.implements.extend(def.implements);
-        return;
-    }
-    schema.types.push(def);
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -858,5 +901,76 @@ mod tests {
         assert_eq!(err.line(), Some(1));
         let err = parse("type A { a: Int }\nquery { a }").unwrap_err();
         assert_eq!(err.line(), Some(2), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let started = std::time::Instant::now();
+        let n = 100_000;
+        let lists = format!(
+            "type Query {{\n  a: {}Int{}\n}}",
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        let err = parse(&lists).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("list type nested more than 64 levels deep"),
+            "{err}"
+        );
+        assert_eq!((err.line(), err.column()), (Some(2), Some(6 + MAX_NESTING)));
+        let values = format!(
+            "type Query {{ a(x: [Int] = {}1{}): Int }}",
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        let err = parse(&values).unwrap_err();
+        assert!(
+            err.to_string().contains("list value nested more than 64"),
+            "{err}"
+        );
+        let objects = format!("input I {{ a: I = {}{} }}", "{a: ".repeat(n), "}".repeat(n));
+        let err = parse(&objects).unwrap_err();
+        assert!(
+            err.to_string().contains("object value nested more than 64"),
+            "{err}"
+        );
+        let directive = format!("type Query {{ a: Int @x(y: {}) }}", "[".repeat(n));
+        assert!(
+            parse(&directive)
+                .unwrap_err()
+                .to_string()
+                .contains("nested")
+        );
+        // Unclosed brackets: the end is reported, not a crash.
+        assert!(parse(&format!("type Query {{ a: {}", "[".repeat(10))).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // Up to the limit, it reads as before.
+        let ok = format!(
+            "type Query {{ a: {}Int!{} }}",
+            "[".repeat(MAX_NESTING),
+            "]!".repeat(MAX_NESTING)
+        );
+        let schema = parse(&ok).unwrap();
+        assert_eq!(schema.types[0].fields[0].base_type(), "Int");
+        assert_eq!(
+            parse("type Q { a: [[Int!]!]! }").unwrap().types[0].fields[0].type_ref,
+            "[[Int!]!]!"
+        );
+    }
+
+    #[test]
+    fn many_extensions_and_long_names_stay_cheap() {
+        let mut sdl = String::from("type Query { a: Int }\n");
+        for i in 0..20_000 {
+            sdl.push_str(&format!("extend type Query {{ f{i}: Int }}\n"));
+        }
+        let started = std::time::Instant::now();
+        let schema = parse(&sdl).unwrap();
+        assert_eq!(schema.types.len(), 1);
+        assert_eq!(schema.types[0].fields.len(), 20_001);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let err = parse(&format!("{} {{ }}", "x".repeat(100_000))).unwrap_err();
+        assert!(err.to_string().len() < 300, "{}", err.to_string().len());
     }
 }

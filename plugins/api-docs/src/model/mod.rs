@@ -117,14 +117,14 @@ pub fn load(entity: &Value) -> Loaded {
 }
 
 fn open_api(doc: Result<Value, DefinitionError>) -> Outcome {
-    match doc.and_then(|d| openapi::read(&d)) {
+    match doc.and_then(openapi::read) {
         Ok(api) => Outcome::OpenApi(Box::new(api)),
         Err(e) => Outcome::Failed(e),
     }
 }
 
 fn async_api(doc: Result<Value, DefinitionError>) -> Outcome {
-    match doc.and_then(|d| asyncapi::read(&d)) {
+    match doc.and_then(asyncapi::read) {
         Ok(api) => Outcome::AsyncApi(Box::new(api)),
         Err(e) => Outcome::Failed(e),
     }

@@ -1,14 +1,24 @@
 //! OpenAPI 3.x and Swagger 2.0, reduced to what the tab shows: operations grouped by tag,
 //! their parameters, request bodies and responses with schema trees and examples.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 use super::document::DefinitionError;
-use super::schema::{self, SchemaNode, resolve};
+use super::schema::{self, Budget, SchemaNode, Schemas, TEXT_UNIT, resolve};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+/// Most tag groups one operation is listed in.
+const MAX_TAGS_PER_OPERATION: usize = 16;
+/// Most content types one Swagger 2.0 operation lists (`consumes`, `produces`).
+const MAX_MEDIA_TYPES: usize = 32;
+/// Longest summary, description or name kept, in bytes (the API's own description is
+/// kept whole: there is one).
+const MAX_TEXT: usize = 16 * 1024;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenApi {
@@ -21,6 +31,9 @@ pub struct OpenApi {
     pub groups: Vec<TagGroup>,
     /// Named schemas (`components.schemas`, `definitions`).
     pub schemas: Vec<SchemaNode>,
+    /// The document was too large to read whole ([`schema::DOCUMENT_BUDGET`]): what is
+    /// listed is a part of it.
+    pub truncated: bool,
 }
 
 impl OpenApi {
@@ -130,7 +143,7 @@ fn text(v: &Value, key: &str) -> Option<String> {
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
+        .map(|s| schema::clip(s, MAX_TEXT))
 }
 
 fn version_text(v: &Value) -> Option<String> {
@@ -141,15 +154,31 @@ fn version_text(v: &Value) -> Option<String> {
     }
 }
 
+/// An example as text: a string as given, anything else as pretty JSON; at most
+/// [`schema::MAX_EXAMPLE_TEXT`] bytes of it.
 pub fn pretty(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
-        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+        Value::String(s) => schema::clip(s, schema::MAX_EXAMPLE_TEXT),
+        other => schema::json_text(other, true, schema::MAX_EXAMPLE_TEXT),
     }
 }
 
+/// Units an example's text costs.
+pub fn example_units(example: &Example) -> usize {
+    1 + (example.title.len() + example.text.len()) / TEXT_UNIT
+}
+
 /// Reads an OpenAPI 3.x or Swagger 2.0 document.
-pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
+pub fn read(doc: impl Into<Rc<Value>>) -> Result<OpenApi, DefinitionError> {
+    let schemas = Schemas::new(doc.into());
+    let budget = schemas.budget().clone();
+    let mut api = read_with(&schemas, &budget)?;
+    api.truncated = budget.exhausted();
+    Ok(api)
+}
+
+fn read_with(schemas: &Schemas, budget: &Budget) -> Result<OpenApi, DefinitionError> {
+    let doc = schemas.doc();
     let shape = |reason: &str| DefinitionError::Shape {
         expected: "an OpenAPI document",
         reason: reason.to_string(),
@@ -169,12 +198,17 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
             ));
         }
     };
-    let info = root.get("info").cloned().unwrap_or(Value::Null);
+    let info = root.get("info").unwrap_or(&Value::Null);
     let mut api = OpenApi {
         spec_version,
-        title: text(&info, "title").unwrap_or_else(|| "Untitled API".into()),
+        title: text(info, "title").unwrap_or_else(|| "Untitled API".into()),
         version: info.get("version").and_then(version_text),
-        description: text(&info, "description"),
+        description: info
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         ..Default::default()
     };
     if swagger {
@@ -218,19 +252,17 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
                 .collect()
         })
         .unwrap_or_default();
-    let reader = Reader { doc, swagger };
-    let push = |tag: String, op: Operation, groups: &mut Vec<TagGroup>| match groups
-        .iter_mut()
-        .find(|g| g.name == tag)
-    {
-        Some(g) => g.operations.push(op),
-        None => groups.push(TagGroup {
-            name: tag,
-            description: None,
-            operations: vec![op],
-        }),
+    let mut group_index: HashMap<String, usize> = HashMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        group_index.entry(g.name.clone()).or_insert(i);
+    }
+    let reader = Reader {
+        doc,
+        swagger,
+        schemas,
+        budget,
     };
-    for (key, webhook) in [("paths", false), ("webhooks", true)] {
+    'paths: for (key, webhook) in [("paths", false), ("webhooks", true)] {
         let Some(paths) = doc.get(key).and_then(Value::as_object) else {
             continue;
         };
@@ -255,6 +287,9 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
                 let Some(raw) = resolve(doc, raw) else {
                     continue;
                 };
+                if !budget.take(1 + path.len() / TEXT_UNIT) {
+                    break 'paths;
+                }
                 let op = reader.operation(method, path, webhook, item, raw);
                 let tags: Vec<String> = if webhook {
                     vec!["Webhooks".into()]
@@ -264,14 +299,25 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
                         .map(|t| {
                             t.iter()
                                 .filter_map(Value::as_str)
-                                .map(str::to_string)
+                                .take(MAX_TAGS_PER_OPERATION)
+                                .map(|t| schema::clip(t, MAX_TEXT))
                                 .collect()
                         })
                         .filter(|t: &Vec<String>| !t.is_empty())
                         .unwrap_or_else(|| vec!["default".into()])
                 };
                 for tag in tags {
-                    push(tag, op.clone(), &mut groups);
+                    match group_index.get(&tag) {
+                        Some(&i) => groups[i].operations.push(op.clone()),
+                        None => {
+                            group_index.insert(tag.clone(), groups.len());
+                            groups.push(TagGroup {
+                                name: tag,
+                                description: None,
+                                operations: vec![op.clone()],
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -291,6 +337,9 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
             "#/components/schemas/"
         };
         for name in named.keys() {
+            if !budget.take(1 + name.len() / TEXT_UNIT) {
+                break;
+            }
             let reference = Value::Object(Map::from_iter([(
                 "$ref".to_string(),
                 Value::String(format!(
@@ -298,7 +347,7 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
                     name.replace('~', "~0").replace('/', "~1")
                 )),
             )]));
-            let mut node = schema::tree(doc, &reference);
+            let mut node = schemas.tree(&reference);
             node.name = Some(name.clone());
             api.schemas.push(node);
         }
@@ -309,6 +358,9 @@ pub fn read(doc: &Value) -> Result<OpenApi, DefinitionError> {
 struct Reader<'a> {
     doc: &'a Value,
     swagger: bool,
+    schemas: &'a Schemas,
+    /// The document's: every parameter, response, header and content type takes from it.
+    budget: &'a Budget,
 }
 
 impl Reader<'_> {
@@ -331,19 +383,29 @@ impl Reader<'_> {
             ..Default::default()
         };
         // Path-level parameters, overridden by operation-level ones with the same name+in.
-        let mut params: Vec<&Value> = Vec::new();
+        let mut params: Vec<Option<&Value>> = Vec::new();
+        let mut index: HashMap<(String, String), usize> = HashMap::new();
         for list in [item.get("parameters"), raw.get("parameters")] {
             for p in list.and_then(Value::as_array).into_iter().flatten() {
                 let Some(p) = resolve(self.doc, p) else {
                     continue;
                 };
-                let key = (p.get("name"), p.get("in"));
-                params.retain(|q| (q.get("name"), q.get("in")) != key);
-                params.push(p);
+                let key = |k: &str| p.get(k).map(|v| schema::json_text(v, false, 256));
+                let key = (
+                    key("name").unwrap_or_default(),
+                    key("in").unwrap_or_default(),
+                );
+                if let Some(earlier) = index.insert(key, params.len()) {
+                    params[earlier] = None;
+                }
+                params.push(Some(p));
             }
         }
         let mut form: Vec<&Value> = Vec::new();
-        for p in params {
+        for p in params.into_iter().flatten() {
+            if !self.budget.take(1) {
+                break;
+            }
             match p.get("in").and_then(Value::as_str) {
                 Some("body") if self.swagger => {
                     let media_types = self.media_types(raw, "consumes");
@@ -352,7 +414,7 @@ impl Reader<'_> {
                         required: p.get("required").and_then(Value::as_bool) == Some(true),
                         contents: media_types
                             .into_iter()
-                            .map(|ct| self.media(ct, p.get("schema"), None, None))
+                            .map_while(|ct| self.media(ct, p.get("schema"), None, None))
                             .collect(),
                     });
                 }
@@ -382,7 +444,10 @@ impl Reader<'_> {
             op.request = Some(Body {
                 description: None,
                 required: !required.is_empty(),
-                contents: vec![self.media(ct.into(), Some(&synthetic), None, None)],
+                contents: self
+                    .media(ct.into(), Some(&synthetic), None, None)
+                    .into_iter()
+                    .collect(),
             });
         }
         if let Some(body) = raw.get("requestBody").and_then(|b| resolve(self.doc, b)) {
@@ -394,6 +459,9 @@ impl Reader<'_> {
         }
         if let Some(responses) = raw.get("responses").and_then(Value::as_object) {
             for (status, response) in responses {
+                if !self.budget.take(1 + status.len() / TEXT_UNIT) {
+                    break;
+                }
                 let Some(response) = resolve(self.doc, response) else {
                     op.responses.push(Response {
                         status: status.clone(),
@@ -407,6 +475,7 @@ impl Reader<'_> {
                     .and_then(Value::as_object)
                     .map(|h| {
                         h.iter()
+                            .take_while(|(name, _)| self.budget.take(1 + name.len() / TEXT_UNIT))
                             .filter_map(|(name, header)| {
                                 let header = resolve(self.doc, header)?;
                                 let mut p = self.parameter(header);
@@ -422,7 +491,7 @@ impl Reader<'_> {
                         Some(schema) => self
                             .media_types(raw, "produces")
                             .into_iter()
-                            .map(|ct| {
+                            .map_while(|ct| {
                                 let given = response.pointer(&format!(
                                     "/examples/{}",
                                     ct.replace('~', "~0").replace('/', "~1")
@@ -456,7 +525,8 @@ impl Reader<'_> {
             .map(|l| {
                 l.iter()
                     .filter_map(Value::as_str)
-                    .map(str::to_string)
+                    .take(MAX_MEDIA_TYPES)
+                    .map(|t| schema::clip(t, MAX_TEXT))
                     .collect()
             })
             .unwrap_or_default();
@@ -474,9 +544,9 @@ impl Reader<'_> {
         };
         content
             .iter()
-            .map(|(ct, media)| {
+            .map_while(|(ct, media)| {
                 self.media(
-                    ct.clone(),
+                    schema::clip(ct, MAX_TEXT),
                     media.get("schema"),
                     media.get("example"),
                     media.get("examples"),
@@ -485,20 +555,30 @@ impl Reader<'_> {
             .collect()
     }
 
+    /// A content type with its schema and examples; `None` once the document's budget is
+    /// spent.
     fn media(
         &self,
         content_type: String,
         schema: Option<&Value>,
         example: Option<&Value>,
         examples: Option<&Value>,
-    ) -> Media {
+    ) -> Option<Media> {
+        if !self.budget.take(1 + content_type.len() / TEXT_UNIT) {
+            return None;
+        }
         let mut out = Media {
             content_type,
-            schema: schema.map(|s| schema::tree(self.doc, s)),
+            schema: schema.map(|s| self.schemas.tree(s)),
             examples: vec![],
         };
+        let mut add = |example: Example| {
+            if self.budget.take(example_units(&example)) {
+                out.examples.push(example);
+            }
+        };
         if let Some(example) = example {
-            out.examples.push(Example {
+            add(Example {
                 title: "Example".into(),
                 text: pretty(example),
                 generated: false,
@@ -506,13 +586,16 @@ impl Reader<'_> {
         }
         if let Some(examples) = examples.and_then(Value::as_object) {
             for (name, ex) in examples {
+                if self.budget.exhausted() {
+                    break;
+                }
                 let Some(ex) = resolve(self.doc, ex) else {
                     continue;
                 };
                 let value = ex.get("value").or_else(|| ex.get("externalValue"));
                 if let Some(value) = value {
-                    let title = text(ex, "summary").unwrap_or_else(|| name.clone());
-                    out.examples.push(Example {
+                    let title = text(ex, "summary").unwrap_or_else(|| schema::clip(name, MAX_TEXT));
+                    add(Example {
                         title,
                         text: pretty(value),
                         generated: false,
@@ -523,16 +606,19 @@ impl Reader<'_> {
         if out.examples.is_empty()
             && let Some(schema) = schema
         {
-            let value = schema::example(self.doc, schema);
+            let value = self.schemas.example(schema);
             if !value.is_null() {
-                out.examples.push(Example {
+                let example = Example {
                     title: "Example (from the schema)".into(),
                     text: pretty(&value),
                     generated: true,
-                });
+                };
+                if self.budget.take(example_units(&example)) {
+                    out.examples.push(example);
+                }
             }
         }
-        out
+        Some(out)
     }
 
     fn parameter(&self, p: &Value) -> Parameter {
@@ -543,10 +629,7 @@ impl Reader<'_> {
                 .and_then(|c| c.values().next())
                 .and_then(|m| m.get("schema"))
         });
-        let node = match schema_value {
-            Some(s) => schema::tree(self.doc, s),
-            None => schema::tree(self.doc, p),
-        };
+        let node = self.schemas.tree(schema_value.unwrap_or(p));
         let expanded = !node.children.is_empty();
         let mut type_label = node
             .ref_name
@@ -577,7 +660,7 @@ mod tests {
     #[test]
     fn petstore_operations_grouped_by_tag() {
         let api =
-            read(&document::parse(&fixtures::definition(fixtures::PETSTORE)).unwrap()).unwrap();
+            read(document::parse(&fixtures::definition(fixtures::PETSTORE)).unwrap()).unwrap();
         assert_eq!(api.spec_version, "OpenAPI 3.0.0");
         assert_eq!(api.title, "Swagger Petstore");
         assert_eq!(api.servers, ["http://petstore.swagger.io/v1"]);
@@ -643,7 +726,7 @@ mod tests {
             }},
             "definitions": {"Pet": {"type": "object", "properties": {"name": {"type": "string", "example": "doggie"}}}}
         });
-        let api = read(&doc).unwrap();
+        let api = read(doc).unwrap();
         assert_eq!(api.spec_version, "Swagger 2.0");
         assert_eq!(api.servers, ["https://api.example.com/v2"]);
         let post = &api.groups[0].operations[0];
@@ -669,19 +752,19 @@ mod tests {
 
     #[test]
     fn not_openapi_is_a_shape_error() {
-        let err = read(&serde_json::json!({"info": {}})).unwrap_err();
+        let err = read(serde_json::json!({"info": {}})).unwrap_err();
         assert!(
             err.to_string()
                 .contains("neither an `openapi` nor a `swagger`"),
             "{err}"
         );
-        assert!(read(&serde_json::json!(["x"])).is_err());
+        assert!(read(serde_json::json!(["x"])).is_err());
     }
 
     #[test]
     fn webhooks_form_their_own_group() {
         let doc = document::parse(fixtures::PETSTORE_WEBHOOK_OAS).unwrap();
-        let api = read(&doc).unwrap();
+        let api = read(doc).unwrap();
         assert_eq!(api.groups[0].name, "Webhooks");
         let op = &api.groups[0].operations[0];
         assert!(op.webhook);

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::common::{ExampleView, prose, schema_tree};
+use super::common::{ExampleView, prose, schema_tree, truncated_notice};
 use crate::model::asyncapi::{AsyncApi, Channel, Message, Operation};
 
 pub fn view(api: &AsyncApi, filter: &str) -> Html {
@@ -29,6 +29,7 @@ pub fn view(api: &AsyncApi, filter: &str) -> Html {
                     </table>
                 }
             </header>
+            { truncated_notice(api.truncated) }
             if api.channels.is_empty() {
                 <p class="muted">{"This definition declares no channels."}</p>
             } else if channels.is_empty() {

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::model::highlight::{self, Language};
 use crate::model::openapi::Example;
-use crate::model::schema::SchemaNode;
+use crate::model::schema::{self, Collapsed, SchemaNode};
 
 /// Multi-line prose from a definition (descriptions, often Markdown): blank-line blocks
 /// become paragraphs, `#` lines headings and `*`/`-` lines list items. Shown as text,
@@ -42,8 +42,81 @@ pub fn schema_tree(node: &SchemaNode) -> Html {
                 <span class="prop-type">{&node.type_label}</span>
                 { node_notes(node) }
             </div>
+            { too_large(node) }
             { children(node, 0) }
+            if let Some(collapsed) = &node.collapsed {
+                <CollapsedChildren collapsed={collapsed.clone()} depth={0} />
+            }
         </div>
+    }
+}
+
+/// The notice on a tree (or an opened node) that ran out of units.
+fn too_large(node: &SchemaNode) -> Html {
+    if !node.too_large {
+        return Html::default();
+    }
+    html! {
+        <p class="schema-too-large muted small" role="note" data-testid="schema-too-large">
+            {format!(
+                "This schema is too large to show in full: only its first part is shown (Backlot builds at most {} nodes of a schema at a time). Source shows the whole definition.",
+                schema::TREE_BUDGET
+            )}
+        </p>
+    }
+}
+
+/// A notice above a definition that was too large to read whole.
+pub fn truncated_notice(truncated: bool) -> Html {
+    if !truncated {
+        return Html::default();
+    }
+    html! {
+        <div class="banner banner-warning api-truncated" role="note" data-testid="api-truncated">
+            <span class="banner-message">
+                {format!(
+                    "This definition is too large to show in full: Backlot stopped reading it after {} parts, so some operations, messages or schemas are missing below. Source shows all of it.",
+                    schema::DOCUMENT_BUDGET
+                )}
+            </span>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CollapsedProps {
+    collapsed: Collapsed,
+    depth: usize,
+}
+
+/// The properties of a collapsed node: built when the user opens it, then kept.
+#[component(CollapsedChildren)]
+fn collapsed_children(props: &CollapsedProps) -> Html {
+    let opened = use_state(|| None::<Rc<SchemaNode>>);
+    let onclick = {
+        let (opened, collapsed) = (opened.clone(), props.collapsed.clone());
+        Callback::from(move |_: MouseEvent| {
+            if opened.is_none() {
+                opened.set(Some(Rc::new(schema::expand(&collapsed))));
+            }
+        })
+    };
+    let label = match props.collapsed.properties {
+        Some(1) => "1 property".to_string(),
+        Some(n) => format!("{n} properties"),
+        None => "Show properties".to_string(),
+    };
+    html! {
+        <details class="schema-nested schema-collapsed">
+            <summary {onclick}>{label}</summary>
+            if let Some(node) = &*opened {
+                { too_large(node) }
+                { children(node, props.depth + 1) }
+                if let Some(collapsed) = &node.collapsed {
+                    <CollapsedChildren collapsed={collapsed.clone()} depth={props.depth + 1} />
+                }
+            }
+        </details>
     }
 }
 
@@ -85,6 +158,9 @@ fn children(node: &SchemaNode, depth: usize) -> Html {
                                 { children(child, depth + 1) }
                             </details>
                         }
+                    }
+                    if let Some(collapsed) = &child.collapsed {
+                        <CollapsedChildren collapsed={collapsed.clone()} depth={depth} />
                     }
                 </li>
             }) }
@@ -145,6 +221,9 @@ pub struct SourceProps {
 pub fn source_view(props: &SourceProps) -> Html {
     let lines = use_memo((props.text.clone(), props.language), |(text, language)| {
         highlight::highlight(text, *language)
+            .into_iter()
+            .map(merge_spans)
+            .collect::<Vec<_>>()
     });
     let error_line = props.error_line;
     html! {
@@ -165,6 +244,28 @@ pub fn source_view(props: &SourceProps) -> Html {
             }) }
         </code></pre>
     }
+}
+
+/// Most highlighted spans on one line; the rest of a longer line is plain text.
+const MAX_SPANS_PER_LINE: usize = 1_000;
+
+/// Neighbouring spans of one class as one (`[[[[` is one element, not four), and at most
+/// [`MAX_SPANS_PER_LINE`] per line: a pathological line costs one element per span.
+fn merge_spans(line: highlight::Line) -> highlight::Line {
+    let mut out: highlight::Line = Vec::new();
+    for span in line {
+        let full = out.len() >= MAX_SPANS_PER_LINE;
+        match out.last_mut() {
+            Some(last) if last.class == span.class || full => {
+                if last.class != span.class {
+                    last.class = highlight::Class::Plain;
+                }
+                last.text.push_str(&span.text);
+            }
+            _ => out.push(span),
+        }
+    }
+    out
 }
 
 /// Follows a click (or Enter) on a named schema (`data-goto-schema`) to its entry in the

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::common::{ExampleView, follow_schema_link, prose, schema_tree};
+use super::common::{ExampleView, follow_schema_link, prose, schema_tree, truncated_notice};
 use crate::model::openapi::{Body, Media, OpenApi, Operation, Parameter, Response};
 
 pub fn view(api: &OpenApi, filter: &str) -> Html {
@@ -42,6 +42,7 @@ pub fn view(api: &OpenApi, filter: &str) -> Html {
                     </div>
                 }
             </header>
+            { truncated_notice(api.truncated) }
             if total == 0 {
                 <p class="muted">{"This definition declares no operations."}</p>
             } else if groups.is_empty() {
