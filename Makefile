@@ -46,6 +46,10 @@ NATIVE_TESTS := $(NATIVE) --exclude backlot-e2e
 FAST_TESTS := --test fixtures --test proxy_config --test ingest --test query --test graph --test backstage_parity \
 	--test contract
 FAST_TEST_CRATES := backlot-config backlot-catalog-backend backlot-app
+# The property tests that touch no server (fuzz_*.rs, 256 cases each, ~1 s together); the
+# proxy's and the sync client's talk to servers on 127.0.0.1 and run in test-native.
+FAST_TESTS += --test fuzz_entity_ref --test fuzz_substitution --test fuzz_yaml --test fuzz_sanitize
+FAST_TEST_CRATES += backlot-model backlot-techdocs-backend
 # Test targets that need the Backstage peer (scripts/test-interop.sh runs them); clippy
 # enables their features so they are linted too.
 PEER_FEATURES := backlot-catalog-sync/backstage-peer,backlot-proxy-backend/backstage-peer
@@ -97,6 +101,19 @@ test-e2e: app
 # Against a real Backstage backend (../shared/backstage-peer): catalog sync and proxy.
 test-interop:
 	scripts/test-interop.sh
+
+# Property tests (proptest; tests/fuzz_*.rs of the crates below) with many more cases than
+# `make test` runs (256 per property): entity refs, multi-document YAML, `${…}` substitution,
+# proxy path mapping, sync page decoding, the docs sanitizer. A failure is shrunk to a minimal
+# input and saved in the crate's proptest-regressions/ (commit it: it is replayed first).
+# `make fuzz FUZZ_CASES=100000` for a longer run.
+.PHONY: fuzz
+FUZZ_CASES ?= 20000
+FUZZ_TESTS := -p backlot-model -p backlot-config -p backlot-catalog-backend -p backlot-proxy-backend \
+	-p backlot-catalog-sync -p backlot-techdocs-backend --test fuzz_entity_ref --test fuzz_substitution \
+	--test fuzz_yaml --test fuzz_path --test fuzz_page --test fuzz_sanitize
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test $(FUZZ_TESTS)
 
 # Cold start to first paint, idle memory, binary size (release build).
 bench-startup: release

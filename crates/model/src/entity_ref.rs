@@ -43,9 +43,10 @@ impl EntityRef {
         if kind == Some("") || namespace == Some("") || name.is_empty() {
             return Err(RefError::Malformed(text.to_string()));
         }
+        // An empty default kind is no default (Backstage: `if (!kind) throw`).
         let kind = match kind.or(default_kind) {
-            Some(k) => k,
-            None => return Err(RefError::MissingKind(text.to_string())),
+            Some(k) if !k.is_empty() => k,
+            _ => return Err(RefError::MissingKind(text.to_string())),
         };
         Ok(EntityRef {
             kind: kind.to_string(),
@@ -71,9 +72,9 @@ impl EntityRef {
         s
     }
 
-    /// Case-insensitive equality, as Backstage compares refs.
+    /// Case-insensitive equality, as Backstage compares refs (lowercased, as [`key`](Self::key)).
     pub fn same_as(&self, other: &EntityRef) -> bool {
-        self.kind.eq_ignore_ascii_case(&other.kind)
+        self.kind.to_lowercase() == other.kind.to_lowercase()
             && self.namespace.to_lowercase() == other.namespace.to_lowercase()
             && self.name.to_lowercase() == other.name.to_lowercase()
     }
