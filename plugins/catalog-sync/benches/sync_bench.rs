@@ -125,22 +125,7 @@ fn baseline(pages: &[Vec<u8>]) -> Duration {
         };
         let _ = t.upsert(&page.items);
     }
-    let report = SyncReport {
-        mode: backlot_catalog_sync::SyncMode::Full,
-        remote_total: 0,
-        added: 0,
-        updated: 0,
-        removed: 0,
-        unchanged: 0,
-        pages: 0,
-        requests: 0,
-        retries: 0,
-        restarts: 0,
-        bytes_received: 0,
-        bytes_decoded: 0,
-        bytes_sent: 0,
-        duration_ms: 0,
-    };
+    let report = SyncReport::new(backlot_catalog_sync::SyncMode::Full);
     let _ = t.commit(&report);
     started.elapsed()
 }

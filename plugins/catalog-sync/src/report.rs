@@ -30,7 +30,8 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
-    pub(crate) fn new(mode: SyncMode) -> Self {
+    /// A report of nothing done yet, in `mode`.
+    pub fn new(mode: SyncMode) -> Self {
         Self {
             mode,
             remote_total: 0,
