@@ -160,20 +160,33 @@ fn search_finds_sections_with_their_anchor() {
     );
 }
 
+/// Copies the folder `from` (regular files and folders) to `to`.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 #[test]
 fn the_create_app_example_docs_render() {
     let tmp = tempfile::tempdir().unwrap();
-    let docs = fixtures()
-        .join("backstage-create-app/example-docs")
-        .canonicalize()
-        .unwrap();
+    // The docs sit beside the entity's catalog file, as in a repository (a `dir:` ref may not
+    // leave the entity's folder).
+    copy_tree(
+        &fixtures().join("backstage-create-app/example-docs"),
+        &tmp.path().join("example-docs"),
+    );
     let file = component(
         tmp.path(),
         "example-website",
-        &[(
-            "backstage.io/techdocs-ref",
-            &format!("dir:{}", docs.display()),
-        )],
+        &[("backstage.io/techdocs-ref", "dir:./example-docs")],
     );
     let (_dir, api) = api_with(&[file]);
     let s = site(&api, "component:default/example-website").unwrap();
