@@ -175,9 +175,19 @@ async fn a_catalog_that_suddenly_shrinks_is_not_applied_unless_accepted() {
         assert_eq!(status.last_error_kind.as_deref(), Some(CATALOG_SHRANK));
         assert_eq!(status.team_entities, 100);
     }
-    // To nothing: refused too.
+    // To nothing: refused too — without waiting for the catalog's write lock, which another
+    // writer holds meanwhile.
     shrink(0);
-    refused(run(&store, &client, SyncMode::Full).await);
+    let other = rusqlite::Connection::open(dir.path().join("catalog.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    refused(run_without_recording(&store, &client).await);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    other.execute_batch("ROLLBACK").unwrap();
     assert_eq!(view(&store), before);
 
     // Accepted: applied.
@@ -191,6 +201,15 @@ async fn a_catalog_that_suddenly_shrinks_is_not_applied_unless_accepted() {
     assert_eq!(store.team_entity_count().unwrap(), 0);
     let status = store.sync_status().unwrap().unwrap();
     assert_eq!(status.last_error_kind, None);
+}
+
+/// A full sync into `store` whose failure is not recorded (recording writes).
+async fn run_without_recording(
+    store: &backlot_catalog_backend::Store,
+    client: &CatalogClient,
+) -> Result<backlot_catalog_sync::SyncReport, SyncError> {
+    let target = store.team_sync(client.base_url()).unwrap();
+    sync(client, target, SyncMode::Full, &SyncOptions::new()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -232,6 +232,26 @@ impl TeamSync {
         }
     }
 
+    /// How many team entities of this backend the catalog will hold once the staged sync is
+    /// applied: those kept, minus the staged removals, plus the staged newcomers. Read without
+    /// the write lock, so a refused shrink never takes it.
+    fn count_after(&self) -> Result<u64> {
+        let before = self.team_count()?;
+        let gone: u64 = self.conn.query_row(
+            "SELECT count(*) FROM main.team_entities t JOIN temp.staged_gone g
+             ON g.entity_ref = t.entity_ref WHERE t.source = ?1",
+            [&self.source],
+            |r| r.get(0),
+        )?;
+        let new: u64 = self.conn.query_row(
+            "SELECT count(*) FROM temp.staged_team s WHERE NOT EXISTS
+             (SELECT 1 FROM main.team_entities t WHERE t.entity_ref = s.entity_ref AND t.source = ?1)",
+            [&self.source],
+            |r| r.get(0),
+        )?;
+        Ok((before + new).saturating_sub(gone))
+    }
+
     fn team_count(&self) -> Result<u64> {
         Ok(self.conn.query_row(
             "SELECT count(*) FROM team_entities WHERE source = ?1",
@@ -242,7 +262,6 @@ impl TeamSync {
 
     /// The commit's transaction: everything staged becomes the catalog, or nothing does.
     fn apply(&mut self, mode: SyncMode, report: &SyncReport) -> Result<()> {
-        let before = self.team_count()?;
         // One team backend at a time: entities of a previous backend go.
         let others: Vec<String> = {
             let mut stmt = self
@@ -271,9 +290,6 @@ impl TeamSync {
             self.conn.execute_batch(&sql)?;
         }
         let after = self.team_count()?;
-        if is_drastic_shrink(before, after) && !self.accept_shrink {
-            return Err(StoreError::CatalogShrank { before, after });
-        }
         if applied.changed || !others.is_empty() {
             refresh_facet_counts(&self.conn)?;
         }
@@ -363,6 +379,10 @@ impl SyncTarget for TeamSync {
 
     fn commit(mut self, report: &SyncReport) -> Result<()> {
         let mode = self.require_begun("commit")?;
+        let (before, after) = (self.team_count()?, self.count_after()?);
+        if is_drastic_shrink(before, after) && !self.accept_shrink {
+            return Err(StoreError::CatalogShrank { before, after });
+        }
         // The only time a sync holds the catalog's write lock.
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         match self.apply(mode, report) {
