@@ -65,7 +65,12 @@ pub(crate) fn apply(conn: &Connection, source: &str, root: &str) -> Result<Appli
          etag = excluded.etag, json = excluded.json",
         [source],
     )?;
-    // Visible where nothing holds the ref now: a local-file entity keeps it.
+    // Visible where nothing holds the ref now: a local-file entity keeps it. Rows inserted
+    // below get ids above every id present now (no AUTOINCREMENT: max + 1 onwards).
+    let last_id: i64 =
+        conn.query_row("SELECT coalesce(max(id), 0) FROM main.entities", [], |r| {
+            r.get(0)
+        })?;
     let inserted = conn.execute(
         "INSERT INTO main.entities (entity_ref, kind, namespace, name, spec_type, owner, lifecycle,
          system, source_root, source_file, doc_index, line, hash)
@@ -77,9 +82,8 @@ pub(crate) fn apply(conn: &Connection, source: &str, root: &str) -> Result<Appli
     if inserted > 0 {
         conn.execute(
             "INSERT INTO temp.new_rows (id, entity_ref)
-             SELECT e.id, e.entity_ref FROM main.entities e
-             JOIN temp.staged_rows s ON s.entity_ref = e.entity_ref WHERE e.source_root = ?1",
-            params![root],
+             SELECT id, entity_ref FROM main.entities WHERE id > ?1",
+            params![last_id],
         )?;
         for sql in [
             "INSERT INTO main.entity_docs (id, json)
