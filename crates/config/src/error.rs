@@ -4,10 +4,10 @@ use std::path::PathBuf;
 /// fail to type-check also name the line and the dotted key.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("config file: {source}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: backlot_safe_fs::SafeFsError,
     },
 
     #[error("{file}:{line}:{column}: not valid YAML: {message}")]

@@ -23,6 +23,6 @@ pub use node::{Key, Node, SourcePos, Value};
 pub use proxy::{CredentialsPolicy, ProxyEndpoint};
 pub use settings::{
     AppSettings, BackendSettings, BacklotSettings, CatalogLocation, Config, Integration,
-    ProxyTuning,
+    MAX_CONFIG_BYTES, ProxyTuning,
 };
 pub use template::{Part, Template, is_valid_secret_name};

@@ -15,6 +15,10 @@ use crate::node::{Node, SourcePos, Value};
 use crate::proxy::{ProxyEndpoint, read_endpoints};
 use crate::template::Template;
 
+/// Largest app-config file read (bytes); a larger one, or a device or pipe named as a config
+/// file, is refused rather than read without end.
+pub const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Top-level sections Backlot reads; any other top-level key is reported as ignored.
 const KNOWN_TOP: &[&str] = &[
     "app",
@@ -129,10 +133,13 @@ impl Config {
         let mut sources = Vec::with_capacity(paths.len());
         for path in paths {
             let path = path.as_ref();
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                path: path.to_owned(),
-                source,
-            })?;
+            let text =
+                backlot_safe_fs::read_text_capped(path, MAX_CONFIG_BYTES).map_err(|source| {
+                    ConfigError::Read {
+                        path: path.to_owned(),
+                        source,
+                    }
+                })?;
             sources.push((path.display().to_string(), text));
         }
         Self::from_sources(&sources, env)

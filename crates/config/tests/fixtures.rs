@@ -156,6 +156,26 @@ fn hbs_with_handlebars_expressions_is_a_clear_syntax_error() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_device_or_a_huge_file_as_config_is_refused_unread() {
+    let err = Config::load_files(&["/dev/zero"]).expect_err("a device");
+    assert!(matches!(err, ConfigError::Read { .. }));
+    assert!(
+        err.to_string().contains("/dev/zero is a character device"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("app-config.yaml");
+    std::fs::write(
+        &huge,
+        vec![b'#'; (backlot_config::MAX_CONFIG_BYTES + 1) as usize],
+    )
+    .unwrap();
+    let err = Config::load_files(&[&huge]).expect_err("too large");
+    assert!(err.to_string().contains("is larger than"), "{err}");
+}
+
 #[test]
 fn missing_file_names_the_path() {
     let err = Config::load_files(&["/nonexistent/app-config.yaml"]).expect_err("missing");

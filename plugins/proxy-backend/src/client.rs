@@ -7,6 +7,9 @@ use reqwest::redirect::Policy;
 
 use crate::error::ProxyError;
 
+/// Largest CA bundle read (bytes): a system bundle is ~200 KB.
+const MAX_CA_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
 pub(crate) fn build(
     tuning: &ProxyTuning,
     extra_roots_pem: Option<&[u8]>,
@@ -19,9 +22,8 @@ pub(crate) fn build(
         .user_agent(concat!("backlot-proxy/", env!("CARGO_PKG_VERSION")));
     let mut roots = Vec::new();
     if let Some(path) = &tuning.ca_file {
-        let pem = std::fs::read(path).map_err(|e| {
-            ProxyError::Client(format!("cannot read the CA file {}: {e}", path.display()))
-        })?;
+        let pem = backlot_safe_fs::read_capped(path, MAX_CA_FILE_BYTES)
+            .map_err(|e| ProxyError::Client(format!("the CA file: {e}")))?;
         roots.extend(parse_roots(&pem, &path.display().to_string())?);
     }
     if let Some(pem) = extra_roots_pem {
@@ -44,4 +46,28 @@ fn parse_roots(pem: &[u8], what: &str) -> Result<Vec<reqwest::Certificate>, Prox
         )));
     }
     Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_ca_file_that_is_a_device_or_too_large_is_refused_unread() {
+        let tuning = |path: &std::path::Path| ProxyTuning {
+            ca_file: Some(path.to_path_buf()),
+            ..ProxyTuning::default()
+        };
+        let err = build(&tuning(std::path::Path::new("/dev/zero")), None).unwrap_err();
+        assert!(
+            err.to_string().contains("/dev/zero is a character device"),
+            "{err}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let huge = dir.path().join("ca.pem");
+        std::fs::write(&huge, vec![b'-'; MAX_CA_FILE_BYTES as usize + 1]).unwrap();
+        let err = build(&tuning(&huge), None).unwrap_err();
+        assert!(err.to_string().contains("is larger than"), "{err}");
+    }
 }

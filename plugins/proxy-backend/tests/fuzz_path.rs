@@ -13,6 +13,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use backlot_test_support::raw_http::next_request;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use backlot_config::Config;
@@ -20,7 +21,7 @@ use backlot_proxy_backend::{NoSecrets, Proxy, ProxyBody, ProxyError, ProxyReques
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
@@ -88,32 +89,7 @@ async fn serve(
     redirect: Arc<Mutex<Option<String>>>,
 ) {
     let mut buf: Vec<u8> = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-        buf.drain(..end);
-        let length: usize = head
-            .lines()
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.trim().parse().ok())
-            .unwrap_or(0);
-        while buf.len() < length {
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        buf.drain(..length);
+    while let Some(head) = next_request(&mut stream, &mut buf).await {
         let target = head.split(' ').nth(1).unwrap_or_default().to_owned();
         seen.lock().unwrap().push(target);
         let response = match redirect.lock().unwrap().take() {

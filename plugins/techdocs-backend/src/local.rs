@@ -147,18 +147,9 @@ impl LocalSite {
         }
         let markdown = self.read(&page)?;
         let html = sanitize::clean(&crate::markdown::to_html(&markdown), self.resolver(&page));
-        let (headings, _) = sanitize::outline(&html);
-        let title = headings
-            .iter()
-            .find(|h| h.level == 1)
-            .map(|h| h.text.clone())
-            .unwrap_or_else(|| self.title_of(&page));
-        Ok(DocsPage {
-            page,
-            title,
-            html,
-            headings,
-        })
+        Ok(crate::search::rendered(page.clone(), html, || {
+            self.title_of(&page)
+        }))
     }
 
     /// Every page, rendered, for search.
@@ -166,11 +157,7 @@ impl LocalSite {
         self.pages
             .iter()
             .filter_map(|p| self.page(Some(p)).ok())
-            .map(|page| IndexedPage {
-                sections: sanitize::outline(&page.html).1,
-                page: page.page,
-                title: page.title,
-            })
+            .map(IndexedPage::from)
             .collect()
     }
 

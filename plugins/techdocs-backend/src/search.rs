@@ -1,6 +1,6 @@
 //! In-doc search: every section of every page, matched on all query words.
 
-use backlot_techdocs_common::SearchHit;
+use backlot_techdocs_common::{DocsPage, SearchHit};
 
 use crate::sanitize::Section;
 
@@ -10,6 +10,36 @@ pub struct IndexedPage {
     pub page: String,
     pub title: String,
     pub sections: Vec<Section>,
+}
+
+impl From<DocsPage> for IndexedPage {
+    fn from(page: DocsPage) -> Self {
+        IndexedPage {
+            sections: crate::sanitize::outline(&page.html).1,
+            page: page.page,
+            title: page.title,
+        }
+    }
+}
+
+/// A rendered page: its headings, and its title — the first `h1`, else `fallback_title`.
+pub(crate) fn rendered(
+    page: String,
+    html: String,
+    fallback_title: impl FnOnce() -> String,
+) -> DocsPage {
+    let (headings, _) = crate::sanitize::outline(&html);
+    let title = headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.text.clone())
+        .unwrap_or_else(fallback_title);
+    DocsPage {
+        page,
+        title,
+        html,
+        headings,
+    }
 }
 
 const MAX_HITS: usize = 50;

@@ -327,14 +327,36 @@ struct Tag {
 
 /// Reads the tags out of the sanitizer's output. Its serializer escapes `<` in text, so
 /// every `<` starts a tag (or a comment); attribute values are double-quoted.
-fn tags(html: &str) -> Result<Vec<Tag>, String> {
+/// Why the checker could not read the sanitizer's output as tags (itself a failure).
+#[derive(Debug)]
+enum Unreadable {
+    BareLt(usize),
+    UnclosedTag,
+    UnquotedValue(String),
+    UnclosedValue,
+    UnclosedComment,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::BareLt(at) => write!(f, "a bare `<` at {at}"),
+            Unreadable::UnclosedTag => write!(f, "unclosed tag"),
+            Unreadable::UnquotedValue(attr) => write!(f, "unquoted value of {attr}"),
+            Unreadable::UnclosedValue => write!(f, "unclosed value"),
+            Unreadable::UnclosedComment => write!(f, "unclosed comment"),
+        }
+    }
+}
+
+fn tags(html: &str) -> Result<Vec<Tag>, Unreadable> {
     let mut out = Vec::new();
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(off) = html[i..].find('<') {
         i += off + 1;
         if html[i..].starts_with("!--") {
-            let end = html[i..].find("-->").ok_or("unclosed comment")?;
+            let end = html[i..].find("-->").ok_or(Unreadable::UnclosedComment)?;
             i += end + 3;
             continue;
         }
@@ -348,7 +370,7 @@ fn tags(html: &str) -> Result<Vec<Tag>, String> {
         }
         let name = html[start..i].to_ascii_lowercase();
         if name.is_empty() {
-            return Err(format!("a bare `<` at {start}"));
+            return Err(Unreadable::BareLt(start));
         }
         let mut attributes = Vec::new();
         loop {
@@ -356,7 +378,7 @@ fn tags(html: &str) -> Result<Vec<Tag>, String> {
                 i += 1;
             }
             if i >= bytes.len() {
-                return Err("unclosed tag".into());
+                return Err(Unreadable::UnclosedTag);
             }
             if bytes[i] == b'>' {
                 i += 1;
@@ -371,9 +393,9 @@ fn tags(html: &str) -> Result<Vec<Tag>, String> {
             if i < bytes.len() && bytes[i] == b'=' {
                 i += 1;
                 if bytes.get(i) != Some(&b'"') {
-                    return Err(format!("unquoted value of {attr}"));
+                    return Err(Unreadable::UnquotedValue(attr));
                 }
-                let end = html[i + 1..].find('"').ok_or("unclosed value")?;
+                let end = html[i + 1..].find('"').ok_or(Unreadable::UnclosedValue)?;
                 value = html[i + 1..i + 1 + end].to_owned();
                 i += end + 2;
             }

@@ -8,6 +8,8 @@
 //!   renamed test (an `--exact` filter that matches nothing, "running 0 tests", exit 0)
 //!   fails instead of passing silently.
 
+#[cfg(feature = "raw-http")]
+pub mod raw_http;
 #[cfg(feature = "tls")]
 pub mod tls;
 

@@ -172,18 +172,9 @@ impl TeamSite {
             pages: self.manifest.pages.iter().cloned().collect(),
         });
         let html = sanitize::clean(main_content(&raw), resolver);
-        let (headings, _) = sanitize::outline(&html);
-        let title = headings
-            .iter()
-            .find(|h| h.level == 1)
-            .map(|h| h.text.clone())
-            .unwrap_or_else(|| self.title_of(&page));
-        Ok(DocsPage {
-            page,
-            title,
-            html,
-            headings,
-        })
+        Ok(crate::search::rendered(page.clone(), html, || {
+            self.title_of(&page)
+        }))
     }
 
     pub fn index(&self) -> Vec<IndexedPage> {
@@ -191,11 +182,7 @@ impl TeamSite {
             .pages
             .iter()
             .filter_map(|p| self.page(Some(p)).ok())
-            .map(|page| IndexedPage {
-                sections: sanitize::outline(&page.html).1,
-                page: page.page,
-                title: page.title,
-            })
+            .map(IndexedPage::from)
             .collect()
     }
 }
