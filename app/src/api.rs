@@ -46,6 +46,8 @@ pub struct Api {
     /// The proxy over the configured endpoints, or why it could not be set up.
     pub(crate) proxy: Result<Proxy, ApiError>,
     pub(crate) sync: Arc<crate::team::SyncRunner>,
+    /// The signed-in session with the team backend, if any.
+    pub(crate) session: Arc<crate::session::SessionSlot>,
     /// The native plugins (see `plugins.rs`), asked after the app's own commands.
     pub(crate) plugins: Vec<Arc<dyn BackendPlugin>>,
     /// The one async runtime (proxy calls, syncs, plugins' network work).
@@ -60,6 +62,7 @@ impl Api {
             config: Vec::new(),
             store_file: None,
             plugins: None,
+            keychain_service: None,
         }
     }
 
@@ -194,7 +197,7 @@ impl Api {
     }
 
     pub fn preferences(&self) -> Result<Preferences, ApiError> {
-        self.with_store(|store| {
+        let mut preferences: Preferences = self.with_store(|store| {
             let saved = store
                 .get_preference(PREFERENCES_KEY)
                 .map_err(ApiError::from)?;
@@ -203,11 +206,15 @@ impl Api {
             Ok(saved
                 .and_then(|json| serde_json::from_str(&json).ok())
                 .unwrap_or_default())
-        })
+        })?;
+        preferences.signed_in_as = self.signed_in_user();
+        Ok(preferences)
     }
 
-    pub fn set_preferences(&self, preferences: Preferences) -> Result<Preferences, ApiError> {
+    pub fn set_preferences(&self, mut preferences: Preferences) -> Result<Preferences, ApiError> {
         preferences.check()?;
+        // Who is signed in is not a preference: it comes from the session.
+        preferences.signed_in_as = None;
         let json =
             serde_json::to_string(&preferences).map_err(|e| ApiError::internal(e.to_string()))?;
         self.with_store(|store| {
@@ -215,6 +222,7 @@ impl Api {
                 .set_preference(PREFERENCES_KEY, &json)
                 .map_err(ApiError::from)
         })?;
+        preferences.signed_in_as = self.signed_in_user();
         Ok(preferences)
     }
 
@@ -283,6 +291,7 @@ mod tests {
                 "ui_state" => json!({"key": "last-location"}),
                 "set_ui_state" => json!({"key": "last-location", "value": "/catalog"}),
                 "open_external" => json!({"url": "file:///etc/passwd"}),
+                "start_sign_in" => json!({"url": "ftp://not-a-backend"}),
                 _ => json!({}),
             };
             // A sync `start_sync` began holds the store's write lock until it ends (it is
@@ -317,6 +326,7 @@ mod tests {
                             | &"remove_local_source"
                             | &"entity_graph"
                             | &"open_external"
+                            | &"start_sign_in"
                     ),
                     "`{name}` failed: {e}"
                 );

@@ -12,17 +12,29 @@ use backlot_secrets::{Keychain, SecretError, SecretStatus, Sensitive};
 
 #[derive(Default)]
 pub struct KeychainSlot {
+    /// Another service name than Backlot's (tests).
+    service: Option<String>,
     open: Mutex<Option<Keychain>>,
 }
 
 impl KeychainSlot {
+    pub fn new(service: Option<String>) -> Self {
+        Self {
+            service,
+            open: Mutex::default(),
+        }
+    }
+
     /// The keychain, opening it now if it is not open yet. Blocks (D-Bus).
     pub fn get(&self) -> Result<Keychain, SecretError> {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(keychain) = &*open {
             return Ok(keychain.clone());
         }
-        let keychain = Keychain::open()?;
+        let keychain = match &self.service {
+            Some(service) => Keychain::open_service(service)?,
+            None => Keychain::open()?,
+        };
         *open = Some(keychain.clone());
         Ok(keychain)
     }

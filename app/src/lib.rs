@@ -15,6 +15,8 @@ mod plugin_host;
 pub mod plugins;
 mod routes;
 mod runtime;
+mod session;
+mod session_api;
 mod settings;
 mod team;
 mod team_api;
@@ -27,7 +29,7 @@ pub use paths::{DataDirError, STORE_FILE, resolve_data_dir};
 
 /// The sync engine's types that `Api::sync_and_wait` reports in.
 pub mod sync {
-    pub use crate::team_api::{SyncRequest, SyncRun};
+    pub use crate::team_api::{Credential, CredentialSource, SyncRequest, SyncRun};
     pub use backlot_catalog_backend::{CATALOG_SHRANK, sync_failure_kind};
     pub use backlot_catalog_sync::{Phase, Progress, SyncError, SyncMode, SyncReport};
 }

@@ -23,6 +23,7 @@ pub struct ApiBuilder {
     pub(crate) config: Vec<PathBuf>,
     pub(crate) store_file: Option<PathBuf>,
     pub(crate) plugins: Option<Vec<Arc<dyn BackendPlugin>>>,
+    pub(crate) keychain_service: Option<String>,
 }
 
 impl ApiBuilder {
@@ -44,6 +45,12 @@ impl ApiBuilder {
         self
     }
 
+    /// Another keychain service name than `backlot` (tests, so they do not share entries).
+    pub fn keychain_service(mut self, service: &str) -> Self {
+        self.keychain_service = Some(service.to_string());
+        self
+    }
+
     /// Opens the store and loads the configuration. Never fails: a store or configuration
     /// that cannot be loaded is reported by `app_info`/`config_summary` and by every
     /// command that needs it.
@@ -57,7 +64,7 @@ impl ApiBuilder {
         };
         let plugins = self.plugins.unwrap_or_else(crate::plugins::installed);
         let config = LoadedConfig::load(config_files(&self.data_dir, &self.config), &plugins);
-        let keychain = Arc::new(KeychainSlot::default());
+        let keychain = Arc::new(KeychainSlot::new(self.keychain_service));
         let secrets = Arc::new(CachingResolver::new(keychain.clone(), SECRET_CACHE_TTL));
         let proxy = match &config.config {
             Some(c) => Proxy::from_config(c, secrets.clone()).map_err(ApiError::from),
@@ -69,6 +76,7 @@ impl ApiBuilder {
             )
             .map_err(ApiError::from),
         };
+        let session = Arc::new(crate::session::SessionSlot::new(keychain.clone()));
         Api {
             data_dir: self.data_dir,
             store_path,
@@ -78,6 +86,7 @@ impl ApiBuilder {
             secrets,
             proxy,
             sync: Arc::default(),
+            session,
             plugins,
             runtime: AppRuntime::default(),
         }

@@ -6,12 +6,12 @@ use std::sync::LazyLock;
 use backlot_model::ApiError;
 use backlot_model::graph::GetEntityGraph;
 use backlot_model::ipc::{
-    CancelSync, CompleteOnboarding, DeleteCredential, GetAppInfo, GetCatalogSummary,
+    CancelSignIn, CancelSync, CompleteOnboarding, DeleteCredential, GetAppInfo, GetCatalogSummary,
     GetConfigSummary, GetCredentials, GetEntity, GetFacets, GetLocalSources, GetOnboarding,
     GetPreferences, GetRecent, GetStarred, GetTeamBackend, GetUiState, LoadDemoCatalog,
     OpenCatalogFolder, OpenExternal, ProxyCall, QueryEntities, RecordVisit, RefreshLocalSource,
     RemoveLocalSource, SaveTeamBackend, SetCredential, SetPreferences, SetStarred, SetUiState,
-    StartSync, TestTeamBackend, UiReady,
+    SignOut, StartSignIn, StartSync, TestTeamBackend, UiReady,
 };
 use backlot_model::router::Router;
 
@@ -56,6 +56,15 @@ pub(crate) fn routes() -> &'static Router<Api> {
             .on::<SaveTeamBackend>(|api, c| api.save_team_backend(&c.url, c.token))
             .on::<TestTeamBackend>(|api, c| api.test_team_backend(&c.url, c.token))
             .on::<StartSync>(|api, c| api.start_sync(c.full, c.accept_shrink))
+            .on::<StartSignIn>(|api, c| api.start_sign_in(&c.url, true))
+            .on::<CancelSignIn>(|api, _| {
+                api.cancel_sign_in();
+                api.team_backend()
+            })
+            .on::<SignOut>(|api, _| {
+                api.sign_out()?;
+                api.team_backend()
+            })
             .on::<CancelSync>(|api, _| {
                 api.sync.cancel();
                 api.sync_state()

@@ -94,21 +94,45 @@ fn progress_info(p: &Progress) -> SyncProgress {
     }
 }
 
-/// Whether `url` is a usable http(s) base URL.
+/// Whether `url` is a usable team backend URL: `https://` and a host, `http://` only to this
+/// machine (a token must not cross the network in clear), no user name or password in it.
 pub fn check_url(url: &str) -> Result<(), ApiError> {
+    let refuse = |why: &str| {
+        Err(ApiError::invalid_input(format!(
+            "“{url}” is not a backend URL: {why}"
+        )))
+    };
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
-    match rest {
+    let parsed = match rest {
         Some(host)
             if !host.is_empty() && !host.starts_with('/') && !url.contains(char::is_whitespace) =>
         {
-            Ok(())
+            url::Url::parse(url)
         }
-        _ => Err(ApiError::invalid_input(format!(
-            "“{url}” is not a backend URL: expected http:// or https:// and a host, e.g. https://backstage.example.com"
-        ))),
+        _ => {
+            return refuse("expected https:// and a host, e.g. https://backstage.example.com");
+        }
+    };
+    let Ok(parsed) = parsed else {
+        return refuse("it cannot be parsed as a URL");
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return refuse("it carries a user name or password; sign in, or save a token, instead");
     }
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if parsed.scheme() == "http" && !loopback {
+        return refuse(
+            "plain http:// is only allowed to this machine (127.0.0.1, localhost); use https:// so the sign-in and tokens are encrypted",
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -119,7 +143,13 @@ mod tests {
     fn urls_are_checked() {
         assert!(check_url("https://backstage.example.com").is_ok());
         assert!(check_url("http://127.0.0.1:7007").is_ok());
+        assert!(check_url("http://localhost:7007/backstage").is_ok());
+        assert!(check_url("http://[::1]:7007").is_ok());
         for bad in [
+            "http://backstage.example.com",
+            "http://10.0.0.5:7007",
+            "https://user:secret@backstage.example.com",
+            "https://user@backstage.example.com",
             "",
             "backstage.example.com",
             "ftp://x",

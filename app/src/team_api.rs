@@ -8,9 +8,11 @@ use backlot_catalog_sync::{
 use backlot_model::ipc::{ConnectionCheck, SyncState, TEAM_BACKEND_TOKEN, TeamBackend};
 use backlot_model::sync::SyncStatus;
 use backlot_model::{ApiError, ErrorCode};
-use backlot_secrets::{SecretError, Sensitive};
+use backlot_secrets::Sensitive;
 
 use crate::Api;
+use crate::session::SessionSlot;
+pub use crate::session_api::CredentialSource;
 
 /// What `backlot sync` asks for besides the backend and token.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,6 +29,66 @@ struct SyncJob {
     client: CatalogClient,
     target: TeamSync,
     mode: SyncMode,
+    source: CredentialSource,
+    accept_shrink: bool,
+}
+
+/// A credential for a sync: a token and where it came from (a session's is renewed once
+/// when the backend answers 401).
+#[derive(Debug, Default)]
+pub struct Credential {
+    pub token: Option<Sensitive<String>>,
+    pub source: CredentialSource,
+}
+
+impl Credential {
+    /// A token given on the command line (never renewed).
+    pub fn given(token: Sensitive<String>) -> Self {
+        Self {
+            token: Some(token),
+            source: CredentialSource::Token,
+        }
+    }
+}
+
+/// Runs the sync; when the backend refuses a session's access token (401), renews it once
+/// and runs the sync again, from a fresh staging area.
+async fn run_sync(
+    job: SyncJob,
+    options: &SyncOptions,
+    session: &SessionSlot,
+    store_path: &std::path::Path,
+) -> Result<SyncReport, SyncError> {
+    let SyncJob {
+        url,
+        client,
+        target,
+        mode,
+        source,
+        accept_shrink,
+    } = job;
+    let result = backlot_catalog_sync::sync(&client, target, mode, options).await;
+    if !matches!(result, Err(SyncError::Unauthorized)) || source != CredentialSource::Session {
+        return result;
+    }
+    let Ok(origin) = crate::session::origin_of(&url) else {
+        return result;
+    };
+    let Ok(Some(token)) = session.access_token(&origin, true).await else {
+        // The session ended: its state now asks to sign in again; the catalog is kept.
+        return result;
+    };
+    let retry = CatalogClient::new(&url, Some(&token), client.options().clone()).and_then(|c| {
+        let target = Store::open(store_path)
+            .and_then(|store| store.team_sync(c.base_url()))
+            .map_err(|e| SyncError::Storage(Box::new(e)))?
+            .accept_shrink(accept_shrink);
+        Ok((c, target))
+    });
+    match retry {
+        Ok((client, target)) => backlot_catalog_sync::sync(&client, target, mode, options).await,
+        Err(e) => Err(e),
+    }
 }
 
 /// How a sync run by [`Api::sync_and_wait`] ended: the backend's URL, the mode asked for,
@@ -56,29 +118,37 @@ impl Api {
         }))
     }
 
-    /// The stored team token, `None` when there is none; keychain failures are errors.
+    /// The credential for the team backend (the token saved for its origin, else the
+    /// signed-in session's), `None` when there is none; keychain failures are errors.
     pub fn team_token(&self) -> Result<Option<Sensitive<String>>, ApiError> {
-        match self.keychain.get().and_then(|k| k.get(TEAM_BACKEND_TOKEN)) {
-            Ok(token) => Ok(Some(token)),
-            Err(SecretError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
+        match self.team_url()? {
+            Some(url) => Ok(self.credential_for(&url)?.token),
+            None => Ok(None),
         }
     }
 
     pub fn team_backend(&self) -> Result<TeamBackend, ApiError> {
+        let url = self.team_url()?;
+        let origin = self.team_origin()?;
         let (token_set, keychain_error) = match self
             .keychain
             .get()
             .and_then(|k| k.status(TEAM_BACKEND_TOKEN))
         {
-            Ok(status) => (status == backlot_secrets::SecretStatus::Set, None),
+            Ok(status) => (
+                status == backlot_secrets::SecretStatus::Set
+                    && origin.is_some()
+                    && self.token_origin()? == origin,
+                None,
+            ),
             Err(e) => (false, Some(ApiError::from(e))),
         };
         Ok(TeamBackend {
-            url: self.team_url()?,
+            url,
             token_set,
             keychain_error,
             sync: self.sync_state()?,
+            session: self.session.state(origin.as_deref()),
         })
     }
 
@@ -87,6 +157,9 @@ impl Api {
         Ok(self.sync.state(status))
     }
 
+    /// Saves the team URL and, when given, a token for it (into the keychain, bound to the
+    /// URL's origin; the signed-in session, if any, ends: one credential at a time). A
+    /// token saved for another origin stays with it and is never sent to this one.
     pub fn save_team_backend(
         &self,
         url: &str,
@@ -94,17 +167,26 @@ impl Api {
     ) -> Result<TeamBackend, ApiError> {
         let url = url.trim().trim_end_matches('/');
         crate::team::check_url(url)?;
+        // A token saved before tokens were bound belongs to the URL it was used with.
+        self.token_origin()?;
         if let Some(token) = token {
             self.keychain
                 .get()?
                 .set(TEAM_BACKEND_TOKEN, &Sensitive::new(token))?;
+            self.bind_token(&crate::session::origin_of(url)?)?;
+            self.sign_out()?;
         }
+        self.save_team_url(url)?;
+        self.team_backend()
+    }
+
+    pub(crate) fn save_team_url(&self, url: &str) -> Result<(), ApiError> {
+        self.token_origin()?;
         self.with_store(|store| {
             store
                 .set_preference(crate::team::URL_KEY, url)
                 .map_err(ApiError::from)
-        })?;
-        self.team_backend()
+        })
     }
 
     /// Starts a sync in the background (incremental when a previous sync from the same
@@ -114,8 +196,11 @@ impl Api {
     pub fn start_sync(&self, full: bool, accept_shrink: bool) -> Result<SyncState, ApiError> {
         // A keychain that cannot be read means no token: a backend that needs one answers
         // 401, which the status then shows.
-        let token = self.team_token().unwrap_or(None);
-        let job = self.prepare_sync(None, token.as_ref(), full, accept_shrink)?;
+        let credential = match self.team_url()? {
+            Some(url) => self.credential_for(&url).unwrap_or_default(),
+            None => Credential::default(),
+        };
+        let job = self.prepare_sync(None, &credential, full, accept_shrink)?;
         let cancel = self.begin_sync(job.mode)?;
         let runner = self.sync.clone();
         let progress = self.sync.clone();
@@ -123,13 +208,14 @@ impl Api {
             .with_cancel(cancel)
             .with_progress(move |p| progress.progress(p));
         let store_path = self.store_path.clone();
+        let session = self.session.clone();
+        let url = job.url.clone();
         self.runtime.handle()?.spawn(async move {
-            let result =
-                backlot_catalog_sync::sync(&job.client, job.target, job.mode, &options).await;
+            let result = run_sync(job, &options, &session, &store_path).await;
             if let Err(error) = &result {
                 // The engine rolled the catalog back; record why, for Settings and the header.
                 if let Ok(store) = Store::open(&store_path) {
-                    let _ = store.record_sync_failure(&job.url, error);
+                    let _ = store.record_sync_failure(&url, error);
                 }
             }
             runner.finish();
@@ -138,16 +224,16 @@ impl Api {
     }
 
     /// Syncs now and waits for the outcome (`backlot sync`): from `backend` (default: the
-    /// team backend's URL) with `token` as given (`None`: no token), reporting progress to
+    /// team backend's URL) with `credential` (see [`Api::credential_for`]), reporting progress to
     /// `progress`. Setup problems are errors; the sync's own outcome is in [`SyncRun`].
     pub fn sync_and_wait(
         &self,
         backend: Option<&str>,
-        token: Option<&Sensitive<String>>,
+        credential: &Credential,
         mode: SyncRequest,
         progress: impl Fn(&Progress) + Send + Sync + 'static,
     ) -> Result<SyncRun, ApiError> {
-        let job = self.prepare_sync(backend, token, mode.full, mode.accept_shrink)?;
+        let job = self.prepare_sync(backend, credential, mode.full, mode.accept_shrink)?;
         let cancel = self.begin_sync(job.mode)?;
         let runner = self.sync.clone();
         let options = SyncOptions::new()
@@ -156,12 +242,10 @@ impl Api {
                 runner.progress(p);
                 progress(p);
             });
-        let result = self.runtime.block_on(backlot_catalog_sync::sync(
-            &job.client,
-            job.target,
-            job.mode,
-            &options,
-        ));
+        let (url, sync_mode) = (job.url.clone(), job.mode);
+        let result =
+            self.runtime
+                .block_on(run_sync(job, &options, &self.session, &self.store_path));
         self.sync.finish();
         let result = match result? {
             Ok(report) => Ok((
@@ -169,16 +253,13 @@ impl Api {
                 self.with_store(|s| s.sync_status().map_err(ApiError::from))?,
             )),
             Err(error) => {
-                self.with_store(|s| {
-                    s.record_sync_failure(&job.url, &error)
-                        .map_err(ApiError::from)
-                })?;
+                self.with_store(|s| s.record_sync_failure(&url, &error).map_err(ApiError::from))?;
                 Err(error)
             }
         };
         Ok(SyncRun {
-            backend: job.url,
-            mode: job.mode,
+            backend: url,
+            mode: sync_mode,
             result,
         })
     }
@@ -188,7 +269,7 @@ impl Api {
     fn prepare_sync(
         &self,
         backend: Option<&str>,
-        token: Option<&Sensitive<String>>,
+        credential: &Credential,
         full: bool,
         accept_shrink: bool,
     ) -> Result<SyncJob, ApiError> {
@@ -207,8 +288,8 @@ impl Api {
         } else {
             SyncMode::Incremental
         };
-        let client =
-            CatalogClient::new(&url, token, ClientOptions::default()).map_err(ApiError::from)?;
+        let client = CatalogClient::new(&url, credential.token.as_ref(), ClientOptions::default())
+            .map_err(ApiError::from)?;
         let target = self
             .with_store(|store| store.team_sync(client.base_url()).map_err(ApiError::from))?
             .accept_shrink(accept_shrink);
@@ -217,6 +298,8 @@ impl Api {
             client,
             target,
             mode,
+            source: credential.source,
+            accept_shrink,
         })
     }
 
@@ -260,9 +343,10 @@ impl Api {
     ) -> Result<ConnectionCheck, ApiError> {
         let url = url.trim().trim_end_matches('/');
         crate::team::check_url(url)?;
+        // No token typed: only a credential saved or issued for this URL's origin is sent.
         let token = match token {
             Some(t) => Some(Sensitive::new(t)),
-            None => self.team_token().ok().flatten(),
+            None => self.credential_for(url)?.token,
         };
         let info = self
             .runtime

@@ -55,6 +55,9 @@ pub const COMMAND_NAMES: &[&str] = &[
     TestTeamBackend::NAME,
     StartSync::NAME,
     CancelSync::NAME,
+    StartSignIn::NAME,
+    CancelSignIn::NAME,
+    SignOut::NAME,
     GetOnboarding::NAME,
     LoadDemoCatalog::NAME,
     OpenCatalogFolder::NAME,
@@ -127,11 +130,25 @@ pub enum ThemePreference {
 #[serde(default, rename_all = "camelCase")]
 pub struct Preferences {
     pub theme: ThemePreference,
-    /// The user entity that "owned by me" means (`user:default/jdoe`).
+    /// The user entity that "owned by me" means (`user:default/jdoe`), set by hand: the
+    /// fallback when not signed in to the team backend.
     pub user_entity_ref: Option<String>,
+    /// Who the team backend's sign-in says the user is (the token's `sub`). Read-only:
+    /// filled in by the backend, never saved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_in_as: Option<String>,
 }
 
 impl Preferences {
+    /// Who "me" is: the signed-in user, else the one set by hand.
+    pub fn me(&self) -> Option<&str> {
+        self.signed_in_as
+            .as_deref()
+            .or(self.user_entity_ref.as_deref())
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+    }
+
     /// Refuses preferences the app would not save (both backends check with this).
     pub fn check(&self) -> Result<(), crate::ApiError> {
         match &self.user_entity_ref {
@@ -444,7 +461,52 @@ pub struct TeamBackend {
     pub token_set: bool,
     pub keychain_error: Option<crate::ApiError>,
     pub sync: SyncState,
+    /// The sign-in to this backend, when there is one (or one is under way or failed).
+    pub session: SessionState,
 }
+
+/// How Backlot is signed in to the team backend (OAuth, as Backstage's CLI).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SessionState {
+    /// Signed in to the backend at the team URL's origin.
+    pub signed_in: bool,
+    /// The user entity ref the token belongs to (`user:default/jdoe`).
+    pub user: Option<String>,
+    /// Whether the session renews itself (a refresh token is in the keychain); without one
+    /// it ends when the access token expires.
+    pub renews: bool,
+    /// A sign-in waiting for the browser: the address to open (shown to copy).
+    pub pending: Option<String>,
+    /// Why the last sign-in or renewal failed (then: sign in again).
+    pub error: Option<crate::ApiError>,
+}
+
+/// Starts signing in to the team backend at `url` (saved as the team URL): the browser
+/// opens on its sign-in page, and `team_backend().session` tells how it ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartSignIn {
+    pub url: String,
+}
+command!(StartSignIn => SignInStarted, "start_sign_in");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SignInStarted {
+    /// The sign-in page's address, for a browser that did not open.
+    pub authorize_url: String,
+}
+
+/// Gives up a sign-in waiting for the browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelSignIn {}
+command!(CancelSignIn => TeamBackend, "cancel_sign_in");
+
+/// Signs out: the session is revoked on the backend and forgotten here. The offline
+/// catalog stays.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOut {}
+command!(SignOut => TeamBackend, "sign_out");
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]

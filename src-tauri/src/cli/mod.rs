@@ -2,6 +2,7 @@
 //! app's [`Api`], as the window's commands do.
 
 mod catalog;
+mod login;
 mod output;
 mod sync;
 
@@ -47,6 +48,11 @@ pub enum Command {
     /// Sync the catalog from the team's Backstage backend (incremental when possible).
     /// The backend defaults to the one saved in Settings or set in app-config.yaml.
     Sync(SyncArgs),
+    /// Sign in to the team's Backstage in the browser (as `backstage-cli auth login`); the
+    /// app and `backlot sync` then use the session.
+    Login(login::LoginArgs),
+    /// Sign out of the team's Backstage: revoke the session and forget it.
+    Logout,
 }
 
 /// `backlot catalog …`: the catalog backend's subcommands, plus the app's own.
@@ -97,6 +103,11 @@ pub fn run_with(
             let api = open(args.db.clone());
             sync::run_sync_with(args, &api, progress_bar, out, err)
         }
+        Command::Login(args) => {
+            let stdin = std::io::stdin();
+            login::run_login(args, &open(None), &mut stdin.lock(), out, err)
+        }
+        Command::Logout => login::run_logout(&open(None), out, err),
     }
 }
 

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use backlot_app::Api;
-use backlot_app::sync::{Phase, Progress, SyncMode, SyncReport, SyncRequest};
+use backlot_app::sync::{Credential, Phase, Progress, SyncMode, SyncReport, SyncRequest};
 use backlot_model::sync::SyncStatus;
 use backlot_model::{ApiError, Sensitive};
 use serde::Serialize;
@@ -208,16 +208,19 @@ fn print_summary(out: &mut dyn Write, s: &SyncSummary, json: bool) {
     );
 }
 
-fn token(args: &SyncArgs, api: &Api) -> Result<Option<Sensitive<String>>, SetupError> {
+fn credential(args: &SyncArgs, api: &Api, backend: &str) -> Result<Credential, SetupError> {
     if let Some(var) = &args.token_env {
         return match std::env::var(var) {
-            Ok(v) if !v.trim().is_empty() => Ok(Some(Sensitive::new(v.trim().to_owned()))),
+            Ok(v) if !v.trim().is_empty() => {
+                Ok(Credential::given(Sensitive::new(v.trim().to_owned())))
+            }
             _ => Err(SetupError::TokenEnvMissing(var.clone())),
         };
     }
-    // No token stored: try without one (a backend with guest access); a backend that needs
-    // one answers 401, reported as such.
-    api.team_token().map_err(SetupError::Keychain)
+    // The token saved for this backend's origin, else the signed-in session (`backlot
+    // login`), else none: a backend with guest access works, one that needs a credential
+    // answers 401, reported as such.
+    api.credential_for(backend).map_err(SetupError::Keychain)
 }
 
 type Outcome = Result<SyncSummary, SyncSummary>;
@@ -230,14 +233,14 @@ fn execute(args: SyncArgs, api: &Api, progress_bar: bool) -> Result<Outcome, Set
             .map_err(SetupError::Api)?
             .ok_or(SetupError::NoBackend)?,
     };
-    let token = token(&args, api)?;
+    let credential = credential(&args, api, &backend)?;
     let bar = progress_bar.then(progress_bar_new);
     let shown = bar.clone();
     let last = Arc::new(Mutex::new(None::<Phase>));
     let run = api
         .sync_and_wait(
             Some(&backend),
-            token.as_ref(),
+            &credential,
             SyncRequest {
                 full: args.full,
                 accept_shrink: args.accept_shrink,

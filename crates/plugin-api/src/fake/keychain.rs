@@ -13,6 +13,15 @@ pub(super) fn team(state: &FakeState) -> TeamBackend {
     }
 }
 
+/// The preferences with who is signed in, as the real backend fills them in.
+pub(super) fn preferences(state: &FakeState) -> ipc::Preferences {
+    let session = &state.team.session;
+    ipc::Preferences {
+        signed_in_as: session.signed_in.then(|| session.user.clone()).flatten(),
+        ..state.preferences.clone()
+    }
+}
+
 pub(super) fn secret_status(state: &FakeState, name: &str) -> SecretStatus {
     SecretStatus {
         name: name.to_string(),

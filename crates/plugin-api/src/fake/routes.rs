@@ -6,20 +6,20 @@ use backlot_model::ApiError;
 use backlot_model::graph::GetEntityGraph;
 use backlot_model::ingest::IngestReport;
 use backlot_model::ipc::{
-    self, AppInfo, CancelSync, CatalogLoaded, CompleteOnboarding, ConnectionCheck,
+    self, AppInfo, CancelSignIn, CancelSync, CatalogLoaded, CompleteOnboarding, ConnectionCheck,
     DeleteCredential, GetAppInfo, GetCatalogSummary, GetConfigSummary, GetCredentials, GetEntity,
     GetFacets, GetLocalSources, GetOnboarding, GetPreferences, GetRecent, GetStarred,
     GetTeamBackend, GetUiState, LoadDemoCatalog, OpenCatalogFolder, OpenExternal, ProxyCall,
     QueryEntities, RecordVisit, RefreshLocalSource, RemoveLocalSource, SaveTeamBackend,
-    SetCredential, SetPreferences, SetStarred, SetUiState, StartSync, StoreStatus, SyncProgress,
-    TestTeamBackend, UiReady,
+    SessionState, SetCredential, SetPreferences, SetStarred, SetUiState, SignInStarted, SignOut,
+    StartSignIn, StartSync, StoreStatus, SyncProgress, TestTeamBackend, UiReady,
 };
 use backlot_model::router::Router;
 
 use super::FakeBackend;
 use super::catalog::{facets, query, summary};
 use super::entities::{entity_graph, entity_view, starred};
-use super::keychain::{credentials, is_http_url, secret_status, team};
+use super::keychain::{credentials, is_http_url, preferences, secret_status, team};
 use super::sources::{add_entities, onboarding};
 
 /// Every command the fake answers.
@@ -27,11 +27,15 @@ pub(super) fn routes() -> Router<FakeBackend> {
     let router = Router::<FakeBackend>::new()
         .on::<GetAppInfo>(|f, _| Ok(app_info(f.read().entities.len() as u64)))
         .on::<UiReady>(|_, _| Ok(()))
-        .on::<GetPreferences>(|f, _| Ok(f.read().preferences.clone()))
+        .on::<GetPreferences>(|f, _| Ok(preferences(&f.read())))
         .on::<SetPreferences>(|f, c| {
             c.preferences.check()?;
-            f.write().preferences = c.preferences.clone();
-            Ok(c.preferences)
+            let mut state = f.write();
+            state.preferences = ipc::Preferences {
+                signed_in_as: None,
+                ..c.preferences
+            };
+            Ok(preferences(&state))
         });
     let router = catalog(router);
     let router = settings(router);
@@ -158,6 +162,30 @@ fn settings(router: Router<FakeBackend>) -> Router<FakeBackend> {
                     c.url
                 )))
             }
+        })
+        .on::<StartSignIn>(|f, c| {
+            if !is_http_url(&c.url) {
+                return Err(ApiError::invalid_input(format!(
+                    "“{}” is not a backend URL",
+                    c.url
+                )));
+            }
+            let mut state = f.write();
+            let authorize_url = format!("{}/api/auth/v1/authorize?fake=1", c.url);
+            state.team.url = Some(c.url);
+            state.team.session.pending = Some(authorize_url.clone());
+            state.team.session.error = None;
+            Ok(SignInStarted { authorize_url })
+        })
+        .on::<CancelSignIn>(|f, _| {
+            let mut state = f.write();
+            state.team.session.pending = None;
+            Ok(team(&state))
+        })
+        .on::<SignOut>(|f, _| {
+            let mut state = f.write();
+            state.team.session = SessionState::default();
+            Ok(team(&state))
         })
         .on::<StartSync>(|f, c| {
             let mut state = f.write();

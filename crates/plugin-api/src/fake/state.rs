@@ -226,4 +226,21 @@ impl FakeBackend {
     pub fn preferences(&self) -> Preferences {
         self.state.borrow().preferences.clone()
     }
+
+    /// Plays the browser coming back: the sign-in under way ends signed in as `user`, or
+    /// with `error`.
+    pub fn finish_sign_in(&self, outcome: Result<&str, ApiError>) {
+        let mut state = self.state.borrow_mut();
+        let session = &mut state.team.session;
+        session.pending = None;
+        match outcome {
+            Ok(user) => {
+                session.signed_in = true;
+                session.renews = true;
+                session.user = Some(user.to_string());
+                session.error = None;
+            }
+            Err(error) => session.error = Some(error),
+        }
+    }
 }
