@@ -248,6 +248,62 @@ async fn an_unavailable_keychain_is_explained_and_inputs_are_disabled() {
 }
 
 #[wasm_bindgen_test]
+async fn settings_sign_in_waits_for_the_browser_then_shows_who_and_signs_out() {
+    let app = mount_fake(
+        "/settings",
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new().with_entities(many_entities()),
+    )
+    .await;
+    let card = ".pane-active .team-backend";
+    assert!(
+        app.all(&format!("{card} input[name='team-token']"))
+            .is_empty(),
+        "Sign in is the default: no token field"
+    );
+    app.type_into(
+        &format!("{card} input[name='team-url']"),
+        "https://backstage.example.com",
+    )
+    .await;
+    app.click(&format!("{card} [data-action='sign-in']")).await;
+    app.eventually("the waiting state", |app| {
+        app.all(&format!("{card} [data-testid='sign-in-address']"))
+            .len()
+            == 1
+    })
+    .await;
+    assert!(
+        app.text(&format!("{card} [data-testid='sign-in-address']"))
+            .starts_with("https://backstage.example.com/api/auth/v1/authorize")
+    );
+
+    // The browser comes back; the card asks again while it waits (every 500 ms).
+    app.fake.finish_sign_in(Ok("user:default/ada"));
+    app.eventually("signed in", |app| {
+        app.text(&format!("{card} [data-testid='sign-in-state']"))
+            .contains("Signed in as user:default/ada")
+    })
+    .await;
+    // "Me" now comes from the session: Settings → You says so.
+    app.eventually("me from the session", |app| {
+        app.all("[data-testid='signed-in-as']").len() == 1
+    })
+    .await;
+    assert!(
+        app.text("[data-testid='signed-in-as']")
+            .contains("user:default/ada")
+    );
+
+    app.click(&format!("{card} [data-action='sign-out']")).await;
+    app.eventually("signed out", |app| {
+        app.all(&format!("{card} [data-action='sign-in']")).len() == 1
+    })
+    .await;
+    assert!(app.fake.calls().contains(&"sign_out"));
+}
+
+#[wasm_bindgen_test]
 async fn team_backend_can_be_tested_saved_and_synced() {
     let app = mount_fake(
         "/settings",
@@ -261,6 +317,8 @@ async fn team_backend_can_be_tested_saved_and_synced() {
             .has_attribute("disabled"),
         "nothing to sync yet"
     );
+    app.click(&format!("{card} [data-action='mode-token']"))
+        .await;
     assert_eq!(
         app.text(&format!("{card} [data-testid='token-state']")),
         "not set"

@@ -218,6 +218,8 @@ async fn connecting_a_team_backend_stores_the_token_and_syncs() {
         .unwrap();
     assert!(error.contains("not a backend URL"), "{error}");
 
+    app.click(".pane-active .welcome-team [data-action='mode-token']")
+        .await;
     app.set(
         ".pane-active .welcome-team input[name='team-url']",
         "https://backstage.example.com",
@@ -248,6 +250,87 @@ async fn connecting_a_team_backend_stores_the_token_and_syncs() {
     assert!(
         connect.has_attribute("disabled"),
         "no second start while syncing"
+    );
+}
+
+/// Waits (bounded) until `check` holds: the welcome page polls the backend every 300 ms.
+async fn until(what: &str, check: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if check() {
+            return;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(30)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[wasm_bindgen_test]
+async fn signing_in_is_the_default_and_the_sync_follows_the_browser() {
+    let app = mount(FakeBackend::new()).await;
+    assert!(
+        app.find(".pane-active .welcome-team input[name='team-token']")
+            .is_none(),
+        "signing in needs no token field"
+    );
+    app.set(
+        ".pane-active .welcome-team input[name='team-url']",
+        "https://backstage.example.com",
+    );
+    app.submit(".pane-active .welcome-team form").await;
+    // Waiting for the browser: the address to open by hand, no sync yet.
+    let waiting = app
+        .one(".pane-active [data-testid='sign-in-address']")
+        .text_content()
+        .unwrap();
+    assert!(
+        waiting.contains("https://backstage.example.com/api/auth/v1/authorize"),
+        "{waiting}"
+    );
+    assert!(
+        app.one(".pane-active [data-action='connect']")
+            .has_attribute("disabled")
+    );
+    assert!(!app.fake.calls().contains(&"start_sync"));
+
+    app.fake.finish_sign_in(Ok("user:default/ada"));
+    until("the sync to start", || {
+        app.fake.calls().contains(&"start_sync")
+    })
+    .await;
+    assert_eq!(app.fake.last_sync_start().map(|s| s.full), Some(true));
+    assert_eq!(
+        app.fake.keychain_value(TEAM_BACKEND_TOKEN),
+        None,
+        "no token was involved"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_declined_sign_in_says_why_and_syncs_nothing() {
+    let app = mount(FakeBackend::new()).await;
+    app.set(
+        ".pane-active .welcome-team input[name='team-url']",
+        "https://backstage.example.com",
+    );
+    app.submit(".pane-active .welcome-team form").await;
+    app.fake.finish_sign_in(Err(backlot_model::ApiError::new(
+        backlot_model::ErrorCode::Unauthorized,
+        "sign-in was declined in the browser (access_denied); nothing was stored",
+    )));
+    until("the error", || {
+        app.find(".pane-active [data-testid='team-error']")
+            .is_some()
+    })
+    .await;
+    let error = app
+        .one(".pane-active [data-testid='team-error']")
+        .text_content()
+        .unwrap();
+    assert!(error.contains("declined"), "{error}");
+    assert!(!app.fake.calls().contains(&"start_sync"));
+    assert!(
+        !app.one(".pane-active [data-action='connect']")
+            .has_attribute("disabled")
     );
 }
 

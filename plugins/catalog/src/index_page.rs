@@ -81,11 +81,8 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
     let shell = use_shell();
     let version = use_catalog_version();
     let filters = CatalogFilters::from_query(&props.route.query);
-    let me = shell
-        .preferences
-        .user_entity_ref
-        .clone()
-        .filter(|m| !m.trim().is_empty());
+    // The signed-in user, else the one set by hand in Settings.
+    let me = shell.preferences.me().map(str::to_string);
     let (starred, on_star) = use_starred();
     let total = use_state(|| None::<Result<u64, ApiError>>);
     // The search box is controlled; the location follows it as the user types.

@@ -101,7 +101,14 @@ fn identity() -> Html {
                            value={saved} spellcheck="false" autocomplete="off" />
                     <button type="submit" class="button">{"Save"}</button>
                 </div>
-                <p class="field-help">{"Used for “owned by me” filters: entities owned by you or your groups."}</p>
+                if let Some(user) = &shell.preferences.signed_in_as {
+                    <p class="field-help" data-testid="signed-in-as">
+                        {"Signed in to the team backend as "}<strong>{user.clone()}</strong>
+                        {": “owned by me” means this user and their groups. The entity above is used when you are not signed in."}
+                    </p>
+                } else {
+                    <p class="field-help">{"Used for “owned by me” filters: entities owned by you or your groups. Signing in to the team backend sets it for you."}</p>
+                }
             </form>
         </Card>
     }

@@ -31,6 +31,8 @@ pub fn plugin() -> Plugin {
 pub enum Status {
     Idle,
     Working(&'static str),
+    /// The team path's sign-in waits for the browser (the address, to open by hand).
+    SigningIn(String),
     Syncing(Option<SyncProgress>),
     Failed(&'static str, ApiError),
 }
@@ -38,7 +40,10 @@ pub enum Status {
 impl Status {
     /// Whether a path is running (the others wait).
     pub fn busy(&self) -> bool {
-        matches!(self, Status::Working(_) | Status::Syncing(_))
+        matches!(
+            self,
+            Status::Working(_) | Status::SigningIn(_) | Status::Syncing(_)
+        )
     }
 
     /// Whether `path` is the one running.

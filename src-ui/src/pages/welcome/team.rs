@@ -1,9 +1,12 @@
-//! The welcome page's team path: save the Backstage backend (URL, token into the keychain),
-//! run a full sync with its progress shown, and finish onboarding when it succeeded.
+//! The welcome page's team path: sign in to the team's Backstage in the browser (the
+//! default) or save a token into the keychain, then run a full sync with its progress
+//! shown, and finish onboarding when it succeeded.
 
 use std::time::Duration;
 
-use backlot_model::ipc::{CompleteOnboarding, GetTeamBackend, SaveTeamBackend, StartSync};
+use backlot_model::ipc::{
+    CancelSignIn, CompleteOnboarding, GetTeamBackend, SaveTeamBackend, StartSignIn, StartSync,
+};
 use backlot_model::{ApiError, ErrorCode};
 use backlot_plugin_api::components::Card;
 use backlot_plugin_api::{BackendHandle, Icon, IconView, use_backend};
@@ -18,14 +21,37 @@ use crate::sync_view::SyncProgressBar;
 /// How often the sync's progress is asked for (ms).
 const POLL: Duration = Duration::from_millis(300);
 
+/// How the team path authenticates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    SignIn,
+    Token,
+}
+
 #[component(TeamPath)]
 pub fn team_path(props: &PathProps) -> Html {
     let backend = use_backend();
     let url_input = use_node_ref();
     let token_input = use_node_ref();
+    let auth = use_state(|| Auth::SignIn);
+    let choose = |a: Auth| {
+        let auth = auth.clone();
+        Callback::from(move |_| auth.set(a))
+    };
+    let on_cancel = {
+        let backend = backend.clone();
+        Callback::from(move |_| {
+            let backend = backend.clone();
+            // The waiting sign-in then ends with "cancelled".
+            spawn_local(async move {
+                let _ = backend.call(CancelSignIn {}).await;
+            });
+        })
+    };
     let onsubmit = {
         let (on_status, on_done) = (props.on_status.clone(), props.on_done.clone());
         let (url_input, token_input) = (url_input.clone(), token_input.clone());
+        let how = *auth;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let url = url_input
@@ -43,7 +69,19 @@ pub fn team_path(props: &PathProps) -> Html {
             let (backend, on_status, on_done) =
                 (backend.clone(), on_status.clone(), on_done.clone());
             spawn_local(async move {
-                match connect_and_sync(&backend, url, token, &on_status).await {
+                let connected = match how {
+                    Auth::SignIn => sign_in(&backend, url, &on_status).await,
+                    Auth::Token => backend
+                        .call(SaveTeamBackend { url, token })
+                        .await
+                        .map(|_| ()),
+                };
+                match async {
+                    connected?;
+                    sync_and_finish(&backend, &on_status).await
+                }
+                .await
+                {
                     Ok(()) => {
                         on_status.emit(Status::Idle);
                         on_done.emit(());
@@ -57,34 +95,81 @@ pub fn team_path(props: &PathProps) -> Html {
     html! {
         <Card title="Connect a team backend" class="welcome-path welcome-team">
             <IconView icon={Icon::Group} size={28} />
-            <p>{"Syncs the catalog of your team's Backstage backend and keeps a local copy that works offline. The token is stored in the system keychain."}</p>
+            <p>{"Syncs the catalog of your team's Backstage backend and keeps a local copy that works offline. Sign in as you do in the browser; the session is kept in the system keychain."}</p>
+            <div class="segmented" role="tablist" aria-label="How to authenticate">
+                <button type="button" role="tab" aria-selected={(*auth == Auth::SignIn).to_string()}
+                        class={classes!("segment", (*auth == Auth::SignIn).then_some("selected"))}
+                        onclick={choose(Auth::SignIn)} data-action="mode-sign-in">{"Sign in"}</button>
+                <button type="button" role="tab" aria-selected={(*auth == Auth::Token).to_string()}
+                        class={classes!("segment", (*auth == Auth::Token).then_some("selected"))}
+                        onclick={choose(Auth::Token)} data-action="mode-token">{"Use a token"}</button>
+            </div>
             <form class="field" {onsubmit}>
                 <label class="field-label" for="welcome-team-url">{"Backstage backend URL"}</label>
                 <input id="welcome-team-url" ref={url_input} type="text" name="team-url"
                        placeholder="https://backstage.example.com" spellcheck="false" autocomplete="off" />
-                <label class="field-label" for="welcome-team-token">{"Token (optional)"}</label>
-                <input id="welcome-team-token" ref={token_input} type="password" name="team-token" autocomplete="off"
-                       placeholder="A Backstage static external access token" />
+                if *auth == Auth::Token {
+                    <label class="field-label" for="welcome-team-token">{"Token (optional)"}</label>
+                    <input id="welcome-team-token" ref={token_input} type="password" name="team-token" autocomplete="off"
+                           placeholder="A Backstage static external access token" />
+                }
                 <div class="field-row">
                     <button type="submit" class="button" data-action="connect" disabled={status.busy()}>
-                        { if matches!(status, Status::Syncing(_) | Status::Working("team")) { "Syncing…" } else { "Connect and sync" } }
+                        { match (status, *auth) {
+                            (Status::SigningIn(_), _) => "Waiting for the browser…",
+                            (Status::Syncing(_) | Status::Working("team"), _) => "Syncing…",
+                            (_, Auth::SignIn) => "Sign in and sync",
+                            (_, Auth::Token) => "Connect and sync",
+                        } }
                     </button>
                 </div>
             </form>
+            if let Status::SigningIn(address) = status {
+                <p class="field-help" data-testid="sign-in-address">
+                    {"Sign in in the browser window that opened. No browser? Open this address: "}
+                    <code class="sign-in-address">{address.clone()}</code>
+                    {" "}
+                    <button type="button" class="button button-secondary" onclick={on_cancel} data-action="cancel-sign-in">{"Cancel"}</button>
+                </p>
+            }
             if let Status::Syncing(Some(progress)) = status { <SyncProgressBar progress={progress.clone()} /> }
             { status.error_for("team") }
         </Card>
     }
 }
 
-/// Saves the backend (URL, token into the keychain), runs a full sync and waits for it.
-async fn connect_and_sync(
+/// Signs in to the backend at `url` (saved as the team backend): the browser opens, and
+/// this waits until the session is set up or the sign-in failed.
+async fn sign_in(
     backend: &BackendHandle,
     url: String,
-    token: Option<String>,
     on_status: &Callback<Status>,
 ) -> Result<(), ApiError> {
-    backend.call(SaveTeamBackend { url, token }).await?;
+    let started = backend.call(StartSignIn { url }).await?;
+    on_status.emit(Status::SigningIn(started.authorize_url));
+    loop {
+        sleep(POLL).await;
+        let session = backend.call(GetTeamBackend {}).await?.session;
+        if session.pending.is_some() {
+            continue;
+        }
+        return match (session.signed_in, session.error) {
+            (_, Some(error)) => Err(error),
+            (true, None) => Ok(()),
+            (false, None) => Err(ApiError::new(
+                ErrorCode::Unauthorized,
+                "sign-in was cancelled",
+            )),
+        };
+    }
+}
+
+/// Runs a full sync from the saved backend, waits for it, and finishes onboarding.
+async fn sync_and_finish(
+    backend: &BackendHandle,
+    on_status: &Callback<Status>,
+) -> Result<(), ApiError> {
+    on_status.emit(Status::Working("team"));
     let mut state = backend
         .call(StartSync {
             full: true,

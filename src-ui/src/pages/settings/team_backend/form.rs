@@ -1,11 +1,14 @@
-//! The team backend's URL and token, with "Test connection" and "Save". The token goes to
-//! the keychain: a save takes it out of the page.
+//! The team backend's URL and how to authenticate: **Sign in** (the default: the browser,
+//! as Backstage's CLI) or **Use a token** (CI and headless setups: the token goes to the
+//! keychain, and a save takes it out of the page); "Test connection" either way.
 
 use backlot_model::ApiError;
 use backlot_model::ipc::{ConnectionCheck, SaveTeamBackend, TeamBackend, TestTeamBackend};
 use backlot_plugin_api::components::ErrorBanner;
 use backlot_plugin_api::use_command_callback;
 use web_sys::HtmlInputElement;
+
+use super::sign_in::SignInPanel;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,13 +18,37 @@ pub struct TeamBackendFormProps {
     pub url: AttrValue,
     /// The URL field was edited.
     pub on_url: Callback<String>,
-    /// What a save answered.
+    /// What a save, a cancelled sign-in or a sign-out answered.
     pub on_saved: Callback<Result<TeamBackend, ApiError>>,
+    /// A sign-in started (`Ok`) or could not start.
+    pub on_sign_in: Callback<Result<(), ApiError>>,
+}
+
+/// How Backlot authenticates to the team backend.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    SignIn,
+    Token,
 }
 
 #[component(TeamBackendForm)]
 pub fn team_backend_form(props: &TeamBackendFormProps) -> Html {
     let check = use_state(|| None::<Result<ConnectionCheck, ApiError>>);
+    // A saved token (and no session) means the token is what this backend uses.
+    let mode = {
+        let team = &props.team;
+        use_state(|| {
+            if team.token_set && !team.session.signed_in {
+                Mode::Token
+            } else {
+                Mode::SignIn
+            }
+        })
+    };
+    let choose = |m: Mode| {
+        let mode = mode.clone();
+        Callback::from(move |_| mode.set(m))
+    };
     let token_input = use_node_ref();
     let test = {
         let check = check.clone();
@@ -71,23 +98,40 @@ pub fn team_backend_form(props: &TeamBackendFormProps) -> Html {
             <label class="field-label" for="team-url">{"Backstage backend URL"}</label>
             <input id="team-url" type="text" name="team-url" placeholder="https://backstage.example.com"
                    value={props.url.clone()} oninput={on_url_input} spellcheck="false" autocomplete="off" />
-            <label class="field-label" for="team-token">
-                {"Token "}
-                if team.token_set {
-                    <span class="badge badge-ok" data-testid="token-state">{"stored in keychain"}</span>
-                } else {
-                    <span class="badge badge-warn" data-testid="token-state">{"not set"}</span>
-                }
-            </label>
-            <input id="team-token" ref={token_input} type="password" name="team-token" autocomplete="off"
-                   placeholder={if team.token_set { "Paste a new token to replace it" } else { "A Backstage token (static external access token)" }} />
-            if let Some(error) = &team.keychain_error {
-                <p class="field-help text-warning">{format!("The keychain is unavailable ({}), so a token cannot be stored.", error.message)}</p>
-            }
-            <div class="field-row">
-                <button type="button" class="button button-secondary" onclick={on_test} data-action="test">{"Test connection"}</button>
-                <button type="submit" class="button" data-action="save">{"Save"}</button>
+            <div class="segmented" role="tablist" aria-label="How to authenticate">
+                <button type="button" role="tab" aria-selected={(*mode == Mode::SignIn).to_string()}
+                        class={classes!("segment", (*mode == Mode::SignIn).then_some("selected"))}
+                        onclick={choose(Mode::SignIn)} data-action="mode-sign-in">{"Sign in"}</button>
+                <button type="button" role="tab" aria-selected={(*mode == Mode::Token).to_string()}
+                        class={classes!("segment", (*mode == Mode::Token).then_some("selected"))}
+                        onclick={choose(Mode::Token)} data-action="mode-token">{"Use a token"}</button>
             </div>
+            if *mode == Mode::SignIn {
+                <SignInPanel team={team.clone()} url={props.url.clone()}
+                             on_started={props.on_sign_in.clone()} on_changed={props.on_saved.clone()} />
+                <div class="field-row">
+                    <button type="button" class="button button-secondary" onclick={on_test} data-action="test">{"Test connection"}</button>
+                </div>
+            } else {
+                <label class="field-label" for="team-token">
+                    {"Token "}
+                    if team.token_set {
+                        <span class="badge badge-ok" data-testid="token-state">{"stored in keychain"}</span>
+                    } else {
+                        <span class="badge badge-warn" data-testid="token-state">{"not set"}</span>
+                    }
+                </label>
+                <input id="team-token" ref={token_input} type="password" name="team-token" autocomplete="off"
+                       placeholder={if team.token_set { "Paste a new token to replace it" } else { "A Backstage token (static external access token)" }} />
+                if let Some(error) = &team.keychain_error {
+                    <p class="field-help text-warning">{format!("The keychain is unavailable ({}), so a token cannot be stored.", error.message)}</p>
+                }
+                <p class="field-help">{"For CI and headless setups. A token is only ever sent to the backend it was saved for."}</p>
+                <div class="field-row">
+                    <button type="button" class="button button-secondary" onclick={on_test} data-action="test">{"Test connection"}</button>
+                    <button type="submit" class="button" data-action="save">{"Save"}</button>
+                </div>
+            }
             { match &*check {
                 None => html! {},
                 Some(Ok(check)) => html! {

@@ -1,10 +1,11 @@
-//! Settings → Team backend: where the catalog syncs from, its token (into the keychain),
-//! "Test connection", "Sync now"/"Cancel", and how the last sync went.
+//! Settings → Team backend: where the catalog syncs from, signing in to it (or its token,
+//! into the keychain), "Test connection", "Sync now"/"Cancel", and how the last sync went.
 //!
 //! The parts: [`use_team_backend`] (the settings and sync state, polled while a sync runs),
 //! [`form`] (URL, token, test, save) and [`sync_panel`] (sync buttons, progress, last sync).
 
 mod form;
+mod sign_in;
 mod sync_panel;
 
 use backlot_model::ApiError;
@@ -64,7 +65,8 @@ pub fn team_backend_card() -> Html {
                 .unwrap_or_default();
             html! {
                 <>
-                    <TeamBackendForm team={settings.clone()} {url} {on_url} {on_saved} />
+                    <TeamBackendForm team={settings.clone()} {url} {on_url} {on_saved}
+                                     on_sign_in={on_sync_action.clone()} />
                     <SyncPanel team={settings.clone()} on_done={on_sync_action} />
                     if let Some(error) = &*action_error { <ErrorBanner error={error.clone()} /> }
                 </>
@@ -79,8 +81,25 @@ pub fn team_backend_card() -> Html {
 #[hook]
 fn use_team_backend() -> UseCommandHandle<TeamBackend> {
     let team = use_command((), |_| GetTeamBackend {});
-    let running = matches!(team.result(), Some(Ok(t)) if t.sync.running.is_some());
-    let catalog_changed = use_shell().catalog_changed;
+    // Asked again while a sync runs or a sign-in waits for the browser.
+    let running = matches!(team.result(), Some(Ok(t)) if t.sync.running.is_some() || t.session.pending.is_some());
+    let shell = use_shell();
+    let catalog_changed = shell.catalog_changed.clone();
+    {
+        // Who "me" is follows the session: the shell's preferences are read again when it
+        // changes (signed in, out, or as someone else).
+        let user = match team.result() {
+            Some(Ok(t)) if t.session.signed_in => t.session.user.clone(),
+            _ => None,
+        };
+        let (preferences, set_preferences) =
+            (shell.preferences.clone(), shell.set_preferences.clone());
+        use_effect_with(user, move |user| {
+            if preferences.signed_in_as != *user {
+                set_preferences.emit(preferences);
+            }
+        });
+    }
     let was_running = use_mut_ref(|| false);
     use_effect_with(running, move |running| {
         if std::mem::replace(&mut *was_running.borrow_mut(), *running) && !*running {
