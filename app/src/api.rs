@@ -327,6 +327,10 @@ mod tests {
                             | &"entity_graph"
                             | &"open_external"
                             | &"start_sign_in"
+                            | &"register_location"
+                            | &"refresh_team_entity"
+                            | &"entity_location"
+                            | &"unregister_location"
                     ),
                     "`{name}` failed: {e}"
                 );

@@ -20,6 +20,7 @@ mod session_api;
 mod settings;
 mod team;
 mod team_api;
+mod team_write;
 
 pub use api::Api;
 pub use backlot_catalog_backend::{ValidationOutcome, suggested_pattern};

@@ -7,11 +7,12 @@ use backlot_model::ApiError;
 use backlot_model::graph::GetEntityGraph;
 use backlot_model::ipc::{
     CancelSignIn, CancelSync, CompleteOnboarding, DeleteCredential, GetAppInfo, GetCatalogSummary,
-    GetConfigSummary, GetCredentials, GetEntity, GetFacets, GetLocalSources, GetOnboarding,
-    GetPreferences, GetRecent, GetStarred, GetTeamBackend, GetUiState, LoadDemoCatalog,
-    OpenCatalogFolder, OpenExternal, ProxyCall, QueryEntities, RecordVisit, RefreshLocalSource,
-    RemoveLocalSource, SaveTeamBackend, SetCredential, SetPreferences, SetStarred, SetUiState,
-    SignOut, StartSignIn, StartSync, TestTeamBackend, UiReady,
+    GetConfigSummary, GetCredentials, GetEntity, GetEntityLocation, GetFacets, GetLocalSources,
+    GetOnboarding, GetPreferences, GetRecent, GetStarred, GetTeamBackend, GetUiState,
+    LoadDemoCatalog, OpenCatalogFolder, OpenExternal, ProxyCall, QueryEntities, RecordVisit,
+    RefreshLocalSource, RefreshTeamEntity, RegisterLocation, RemoveLocalSource, SaveTeamBackend,
+    SetCredential, SetPreferences, SetStarred, SetUiState, SignOut, StartSignIn, StartSync,
+    TestTeamBackend, UiReady, UnregisterLocation,
 };
 use backlot_model::router::Router;
 
@@ -65,6 +66,10 @@ pub(crate) fn routes() -> &'static Router<Api> {
                 api.sign_out()?;
                 api.team_backend()
             })
+            .on::<RegisterLocation>(|api, c| api.register_location(&c.url, c.dry_run))
+            .on::<RefreshTeamEntity>(|api, c| api.refresh_team_entity(&c.entity_ref))
+            .on::<GetEntityLocation>(|api, c| api.entity_location(&c.entity_ref))
+            .on::<UnregisterLocation>(|api, c| api.unregister_location(&c.location_id))
             .on::<CancelSync>(|api, _| {
                 api.sync.cancel();
                 api.sync_state()

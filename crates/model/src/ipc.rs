@@ -58,6 +58,10 @@ pub const COMMAND_NAMES: &[&str] = &[
     StartSignIn::NAME,
     CancelSignIn::NAME,
     SignOut::NAME,
+    RegisterLocation::NAME,
+    RefreshTeamEntity::NAME,
+    GetEntityLocation::NAME,
+    UnregisterLocation::NAME,
     GetOnboarding::NAME,
     LoadDemoCatalog::NAME,
     OpenCatalogFolder::NAME,
@@ -501,6 +505,76 @@ pub struct SignInStarted {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelSignIn {}
 command!(CancelSignIn => TeamBackend, "cancel_sign_in");
+
+// ---- writing back to the team backend (Backstage's catalog-import and entity actions) ----
+
+/// An entity a location holds, as a preview or a confirmation lists it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LocationEntity {
+    pub entity_ref: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A location in the team's catalog (`url:https://…/catalog-info.yaml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TeamLocation {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub target: String,
+}
+
+/// What registering a `catalog-info.yaml` URL would add (the backend's dry run), or added.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Registration {
+    pub location: TeamLocation,
+    pub entities: Vec<LocationEntity>,
+    /// The location is registered already (a dry run says so instead of failing).
+    pub exists: bool,
+    /// Whether this was only a preview.
+    pub dry_run: bool,
+}
+
+/// Registers an existing component: `url` is a `catalog-info.yaml` the team backend can
+/// read. `dry_run`: only preview what it would add.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RegisterLocation {
+    pub url: String,
+    pub dry_run: bool,
+}
+command!(RegisterLocation => Registration, "register_location");
+
+/// Asks the team backend to refresh a team entity (re-read its source), then brings the
+/// entity's new state into the local catalog.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RefreshTeamEntity {
+    pub entity_ref: String,
+}
+command!(RefreshTeamEntity => EntityView, "refresh_team_entity");
+
+/// The location a team entity came from and every entity that goes with it when it is
+/// unregistered (for the confirmation).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetEntityLocation {
+    pub entity_ref: String,
+}
+command!(GetEntityLocation => Registration, "entity_location");
+
+/// Unregisters the location `location_id` (from [`GetEntityLocation`]): the team backend
+/// drops it and its entities; the local catalog follows with an incremental sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UnregisterLocation {
+    pub location_id: String,
+}
+command!(UnregisterLocation => SyncState, "unregister_location");
 
 /// Signs out: the session is revoked on the backend and forgotten here. The offline
 /// catalog stays.

@@ -287,8 +287,12 @@ impl CatalogClient {
         self.inner.meter.retries.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}", self.inner.base, path)
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
     }
 
     fn url_with_query(&self, path: &str, query: &[(&str, String)]) -> Result<url::Url, SyncError> {
@@ -501,12 +505,12 @@ impl CatalogClient {
         Ok(f.facets)
     }
 
-    /// Sends, reads the whole body (decoding gzip as chunks arrive) and maps the status.
-    async fn execute(
+    /// Sends with the token and reads the whole body (decoding gzip as chunks arrive, capped):
+    /// the status, the content type and the body, whatever the status.
+    pub(crate) async fn send_raw(
         &self,
         mut req: reqwest::RequestBuilder,
-        cursor_sent: bool,
-    ) -> Result<(Vec<u8>, u64), SyncError> {
+    ) -> Result<(u16, String, Result<(Vec<u8>, u64), SyncError>), SyncError> {
         let inner = &self.inner;
         req = req.header(ACCEPT, "application/json");
         if inner.opts.gzip {
@@ -526,7 +530,17 @@ impl CatalogClient {
             .to_ascii_lowercase();
         let gzip =
             header_str(&resp, CONTENT_ENCODING).is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
-        let body = self.read_body(resp, gzip).await;
+        Ok((status, content_type, self.read_body(resp, gzip).await))
+    }
+
+    /// `send_raw` with the status mapped to the catalog's errors.
+    async fn execute(
+        &self,
+        req: reqwest::RequestBuilder,
+        cursor_sent: bool,
+    ) -> Result<(Vec<u8>, u64), SyncError> {
+        let (status, content_type, body) = self.send_raw(req).await?;
+        let inner = &self.inner;
         let url = format!("{}/api/catalog", inner.base);
         if (200..300).contains(&status) {
             let (body, wire) = body?;

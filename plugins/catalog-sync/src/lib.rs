@@ -14,6 +14,7 @@ mod client;
 mod connection;
 mod entity_key;
 mod error;
+mod locations;
 mod plan;
 mod progress;
 mod report;
@@ -31,6 +32,7 @@ pub use client::{
 pub use connection::{ConnectionInfo, test_connection, test_connection_with};
 pub use entity_key::{entity_etag, entity_key, entity_ref};
 pub use error::{StorageError, SyncError};
+pub use locations::{WriteError, location_entity};
 pub use plan::{
     DEFAULT_MAX_ENTITIES, DEFAULT_MAX_PAGES, LISTING_FIELDS, SyncOptions, full_sync,
     incremental_sync, sync,

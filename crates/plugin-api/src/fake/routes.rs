@@ -2,19 +2,20 @@
 //! fake's state. The helpers it calls live beside it ([`super::catalog`],
 //! [`super::entities`], [`super::sources`], [`super::keychain`]).
 
-use backlot_model::ApiError;
 use backlot_model::graph::GetEntityGraph;
 use backlot_model::ingest::IngestReport;
 use backlot_model::ipc::{
     self, AppInfo, CancelSignIn, CancelSync, CatalogLoaded, CompleteOnboarding, ConnectionCheck,
     DeleteCredential, GetAppInfo, GetCatalogSummary, GetConfigSummary, GetCredentials, GetEntity,
-    GetFacets, GetLocalSources, GetOnboarding, GetPreferences, GetRecent, GetStarred,
-    GetTeamBackend, GetUiState, LoadDemoCatalog, OpenCatalogFolder, OpenExternal, ProxyCall,
-    QueryEntities, RecordVisit, RefreshLocalSource, RemoveLocalSource, SaveTeamBackend,
-    SessionState, SetCredential, SetPreferences, SetStarred, SetUiState, SignInStarted, SignOut,
-    StartSignIn, StartSync, StoreStatus, SyncProgress, TestTeamBackend, UiReady,
+    GetEntityLocation, GetFacets, GetLocalSources, GetOnboarding, GetPreferences, GetRecent,
+    GetStarred, GetTeamBackend, GetUiState, LoadDemoCatalog, OpenCatalogFolder, OpenExternal,
+    ProxyCall, QueryEntities, RecordVisit, RefreshLocalSource, RefreshTeamEntity, RegisterLocation,
+    RemoveLocalSource, SaveTeamBackend, SessionState, SetCredential, SetPreferences, SetStarred,
+    SetUiState, SignInStarted, SignOut, StartSignIn, StartSync, StoreStatus, SyncProgress,
+    TestTeamBackend, UiReady, UnregisterLocation,
 };
 use backlot_model::router::Router;
+use backlot_model::{ApiError, ErrorCode};
 
 use super::FakeBackend;
 use super::catalog::{facets, query, summary};
@@ -186,6 +187,39 @@ fn settings(router: Router<FakeBackend>) -> Router<FakeBackend> {
             let mut state = f.write();
             state.team.session = SessionState::default();
             Ok(team(&state))
+        })
+        .on::<RegisterLocation>(|f, c| {
+            let mut state = f.write();
+            if !is_http_url(&c.url) {
+                return Err(ApiError::invalid_input(format!("“{}” is not a URL", c.url)));
+            }
+            let exists = state.registered.contains(&c.url);
+            if exists && !c.dry_run {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    format!("already registered in the team's catalog: {}", c.url),
+                ));
+            }
+            if !c.dry_run {
+                state.registered.push(c.url.clone());
+            }
+            Ok(fake_registration(&c.url, exists, c.dry_run))
+        })
+        .on::<RefreshTeamEntity>(|f, c| entity_view(&f.read(), &c.entity_ref))
+        .on::<GetEntityLocation>(|f, c| {
+            entity_view(&f.read(), &c.entity_ref)?;
+            let mut registration = fake_registration(
+                &format!("https://git.example.com/{}/catalog-info.yaml", c.entity_ref),
+                true,
+                false,
+            );
+            registration.entities[0].entity_ref = c.entity_ref.clone();
+            Ok(registration)
+        })
+        .on::<UnregisterLocation>(|f, c| {
+            let mut state = f.write();
+            state.unregistered.push(c.location_id.clone());
+            Ok(state.team.sync.clone())
         })
         .on::<StartSync>(|f, c| {
             let mut state = f.write();
@@ -361,5 +395,30 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput);
         assert_eq!(fake.calls(), ["no_such_command", "starred", "set_starred"]);
+    }
+}
+
+/// What the fake team backend says a location holds: one component named after the file's
+/// folder.
+fn fake_registration(url: &str, exists: bool, dry_run: bool) -> ipc::Registration {
+    let name = url
+        .trim_end_matches("/catalog-info.yaml")
+        .rsplit('/')
+        .next()
+        .unwrap_or("component")
+        .to_string();
+    ipc::Registration {
+        location: ipc::TeamLocation {
+            id: format!("loc-{name}"),
+            kind: "url".into(),
+            target: url.to_string(),
+        },
+        entities: vec![ipc::LocationEntity {
+            entity_ref: format!("component:default/{name}"),
+            title: None,
+            description: Some("registered through Backlot".into()),
+        }],
+        exists,
+        dry_run,
     }
 }

@@ -25,6 +25,9 @@ pub(super) struct FakeState {
     pub entities: Vec<EntitySummary>,
     pub preferences: Preferences,
     pub calls: Vec<&'static str>,
+    /// Locations registered / unregistered in the fake team backend.
+    pub registered: Vec<String>,
+    pub unregistered: Vec<String>,
     pub fail: BTreeMap<&'static str, ApiError>,
     pub config: ConfigSummary,
     /// Secret name → who needs it.
@@ -216,6 +219,16 @@ impl FakeBackend {
     /// The last sync the UI started (full? accepting a shrunken catalog?).
     pub fn last_sync_start(&self) -> Option<StartSync> {
         self.state.borrow().last_sync_start.clone()
+    }
+
+    /// The location URLs registered in the fake team backend, in order.
+    pub fn registered(&self) -> Vec<String> {
+        self.state.borrow().registered.clone()
+    }
+
+    /// The location ids unregistered, in order.
+    pub fn unregistered(&self) -> Vec<String> {
+        self.state.borrow().unregistered.clone()
     }
 
     /// The command names received so far, in order.

@@ -68,6 +68,9 @@ pub struct TeamSync {
     invalid: u64,
     invalid_samples: Vec<String>,
     accept_shrink: bool,
+    /// A few entities brought in between syncs (after a refresh): other backends' entities
+    /// stay, and the sync status is not touched.
+    targeted: bool,
 }
 
 impl std::fmt::Debug for TeamSync {
@@ -105,6 +108,7 @@ impl Store {
             invalid: 0,
             invalid_samples: Vec::new(),
             accept_shrink: false,
+            targeted: false,
         })
     }
 
@@ -176,6 +180,17 @@ impl TeamSync {
     pub fn accept_shrink(mut self, yes: bool) -> Self {
         self.accept_shrink = yes;
         self
+    }
+
+    /// Brings `entities` (whole, as the backend sent them) into the catalog and removes
+    /// the team entities `gone` (keys), in one short transaction, outside any sync: the
+    /// entity page's "Refresh" uses it. The sync status is left as it is.
+    pub fn apply_targeted(mut self, entities: &[Value], gone: &[String]) -> Result<()> {
+        self.targeted = true;
+        self.begin(SyncMode::Incremental)?;
+        self.upsert(entities)?;
+        self.remove(gone)?;
+        self.commit(&SyncReport::new(SyncMode::Incremental))
     }
 
     fn require_begun(&self, op: &'static str) -> Result<SyncMode> {
@@ -263,7 +278,9 @@ impl TeamSync {
     /// The commit's transaction: everything staged becomes the catalog, or nothing does.
     fn apply(&mut self, mode: SyncMode, report: &SyncReport) -> Result<()> {
         // One team backend at a time: entities of a previous backend go.
-        let others: Vec<String> = {
+        let others: Vec<String> = if self.targeted {
+            Vec::new()
+        } else {
             let mut stmt = self
                 .conn
                 .prepare("SELECT entity_ref FROM team_entities WHERE source <> ?1")?;
@@ -296,6 +313,9 @@ impl TeamSync {
         if applied.inserted >= ANALYZE_MIN_INSERTS {
             self.conn
                 .execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
+        }
+        if self.targeted {
+            return Ok(());
         }
         self.write_success(report, after)
     }
