@@ -590,3 +590,146 @@ async fn a_local_entity_says_it_shadows_the_team_copy() {
     );
     assert!(app.text(".pane-active .about").contains("local edit"));
 }
+
+fn team_entity_view(from_team: bool) -> backlot_model::ipc::EntityView {
+    use backlot_model::entity::{Entity, EntityMetadata};
+    use backlot_model::ingest::EntityDetails;
+    backlot_model::ipc::EntityView {
+        details: EntityDetails {
+            entity: Entity {
+                api_version: "backstage.io/v1alpha1".into(),
+                kind: "Component".into(),
+                metadata: EntityMetadata {
+                    name: "checkout-web".into(),
+                    ..Default::default()
+                },
+                spec: None,
+                relations: vec![],
+                status: None,
+            },
+            related: vec![],
+        },
+        from_team,
+        shadowed_team_copy: None,
+        problems: vec![],
+        starred: false,
+    }
+}
+
+fn signed_in_team() -> backlot_model::ipc::TeamBackend {
+    backlot_model::ipc::TeamBackend {
+        url: Some("https://backstage.example.com".into()),
+        session: backlot_model::ipc::SessionState {
+            signed_in: true,
+            user: Some("user:default/ada".into()),
+            renews: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn team_entity_actions_need_a_team_entity_and_a_credential() {
+    let page = "/catalog/default/component/checkout-web";
+    // A team entity, not signed in: no actions.
+    let app = mount_fake(
+        page,
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new().with_entity_view(team_entity_view(true)),
+    )
+    .await;
+    assert!(
+        app.all(".pane-active [data-action='refresh-entity']")
+            .is_empty()
+    );
+    drop(app);
+    // Signed in, but a local entity: no actions either.
+    let app = mount_fake(
+        page,
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new()
+            .with_entity_view(team_entity_view(false))
+            .with_team_backend(signed_in_team()),
+    )
+    .await;
+    assert!(
+        app.all(".pane-active [data-action='refresh-entity']")
+            .is_empty()
+    );
+    drop(app);
+
+    let app = mount_fake(
+        page,
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new()
+            .with_entity_view(team_entity_view(true))
+            .with_team_backend(signed_in_team()),
+    )
+    .await;
+    app.click(".pane-active [data-action='refresh-entity']")
+        .await;
+    assert!(
+        app.text(".pane-active [data-testid='team-action-outcome']")
+            .contains("Refresh requested")
+    );
+    assert!(app.fake.calls().contains(&"refresh_team_entity"));
+
+    // Unregister asks first, listing what goes; Cancel sends nothing.
+    app.click(".pane-active [data-action='unregister-entity']")
+        .await;
+    let confirm = app.text(".pane-active [data-testid='unregister-confirm']");
+    assert!(
+        confirm.contains("component:default/checkout-web"),
+        "{confirm}"
+    );
+    assert!(confirm.contains("These 1 entities"), "{confirm}");
+    app.click(".pane-active [data-action='cancel-unregister']")
+        .await;
+    assert!(app.fake.unregistered().is_empty());
+    app.click(".pane-active [data-action='unregister-entity']")
+        .await;
+    app.click(".pane-active [data-action='confirm-unregister']")
+        .await;
+    assert_eq!(app.fake.unregistered().len(), 1);
+    assert!(
+        app.text(".pane-active [data-testid='team-action-outcome']")
+            .starts_with("Unregistered: 1 entities")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn registering_a_component_previews_then_imports_and_refuses_a_second_time() {
+    let app = mount_fake(
+        "/catalog",
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new()
+            .with_entities(many_entities())
+            .with_team_backend(signed_in_team()),
+    )
+    .await;
+    app.click(".pane-active .register-link").await;
+    let url = "https://git.example.com/acme/payments/catalog-info.yaml";
+    app.type_into(".pane-active input[name='import-url']", url)
+        .await;
+    submit(&app, ".pane-active .catalog-import form").await;
+    assert!(
+        app.text(".pane-active [data-testid='import-outcome']")
+            .contains("Importing adds 1 entities")
+    );
+    assert!(
+        app.fake.registered().is_empty(),
+        "a preview registers nothing"
+    );
+    app.click(".pane-active [data-action='import']").await;
+    assert_eq!(app.fake.registered(), [url]);
+    assert!(
+        app.text(".pane-active [data-testid='import-outcome']")
+            .starts_with("Registered. 1 entities")
+    );
+    submit(&app, ".pane-active .catalog-import form").await;
+    assert!(
+        app.text(".pane-active [data-testid='import-outcome']")
+            .contains("registered already")
+    );
+}

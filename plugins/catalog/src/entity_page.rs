@@ -103,6 +103,9 @@ fn entity_body(props: &EntityBodyProps) -> Html {
     html! {
         <div class="page entity-page" data-ref={entity_ref.clone()}>
             { header(entity, &entity_ref, starred.contains(&entity_ref), &on_star) }
+            if props.view.from_team {
+                <crate::team_actions::TeamActions entity_ref={entity_ref.clone()} />
+            }
             { source_notice(&props.view) }
             <nav class="tabs" aria-label="Entity sections">
                 <Link to={base.clone()} class={classes!("tab", (active.is_none() && props.tab.as_deref() != Some("graph")).then_some("active"))}>{"Overview"}</Link>

@@ -166,6 +166,7 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
                 if filters.is_narrowed() {
                     <button type="button" class="link-button" onclick={clear}>{"Clear all"}</button>
                 }
+                <Link to="/catalog-import" class="button button-secondary register-link">{"Register existing component"}</Link>
             </div>
             <div class="catalog-body">
                 <FacetPanel filters={filters.clone()} me={me.clone()} {version} on_change={go} />

@@ -5,9 +5,11 @@ mod entity_sections;
 mod facet_panel;
 pub mod filters;
 pub mod graph;
+mod import_page;
 mod index_page;
 mod perf;
 mod table;
+mod team_actions;
 
 use backlot_plugin_api::routing::RouteMatch;
 use backlot_plugin_api::{Icon, Plugin};
@@ -20,6 +22,9 @@ pub fn plugin() -> Plugin {
             "/catalog",
             |m: &RouteMatch| html! { <index_page::CatalogIndex route={m.clone()} /> },
         )
+        .route("/catalog-import", |_: &RouteMatch| {
+            html! { <import_page::ImportPage /> }
+        })
         .route(
             "/catalog/:namespace/:kind/:name",
             |m: &RouteMatch| html! { <entity_page::EntityPage route={m.clone()} /> },
