@@ -337,6 +337,31 @@ fn app_info(entity_count: u64) -> AppInfo {
     }
 }
 
+/// What the fake team backend says a location holds: one component named after the file's
+/// folder.
+fn fake_registration(url: &str, exists: bool, dry_run: bool) -> ipc::Registration {
+    let name = url
+        .trim_end_matches("/catalog-info.yaml")
+        .rsplit('/')
+        .next()
+        .unwrap_or("component")
+        .to_string();
+    ipc::Registration {
+        location: ipc::TeamLocation {
+            id: format!("loc-{name}"),
+            kind: "url".into(),
+            target: url.to_string(),
+        },
+        entities: vec![ipc::LocationEntity {
+            entity_ref: format!("component:default/{name}"),
+            title: None,
+            description: Some("registered through Backlot".into()),
+        }],
+        exists,
+        dry_run,
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -395,30 +420,5 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput);
         assert_eq!(fake.calls(), ["no_such_command", "starred", "set_starred"]);
-    }
-}
-
-/// What the fake team backend says a location holds: one component named after the file's
-/// folder.
-fn fake_registration(url: &str, exists: bool, dry_run: bool) -> ipc::Registration {
-    let name = url
-        .trim_end_matches("/catalog-info.yaml")
-        .rsplit('/')
-        .next()
-        .unwrap_or("component")
-        .to_string();
-    ipc::Registration {
-        location: ipc::TeamLocation {
-            id: format!("loc-{name}"),
-            kind: "url".into(),
-            target: url.to_string(),
-        },
-        entities: vec![ipc::LocationEntity {
-            entity_ref: format!("component:default/{name}"),
-            title: None,
-            description: Some("registered through Backlot".into()),
-        }],
-        exists,
-        dry_run,
     }
 }
