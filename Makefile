@@ -52,7 +52,7 @@ FAST_TESTS += --test fuzz_entity_ref --test fuzz_substitution --test fuzz_yaml -
 FAST_TEST_CRATES += backlot-model backlot-techdocs-backend
 # Test targets that need the Backstage peer (scripts/test-interop.sh runs them); clippy
 # enables their features so they are linted too.
-PEER_FEATURES := backlot-catalog-sync/backstage-peer,backlot-proxy-backend/backstage-peer
+PEER_FEATURES := backlot-catalog-sync/backstage-peer,backlot-proxy-backend/backstage-peer,backlot-app/backstage-peer
 
 # The fast tier, for every change: formatting, clippy on all targets native and wasm with
 # -D warnings, the layer check, and the native tests that need no keychain, window or network

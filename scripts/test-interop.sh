@@ -24,3 +24,20 @@ export BACKSTAGE_PEER_URL="http://127.0.0.1:$PORT"
 export BACKSTAGE_PEER_ECHO="http://127.0.0.1:$ECHO_PORT"
 cargo test -p backlot-catalog-sync --features backstage-peer --test backstage_peer
 cargo test -p backlot-proxy-backend --features backstage-peer --test backstage_peer
+
+# Sign-in and write-back against a real Backstage with the auth backend (Backlot's own peer
+# setup: tests/interop/run-auth-peer.sh, pinned by tests/interop/auth-peer-lock.json). The
+# test plays the browser; the session goes to a private Secret Service (with-keyring.sh).
+stop_peer
+AUTH_PEER=tests/interop/run-auth-peer.sh
+stop_auth_peer() { bash "$AUTH_PEER" stop >/dev/null 2>&1 || true; }
+trap 'stop_peer; stop_auth_peer' EXIT
+export BACKSTAGE_AUTH_PEER_URL="http://127.0.0.1:${AUTH_PEER_PORT:-7117}"
+export BACKSTAGE_AUTH_PEER_FILES="http://127.0.0.1:${AUTH_PEER_FILES_PORT:-7119}"
+AUTH_ENV=(env -u BS_DIR -u PORT -u ECHO_PORT -u TOKEN PORT="${AUTH_PEER_PORT:-7117}" FILES_PORT="${AUTH_PEER_FILES_PORT:-7119}")
+"${AUTH_ENV[@]}" bash "$AUTH_PEER" start >/dev/null
+scripts/with-keyring.sh cargo test -p backlot-app --features backstage-peer --test backstage_auth_peer -- --test-threads=1
+# Again with the permission framework on (a policy denying users location writes).
+"${AUTH_ENV[@]}" PERMISSION=on bash "$AUTH_PEER" start >/dev/null
+BACKSTAGE_AUTH_PEER_PERMISSION=on scripts/with-keyring.sh \
+  cargo test -p backlot-app --features backstage-peer --test backstage_auth_peer -- --test-threads=1 permission

@@ -13,6 +13,14 @@ use backlot_model::{ApiError, EntityRef, ErrorCode};
 use crate::Api;
 use crate::session_api::CredentialSource;
 
+/// How long (× 250 ms) a registration waits for the backend to process the new location.
+const REGISTER_WAIT_STEPS: u32 = 24;
+
+/// The Location entity a Backstage dry run invents for the registered URL itself.
+fn is_generated_location(entity_ref: &str) -> bool {
+    entity_ref.starts_with("location:default/generated-")
+}
+
 /// The annotation Backstage puts on every entity of a registered location.
 const ORIGIN_LOCATION: &str = "backstage.io/managed-by-origin-location";
 
@@ -69,12 +77,51 @@ impl Api {
                 "“{target}” is not an http(s) URL of a catalog-info.yaml"
             )));
         }
-        let registration = self
-            .team_write(|client| async move { client.register_location(target, dry_run).await })?;
-        if !dry_run {
-            self.sync_soon();
+        // What it holds comes from the dry run (a real registration answers with no
+        // entities: the backend reads the file afterwards).
+        let mut preview =
+            self.team_write(|client| async move { client.register_location(target, true).await })?;
+        preview
+            .entities
+            .retain(|e| !is_generated_location(&e.entity_ref));
+        if dry_run {
+            return Ok(preview);
         }
-        Ok(registration)
+        if preview.exists {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!("already registered in the team's catalog: {target}"),
+            ));
+        }
+        let registered =
+            self.team_write(|client| async move { client.register_location(target, false).await })?;
+        // The backend processes the new location in the background (a second or two):
+        // wait for its entities, briefly, so the sync that follows brings them.
+        let refs: Vec<String> = preview
+            .entities
+            .iter()
+            .map(|e| e.entity_ref.clone())
+            .collect();
+        let _ = self.team_write(|client| {
+            let refs = refs.clone();
+            async move {
+                for _ in 0..REGISTER_WAIT_STEPS {
+                    let found = client.entities_by_refs(&refs, &["kind".into()]).await?;
+                    if found.iter().all(Option::is_some) {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+                Ok(())
+            }
+        });
+        self.sync_soon();
+        Ok(Registration {
+            location: registered.location,
+            entities: preview.entities,
+            exists: false,
+            dry_run: false,
+        })
     }
 
     /// Asks the team backend to refresh a team entity, then fetches it and updates the
@@ -136,6 +183,7 @@ impl Api {
             entities: entities
                 .iter()
                 .filter_map(backlot_catalog_sync::location_entity)
+                .filter(|e| !is_generated_location(&e.entity_ref))
                 .collect(),
             exists: true,
             dry_run: false,

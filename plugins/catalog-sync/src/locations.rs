@@ -14,7 +14,7 @@ use crate::error::{SyncError, backstage_message};
 /// Why a write to the team's catalog failed, in the words the UI shows.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("your account may not do this on the team backend (403): {detail}")]
+    #[error("your account may not do this on the team backend (403, its permission policy refused it{})", if .detail.is_empty() { String::new() } else { format!(": {}", .detail) })]
     Forbidden { detail: String },
     #[error("already registered in the team's catalog: {detail}")]
     AlreadyRegistered { detail: String },
@@ -116,7 +116,9 @@ impl CatalogClient {
         let what = format!("{kind}:{namespace}/{name}");
         self.write(req, &what).await.map_err(|e| match e {
             WriteError::NotFound { .. } => WriteError::NotFound {
-                what: format!("location for {what}"),
+                what: format!(
+                    "registered location for {what}: it comes from the backend's own configuration (catalog.locations), which only its admin can change"
+                ),
             },
             e => e,
         })

@@ -72,6 +72,15 @@ pub struct UserInfo {
     pub sub: String,
 }
 
+/// Backstage wraps the claims (`{"claims": {"sub": …, "ent": […]}}`); a standard OIDC
+/// userinfo is flat. Both are read.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum UserInfoAnswer {
+    Wrapped { claims: UserInfo },
+    Flat(UserInfo),
+}
+
 /// Talks to one team backend's sign-in endpoints.
 #[derive(Clone)]
 pub struct AuthClient {
@@ -234,9 +243,12 @@ impl AuthClient {
         let status = response.status().as_u16();
         let body = self.read(response).await?;
         match status {
-            200 => serde_json::from_slice(&body).map_err(|e| AuthError::Unexpected {
-                detail: format!("userinfo is not what Backstage sends: {e}"),
-            }),
+            200 => match serde_json::from_slice(&body) {
+                Ok(UserInfoAnswer::Wrapped { claims } | UserInfoAnswer::Flat(claims)) => Ok(claims),
+                Err(e) => Err(AuthError::Unexpected {
+                    detail: format!("userinfo is not what Backstage sends: {e}"),
+                }),
+            },
             401 => Err(AuthError::SessionExpired {
                 detail: "the team backend no longer accepts the access token".into(),
             }),
@@ -373,6 +385,18 @@ mod tests {
         );
         for bad in ["https://u:p@x.example.com", "ftp://x", "nope"] {
             assert!(base(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn userinfo_is_read_wrapped_as_backstage_sends_it_or_flat() {
+        for body in [
+            r#"{"claims":{"sub":"user:default/alice","ent":["group:default/a"]}}"#,
+            r#"{"sub":"user:default/alice","email":"a@example.com"}"#,
+        ] {
+            let answer: UserInfoAnswer = serde_json::from_str(body).expect(body);
+            let (UserInfoAnswer::Wrapped { claims } | UserInfoAnswer::Flat(claims)) = answer;
+            assert_eq!(claims.sub, "user:default/alice");
         }
     }
 

@@ -6,7 +6,7 @@ use backlot_model::{ApiError, ErrorCode};
 
 /// The two settings a Backstage admin turns on for apps to sign in (Backstage's CLI needs
 /// the same): client metadata documents, and refresh tokens to stay signed in.
-pub const ADMIN_SETTINGS: &str = "auth.experimentalClientIdMetadataDocuments.enabled: true and auth.experimentalRefreshToken.enabled: true";
+pub const ADMIN_SETTINGS: &str = "auth.clientIdMetadataDocuments.enabled: true (before @backstage/plugin-auth-backend 0.31: auth.experimentalClientIdMetadataDocuments.enabled) and auth.experimentalRefreshToken.enabled: true";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
