@@ -275,7 +275,18 @@ impl SessionSlot {
     /// forgets the session here whatever the backend says.
     pub async fn sign_out(&self) -> Result<(), ApiError> {
         self.cancel_pending();
-        if let Some(stored) = self.load()?
+        let stored = match self.load() {
+            Ok(stored) => stored,
+            // No keychain: nothing can have been stored; only memory is left to clear.
+            Err(e) if e.code == backlot_model::ErrorCode::KeychainUnavailable => {
+                let mut state = self.lock();
+                state.access = None;
+                state.error = None;
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(stored) = stored
             && let Ok(client) = AuthClient::new(&stored.backend)
         {
             let refresh_token = Sensitive::new(stored.refresh_token.clone());

@@ -53,7 +53,7 @@ fn start(state: Arc<Mutex<Server>>) -> String {
             let form = String::from_utf8_lossy(&body).into_owned();
             let path = line.split(' ').nth(1).unwrap_or("").to_string();
             let mut s = state.lock().unwrap();
-            let mut token = |s: &mut Server| {
+            let token = |s: &mut Server| {
                 s.issued += 1;
                 format!(
                     r#"{{"access_token":"at-{}","token_type":"Bearer","expires_in":{},"refresh_token":"rt-{}"}}"#,
