@@ -58,29 +58,23 @@ async fn consent_session(authorize_url: &str) -> String {
     location.rsplit('/').next().unwrap().to_string()
 }
 
+/// A JSON answer.
+async fn json(request: reqwest::RequestBuilder) -> Value {
+    let text = request.send().await.unwrap().text().await.unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
 /// Approves (or rejects) the consent session as the guest user; the browser's next address.
 async fn consent(session: &str, approve: bool) -> String {
-    let guest: Value = http()
-        .get(format!("{}/api/auth/guest/refresh", peer()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap();
+    let guest = json(http().get(format!("{}/api/auth/guest/refresh", peer()))).await;
     let token = guest["backstageIdentity"]["token"].as_str().unwrap();
     let verb = if approve { "approve" } else { "reject" };
-    let answer: Value = http()
-        .post(format!("{}/api/auth/v1/sessions/{session}/{verb}", peer()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap();
+    let answer = json(
+        http()
+            .post(format!("{}/api/auth/v1/sessions/{session}/{verb}", peer()))
+            .bearer_auth(token),
+    )
+    .await;
     answer["redirectUrl"].as_str().unwrap().to_string()
 }
 

@@ -127,6 +127,14 @@ fn sign_in(api: &Api, base: &str) {
     assert_eq!(session.user.as_deref(), Some("user:default/ada"));
 }
 
+fn sync(api: &Api, base: &str) -> Result<(), SyncError> {
+    let credential = api.credential_for(base).unwrap();
+    let run = api
+        .sync_and_wait(None, &credential, Default::default(), |_| {})
+        .unwrap();
+    run.result.map(|_| ())
+}
+
 fn token_of(api: &Api, base: &str) -> String {
     let credential = api.credential_for(base).unwrap();
     assert_eq!(credential.source, CredentialSource::Session);
@@ -168,15 +176,8 @@ fn the_session_renews_ahead_of_expiry_and_once_after_a_401() {
 
     // The backend stops accepting the token: the sync renews once and goes on.
     state.lock().unwrap().refused.push("at-4".into());
-    let run = api
-        .sync_and_wait(
-            None,
-            &api.credential_for(&base).unwrap(),
-            Default::default(),
-            |_| {},
-        )
-        .unwrap();
-    assert!(run.result.is_ok(), "{:?}", run.result);
+    let run = sync(&api, &base);
+    assert!(run.is_ok(), "{run:?}");
     let s = state.lock().unwrap();
     assert_eq!(s.refreshes, 3);
     assert_eq!(s.catalog_calls.first().map(String::as_str), Some("at-4"));
@@ -185,19 +186,8 @@ fn the_session_renews_ahead_of_expiry_and_once_after_a_401() {
 
     // Refusing every token: one renewal, then the sync fails as unauthorized.
     state.lock().unwrap().refused.push("*".into());
-    let run = api
-        .sync_and_wait(
-            None,
-            &api.credential_for(&base).unwrap(),
-            Default::default(),
-            |_| {},
-        )
-        .unwrap();
-    assert!(
-        matches!(run.result, Err(SyncError::Unauthorized)),
-        "{:?}",
-        run.result
-    );
+    let run = sync(&api, &base);
+    assert!(matches!(run, Err(SyncError::Unauthorized)), "{run:?}");
     assert_eq!(
         state.lock().unwrap().refreshes,
         4,

@@ -1,6 +1,7 @@
 //! Backlot's UI shell: the frame (sidebar, header, theme) that hosts the plugins' pages.
 
 pub mod app;
+mod auth_choice;
 mod backend_tauri;
 mod header;
 #[cfg(not(feature = "preview"))]

@@ -631,42 +631,29 @@ fn signed_in_team() -> backlot_model::ipc::TeamBackend {
 
 #[wasm_bindgen_test]
 async fn team_entity_actions_need_a_team_entity_and_a_credential() {
-    let page = "/catalog/default/component/checkout-web";
-    // A team entity, not signed in: no actions.
-    let app = mount_fake(
-        page,
-        AnyHistory::from(MemoryHistory::new()),
-        FakeBackend::new().with_entity_view(team_entity_view(true)),
-    )
-    .await;
+    let mount_entity = |from_team: bool, team: Option<backlot_model::ipc::TeamBackend>| {
+        let fake = FakeBackend::new().with_entity_view(team_entity_view(from_team));
+        let fake = match team {
+            Some(team) => fake.with_team_backend(team),
+            None => fake,
+        };
+        mount_fake(
+            "/catalog/default/component/checkout-web",
+            AnyHistory::from(MemoryHistory::new()),
+            fake,
+        )
+    };
+    let actions = ".pane-active [data-action='refresh-entity']";
+    // A team entity, not signed in: no actions; signed in, but a local entity: none either.
+    assert!(mount_entity(true, None).await.all(actions).is_empty());
     assert!(
-        app.all(".pane-active [data-action='refresh-entity']")
+        mount_entity(false, Some(signed_in_team()))
+            .await
+            .all(actions)
             .is_empty()
     );
-    drop(app);
-    // Signed in, but a local entity: no actions either.
-    let app = mount_fake(
-        page,
-        AnyHistory::from(MemoryHistory::new()),
-        FakeBackend::new()
-            .with_entity_view(team_entity_view(false))
-            .with_team_backend(signed_in_team()),
-    )
-    .await;
-    assert!(
-        app.all(".pane-active [data-action='refresh-entity']")
-            .is_empty()
-    );
-    drop(app);
 
-    let app = mount_fake(
-        page,
-        AnyHistory::from(MemoryHistory::new()),
-        FakeBackend::new()
-            .with_entity_view(team_entity_view(true))
-            .with_team_backend(signed_in_team()),
-    )
-    .await;
+    let app = mount_entity(true, Some(signed_in_team())).await;
     app.click(".pane-active [data-action='refresh-entity']")
         .await;
     assert!(

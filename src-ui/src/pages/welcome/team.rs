@@ -16,27 +16,21 @@ use yew::platform::time::sleep;
 use yew::prelude::*;
 
 use super::{PathProps, Status};
+use crate::auth_choice::{AuthChoice, AuthMode};
 use crate::sync_view::SyncProgressBar;
 
 /// How often the sync's progress is asked for (ms).
 const POLL: Duration = Duration::from_millis(300);
-
-/// How the team path authenticates.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Auth {
-    SignIn,
-    Token,
-}
 
 #[component(TeamPath)]
 pub fn team_path(props: &PathProps) -> Html {
     let backend = use_backend();
     let url_input = use_node_ref();
     let token_input = use_node_ref();
-    let auth = use_state(|| Auth::SignIn);
-    let choose = |a: Auth| {
+    let auth = use_state(|| AuthMode::SignIn);
+    let on_mode = {
         let auth = auth.clone();
-        Callback::from(move |_| auth.set(a))
+        Callback::from(move |m| auth.set(m))
     };
     let on_cancel = {
         let backend = backend.clone();
@@ -70,8 +64,8 @@ pub fn team_path(props: &PathProps) -> Html {
                 (backend.clone(), on_status.clone(), on_done.clone());
             spawn_local(async move {
                 let connected = match how {
-                    Auth::SignIn => sign_in(&backend, url, &on_status).await,
-                    Auth::Token => backend
+                    AuthMode::SignIn => sign_in(&backend, url, &on_status).await,
+                    AuthMode::Token => backend
                         .call(SaveTeamBackend { url, token })
                         .await
                         .map(|_| ()),
@@ -96,19 +90,12 @@ pub fn team_path(props: &PathProps) -> Html {
         <Card title="Connect a team backend" class="welcome-path welcome-team">
             <IconView icon={Icon::Group} size={28} />
             <p>{"Syncs the catalog of your team's Backstage backend and keeps a local copy that works offline. Sign in as you do in the browser; the session is kept in the system keychain."}</p>
-            <div class="segmented" role="tablist" aria-label="How to authenticate">
-                <button type="button" role="tab" aria-selected={(*auth == Auth::SignIn).to_string()}
-                        class={classes!("segment", (*auth == Auth::SignIn).then_some("selected"))}
-                        onclick={choose(Auth::SignIn)} data-action="mode-sign-in">{"Sign in"}</button>
-                <button type="button" role="tab" aria-selected={(*auth == Auth::Token).to_string()}
-                        class={classes!("segment", (*auth == Auth::Token).then_some("selected"))}
-                        onclick={choose(Auth::Token)} data-action="mode-token">{"Use a token"}</button>
-            </div>
+            <AuthChoice mode={*auth} on_change={on_mode} />
             <form class="field" {onsubmit}>
                 <label class="field-label" for="welcome-team-url">{"Backstage backend URL"}</label>
                 <input id="welcome-team-url" ref={url_input} type="text" name="team-url"
                        placeholder="https://backstage.example.com" spellcheck="false" autocomplete="off" />
-                if *auth == Auth::Token {
+                if *auth == AuthMode::Token {
                     <label class="field-label" for="welcome-team-token">{"Token (optional)"}</label>
                     <input id="welcome-team-token" ref={token_input} type="password" name="team-token" autocomplete="off"
                            placeholder="A Backstage static external access token" />
@@ -118,8 +105,8 @@ pub fn team_path(props: &PathProps) -> Html {
                         { match (status, *auth) {
                             (Status::SigningIn(_), _) => "Waiting for the browser…",
                             (Status::Syncing(_) | Status::Working("team"), _) => "Syncing…",
-                            (_, Auth::SignIn) => "Sign in and sync",
-                            (_, Auth::Token) => "Connect and sync",
+                            (_, AuthMode::SignIn) => "Sign in and sync",
+                            (_, AuthMode::Token) => "Connect and sync",
                         } }
                     </button>
                 </div>

@@ -9,6 +9,7 @@ use backlot_plugin_api::use_command_callback;
 use web_sys::HtmlInputElement;
 
 use super::sign_in::SignInPanel;
+use crate::auth_choice::{AuthChoice, AuthMode};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -24,13 +25,6 @@ pub struct TeamBackendFormProps {
     pub on_sign_in: Callback<Result<(), ApiError>>,
 }
 
-/// How Backlot authenticates to the team backend.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    SignIn,
-    Token,
-}
-
 #[component(TeamBackendForm)]
 pub fn team_backend_form(props: &TeamBackendFormProps) -> Html {
     let check = use_state(|| None::<Result<ConnectionCheck, ApiError>>);
@@ -39,15 +33,15 @@ pub fn team_backend_form(props: &TeamBackendFormProps) -> Html {
         let team = &props.team;
         use_state(|| {
             if team.token_set && !team.session.signed_in {
-                Mode::Token
+                AuthMode::Token
             } else {
-                Mode::SignIn
+                AuthMode::SignIn
             }
         })
     };
-    let choose = |m: Mode| {
+    let on_mode = {
         let mode = mode.clone();
-        Callback::from(move |_| mode.set(m))
+        Callback::from(move |m| mode.set(m))
     };
     let token_input = use_node_ref();
     let test = {
@@ -98,15 +92,8 @@ pub fn team_backend_form(props: &TeamBackendFormProps) -> Html {
             <label class="field-label" for="team-url">{"Backstage backend URL"}</label>
             <input id="team-url" type="text" name="team-url" placeholder="https://backstage.example.com"
                    value={props.url.clone()} oninput={on_url_input} spellcheck="false" autocomplete="off" />
-            <div class="segmented" role="tablist" aria-label="How to authenticate">
-                <button type="button" role="tab" aria-selected={(*mode == Mode::SignIn).to_string()}
-                        class={classes!("segment", (*mode == Mode::SignIn).then_some("selected"))}
-                        onclick={choose(Mode::SignIn)} data-action="mode-sign-in">{"Sign in"}</button>
-                <button type="button" role="tab" aria-selected={(*mode == Mode::Token).to_string()}
-                        class={classes!("segment", (*mode == Mode::Token).then_some("selected"))}
-                        onclick={choose(Mode::Token)} data-action="mode-token">{"Use a token"}</button>
-            </div>
-            if *mode == Mode::SignIn {
+            <AuthChoice mode={*mode} on_change={on_mode} />
+            if *mode == AuthMode::SignIn {
                 <SignInPanel team={team.clone()} url={props.url.clone()}
                              on_started={props.on_sign_in.clone()} on_changed={props.on_saved.clone()} />
                 <div class="field-row">
