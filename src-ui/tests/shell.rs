@@ -720,3 +720,20 @@ async fn registering_a_component_previews_then_imports_and_refuses_a_second_time
             .contains("registered already")
     );
 }
+
+#[wasm_bindgen_test]
+async fn home_greets_the_signed_in_user_and_links_what_they_own() {
+    let app = mount_fake(
+        "/",
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new()
+            .with_entities(many_entities())
+            .with_team_backend(signed_in_team()),
+    )
+    .await;
+    let line = app.text(".pane-active [data-testid='home-me']");
+    assert!(line.starts_with("Signed in as user:default/ada"), "{line}");
+    app.click(".pane-active [data-testid='home-me'] a[href*='mine']")
+        .await;
+    assert_eq!(app.active_pane(), "catalog:/catalog");
+}

@@ -20,11 +20,21 @@ pub fn plugin() -> Plugin {
 fn home_page() -> Html {
     let version = use_catalog_version();
     let summary = use_command(version, |_| GetCatalogSummary {});
+    let shell = backlot_plugin_api::use_shell();
+    let me = shell.preferences.me().map(str::to_string);
     html! {
         <div class="page home">
             <section class="hero">
                 <h2>{"Welcome to Backlot"}</h2>
                 <p>{"Your team's software catalog — services, APIs, systems, resources and the people who own them — on your desktop, searchable and available offline."}</p>
+                if let Some(me) = me {
+                    <p class="home-me" data-testid="home-me">
+                        { if shell.preferences.signed_in_as.is_some() { "Signed in as " } else { "You are " } }
+                        <Link to={entity_path(&me)}>{me.clone()}</Link>
+                        {" · "}
+                        <Link to={format!("/catalog{}", build_query([("mine", "1")]))}>{"What you and your groups own"}</Link>
+                    </p>
+                }
             </section>
             { match summary.result() {
                 None => html! { <Spinner /> },
