@@ -48,6 +48,8 @@ pub struct Api {
     pub(crate) sync: Arc<crate::team::SyncRunner>,
     /// The signed-in session with the team backend, if any.
     pub(crate) session: Arc<crate::session::SessionSlot>,
+    /// When the search index was last brought up to date.
+    pub(crate) search_freshness: crate::search::IndexFreshness,
     /// The native plugins (see `plugins.rs`), asked after the app's own commands.
     pub(crate) plugins: Vec<Arc<dyn BackendPlugin>>,
     /// The one async runtime (proxy calls, syncs, plugins' network work).
@@ -292,6 +294,7 @@ mod tests {
                 "set_ui_state" => json!({"key": "last-location", "value": "/catalog"}),
                 "open_external" => json!({"url": "file:///etc/passwd"}),
                 "start_sign_in" => json!({"url": "ftp://not-a-backend"}),
+                "search" => json!({"query": "anything"}),
                 _ => json!({}),
             };
             // A sync `start_sync` began holds the store's write lock until it ends (it is

@@ -15,6 +15,7 @@ mod plugin_host;
 pub mod plugins;
 mod routes;
 mod runtime;
+mod search;
 mod session;
 mod session_api;
 mod settings;

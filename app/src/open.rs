@@ -87,6 +87,7 @@ impl ApiBuilder {
             proxy,
             sync: Arc::default(),
             session,
+            search_freshness: Default::default(),
             plugins,
             runtime: AppRuntime::default(),
         }

@@ -73,6 +73,16 @@ impl Host for Api {
         })
     }
 
+    fn entities_of_kind(&self, kind: &str) -> Result<Vec<HostEntity>, ApiError> {
+        self.with_store(|store| {
+            store
+                .entities_of_kind(kind)?
+                .into_iter()
+                .map(|e| self.host_entity(store, e))
+                .collect()
+        })
+    }
+
     fn team_backend_url(&self) -> Result<Option<String>, ApiError> {
         self.team_url()
     }

@@ -70,6 +70,10 @@ pub(crate) fn routes() -> &'static Router<Api> {
             .on::<RefreshTeamEntity>(|api, c| api.refresh_team_entity(&c.entity_ref))
             .on::<GetEntityLocation>(|api, c| api.entity_location(&c.entity_ref))
             .on::<UnregisterLocation>(|api, c| api.unregister_location(&c.location_id))
+            .on::<backlot_model::search::Search>(|api, c| api.search(&c))
+            .on::<backlot_model::search::RebuildSearchIndex>(|api, c| {
+                api.rebuild_search_index(c.full)
+            })
             .on::<CancelSync>(|api, _| {
                 api.sync.cancel();
                 api.sync_state()

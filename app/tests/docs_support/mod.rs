@@ -101,6 +101,14 @@ impl Host for TeamHost {
             .cloned()
             .collect())
     }
+    fn entities_of_kind(&self, kind: &str) -> Result<Vec<HostEntity>, ApiError> {
+        Ok(self
+            .entities
+            .iter()
+            .filter(|e| e.entity.kind.eq_ignore_ascii_case(kind))
+            .cloned()
+            .collect())
+    }
     fn team_backend_url(&self) -> Result<Option<String>, ApiError> {
         Ok(self.url.clone())
     }

@@ -41,6 +41,62 @@ pub trait BackendPlugin: Send + Sync {
     fn secrets(&self) -> &'static [SecretDecl] {
         &[]
     }
+
+    /// What the plugin puts into the search index (Backstage's collators), per entity.
+    fn search_collators(&self) -> &'static [&'static dyn SearchCollator] {
+        &[]
+    }
+}
+
+/// One document a collator puts into the search index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchDocument {
+    /// Where it opens in the app (`/docs/…?page=…#heading`).
+    pub location: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// Headings, weighted between the title and the text.
+    pub headings: String,
+    pub text: String,
+}
+
+/// Which entities a collator looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntitySelector {
+    /// Entities carrying this annotation.
+    Annotation(&'static str),
+    /// Entities of this kind (lowercase).
+    Kind(&'static str),
+}
+
+/// A plugin's contribution to the search index: documents of one type per entity. The app
+/// calls [`SearchCollator::stamp`] for every selected entity and collates again only the
+/// entities whose stamp changed, so the index follows ingests, syncs and edits of docs.
+pub trait SearchCollator: Send + Sync {
+    /// The document type (`docs`, `api`): the search page's filter.
+    fn doc_type(&self) -> &'static str;
+    fn selects(&self) -> EntitySelector;
+    /// A value that changes whenever the entity's documents would; `None`: it has none.
+    fn stamp(&self, host: &dyn Host, entity: &HostEntity) -> Option<String>;
+    /// The entity's documents. Outside data: bounded in count and size.
+    fn collate(
+        &self,
+        host: &dyn Host,
+        entity: &HostEntity,
+    ) -> Result<Vec<SearchDocument>, ApiError>;
+}
+
+/// A stable 64-bit hash (FNV-1a) of `parts`, as hex: for stamps that survive restarts and
+/// Rust upgrades.
+pub fn stamp_of<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.iter().chain(&[0xff]) {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }
 
 fn empty_routes() -> &'static Router<dyn Host> {
@@ -81,6 +137,8 @@ pub trait Host {
     fn entity(&self, entity_ref: &str) -> Result<Option<HostEntity>, ApiError>;
     /// Every entity carrying annotation `key`, sorted by ref.
     fn entities_with_annotation(&self, key: &str) -> Result<Vec<HostEntity>, ApiError>;
+    /// Every entity of `kind` (lowercase), sorted by ref.
+    fn entities_of_kind(&self, kind: &str) -> Result<Vec<HostEntity>, ApiError>;
     /// The team backend's base URL (Settings, else app-config.yaml), without trailing `/`.
     fn team_backend_url(&self) -> Result<Option<String>, ApiError>;
     /// The team backend's token from the keychain; `None` when none is stored.

@@ -62,6 +62,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     RefreshTeamEntity::NAME,
     GetEntityLocation::NAME,
     UnregisterLocation::NAME,
+    crate::search::Search::NAME,
+    crate::search::RebuildSearchIndex::NAME,
     GetOnboarding::NAME,
     LoadDemoCatalog::NAME,
     OpenCatalogFolder::NAME,

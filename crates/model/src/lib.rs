@@ -12,6 +12,7 @@ pub mod ipc;
 pub mod query;
 pub mod relations;
 pub mod router;
+pub mod search;
 pub mod sensitive;
 pub mod sync;
 pub mod validation;

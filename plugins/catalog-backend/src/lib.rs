@@ -17,5 +17,5 @@ pub use error::{IngestError, StoreError};
 pub use ingest::{ValidationOutcome, ingest, ingest_selected, ingest_values, validate};
 pub use migrations::latest_version as schema_version;
 pub use store::{
-    ApplyOutcome, CATALOG_SHRANK, Store, TeamSync, is_drastic_shrink, sync_failure_kind,
+    ApplyOutcome, CATALOG_SHRANK, IndexDoc, Store, TeamSync, is_drastic_shrink, sync_failure_kind,
 };

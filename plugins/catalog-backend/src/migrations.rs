@@ -12,6 +12,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../../migrations/0001_catalog.sql")),
     (2, include_str!("../../../migrations/0002_team_sync.sql")),
     (3, include_str!("../../../migrations/0003_stars_recents.sql")),
+    (4, include_str!("../../../migrations/0004_search.sql")),
 ];
 
 /// The schema version this build writes.

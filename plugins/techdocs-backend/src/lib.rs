@@ -15,6 +15,7 @@
 //! configured `proxy.endpoints`, while docs come from the team backend, whose URL and
 //! token (keychain) the app hands over through [`Host`].
 
+mod collator;
 mod confine;
 mod download;
 mod error;
@@ -28,7 +29,7 @@ mod team;
 use std::path::{Path, PathBuf};
 
 use backlot_backend_plugin_api::router::Router;
-use backlot_backend_plugin_api::{BackendPlugin, Host, HostEntity};
+use backlot_backend_plugin_api::{BackendPlugin, Host, HostEntity, SearchCollator};
 use backlot_model::ApiError;
 use backlot_techdocs_common::{
     DocsEntity, DocsOrigin, DocsPage, DocsSite, GetDocsPage, GetDocsSite, ListDocsEntities,
@@ -57,6 +58,10 @@ impl BackendPlugin for TechDocsBackend {
                 .on::<SearchDocs>(|host, c| Ok(search(host, &c.entity_ref, &c.query)?))
         });
         &ROUTES
+    }
+
+    fn search_collators(&self) -> &'static [&'static dyn SearchCollator] {
+        &[&collator::DocsCollator]
     }
 }
 
@@ -246,6 +251,9 @@ mod tests {
         }
         fn entities_with_annotation(&self, _: &str) -> Result<Vec<HostEntity>, ApiError> {
             Ok(self.entity("")?.into_iter().collect())
+        }
+        fn entities_of_kind(&self, _: &str) -> Result<Vec<HostEntity>, ApiError> {
+            Ok(Vec::new())
         }
         fn team_backend_url(&self) -> Result<Option<String>, ApiError> {
             Ok(None)

@@ -14,6 +14,7 @@ mod catalog;
 mod entities;
 mod keychain;
 mod routes;
+mod search;
 mod sources;
 mod state;
 

@@ -221,6 +221,13 @@ fn settings(router: Router<FakeBackend>) -> Router<FakeBackend> {
             state.unregistered.push(c.location_id.clone());
             Ok(state.team.sync.clone())
         })
+        .on::<backlot_model::search::Search>(|f, c| Ok(super::search::search(&f.read(), &c)))
+        .on::<backlot_model::search::RebuildSearchIndex>(|f, _| {
+            Ok(backlot_model::search::IndexReport {
+                documents: f.read().search_docs.len() as u64,
+                ..Default::default()
+            })
+        })
         .on::<StartSync>(|f, c| {
             let mut state = f.write();
             state.last_sync_start = Some(c.clone());

@@ -27,6 +27,8 @@ pub(super) struct FakeState {
     pub calls: Vec<&'static str>,
     /// Locations registered / unregistered in the fake team backend.
     pub registered: Vec<String>,
+    /// Indexed documents other than entities (docs pages, API operations).
+    pub search_docs: Vec<backlot_model::search::SearchHit>,
     pub unregistered: Vec<String>,
     pub fail: BTreeMap<&'static str, ApiError>,
     pub config: ConfigSummary,
@@ -219,6 +221,12 @@ impl FakeBackend {
     /// The last sync the UI started (full? accepting a shrunken catalog?).
     pub fn last_sync_start(&self) -> Option<StartSync> {
         self.state.borrow().last_sync_start.clone()
+    }
+
+    /// Documents the fake search finds besides entities (docs pages, API operations).
+    pub fn with_search_docs(self, docs: Vec<backlot_model::search::SearchHit>) -> Self {
+        self.state.borrow_mut().search_docs = docs;
+        self
     }
 
     /// The location URLs registered in the fake team backend, in order.

@@ -5,6 +5,7 @@ mod facets;
 mod filter;
 mod graph;
 mod query;
+mod search_index;
 mod sources;
 mod stars;
 mod team;
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::error::{Result, StoreError};
 use crate::migrations;
 
+pub use search_index::IndexDoc;
 pub use team_sync::{CATALOG_SHRANK, TeamSync, is_drastic_shrink, sync_failure_kind};
 pub use write::ApplyOutcome;
 pub(crate) use write::Writer;

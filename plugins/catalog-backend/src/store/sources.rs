@@ -55,4 +55,25 @@ impl Store {
             Ok(out)
         })
     }
+
+    /// Every entity of `kind` (any case), sorted by ref.
+    pub fn entities_of_kind(&self, kind: &str) -> Result<Vec<Entity>> {
+        self.snapshot(|| {
+            let mut stmt = self.conn.prepare(
+                "SELECT e.entity_ref, d.json FROM entities e JOIN entity_docs d ON d.id = e.id
+                 WHERE e.kind = ?1 ORDER BY e.entity_ref",
+            )?;
+            let rows = stmt.query_map([kind.to_lowercase()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (entity_ref, json) = row?;
+                let mut entity: Entity = serde_json::from_str(&json)?;
+                entity.relations = self.relations_of(&entity_ref)?;
+                out.push(entity);
+            }
+            Ok(out)
+        })
+    }
 }

@@ -1,0 +1,460 @@
+//! The search index (schema v4): documents of docs pages, API operations and plugins' types
+//! in scopes replaced whole (one per entity and type), and one search over them and the
+//! entities (searched in place through `entities_fts`), ranked together by bm25 with field
+//! weights, boosted for starred and recently visited entities, with a typo-tolerant retry.
+
+use std::collections::HashMap;
+
+use backlot_model::search::{
+    MARK_END, MARK_START, Search, SearchHit, SearchResults, TYPE_ENTITY, TypeCount,
+};
+use rusqlite::params;
+
+use super::Store;
+use crate::error::Result;
+
+/// One document to index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexDoc {
+    pub location: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub headings: String,
+    pub text: String,
+    pub entity_ref: Option<String>,
+}
+
+/// The best hits of each type considered before paging.
+const WINDOW: u32 = 500;
+/// A starred entity (or its docs/API) ranks as if it matched this much better.
+const STAR_BOOST: f64 = 1.6;
+const RECENT_BOOST: f64 = 1.25;
+
+impl Store {
+    /// The stamps of the indexed scopes of `doc_type`: scope → stamp.
+    pub fn search_stamps(&self, doc_type: &str) -> Result<HashMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT scope, stamp FROM search_scopes WHERE doc_type = ?1")?;
+        let rows = stmt.query_map([doc_type], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Replaces the documents of one scope (in one transaction).
+    pub fn replace_search_scope(
+        &self,
+        doc_type: &str,
+        scope: &str,
+        stamp: &str,
+        docs: &[IndexDoc],
+    ) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        self.delete_scope_docs(doc_type, scope)?;
+        {
+            let mut doc = self.conn.prepare_cached(
+                "INSERT INTO search_docs (doc_type, scope, location, title, subtitle, entity_ref)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut fts = self.conn.prepare_cached(
+                "INSERT INTO search_fts (rowid, title, headings, text) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for d in docs {
+                doc.execute(params![
+                    doc_type,
+                    scope,
+                    d.location,
+                    d.title,
+                    d.subtitle,
+                    d.entity_ref
+                ])?;
+                let id = self.conn.last_insert_rowid();
+                fts.execute(params![id, d.title, d.headings, d.text])?;
+            }
+        }
+        self.conn.execute(
+            "INSERT INTO search_scopes (doc_type, scope, stamp) VALUES (?1, ?2, ?3)
+             ON CONFLICT (doc_type, scope) DO UPDATE SET stamp = excluded.stamp",
+            params![doc_type, scope, stamp],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes one scope and its documents.
+    pub fn remove_search_scope(&self, doc_type: &str, scope: &str) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        self.delete_scope_docs(doc_type, scope)?;
+        self.conn.execute(
+            "DELETE FROM search_scopes WHERE doc_type = ?1 AND scope = ?2",
+            params![doc_type, scope],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn delete_scope_docs(&self, doc_type: &str, scope: &str) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM search_fts WHERE rowid IN
+               (SELECT id FROM search_docs WHERE doc_type = ?1 AND scope = ?2)",
+            params![doc_type, scope],
+        )?;
+        self.conn.execute(
+            "DELETE FROM search_docs WHERE doc_type = ?1 AND scope = ?2",
+            params![doc_type, scope],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets every indexed document (a full rebuild follows).
+    pub fn clear_search_index(&self) -> Result<()> {
+        self.conn.execute_batch(
+            "BEGIN; DELETE FROM search_fts; DELETE FROM search_docs; DELETE FROM search_scopes; COMMIT;",
+        )?;
+        Ok(())
+    }
+
+    /// A value that changes whenever entities are added, removed or changed (ids grow, the
+    /// content hashes change): cheap enough to ask before every search.
+    pub fn change_signature(&self) -> Result<u64> {
+        let (count, max_id, hashes): (i64, i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(max(id), 0), coalesce(sum(hash % 1000003), 0) FROM entities",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let team: i64 = self.conn.query_row(
+            "SELECT coalesce(sum(length(etag)) + count(*), 0) FROM team_entities",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok((count as u64)
+            .wrapping_mul(1_000_003)
+            .wrapping_add(max_id as u64)
+            .wrapping_mul(1_000_003)
+            .wrapping_add(hashes as u64)
+            .wrapping_mul(1_000_003)
+            .wrapping_add(team as u64))
+    }
+
+    pub fn search_document_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM search_docs", [], |r| r.get(0))?)
+    }
+
+    /// Searches entities and indexed documents: the page `q.offset..q.offset+q.limit` of
+    /// the hits of `q.types` (all when empty), best first.
+    pub fn search(&self, q: &Search) -> Result<SearchResults> {
+        self.snapshot(|| {
+            let Some(expr) = super::query::fts_expression(&q.query) else {
+                return Ok(SearchResults::default());
+            };
+            let mut results = self.search_expr(q, &expr)?;
+            if results.total == 0
+                && let Some((corrected, expr)) = self.corrected(&q.query)?
+            {
+                results = self.search_expr(q, &expr)?;
+                if results.total > 0 {
+                    results.corrected = Some(corrected);
+                }
+            }
+            Ok(results)
+        })
+    }
+
+    fn search_expr(&self, q: &Search, expr: &str) -> Result<SearchResults> {
+        let wanted = |t: &str| q.types.is_empty() || q.types.iter().any(|w| w == t);
+        let boosts = self.boosts()?;
+        let boost = |entity_ref: Option<&str>| {
+            entity_ref
+                .and_then(|r| boosts.get(&r.to_lowercase()))
+                .copied()
+                .unwrap_or(1.0)
+        };
+        let mut by_type: Vec<TypeCount> = Vec::new();
+        let mut scored: Vec<(f64, SearchHit)> = Vec::new();
+
+        let entity_count: u64 = self.conn.query_row(
+            "SELECT count(*) FROM entities_fts WHERE entities_fts MATCH ?1",
+            [expr],
+            |r| r.get(0),
+        )?;
+        if entity_count > 0 {
+            by_type.push(TypeCount {
+                doc_type: TYPE_ENTITY.into(),
+                count: entity_count,
+            });
+        }
+        if wanted(TYPE_ENTITY) && entity_count > 0 {
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT e.entity_ref, e.kind, e.owner, m.score,
+                        json_extract(d.json, '$.metadata.name'), json_extract(d.json, '$.metadata.title'),
+                        json_extract(d.json, '$.metadata.description')
+                 FROM (SELECT rowid AS id, bm25(entities_fts, 10.0, 8.0, 2.0, 3.0, 1.0) AS score
+                       FROM entities_fts WHERE entities_fts MATCH ?1 ORDER BY score LIMIT {WINDOW}) m
+                 JOIN entities e ON e.id = m.id JOIN entity_docs d ON d.id = e.id"
+            ))?;
+            let rows = stmt.query_map([expr], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, f64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            })?;
+            for row in rows {
+                let (entity_ref, kind, owner, score, name, title, description) = row?;
+                let subtitle = match owner {
+                    Some(owner) => format!("{kind} · {}", short_ref(&owner)),
+                    None => kind,
+                };
+                let hit = SearchHit {
+                    doc_type: TYPE_ENTITY.into(),
+                    title: title.or(name).unwrap_or_else(|| entity_ref.clone()),
+                    subtitle: Some(subtitle),
+                    snippet: description.map(|d| d.chars().take(160).collect()),
+                    location: String::new(),
+                    entity_ref: Some(entity_ref.clone()),
+                };
+                scored.push((score * boost(Some(&entity_ref)), hit));
+            }
+        }
+
+        let mut counts = self.conn.prepare_cached(
+            "SELECT d.doc_type, count(*) FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+             WHERE search_fts MATCH ?1 GROUP BY d.doc_type ORDER BY d.doc_type",
+        )?;
+        let rows = counts.query_map([expr], |r| {
+            Ok(TypeCount {
+                doc_type: r.get(0)?,
+                count: r.get(1)?,
+            })
+        })?;
+        for row in rows {
+            by_type.push(row?);
+        }
+        let doc_types: Vec<String> = by_type
+            .iter()
+            .map(|t| t.doc_type.clone())
+            .filter(|t| t != TYPE_ENTITY && wanted(t))
+            .collect();
+        let mut docs = self.conn.prepare_cached(&format!(
+            "SELECT d.doc_type, d.title, d.subtitle, d.location, d.entity_ref, m.score, m.snip
+             FROM (SELECT rowid AS id, bm25(search_fts, 10.0, 5.0, 1.0) AS score,
+                          snippet(search_fts, 2, '{MARK_START}', '{MARK_END}', '…', 14) AS snip
+                   FROM search_fts WHERE search_fts MATCH ?1 ORDER BY score LIMIT {WINDOW}) m
+             JOIN search_docs d ON d.id = m.id"
+        ))?;
+        if !doc_types.is_empty() {
+            let rows = docs.query_map([expr], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    SearchHit {
+                        doc_type: r.get(0)?,
+                        title: r.get(1)?,
+                        subtitle: r.get(2)?,
+                        location: r.get(3)?,
+                        entity_ref: r.get(4)?,
+                        snippet: r.get::<_, Option<String>>(6)?.filter(|s| !s.is_empty()),
+                    },
+                    r.get::<_, f64>(5)?,
+                ))
+            })?;
+            for row in rows {
+                let (doc_type, hit, score) = row?;
+                if doc_types.contains(&doc_type) {
+                    let b = boost(hit.entity_ref.as_deref());
+                    scored.push((score * b, hit));
+                }
+            }
+        }
+        rank(&mut scored);
+        let total = by_type
+            .iter()
+            .filter(|t| wanted(&t.doc_type))
+            .map(|t| t.count)
+            .sum();
+        let limit = if q.limit == 0 { 20 } else { q.limit.min(200) } as usize;
+        let hits = scored
+            .into_iter()
+            .skip(q.offset as usize)
+            .take(limit)
+            .map(|(_, h)| h)
+            .collect();
+        Ok(SearchResults {
+            hits,
+            total,
+            by_type,
+            corrected: None,
+        })
+    }
+
+    /// Starred and recently visited entities' boosts, by lowercased ref.
+    fn boosts(&self) -> Result<HashMap<String, f64>> {
+        let mut out = HashMap::new();
+        let mut recent = self.conn.prepare_cached(
+            "SELECT entity_ref FROM recent_visits ORDER BY visited_at DESC LIMIT 50",
+        )?;
+        for r in recent.query_map([], |r| r.get::<_, String>(0))? {
+            out.insert(r?, RECENT_BOOST);
+        }
+        let mut stars = self.conn.prepare_cached("SELECT entity_ref FROM stars")?;
+        for r in stars.query_map([], |r| r.get::<_, String>(0))? {
+            out.insert(r?, STAR_BOOST);
+        }
+        Ok(out)
+    }
+
+    /// The query with each word the index does not know replaced by the closest word it
+    /// does (one edit away, same first letter), when there is one.
+    fn corrected(&self, query: &str) -> Result<Option<(String, String)>> {
+        let words: Vec<String> = query
+            .split(|c: char| !(c.is_alphanumeric() || c == '+' || c == '#'))
+            .filter(|t| !t.is_empty())
+            .take(8)
+            .map(str::to_lowercase)
+            .collect();
+        let mut changed = false;
+        let mut out = Vec::with_capacity(words.len());
+        for word in words {
+            if word.chars().count() < 3 || self.known_prefix(&word)? {
+                out.push(word);
+                continue;
+            }
+            match self.closest_term(&word)? {
+                Some(term) => {
+                    changed = true;
+                    out.push(term);
+                }
+                None => out.push(word),
+            }
+        }
+        if !changed {
+            return Ok(None);
+        }
+        let text = out.join(" ");
+        Ok(super::query::fts_expression(&text).map(|expr| (text, expr)))
+    }
+
+    fn known_prefix(&self, word: &str) -> Result<bool> {
+        let upper = format!("{word}\u{10ffff}");
+        let in_docs: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM search_vocab WHERE term >= ?1 AND term < ?2)",
+            params![word, upper],
+            |r| r.get(0),
+        )?;
+        if in_docs {
+            return Ok(true);
+        }
+        // Entity names: the names' own index.
+        let expr = format!("\"{}\"*", word.replace('"', ""));
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM entities_fts WHERE entities_fts MATCH ?1)",
+            [expr],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The most frequent indexed term one edit away from `word` (same first letter, as
+    /// typos rarely hit it), from docs and entities alike.
+    fn closest_term(&self, word: &str) -> Result<Option<String>> {
+        let first: String = word.chars().take(1).collect();
+        let upper = format!("{first}\u{10ffff}");
+        let len = word.chars().count() as i64;
+        let mut best: Option<(i64, String)> = None;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT term, doc FROM search_vocab WHERE term >= ?1 AND term < ?2
+               AND length(term) BETWEEN ?3 AND ?4",
+        )?;
+        let rows = stmt.query_map(params![first, upper, len - 1, len + 1], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (term, docs) = row?;
+            if within_one_edit(word, &term) && best.as_ref().is_none_or(|b| docs > b.0) {
+                best = Some((docs, term));
+            }
+        }
+        if best.is_none() {
+            // Entity names and titles (entities are not in search_vocab).
+            let mut names = self.conn.prepare_cached(
+                "SELECT DISTINCT name FROM entities WHERE name >= ?1 AND name < ?2
+                   AND length(name) BETWEEN ?3 AND ?4 LIMIT 5000",
+            )?;
+            let rows = names.query_map(params![first, upper, len - 1, len + 1], |r| {
+                r.get::<_, String>(0)
+            })?;
+            for name in rows {
+                let name = name?;
+                if within_one_edit(word, &name) {
+                    best = Some((0, name));
+                    break;
+                }
+            }
+        }
+        Ok(best.map(|(_, t)| t))
+    }
+}
+
+/// Orders hits best first. bm25 scores of different tables are not on one scale (they
+/// depend on each table's size), so each type's scores are taken relative to its best hit,
+/// then weighted by type — an entity named for the query before a page about it.
+fn rank(scored: &mut [(f64, SearchHit)]) {
+    let mut best: HashMap<String, f64> = HashMap::new();
+    for (score, hit) in scored.iter() {
+        let b = best.entry(hit.doc_type.clone()).or_insert(*score);
+        *b = b.min(*score);
+    }
+    let weight = |t: &str| match t {
+        TYPE_ENTITY => 1.0,
+        backlot_model::search::TYPE_DOCS => 0.9,
+        _ => 0.85,
+    };
+    for (score, hit) in scored.iter_mut() {
+        // bm25 is negative, lower is better: relative scores fall in (0, 1], higher better.
+        let b = best[&hit.doc_type];
+        let relative = if b < 0.0 { *score / b } else { 1.0 };
+        *score = relative * weight(&hit.doc_type);
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+}
+
+/// `group:default/payments` → `payments`.
+fn short_ref(r: &str) -> &str {
+    r.rsplit(['/', ':']).next().unwrap_or(r)
+}
+
+/// Whether `a` and `b` differ by at most one insertion, deletion or substitution.
+pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let (mut i, mut j, mut edits) = (0, 0, 0);
+    while i < short.len() && j < long.len() {
+        if short[i] == long[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        edits += 1;
+        if edits > 1 {
+            return false;
+        }
+        if short.len() == long.len() {
+            i += 1;
+        }
+        j += 1;
+    }
+    edits + (long.len() - j) + (short.len() - i) <= 1
+}
+
+#[cfg(test)]
+mod tests;
