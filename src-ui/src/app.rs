@@ -283,6 +283,7 @@ fn shell(props: &ShellProps) -> Html {
                     <Panes registry={props.registry.clone()} resolved={resolved} />
                 </div>
             </div>
+            <crate::palette::CommandPalette registry={props.registry.clone()} />
         </ContextProvider<ShellContext>>
     }
 }

@@ -39,7 +39,7 @@ pub fn header(props: &HeaderProps) -> Html {
                 <crate::sync_indicator::SyncIndicator />
                 <form class="global-search" role="search" {onsubmit}>
                     <IconView icon={Icon::Search} size={18} />
-                    <input ref={input} type="search" name="q" placeholder="Search the catalog…" aria-label="Search"
+                    <input ref={input} type="search" name="q" placeholder="Search everything…  Ctrl+K" aria-label="Search"
                            disabled={props.search_path.is_none()} autocomplete="off" spellcheck="false" />
                 </form>
             </div>

@@ -7,10 +7,12 @@ mod header;
 #[cfg(not(feature = "preview"))]
 mod no_backend;
 mod pages;
+mod palette;
 mod panes;
 mod plugins;
 #[cfg(feature = "preview")]
 mod preview;
+mod search_hits;
 mod sidebar;
 mod sync_indicator;
 mod sync_view;

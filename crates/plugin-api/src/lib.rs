@@ -30,7 +30,8 @@ pub use context::{Link, ShellContext, use_backend, use_catalog_version, use_shel
 pub use fake::FakeBackend;
 pub use icons::{Icon, IconView};
 pub use plugin::{
-    EntityCard, EntityContext, EntityTab, NavEntry, Plugin, ProxyEndpointNeed, Route, SecretNeed,
+    EntityCard, EntityContext, EntityTab, NavEntry, PaletteAction, Plugin, ProxyEndpointNeed,
+    Route, SecretNeed,
 };
 pub use registry::{PluginRegistry, RegistryError, Resolved};
 pub use routing::RouteMatch;

@@ -24,6 +24,17 @@ pub struct Plugin {
     pub secrets: Vec<SecretNeed>,
     /// A page that takes `?q=<text>`: where the header's global search box leads.
     pub search_path: Option<&'static str>,
+    /// What the command palette (Ctrl+K) offers from this plugin besides its page.
+    pub actions: Vec<PaletteAction>,
+}
+
+/// A command palette entry a plugin declares: a label, and the page it opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PaletteAction {
+    pub label: &'static str,
+    /// Words that find it besides its label.
+    pub keywords: &'static str,
+    pub to: &'static str,
 }
 
 impl Plugin {
@@ -40,7 +51,18 @@ impl Plugin {
             proxy_endpoints: Vec::new(),
             secrets: Vec::new(),
             search_path: None,
+            actions: Vec::new(),
         }
+    }
+
+    /// Adds a command palette entry opening `to`.
+    pub fn action(mut self, label: &'static str, keywords: &'static str, to: &'static str) -> Self {
+        self.actions.push(PaletteAction {
+            label,
+            keywords,
+            to,
+        });
+        self
     }
 
     /// Makes this plugin's page at `path` the target of the header's global search.

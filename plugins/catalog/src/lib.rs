@@ -29,5 +29,11 @@ pub fn plugin() -> Plugin {
             "/catalog/:namespace/:kind/:name",
             |m: &RouteMatch| html! { <entity_page::EntityPage route={m.clone()} /> },
         )
-        .global_search("/catalog")
+        .action(
+            "Register existing component",
+            "import add catalog-info location team",
+            "/catalog-import",
+        )
+        .action("Starred entities", "favourites stars", "/catalog?starred=1")
+        .action("Owned by me", "mine my ownership", "/catalog?mine=1")
 }

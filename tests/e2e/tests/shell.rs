@@ -141,7 +141,7 @@ async fn navigates_the_shell_and_keeps_page_state() {
     assert_eq!(scroll_after, scroll_before, "scroll position kept");
     app.screenshot("catalog").await;
 
-    // Global search from the header lands on the catalog with the query applied.
+    // Global search from the header lands on the search page with the query applied.
     app.find(".nav-item[data-plugin='home']")
         .await
         .click()
@@ -152,14 +152,19 @@ async fn navigates_the_shell_and_keeps_page_state() {
         .send_keys("zzz-no-such-entity\u{E007}")
         .await
         .unwrap(); // WebDriver's Enter key
-    app.find(".nav-item[data-plugin='catalog'][aria-current='page']")
-        .await;
     app.wait_until(
-        "the header search to reach the catalog",
-        "return document.querySelector('.pane-active input[name=catalog-search]')?.value === 'zzz-no-such-entity'",
+        "the header search to reach the search page",
+        "return document.querySelector('.pane-active input[name=search-query]')?.value === 'zzz-no-such-entity'",
     )
     .await;
-    app.find(".pane-active .empty-state").await;
+    app.find(".pane-active [data-testid='no-results']").await;
+    app.find(".nav-item[data-plugin='catalog']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.find(".nav-item[data-plugin='catalog'][aria-current='page']")
+        .await;
 
     // Open an entity from the table, then follow its owner link.
     app.js("const i = document.querySelector('.pane-active input[name=catalog-search]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true})); return true").await;
