@@ -60,41 +60,73 @@ impl PartialEq for ShellProps {
     }
 }
 
-/// Pushes `location` (`/path?a=b`) onto the history. The query goes through the history's
+/// The query key that carries a location's `#anchor` through the history, which keeps no
+/// fragments (gloo's histories refuse them): `/docs/x?page=a.md#b` is stored as
+/// `/docs/x?page=a.md&_hash=b` and read back as it was.
+const HASH_KEY: &str = "_hash";
+
+/// `location`'s path and its query pairs, the anchor among them.
+fn history_parts(location: &str) -> (&str, Vec<(String, String)>) {
+    let (path, query) = split_location(location);
+    let mut pairs: Vec<(String, String)> = parse_query(query).into_iter().collect();
+    if let Some((_, hash)) = location.split_once('#')
+        && !hash.is_empty()
+    {
+        pairs.push((
+            HASH_KEY.to_string(),
+            backlot_text::percent::decode_query(hash),
+        ));
+    }
+    (path, pairs)
+}
+
+/// Pushes `location` (`/path?a=b#c`) onto the history. The query goes through the history's
 /// query API: a memory history refuses a `?` in the path.
 pub fn navigate_to(history: &AnyHistory, location: &str) {
-    let (path, query) = split_location(location);
-    if query.is_empty() {
+    let (path, pairs) = history_parts(location);
+    if pairs.is_empty() || history.push_with_query(path.to_string(), pairs).is_err() {
         history.push(path.to_string());
-    } else {
-        let pairs: Vec<(String, String)> = parse_query(query).into_iter().collect();
-        if history.push_with_query(path.to_string(), pairs).is_err() {
-            history.push(path.to_string());
-        }
     }
 }
 
 /// Replaces the current location with `location` (no new history entry).
 pub fn replace_with(history: &AnyHistory, location: &str) {
-    let (path, query) = split_location(location);
-    let pairs: Vec<(String, String)> = parse_query(query).into_iter().collect();
+    let (path, pairs) = history_parts(location);
     if pairs.is_empty() || history.replace_with_query(path.to_string(), pairs).is_err() {
         history.replace(path.to_string());
     }
 }
 
-/// The current location as `path?query`.
+/// `path` and a history query string back into `path?query#anchor`.
+fn with_anchor(path: &str, query: &str) -> String {
+    let query = query.trim_start_matches('?');
+    let mut anchor = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|part| match part.strip_prefix("_hash=") {
+            Some(value) => {
+                anchor = Some(value);
+                false
+            }
+            None => !part.is_empty(),
+        })
+        .collect();
+    let mut out = path.to_string();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+        out.push('#');
+        out.push_str(anchor);
+    }
+    out
+}
+
 #[hook]
 fn use_current_location() -> String {
     match use_location() {
-        Some(location) => {
-            let query = location.query_str();
-            if query.is_empty() || query.starts_with('?') {
-                format!("{}{query}", location.path())
-            } else {
-                format!("{}?{query}", location.path())
-            }
-        }
+        Some(location) => with_anchor(location.path(), location.query_str()),
         None => "/".to_string(),
     }
 }
