@@ -30,3 +30,6 @@ CREATE VIRTUAL TABLE search_fts USING fts5 (
 
 -- The index's words, for typo-tolerant queries.
 CREATE VIRTUAL TABLE search_vocab USING fts5vocab (search_fts, 'row');
+
+-- `ORDER BY rank` on search_fts is bm25 with the field weights above.
+INSERT INTO search_fts (search_fts, rank) VALUES ('rank', 'bm25(10.0, 5.0, 1.0)');

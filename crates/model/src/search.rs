@@ -12,6 +12,18 @@ pub const TYPE_API: &str = "api";
 pub const MARK_START: char = '\u{2}';
 pub const MARK_END: char = '\u{3}';
 
+/// Matches counted per type at most: a count of exactly this means "this many or more".
+pub const COUNT_CAP: u32 = 1000;
+
+/// The count as shown: `1000+` at the cap.
+pub fn count_label(count: u64) -> String {
+    if count >= u64::from(COUNT_CAP) {
+        format!("{COUNT_CAP}+")
+    } else {
+        count.to_string()
+    }
+}
+
 /// Search the local index. `types` empty: every type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -27,7 +39,8 @@ crate::ipc_command!(Search => SearchResults, "search");
 #[serde(default, rename_all = "camelCase")]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
-    /// Hits of the types asked for, all pages together.
+    /// Hits of the types asked for, all pages together (each type's count stops at
+    /// [`COUNT_CAP`]).
     pub total: u64,
     /// Hits per type for the query (for the type filter's counts), whatever `types` was.
     pub by_type: Vec<TypeCount>,

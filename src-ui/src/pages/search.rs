@@ -3,7 +3,7 @@
 //! words marked, and more results as you go. The query and the filter live in the address,
 //! so back and forward work; the header's search box leads here.
 
-use backlot_model::search::{Search, SearchHit, SearchResults};
+use backlot_model::search::{Search, SearchHit, SearchResults, count_label};
 use backlot_plugin_api::components::{EmptyState, ErrorBanner, Spinner};
 use backlot_plugin_api::routing::{RouteMatch, build_query};
 use backlot_plugin_api::{Icon, IconView, Link, Plugin, use_command_if, use_shell};
@@ -117,7 +117,7 @@ fn view(
             <button type="button" class={classes!("chip", selected.then_some("selected"))}
                     aria-pressed={selected.to_string()} {onclick}
                     data-type={data_type}>
-                {format!("{label} {count}")}
+                {format!("{label} {}", count_label(count))}
             </button>
         }
     };
@@ -138,7 +138,7 @@ fn view(
             </ol>
             if (r.hits.len() as u64) < r.total {
                 <button type="button" class="button button-secondary" onclick={on_more} data-action="more">
-                    {format!("More results ({} of {})", r.hits.len(), r.total)}
+                    {format!("More results ({} of {})", r.hits.len(), count_label(r.total))}
                 </button>
             }
         </>

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use backlot_model::search::{
-    MARK_END, MARK_START, Search, SearchHit, SearchResults, TYPE_ENTITY, TypeCount,
+    COUNT_CAP, MARK_END, MARK_START, Search, SearchHit, SearchResults, TYPE_ENTITY, TypeCount,
 };
 use rusqlite::params;
 
@@ -24,8 +24,18 @@ pub struct IndexDoc {
     pub entity_ref: Option<String>,
 }
 
-/// The best hits of each type considered before paging.
-const WINDOW: u32 = 500;
+/// Hits of each type considered before paging.
+const WINDOW: u32 = 300;
+/// Entity-name matches considered besides.
+const NAME_WINDOW: u32 = 50;
+/// Docs title and heading matches ranked whole.
+const TITLE_WINDOW: u32 = 100;
+
+/// A ranked hit before its details are read.
+enum Candidate {
+    Entity(i64),
+    Doc(i64, String),
+}
 /// A starred entity (or its docs/API) ranks as if it matched this much better.
 const STAR_BOOST: f64 = 1.6;
 const RECENT_BOOST: f64 = 1.25;
@@ -164,20 +174,16 @@ impl Store {
     fn search_expr(&self, q: &Search, expr: &str) -> Result<SearchResults> {
         let wanted = |t: &str| q.types.is_empty() || q.types.iter().any(|w| w == t);
         let boosts = self.boosts()?;
-        let boost = |entity_ref: Option<&str>| {
-            entity_ref
-                .and_then(|r| boosts.get(&r.to_lowercase()))
-                .copied()
-                .unwrap_or(1.0)
-        };
+        let boost = |entity_ref: &str| boosts.get(entity_ref).copied().unwrap_or(1.0);
         let mut by_type: Vec<TypeCount> = Vec::new();
-        let mut scored: Vec<(f64, SearchHit)> = Vec::new();
+        let mut scored: Vec<(f64, Candidate)> = Vec::new();
 
-        let entity_count: u64 = self.conn.query_row(
-            "SELECT count(*) FROM entities_fts WHERE entities_fts MATCH ?1",
-            [expr],
-            |r| r.get(0),
-        )?;
+        let entity_count: u64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM entities_fts WHERE entities_fts MATCH ?1 LIMIT {COUNT_CAP})"
+            ))?
+            .query_row([expr], |r| r.get(0))?;
         if entity_count > 0 {
             by_type.push(TypeCount {
                 doc_type: TYPE_ENTITY.into(),
@@ -185,47 +191,17 @@ impl Store {
             });
         }
         if wanted(TYPE_ENTITY) && entity_count > 0 {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT e.entity_ref, e.kind, e.owner, m.score,
-                        json_extract(d.json, '$.metadata.name'), json_extract(d.json, '$.metadata.title'),
-                        json_extract(d.json, '$.metadata.description')
-                 FROM (SELECT rowid AS id, bm25(entities_fts, 10.0, 8.0, 2.0, 3.0, 1.0) AS score
-                       FROM entities_fts WHERE entities_fts MATCH ?1 ORDER BY score LIMIT {WINDOW}) m
-                 JOIN entities e ON e.id = m.id JOIN entity_docs d ON d.id = e.id"
-            ))?;
-            let rows = stmt.query_map([expr], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, f64>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                ))
-            })?;
-            for row in rows {
-                let (entity_ref, kind, owner, score, name, title, description) = row?;
-                let subtitle = match owner {
-                    Some(owner) => format!("{kind} · {}", short_ref(&owner)),
-                    None => kind,
-                };
-                let hit = SearchHit {
-                    doc_type: TYPE_ENTITY.into(),
-                    title: title.or(name).unwrap_or_else(|| entity_ref.clone()),
-                    subtitle: Some(subtitle),
-                    snippet: description.map(|d| d.chars().take(160).collect()),
-                    location: String::new(),
-                    entity_ref: Some(entity_ref.clone()),
-                };
-                scored.push((score * boost(Some(&entity_ref)), hit));
+            for (id, entity_ref, score) in self.entity_candidates(expr)? {
+                scored.push((score * boost(&entity_ref), Candidate::Entity(id)));
             }
         }
 
-        let mut counts = self.conn.prepare_cached(
-            "SELECT d.doc_type, count(*) FROM search_fts f JOIN search_docs d ON d.id = f.rowid
-             WHERE search_fts MATCH ?1 GROUP BY d.doc_type ORDER BY d.doc_type",
-        )?;
+        let mut counts = self.conn.prepare_cached(&format!(
+            "SELECT doc_type, count(*) FROM
+               (SELECT d.doc_type FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+                WHERE search_fts MATCH ?1 LIMIT {COUNT_CAP})
+             GROUP BY doc_type ORDER BY doc_type"
+        ))?;
         let rows = counts.query_map([expr], |r| {
             Ok(TypeCount {
                 doc_type: r.get(0)?,
@@ -235,38 +211,45 @@ impl Store {
         for row in rows {
             by_type.push(row?);
         }
-        let doc_types: Vec<String> = by_type
+        let doc_types: Vec<&str> = by_type
             .iter()
-            .map(|t| t.doc_type.clone())
-            .filter(|t| t != TYPE_ENTITY && wanted(t))
+            .map(|t| t.doc_type.as_str())
+            .filter(|t| *t != TYPE_ENTITY && wanted(t))
             .collect();
-        let mut docs = self.conn.prepare_cached(&format!(
-            "SELECT d.doc_type, d.title, d.subtitle, d.location, d.entity_ref, m.score, m.snip
-             FROM (SELECT rowid AS id, bm25(search_fts, 10.0, 5.0, 1.0) AS score,
-                          snippet(search_fts, 2, '{MARK_START}', '{MARK_END}', '…', 14) AS snip
-                   FROM search_fts WHERE search_fts MATCH ?1 ORDER BY score LIMIT {WINDOW}) m
-             JOIN search_docs d ON d.id = m.id"
-        ))?;
         if !doc_types.is_empty() {
-            let rows = docs.query_map([expr], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    SearchHit {
-                        doc_type: r.get(0)?,
-                        title: r.get(1)?,
-                        subtitle: r.get(2)?,
-                        location: r.get(3)?,
-                        entity_ref: r.get(4)?,
-                        snippet: r.get::<_, Option<String>>(6)?.filter(|s| !s.is_empty()),
-                    },
-                    r.get::<_, f64>(5)?,
-                ))
-            })?;
-            for row in rows {
-                let (doc_type, hit, score) = row?;
-                if doc_types.contains(&doc_type) {
-                    let b = boost(hit.entity_ref.as_deref());
-                    scored.push((score * b, hit));
+            // Title and heading matches ranked whole (they are few and say most), then the
+            // first matches of the text, scored as they come: bounded for any query.
+            let mut seen = std::collections::HashSet::new();
+            for sql in [
+                format!(
+                    "SELECT m.id, d.doc_type, d.entity_ref, m.rank
+                     FROM (SELECT rowid AS id, rank FROM search_fts
+                           WHERE search_fts MATCH '{{title headings}} : (' || ?1 || ')'
+                           ORDER BY rank LIMIT {TITLE_WINDOW}) m
+                     JOIN search_docs d ON d.id = m.id"
+                ),
+                format!(
+                    "SELECT m.id, d.doc_type, d.entity_ref, m.score
+                     FROM (SELECT rowid AS id, bm25(search_fts, 10.0, 5.0, 1.0) AS score
+                           FROM search_fts WHERE search_fts MATCH ?1 LIMIT {WINDOW}) m
+                     JOIN search_docs d ON d.id = m.id"
+                ),
+            ] {
+                let mut stmt = self.conn.prepare_cached(&sql)?;
+                let rows = stmt.query_map([expr], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, f64>(3)?,
+                    ))
+                })?;
+                for row in rows {
+                    let (id, doc_type, entity_ref, score) = row?;
+                    if doc_types.contains(&doc_type.as_str()) && seen.insert(id) {
+                        let b = entity_ref.as_deref().map_or(1.0, boost);
+                        scored.push((score * b, Candidate::Doc(id, doc_type)));
+                    }
                 }
             }
         }
@@ -277,18 +260,133 @@ impl Store {
             .map(|t| t.count)
             .sum();
         let limit = if q.limit == 0 { 20 } else { q.limit.min(200) } as usize;
-        let hits = scored
+        let page: Vec<Candidate> = scored
             .into_iter()
             .skip(q.offset as usize)
             .take(limit)
-            .map(|(_, h)| h)
+            .map(|(_, c)| c)
             .collect();
+        let snippets = self.snippets(&page, expr)?;
+        let hits = page
+            .iter()
+            .map(|c| self.hit(c, &snippets))
+            .collect::<Result<_>>()?;
         Ok(SearchResults {
             hits,
             total,
             by_type,
             corrected: None,
         })
+    }
+
+    /// Entity matches worth ranking, bounded whatever the query matches: the first name
+    /// matches, ranked above the rest (a name says most), and the first matches of the
+    /// whole text, scored by bm25 with name > title > tags > description.
+    fn entity_candidates(&self, expr: &str) -> Result<Vec<(i64, String, f64)>> {
+        let mut out: Vec<(i64, String, f64)> = Vec::new();
+        let mut all = self.conn.prepare_cached(&format!(
+            "SELECT m.id, e.entity_ref, m.score
+             FROM (SELECT rowid AS id, bm25(entities_fts, 10.0, 8.0, 2.0, 3.0, 1.0) AS score
+                   FROM entities_fts WHERE entities_fts MATCH ?1 LIMIT {WINDOW}) m
+             JOIN entities e ON e.id = m.id"
+        ))?;
+        for row in all.query_map([expr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+            out.push(row?);
+        }
+        let best = out.iter().map(|c| c.2).fold(0.0_f64, f64::min);
+        let mut names = self.conn.prepare_cached(&format!(
+            "SELECT m.id, e.entity_ref, m.score
+             FROM (SELECT rowid AS id, bm25(entity_names_fts, 1.0, 0.0) AS score
+                   FROM entity_names_fts WHERE entity_names_fts MATCH ?1 LIMIT {NAME_WINDOW}) m
+             JOIN entities e ON e.id = m.id"
+        ))?;
+        let named: Vec<(i64, String, f64)> = names
+            .query_map([expr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let best_name = named.iter().map(|c| c.2).fold(0.0_f64, f64::min);
+        for (id, entity_ref, name_score) in named {
+            // In the band above every text match: best text score × (1 + relative name score).
+            let relative = if best_name < 0.0 {
+                name_score / best_name
+            } else {
+                1.0
+            };
+            let score = if best < 0.0 { best } else { -1.0 } * (1.0 + relative);
+            match out.iter_mut().find(|c| c.0 == id) {
+                Some(c) => c.2 = c.2.min(score),
+                None => out.push((id, entity_ref, score)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The snippets of the page's documents, in one pass over the matches.
+    fn snippets(&self, page: &[Candidate], expr: &str) -> Result<HashMap<i64, String>> {
+        let ids: Vec<String> = page
+            .iter()
+            .filter_map(|c| match c {
+                Candidate::Doc(id, _) => Some(id.to_string()),
+                Candidate::Entity(_) => None,
+            })
+            .collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT rowid, snippet(search_fts, 2, '{MARK_START}', '{MARK_END}', '…', 14)
+             FROM search_fts WHERE search_fts MATCH ?1 AND rowid IN ({})",
+            ids.join(",")
+        ))?;
+        let rows = stmt.query_map([expr], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The hit shown for a ranked candidate (details read for the page's hits only).
+    fn hit(&self, candidate: &Candidate, snippets: &HashMap<i64, String>) -> Result<SearchHit> {
+        match candidate {
+            Candidate::Entity(id) => {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT e.entity_ref, e.kind, e.owner,
+                            json_extract(d.json, '$.metadata.name'), json_extract(d.json, '$.metadata.title'),
+                            json_extract(d.json, '$.metadata.description')
+                     FROM entities e JOIN entity_docs d ON d.id = e.id WHERE e.id = ?1",
+                )?;
+                Ok(stmt.query_row([id], |r| {
+                    let entity_ref: String = r.get(0)?;
+                    let kind: String = r.get(1)?;
+                    let owner: Option<String> = r.get(2)?;
+                    let name: Option<String> = r.get(3)?;
+                    let title: Option<String> = r.get(4)?;
+                    let description: Option<String> = r.get(5)?;
+                    Ok(SearchHit {
+                        doc_type: TYPE_ENTITY.into(),
+                        title: title.or(name).unwrap_or_else(|| entity_ref.clone()),
+                        subtitle: Some(match owner {
+                            Some(owner) => format!("{kind} · {}", short_ref(&owner)),
+                            None => kind,
+                        }),
+                        snippet: description.map(|d| d.chars().take(160).collect()),
+                        location: String::new(),
+                        entity_ref: Some(entity_ref),
+                    })
+                })?)
+            }
+            Candidate::Doc(id, doc_type) => {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT title, subtitle, location, entity_ref FROM search_docs WHERE id = ?1",
+                )?;
+                Ok(stmt.query_row([id], |r| {
+                    Ok(SearchHit {
+                        doc_type: doc_type.clone(),
+                        title: r.get(0)?,
+                        subtitle: r.get(1)?,
+                        location: r.get(2)?,
+                        entity_ref: r.get(3)?,
+                        snippet: snippets.get(id).filter(|s| !s.is_empty()).cloned(),
+                    })
+                })?)
+            }
+        }
     }
 
     /// Starred and recently visited entities' boosts, by lowercased ref.
@@ -401,10 +499,14 @@ impl Store {
 /// Orders hits best first. bm25 scores of different tables are not on one scale (they
 /// depend on each table's size), so each type's scores are taken relative to its best hit,
 /// then weighted by type — an entity named for the query before a page about it.
-fn rank(scored: &mut [(f64, SearchHit)]) {
+fn rank(scored: &mut [(f64, Candidate)]) {
+    let type_of = |c: &Candidate| match c {
+        Candidate::Entity(_) => TYPE_ENTITY.to_string(),
+        Candidate::Doc(_, t) => t.clone(),
+    };
     let mut best: HashMap<String, f64> = HashMap::new();
-    for (score, hit) in scored.iter() {
-        let b = best.entry(hit.doc_type.clone()).or_insert(*score);
+    for (score, c) in scored.iter() {
+        let b = best.entry(type_of(c)).or_insert(*score);
         *b = b.min(*score);
     }
     let weight = |t: &str| match t {
@@ -412,11 +514,12 @@ fn rank(scored: &mut [(f64, SearchHit)]) {
         backlot_model::search::TYPE_DOCS => 0.9,
         _ => 0.85,
     };
-    for (score, hit) in scored.iter_mut() {
+    for (score, c) in scored.iter_mut() {
         // bm25 is negative, lower is better: relative scores fall in (0, 1], higher better.
-        let b = best[&hit.doc_type];
+        let t = type_of(c);
+        let b = best[&t];
         let relative = if b < 0.0 { *score / b } else { 1.0 };
-        *score = relative * weight(&hit.doc_type);
+        *score = relative * weight(&t);
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
 }
