@@ -323,3 +323,36 @@ fn a_location_pointing_at_a_device_or_outside_the_folder_is_refused_quickly() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn search_finds_docs_sections_and_api_operations_of_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_backlot"))
+            .env("BACKLOT_DATA_DIR", dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["catalog", "demo"]).status.success());
+    let rebuilt = run(&["search", "--rebuild", "--json"]);
+    assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&rebuilt.stdout).unwrap();
+    assert!(report["documents"].as_u64().unwrap() > 10, "{report}");
+
+    let found = run(&["search", "construction", "heuristic", "--type", "docs", "--json"]);
+    assert!(found.status.success());
+    let results: serde_json::Value = serde_json::from_slice(&found.stdout).unwrap();
+    let hit = &results["hits"][0];
+    assert_eq!(hit["docType"], "docs", "{results}");
+    assert!(hit["location"].as_str().unwrap().contains("page=how-it-works.md"), "{hit}");
+
+    let text = run(&["search", "routes", "of", "a", "depot"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("GET /depots/{depotId}/routes"), "{text}");
+
+    let nothing = run(&["search", "zzqqxxyy"]);
+    assert_eq!(nothing.status.code(), Some(1));
+    let refused = run(&["search"]);
+    assert_eq!(refused.status.code(), Some(2));
+}

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod login;
+mod search;
 mod output;
 mod sync;
 
@@ -53,6 +54,8 @@ pub enum Command {
     Login(login::LoginArgs),
     /// Sign out of the team's Backstage: revoke the session and forget it.
     Logout,
+    /// Search entities, docs pages and API operations (the palette's index), or rebuild it.
+    Search(search::SearchArgs),
 }
 
 /// `backlot catalog …`: the catalog backend's subcommands, plus the app's own.
@@ -108,6 +111,7 @@ pub fn run_with(
             login::run_login(args, &open(None), &mut stdin.lock(), out, err)
         }
         Command::Logout => login::run_logout(&open(None), out, err),
+        Command::Search(args) => search::run_search(args, &open(None), out, err),
     }
 }
 
