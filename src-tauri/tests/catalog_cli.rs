@@ -336,16 +336,33 @@ fn search_finds_docs_sections_and_api_operations_of_the_demo() {
     };
     assert!(run(&["catalog", "demo"]).status.success());
     let rebuilt = run(&["search", "--rebuild", "--json"]);
-    assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&rebuilt.stdout).unwrap();
     assert!(report["documents"].as_u64().unwrap() > 10, "{report}");
 
-    let found = run(&["search", "construction", "heuristic", "--type", "docs", "--json"]);
+    let found = run(&[
+        "search",
+        "construction",
+        "heuristic",
+        "--type",
+        "docs",
+        "--json",
+    ]);
     assert!(found.status.success());
     let results: serde_json::Value = serde_json::from_slice(&found.stdout).unwrap();
     let hit = &results["hits"][0];
     assert_eq!(hit["docType"], "docs", "{results}");
-    assert!(hit["location"].as_str().unwrap().contains("page=how-it-works.md"), "{hit}");
+    assert!(
+        hit["location"]
+            .as_str()
+            .unwrap()
+            .contains("page=how-it-works.md"),
+        "{hit}"
+    );
 
     let text = run(&["search", "routes", "of", "a", "depot"]);
     let text = String::from_utf8_lossy(&text.stdout);

@@ -3,8 +3,8 @@
 
 mod catalog;
 mod login;
-mod search;
 mod output;
+mod search;
 mod sync;
 
 use std::io::{IsTerminal, Write};

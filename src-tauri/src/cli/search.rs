@@ -56,7 +56,9 @@ fn search(args: SearchArgs, api: &Api, out: &mut dyn Write) -> Result<u8, Failur
     }
     let query = args.query.join(" ");
     if query.trim().is_empty() {
-        return Err(ApiError::invalid_input("nothing to search for: give words, or --rebuild").into());
+        return Err(
+            ApiError::invalid_input("nothing to search for: give words, or --rebuild").into(),
+        );
     }
     let results = api.search(&Search {
         query,
@@ -76,7 +78,11 @@ fn search(args: SearchArgs, api: &Api, out: &mut dyn Write) -> Result<u8, Failur
             (Some(r), "entity") => r.clone(),
             _ => hit.location.clone(),
         };
-        output::w(writeln!(out, "{:<7} {}  — {place}", hit.doc_type, hit.title))?;
+        output::w(writeln!(
+            out,
+            "{:<7} {}  — {place}",
+            hit.doc_type, hit.title
+        ))?;
     }
     output::w(writeln!(
         out,
