@@ -419,7 +419,10 @@ fn bad_data_fails_clearly() {
 #[test]
 fn the_app_answers_docs_commands_only_with_the_plugin_registered() {
     let (dir, api) = api_with(&[fixtures().join("backstage-demo/catalog-info.yaml")]);
-    assert_eq!(api.backend_plugin_ids(), ["techdocs", "github-actions"]);
+    assert_eq!(
+        api.backend_plugin_ids(),
+        ["techdocs", "github-actions", "api-docs"]
+    );
     let bare = backlot_app::Api::builder(dir.path())
         .plugins(Vec::new())
         .open();
