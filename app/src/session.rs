@@ -102,10 +102,11 @@ impl SessionSlot {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The stored session; none without a keychain (nothing can have been stored).
     fn load(&self) -> Result<Option<Stored>, ApiError> {
         match self.keychain.get().and_then(|k| k.get(SESSION_SECRET)) {
             Ok(value) => Ok(serde_json::from_str(value.expose()).ok()),
-            Err(SecretError::NotFound { .. }) => Ok(None),
+            Err(SecretError::NotFound { .. } | SecretError::NoService { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }
     }

@@ -23,11 +23,12 @@ pub enum CredentialSource {
 }
 
 impl Api {
-    /// The stored static token, whatever backend it belongs to.
+    /// The stored static token, whatever backend it belongs to. Without a keychain
+    /// nothing can have been stored: none.
     fn stored_token(&self) -> Result<Option<Sensitive<String>>, ApiError> {
         match self.keychain.get().and_then(|k| k.get(TEAM_BACKEND_TOKEN)) {
             Ok(token) => Ok(Some(token)),
-            Err(SecretError::NotFound { .. }) => Ok(None),
+            Err(SecretError::NotFound { .. } | SecretError::NoService { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }
     }

@@ -33,6 +33,12 @@ async fn a_team_backend_is_connected_and_synced_from_settings() {
         .await
         .unwrap();
     let card = ".pane-active .team-backend";
+    // This backend lets anyone read: "Use a token" with none, then Save.
+    app.find(&format!("{card} [data-action='mode-token']"))
+        .await
+        .click()
+        .await
+        .unwrap();
     app.find(&format!("{card} input[name='team-url']"))
         .await
         .send_keys(&server.base_url())
