@@ -21,6 +21,7 @@ mod session_api;
 mod settings;
 mod team;
 mod team_api;
+mod team_search;
 mod team_write;
 
 pub use api::Api;

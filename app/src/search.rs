@@ -40,7 +40,11 @@ impl Api {
         if due {
             self.rebuild_search_index(false)?;
         }
-        self.with_store(|store| store.search(q).map_err(ApiError::from))
+        let mut results = self.with_store(|store| store.search(q).map_err(ApiError::from))?;
+        if q.team && q.offset == 0 && !q.query.trim().is_empty() {
+            self.join_team_search(&q.query, &q.types, &mut results);
+        }
+        Ok(results)
     }
 
     fn catalog_signature(&self) -> Result<u64, ApiError> {

@@ -122,7 +122,8 @@ impl SessionSlot {
     fn forget(&self) -> Result<(), ApiError> {
         self.lock().access = None;
         match self.keychain.get().and_then(|k| k.delete(SESSION_SECRET)) {
-            Ok(_) | Err(SecretError::NotFound { .. }) => Ok(()),
+            // No keychain: nothing was stored there.
+            Ok(_) | Err(SecretError::NotFound { .. } | SecretError::NoService { .. }) => Ok(()),
             Err(e) => Err(e.into()),
         }
     }
@@ -276,17 +277,7 @@ impl SessionSlot {
     /// forgets the session here whatever the backend says.
     pub async fn sign_out(&self) -> Result<(), ApiError> {
         self.cancel_pending();
-        let stored = match self.load() {
-            Ok(stored) => stored,
-            // No keychain: nothing can have been stored; only memory is left to clear.
-            Err(e) if e.code == backlot_model::ErrorCode::KeychainUnavailable => {
-                let mut state = self.lock();
-                state.access = None;
-                state.error = None;
-                return Ok(());
-            }
-            Err(e) => return Err(e),
-        };
+        let stored = self.load()?;
         if let Some(stored) = stored
             && let Ok(client) = AuthClient::new(&stored.backend)
         {

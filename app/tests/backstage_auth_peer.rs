@@ -504,3 +504,118 @@ fn a_permission_denial_says_the_account_may_not() {
     );
     api.sign_out().unwrap();
 }
+
+/// Runs the peer script (its own defaults, not the shared peer's that test-interop.sh exports).
+fn peer_script(args: &[&str]) -> String {
+    let script = std::env::var("AUTH_PEER_SCRIPT")
+        .unwrap_or_else(|_| "tests/interop/run-auth-peer.sh".into());
+    let out = std::process::Command::new("bash")
+        .arg(backlot_test_support::workspace_root().join(&script))
+        .args(args)
+        .env_remove("BS_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_teams_search_joins_local_results_marked_team() {
+    use backlot_model::search::{Search, TYPE_ENTITY};
+    let (_dir, _service, api) = signed_in("team-search");
+    assert!(sync(&api).result.is_ok());
+    let search = |query: &str, team: bool| {
+        api.search(&Search {
+            query: query.into(),
+            team,
+            limit: 20,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+
+    // In both catalogs: found once, marked as the team's too.
+    let both = search("payments", true);
+    assert_eq!(both.team_notice, None);
+    let shared = both
+        .hits
+        .iter()
+        .find(|h| h.entity_ref.as_deref() == Some("component:default/payments-service"))
+        .expect("payments-service");
+    assert!(shared.team, "{shared:?}");
+    assert_eq!(
+        both.hits
+            .iter()
+            .filter(|h| h.entity_ref.as_deref() == Some("component:default/payments-service"))
+            .count(),
+        1
+    );
+
+    // Only the team has it (registered there, not synced here yet): a "team" hit.
+    let target = format!("{}/new-service.yaml", files());
+    let location = rt().block_on(async {
+        json(
+            http()
+                .post(format!("{}/api/catalog/locations", peer()))
+                .bearer_auth("backlot-peer-token-0123456789")
+                .header("content-type", "application/json")
+                .body(serde_json::json!({"type": "url", "target": target}).to_string()),
+        )
+        .await
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let found = loop {
+        peer_script(&["reindex"]);
+        let r = search("new service", true);
+        if let Some(hit) = r
+            .hits
+            .iter()
+            .find(|h| h.entity_ref.as_deref() == Some("component:default/new-service"))
+        {
+            break hit.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the team's search never found it: {r:?}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert!(found.team && found.doc_type == TYPE_ENTITY, "{found:?}");
+    assert!(
+        !search("new service", false).hits.iter().any(|h| h.team),
+        "without asking the team, local results only"
+    );
+
+    // The team's search unreachable: local results, and a quiet notice.
+    api.save_team_backend("http://127.0.0.1:9", None).unwrap();
+    let offline = search("payments", true);
+    assert!(
+        offline
+            .team_notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("unavailable"),
+        "{offline:?}"
+    );
+    assert!(
+        offline
+            .hits
+            .iter()
+            .any(|h| h.entity_ref.as_deref() == Some("component:default/payments-service"))
+    );
+
+    let id = location["location"]["id"].as_str().unwrap();
+    rt().block_on(async {
+        http()
+            .delete(format!("{}/api/catalog/locations/{id}", peer()))
+            .bearer_auth("backlot-peer-token-0123456789")
+            .send()
+            .await
+            .unwrap();
+    });
+    api.sign_out().unwrap();
+}

@@ -13,6 +13,7 @@ fn search(api: &Api, query: &str, types: &[&str]) -> SearchResults {
         types: types.iter().map(|t| t.to_string()).collect(),
         limit: 20,
         offset: 0,
+        team: false,
     })
     .unwrap()
 }

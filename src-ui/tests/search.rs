@@ -25,6 +25,8 @@ fn docs_hit() -> SearchHit {
         )),
         location: "/docs/default/component/route-optimizer?page=how-it-works.md#the-solver".into(),
         entity_ref: Some("component:default/route-optimizer".into()),
+        // As the team's search marks what it found too.
+        team: true,
     }
 }
 

@@ -11,12 +11,18 @@
 #   - a static file server (FILES_PORT) allowed in backend.reading.allow, so that
 #     `url` locations (http://127.0.0.1:$FILES_PORT/...) can be registered offline
 #   - optional permission framework with a test policy (PERMISSION=on)
-# See AUTH-PEER-NOTES.md next to this script for the observed behaviour of every endpoint.
+#   - Backstage Search: @backstage/plugin-search-backend 2.1.9 (GET /api/search/query,
+#     default in-memory Lunr engine from plugin-search-backend-node 1.4.10) + the catalog
+#     collator @backstage/plugin-search-backend-module-catalog 0.3.21 (type
+#     "software-catalog", re-indexed every SEARCH_FREQUENCY seconds, first run ~1 s after start)
+# See AUTH-PEER-NOTES.md next to this script for the observed behaviour of every endpoint,
+# and SEARCH-NOTES.md for the search API.
 #
 #   ./run-auth-peer.sh start      install (if needed), write files, start, wait for ingest, print PID
 #   ./run-auth-peer.sh stop       stop backend + echo server + file server (by saved PID)
 #   ./run-auth-peer.sh status     print PIDs and entity count
 #   ./run-auth-peer.sh guest-token            print a fresh user token from the guest provider
+#   ./run-auth-peer.sh reindex    run the search catalog collator now, wait for it, print doc count
 #   ./run-auth-peer.sh sql PLUGIN "SQL"       (DB=file only) run SQL on a plugin's SQLite
 #         file, e.g. to expire an OAuth session/code:  sql auth "UPDATE
 #         oauth_authorization_sessions SET expires_at=1"   (prints rows as JSON for SELECT;
@@ -38,6 +44,9 @@
 #      DB (file|memory, default file: `sql` needs the files; data/ is wiped on every start)
 #      N (default 0) generated components; PER_FILE (100); EXTRA_LOCATION; STITCHING
 #      INGEST_TIMEOUT (seconds, default 900)
+#      SEARCH_FREQUENCY (seconds, default 30)  catalog collator period (initialDelay 1 s)
+#      SEARCH_WAIT (on|off, default on)  start also waits until the search index holds
+#               every ingested entity (GET /api/search/query?types[0]=software-catalog)
 # Pinned versions: package-lock.json is auth-peer-lock.json next to this script (npm ci).
 # Needs: Node 20/22/24 + npm, and python3/make/g++ (better-sqlite3 is compiled from
 # source: its prebuilt-binary download needs GitHub, which is unreachable here).
@@ -58,6 +67,8 @@ PERMISSION=${PERMISSION:-off}
 DB=${DB:-file}
 STITCHING=${STITCHING:-deferred}
 INGEST_TIMEOUT=${INGEST_TIMEOUT:-900}
+SEARCH_FREQUENCY=${SEARCH_FREQUENCY:-30}
+SEARCH_WAIT=${SEARCH_WAIT:-on}
 SELF="$(readlink -f "$0")"
 HERE="$(dirname "$SELF")"
 LOCKFILE="$HERE/auth-peer-lock.json"
@@ -68,6 +79,14 @@ count_entities() {
   curl -s -m 10 -H "Authorization: Bearer $TOKEN" \
     "http://127.0.0.1:$PORT/api/catalog/entities/by-query?limit=0" |
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).totalItems)}catch{console.log("")}})'
+}
+
+# numberOfResults of an empty-term query restricted to the catalog index ("" before the
+# first successful collator run: that answers 500 MissingIndexError).
+count_search() {
+  curl -s -m 10 -H "Authorization: Bearer $TOKEN" \
+    "http://127.0.0.1:$PORT/api/search/query?types%5B0%5D=software-catalog&pageLimit=1" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const n=JSON.parse(s).numberOfResults;console.log(n===undefined?"":n)}catch{console.log("")}})'
 }
 
 stop_all() {
@@ -108,6 +127,9 @@ write_files() {
     "@backstage/plugin-permission-common": "0.9.13",
     "@backstage/plugin-permission-node": "0.11.6",
     "@backstage/plugin-proxy-backend": "0.6.20",
+    "@backstage/plugin-search-backend": "2.1.9",
+    "@backstage/plugin-search-backend-module-catalog": "0.3.21",
+    "@backstage/plugin-search-backend-node": "1.4.10",
     "better-sqlite3": "12.11.1"
   },
   "allowScripts": { "better-sqlite3": true }
@@ -126,6 +148,11 @@ backend.add(require('@backstage/plugin-proxy-backend'));
 // Sign-in: the auth backend (token issuer, JWKS, OIDC/OAuth provider) + the guest provider.
 backend.add(require('@backstage/plugin-auth-backend'));
 backend.add(require('@backstage/plugin-auth-backend-module-guest-provider'));
+// Search: GET /api/search/query. No engine module -> the plugin's default in-memory Lunr
+// engine (plugin-search-backend-node). The catalog collator indexes every entity as type
+// "software-catalog" on the search.collators.catalog.schedule from app-config.yaml.
+backend.add(require('@backstage/plugin-search-backend'));
+backend.add(require('@backstage/plugin-search-backend-module-catalog'));
 // POST /api/catalog/locations accepts only type "url" by default; also allow "file".
 backend.add(createBackendModule({
   pluginId: 'catalog',
@@ -214,6 +241,18 @@ auth:
     enabled: true$refresh_extra
 permission:
   enabled: $([ "$PERMISSION" = on ] && echo true || echo false)
+search:
+  collators:
+    catalog:
+      # default: every 10 min, first run 3 s after start. The Lunr index lives in memory
+      # and is rebuilt from scratch by each run (it replaces the previous index).
+      schedule:
+        frequency: {seconds: $SEARCH_FREQUENCY}
+        timeout: {minutes: 3}
+        initialDelay: {seconds: 1}
+        # local: in-process timer instead of the DB-polled global worker (which picks up a
+        # trigger only on its next poll, up to 5 s later), so "reindex" runs the collator at once.
+        scope: local
 proxy:
   endpoints:
     '/echo':
@@ -621,10 +660,48 @@ start_all() {
     sleep 1
   done
   log "ingested $n entities in $((SECONDS - ti))s (total $((SECONDS - t0))s); RSS $(awk '/VmRSS/{print int($2/1024)"MB"}' /proc/$pid/status)"
+  if [ "$SEARCH_WAIT" = on ]; then
+    # The collator reads the catalog on its own schedule (initialDelay 1 s, then every
+    # SEARCH_FREQUENCY s); its first run usually starts before ingest has finished and
+    # indexes only part of the catalog, so trigger a run now instead of waiting a period.
+    local s="" ts=$SECONDS
+    log "re-indexing search; waiting for the index to hold $n entities"
+    reindex >/dev/null || true
+    while :; do
+      kill -0 $pid 2>/dev/null || { log "backend died:"; tail -30 backend.log >&2; exit 1; }
+      s=$(count_search || true)
+      [ -n "$s" ] && [ "$s" -ge "${n:-0}" ] && break
+      if [ $((SECONDS - ts)) -ge $((SEARCH_FREQUENCY * 3 + 30)) ]; then log "search index timeout; indexed=$s"; break; fi
+      sleep 0.5
+    done
+    log "search index: $s documents after $((SECONDS - ts))s (total $((SECONDS - t0))s)"
+  fi
   log "service token: $TOKEN   user token: $SELF guest-token"
   log "client_id: http://127.0.0.1:$PORT/api/auth/.well-known/oauth-client/cli.json  files: http://127.0.0.1:$FILES_PORT/new-service.yaml"
   log "stop:  $SELF stop"
   echo "$pid"
+}
+
+# Run the catalog collator now (POST /api/search/.backstage/scheduler/v1/tasks/<id>/trigger)
+# and wait until that run has finished; prints the number of indexed catalog documents.
+reindex() {
+  local url="http://127.0.0.1:$PORT/api/search/.backstage/scheduler/v1/tasks" task=search_index_software_catalog
+  local before code
+  ended() { curl -s -m 10 -H "Authorization: Bearer $TOKEN" "$url" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const t=JSON.parse(s).tasks.find(t=>t.taskId===process.argv[1]);console.log(t?.taskState?.lastRunEndedAt??"")}catch{console.log("")}})' "$task"; }
+  for _ in $(seq 1 120); do   # 409 while a run is in progress: retry until it is idle
+    before=$(ended)
+    code=$(curl -s -o /dev/null -w '%{http_code}' -m 10 -X POST -H "Authorization: Bearer $TOKEN" "$url/$task/trigger")
+    [ "$code" = 200 ] && break
+    [ "$code" = 409 ] || { log "trigger $task: HTTP $code"; return 1; }
+    sleep 0.5
+  done
+  for _ in $(seq 1 360); do
+    local now; now=$(ended)
+    [ -n "$now" ] && [ "$now" != "$before" ] && break
+    sleep 0.5
+  done
+  count_search
 }
 
 guest_token() {
@@ -649,9 +726,11 @@ case "${1:-start}" in
     for f in backend.pid echo.pid files.pid; do
       [ -f "$BS_DIR/$f" ] && echo "$f $(cat "$BS_DIR/$f") $(kill -0 "$(cat "$BS_DIR/$f")" 2>/dev/null && echo running || echo dead)"
     done
-    echo "entities: $(count_entities || true)" ;;
+    echo "entities: $(count_entities || true)"
+    echo "search documents (software-catalog): $(count_search || true)" ;;
   guest-token) guest_token ;;
+  reindex) reindex ;;
   sql) shift; run_sql "$@" ;;
-  *) echo "usage: $0 start|stop|status|guest-token|sql PLUGIN SQL" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|guest-token|reindex|sql PLUGIN SQL" >&2; exit 2 ;;
 esac
 exit 0

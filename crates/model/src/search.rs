@@ -32,6 +32,9 @@ pub struct Search {
     pub types: Vec<String>,
     pub limit: u32,
     pub offset: u32,
+    /// Also ask the team backend's search (first page only; bounded in time).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub team: bool,
 }
 crate::ipc_command!(Search => SearchResults, "search");
 
@@ -46,6 +49,8 @@ pub struct SearchResults {
     pub by_type: Vec<TypeCount>,
     /// The query as searched, after typo correction (`None`: as typed).
     pub corrected: Option<String>,
+    /// Why the team's search did not answer (local results only), when it was asked.
+    pub team_notice: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +73,9 @@ pub struct SearchHit {
     pub location: String,
     /// The entity it belongs to.
     pub entity_ref: Option<String>,
+    /// Found by the team's search (too).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub team: bool,
 }
 
 /// Re-indexes what changed since the last time (`full`: everything). Searching does it

@@ -111,6 +111,7 @@ fn main() {
                 types: Vec::new(),
                 limit: 20,
                 offset: 0,
+                team: false,
             })
             .unwrap();
         std::hint::black_box(r);

@@ -20,6 +20,7 @@ mod progress;
 mod report;
 mod retry;
 mod target;
+mod team_search;
 
 #[cfg(feature = "test-server")]
 pub mod test_server;
@@ -41,3 +42,4 @@ pub use progress::{Phase, Progress, ProgressFn};
 pub use report::SyncReport;
 pub use retry::RetryPolicy;
 pub use target::{SyncMode, SyncTarget};
+pub use team_search::TeamSearchResult;

@@ -20,6 +20,9 @@ pub struct SearchArgs {
     /// Hits shown at most.
     #[arg(long, default_value_t = 20)]
     pub limit: u32,
+    /// Also ask the team backend's search (results it alone has are marked "team").
+    #[arg(long)]
+    pub team: bool,
     /// Bring the index up to date instead of searching (what changed since last time).
     #[arg(long, conflicts_with = "query")]
     pub rebuild: bool,
@@ -65,10 +68,14 @@ fn search(args: SearchArgs, api: &Api, out: &mut dyn Write) -> Result<u8, Failur
         types: args.types,
         limit: args.limit,
         offset: 0,
+        team: args.team,
     })?;
     if args.json {
         output::print_json(out, &results)?;
         return Ok(0);
+    }
+    if let Some(notice) = &results.team_notice {
+        output::w(writeln!(out, "({notice})"))?;
     }
     if let Some(corrected) = &results.corrected {
         output::w(writeln!(out, "(showing results for “{corrected}”)"))?;

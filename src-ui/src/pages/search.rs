@@ -53,6 +53,8 @@ fn search_page(props: &SearchPageProps) -> Html {
                 types: doc_type.iter().cloned().collect(),
                 limit: PAGE * pages,
                 offset: 0,
+                // The team's search engine joins in when a team backend is connected.
+                team: true,
             })
         },
     );
@@ -127,6 +129,9 @@ fn view(
                 { chip(None, "All".into(), all) }
                 { for r.by_type.iter().map(|t| chip(Some(&t.doc_type), type_label(&t.doc_type), t.count)) }
             </div>
+            if let Some(notice) = &r.team_notice {
+                <p class="muted small" data-testid="team-notice">{notice.clone()}</p>
+            }
             if let Some(corrected) = &r.corrected {
                 <p class="muted small" data-testid="corrected">{format!("No results for “{query}”; showing “{corrected}”.")}</p>
             }
@@ -152,6 +157,7 @@ fn hit_row(hit: &SearchHit) -> Html {
             <div class="search-hit-body">
                 <Link to={location(hit)} class="search-hit-title">{hit.title.clone()}</Link>
                 <span class="badge">{type_label(&hit.doc_type)}</span>
+                if hit.team { <span class="badge badge-ok" title="Found by the team's search" data-testid="team-badge">{"team"}</span> }
                 if let Some(sub) = &hit.subtitle { <span class="muted small">{format!(" {sub}")}</span> }
                 if let Some(text) = &hit.snippet { <p class="search-snippet small">{snippet(text)}</p> }
             </div>

@@ -121,6 +121,8 @@ fn palette_dialog(props: &DialogProps) -> Html {
             types,
             limit: HITS,
             offset: 0,
+            // Local only: the palette answers as you type.
+            team: false,
         })
     });
     let recent = use_command_if(((*query).is_empty(), *filter), |(empty, filter)| {

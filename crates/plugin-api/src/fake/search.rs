@@ -32,6 +32,7 @@ pub(super) fn search(state: &FakeState, q: &Search) -> SearchResults {
             snippet: e.description.clone(),
             location: String::new(),
             entity_ref: Some(e.entity_ref.clone()),
+            team: false,
         })
         .collect();
     all.extend(
@@ -71,5 +72,6 @@ pub(super) fn search(state: &FakeState, q: &Search) -> SearchResults {
             .collect(),
         by_type,
         corrected: None,
+        team_notice: None,
     }
 }

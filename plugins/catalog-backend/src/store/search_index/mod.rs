@@ -276,6 +276,7 @@ impl Store {
             total,
             by_type,
             corrected: None,
+            team_notice: None,
         })
     }
 
@@ -368,6 +369,7 @@ impl Store {
                         snippet: description.map(|d| d.chars().take(160).collect()),
                         location: String::new(),
                         entity_ref: Some(entity_ref),
+                        team: false,
                     })
                 })?)
             }
@@ -383,6 +385,7 @@ impl Store {
                         location: r.get(2)?,
                         entity_ref: r.get(3)?,
                         snippet: snippets.get(id).filter(|s| !s.is_empty()).cloned(),
+                        team: false,
                     })
                 })?)
             }

@@ -41,6 +41,7 @@ fn search(store: &Store, query: &str, types: &[&str]) -> SearchResults {
             types: types.iter().map(|t| t.to_string()).collect(),
             limit: 20,
             offset: 0,
+            team: false,
         })
         .unwrap()
 }
@@ -254,6 +255,7 @@ fn profile_queries() {
                 types: vec![],
                 limit: 20,
                 offset: 0,
+                team: false,
             })
             .unwrap();
         println!(
