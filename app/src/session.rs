@@ -102,11 +102,11 @@ impl SessionSlot {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The stored session; none without a keychain (nothing can have been stored).
+    /// The stored session; keychain failures are errors.
     fn load(&self) -> Result<Option<Stored>, ApiError> {
         match self.keychain.get().and_then(|k| k.get(SESSION_SECRET)) {
             Ok(value) => Ok(serde_json::from_str(value.expose()).ok()),
-            Err(SecretError::NotFound { .. } | SecretError::NoService { .. }) => Ok(None),
+            Err(SecretError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }
     }
@@ -277,7 +277,12 @@ impl SessionSlot {
     /// forgets the session here whatever the backend says.
     pub async fn sign_out(&self) -> Result<(), ApiError> {
         self.cancel_pending();
-        let stored = self.load()?;
+        let stored = match self.load() {
+            Ok(stored) => stored,
+            // No keychain: nothing can have been stored; only memory is left to clear.
+            Err(e) if e.code == backlot_model::ErrorCode::KeychainUnavailable => None,
+            Err(e) => return Err(e),
+        };
         if let Some(stored) = stored
             && let Ok(client) = AuthClient::new(&stored.backend)
         {

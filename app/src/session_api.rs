@@ -23,12 +23,12 @@ pub enum CredentialSource {
 }
 
 impl Api {
-    /// The stored static token, whatever backend it belongs to. Without a keychain
-    /// nothing can have been stored: none.
+    /// The stored static token, whatever backend it belongs to; keychain failures are
+    /// errors (the CLI then suggests `--token-env`).
     fn stored_token(&self) -> Result<Option<Sensitive<String>>, ApiError> {
         match self.keychain.get().and_then(|k| k.get(TEAM_BACKEND_TOKEN)) {
             Ok(token) => Ok(Some(token)),
-            Err(SecretError::NotFound { .. } | SecretError::NoService { .. }) => Ok(None),
+            Err(SecretError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }
     }
@@ -44,7 +44,8 @@ impl Api {
         let Some(url) = self.team_url()? else {
             return Ok(None);
         };
-        if self.stored_token()?.is_none() {
+        // Without a readable keychain no token can be bound (saving a URL still works).
+        if !matches!(self.stored_token(), Ok(Some(_))) {
             return Ok(None);
         }
         let origin = origin_of(&url)?;

@@ -344,9 +344,10 @@ impl Api {
         let url = url.trim().trim_end_matches('/');
         crate::team::check_url(url)?;
         // No token typed: only a credential saved or issued for this URL's origin is sent.
+        // An unreadable keychain means no token: a backend that needs one says so.
         let token = match token {
             Some(t) => Some(Sensitive::new(t)),
-            None => self.credential_for(url)?.token,
+            None => self.credential_for(url).map(|c| c.token).unwrap_or(None),
         };
         let info = self
             .runtime

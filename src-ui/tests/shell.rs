@@ -629,6 +629,18 @@ fn signed_in_team() -> backlot_model::ipc::TeamBackend {
     }
 }
 
+/// The app on `path` with a catalog, signed in to a team backend.
+async fn mount_signed_in(path: &str) -> Mounted {
+    mount_fake(
+        path,
+        AnyHistory::from(MemoryHistory::new()),
+        FakeBackend::new()
+            .with_entities(many_entities())
+            .with_team_backend(signed_in_team()),
+    )
+    .await
+}
+
 #[wasm_bindgen_test]
 async fn team_entity_actions_need_a_team_entity_and_a_credential() {
     let mount_entity = |from_team: bool, team: Option<backlot_model::ipc::TeamBackend>| {
@@ -687,14 +699,7 @@ async fn team_entity_actions_need_a_team_entity_and_a_credential() {
 
 #[wasm_bindgen_test]
 async fn registering_a_component_previews_then_imports_and_refuses_a_second_time() {
-    let app = mount_fake(
-        "/catalog",
-        AnyHistory::from(MemoryHistory::new()),
-        FakeBackend::new()
-            .with_entities(many_entities())
-            .with_team_backend(signed_in_team()),
-    )
-    .await;
+    let app = mount_signed_in("/catalog").await;
     app.click(".pane-active .register-link").await;
     let url = "https://git.example.com/acme/payments/catalog-info.yaml";
     app.type_into(".pane-active input[name='import-url']", url)
@@ -723,14 +728,7 @@ async fn registering_a_component_previews_then_imports_and_refuses_a_second_time
 
 #[wasm_bindgen_test]
 async fn home_greets_the_signed_in_user_and_links_what_they_own() {
-    let app = mount_fake(
-        "/",
-        AnyHistory::from(MemoryHistory::new()),
-        FakeBackend::new()
-            .with_entities(many_entities())
-            .with_team_backend(signed_in_team()),
-    )
-    .await;
+    let app = mount_signed_in("/").await;
     let line = app.text(".pane-active [data-testid='home-me']");
     assert!(line.starts_with("Signed in as user:default/ada"), "{line}");
     app.click(".pane-active [data-testid='home-me'] a[href*='mine']")

@@ -37,33 +37,23 @@ impl Store {
             )));
         }
         let path = format!("$.metadata.annotations.\"{key}\"");
-        self.snapshot(|| {
-            let mut stmt = self.conn.prepare(
-                "SELECT e.entity_ref, d.json FROM entities e JOIN entity_docs d ON d.id = e.id
-                 WHERE json_extract(d.json, ?1) IS NOT NULL ORDER BY e.entity_ref",
-            )?;
-            let rows = stmt.query_map([&path], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (entity_ref, json) = row?;
-                let mut entity: Entity = serde_json::from_str(&json)?;
-                entity.relations = self.relations_of(&entity_ref)?;
-                out.push(entity);
-            }
-            Ok(out)
-        })
+        self.entities_where("json_extract(d.json, ?1) IS NOT NULL", &path)
     }
 
-    /// Every entity of `kind` (any case), sorted by ref.
+    /// Every entity of `kind` (any case), sorted by ref, with its relations.
     pub fn entities_of_kind(&self, kind: &str) -> Result<Vec<Entity>> {
+        self.entities_where("e.kind = ?1", &kind.to_lowercase())
+    }
+
+    /// The entities matching `condition` (over `e` entities and `d` their documents, with
+    /// `?1` bound to `param`), sorted by ref, with their relations.
+    fn entities_where(&self, condition: &str, param: &str) -> Result<Vec<Entity>> {
         self.snapshot(|| {
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.conn.prepare(&format!(
                 "SELECT e.entity_ref, d.json FROM entities e JOIN entity_docs d ON d.id = e.id
-                 WHERE e.kind = ?1 ORDER BY e.entity_ref",
-            )?;
-            let rows = stmt.query_map([kind.to_lowercase()], |r| {
+                 WHERE {condition} ORDER BY e.entity_ref"
+            ))?;
+            let rows = stmt.query_map([param], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?;
             let mut out = Vec::new();
