@@ -512,7 +512,18 @@ fn peer_script(args: &[&str]) -> String {
     let out = std::process::Command::new("bash")
         .arg(backlot_test_support::workspace_root().join(&script))
         .args(args)
+        // Its own settings, not the shared peer's that test-interop.sh exports.
         .env_remove("BS_DIR")
+        .env_remove("ECHO_PORT")
+        .env_remove("TOKEN")
+        .env(
+            "PORT",
+            url::Url::parse(&peer())
+                .unwrap()
+                .port()
+                .unwrap()
+                .to_string(),
+        )
         .output()
         .unwrap();
     assert!(
