@@ -3,6 +3,14 @@
 -- Documents come in scopes: one source (an entity's docs site, an API's definition) whose
 -- documents are replaced together when its stamp changes.
 
+-- Bumped by every write that changes the catalog (ingest, sync, a targeted refresh): the
+-- search index is brought up to date when it moved.
+CREATE TABLE catalog_version (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    n           INTEGER NOT NULL
+);
+INSERT INTO catalog_version (id, n) VALUES (1, 0);
+
 CREATE TABLE search_scopes (
     doc_type    TEXT NOT NULL,              -- 'docs', 'api', a plugin's type
     scope       TEXT NOT NULL,              -- the entity ref it came from (lowercased)

@@ -1,8 +1,8 @@
 //! Search: the index of what plugins collate (docs pages, API operations, …) kept up to
 //! date incrementally — each selected entity's stamp is compared with the indexed one and
 //! only changed entities are collated again — and one search over it and the entities.
-//! Searching refreshes the index first when the catalog changed or a while has passed
-//! (docs files change without the catalog knowing).
+//! Searching refreshes the index first when the catalog changed (one counter read), and
+//! stamps the collators that read files (docs folders) again every few minutes.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -15,8 +15,10 @@ use backlot_model::search::{IndexReport, Search, SearchResults};
 
 use crate::Api;
 
-/// Docs files may change under the app: the stamps are looked at again after this long.
-const RESTAMP_AFTER: Duration = Duration::from_secs(30);
+/// Docs files may change under the app: their stamps are looked at again after this long.
+const RESTAMP_AFTER: Duration = Duration::from_secs(120);
+/// Scopes written per transaction.
+const BATCH: usize = 200;
 
 /// When the index was last brought up to date, and for which catalog.
 #[derive(Default)]
@@ -27,18 +29,20 @@ pub struct IndexFreshness {
 impl Api {
     /// Searches the catalog and the index (refreshed first when due).
     pub fn search(&self, q: &Search) -> Result<SearchResults, ApiError> {
-        let signature = self.catalog_signature()?;
+        let version = self.catalog_version()?;
         let due = match *self
             .search_freshness
             .last
             .lock()
             .unwrap_or_else(|p| p.into_inner())
         {
-            Some((at, seen)) => seen != signature || at.elapsed() > RESTAMP_AFTER,
-            None => true,
+            None => Some(false),
+            Some((_, seen)) if seen != version => Some(false),
+            Some((at, _)) if at.elapsed() > RESTAMP_AFTER => Some(true),
+            Some(_) => None,
         };
-        if due {
-            self.rebuild_search_index(false)?;
+        if let Some(files_only) = due {
+            self.refresh_search_index(false, files_only)?;
         }
         let mut results = self.with_store(|store| store.search(q).map_err(ApiError::from))?;
         if q.team && q.offset == 0 && !q.query.trim().is_empty() {
@@ -47,15 +51,21 @@ impl Api {
         Ok(results)
     }
 
-    fn catalog_signature(&self) -> Result<u64, ApiError> {
-        self.with_store(|store| store.change_signature().map_err(ApiError::from))
+    fn catalog_version(&self) -> Result<u64, ApiError> {
+        self.with_store(|store| store.catalog_version().map_err(ApiError::from))
     }
 
     /// Brings the index up to date: collates again the entities whose stamp changed, drops
     /// the ones gone. `full`: forget everything and collate all.
     pub fn rebuild_search_index(&self, full: bool) -> Result<IndexReport, ApiError> {
+        self.refresh_search_index(full, false)
+    }
+
+    /// [`Api::rebuild_search_index`]; `files_only`: only the collators whose stamps read
+    /// files (the catalog did not change).
+    fn refresh_search_index(&self, full: bool, files_only: bool) -> Result<IndexReport, ApiError> {
         let started = Instant::now();
-        let signature = self.catalog_signature()?;
+        let version = self.catalog_version()?;
         if full {
             self.with_store(|store| store.clear_search_index().map_err(ApiError::from))?;
         }
@@ -64,6 +74,7 @@ impl Api {
             .plugins
             .iter()
             .flat_map(|p| p.search_collators().iter().copied())
+            .filter(|c| !files_only || c.stamps_files())
             .collect();
         for collator in collators {
             self.index_type(collator, &mut report)?;
@@ -75,7 +86,7 @@ impl Api {
             .search_freshness
             .last
             .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), signature));
+            .unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), version));
         Ok(report)
     }
 
@@ -91,6 +102,7 @@ impl Api {
             EntitySelector::Annotation(key) => self.entities_with_annotation(key)?,
             EntitySelector::Kind(kind) => self.entities_of_kind(kind)?,
         };
+        let mut batch: Vec<(String, String, Vec<IndexDoc>)> = Vec::new();
         for entity in entities {
             let scope = entity.entity.entity_ref().key();
             let Some(stamp) = collator.stamp(self, &entity) else {
@@ -119,22 +131,38 @@ impl Api {
                     entity_ref: Some(scope.clone()),
                 })
                 .collect();
-            self.with_store(|store| {
-                store
-                    .replace_search_scope(doc_type, &scope, &stamp, &docs)
-                    .map_err(ApiError::from)
-            })?;
+            batch.push((scope, stamp, docs));
             report.reindexed += 1;
+            if batch.len() >= BATCH {
+                self.write_scopes(doc_type, &mut batch)?;
+            }
         }
+        self.write_scopes(doc_type, &mut batch)?;
         // What is left was indexed but is gone (or has no documents any more).
-        for scope in indexed.into_keys() {
-            self.with_store(|store| {
-                store
-                    .remove_search_scope(doc_type, &scope)
-                    .map_err(ApiError::from)
-            })?;
-            report.removed += 1;
+        let gone: Vec<String> = indexed.into_keys().collect();
+        report.removed += gone.len() as u64;
+        self.with_store(|store| {
+            store
+                .remove_search_scopes(doc_type, &gone)
+                .map_err(ApiError::from)
+        })
+    }
+
+    /// Writes a batch of scopes in one transaction and empties it.
+    fn write_scopes(
+        &self,
+        doc_type: &str,
+        batch: &mut Vec<(String, String, Vec<IndexDoc>)>,
+    ) -> Result<(), ApiError> {
+        if batch.is_empty() {
+            return Ok(());
         }
+        self.with_store(|store| {
+            store
+                .replace_search_scopes(doc_type, batch)
+                .map_err(ApiError::from)
+        })?;
+        batch.clear();
         Ok(())
     }
 }

@@ -78,6 +78,11 @@ pub trait SearchCollator: Send + Sync {
     fn selects(&self) -> EntitySelector;
     /// A value that changes whenever the entity's documents would; `None`: it has none.
     fn stamp(&self, host: &dyn Host, entity: &HostEntity) -> Option<String>;
+    /// Whether stamps depend on files that change without the catalog knowing (docs
+    /// folders): such collators are also stamped again every few minutes while searching.
+    fn stamps_files(&self) -> bool {
+        false
+    }
     /// The entity's documents. Outside data: bounded in count and size.
     fn collate(
         &self,

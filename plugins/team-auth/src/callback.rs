@@ -279,6 +279,46 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn oversized_or_silent_requests_do_not_end_the_wait() {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("probe");
+        let port = probe.local_addr().expect("addr").port();
+        drop(probe);
+        let listener = Listener::bind(&format!("http://127.0.0.1:{port}/callback"))
+            .await
+            .expect("bind");
+        let waiting = tokio::spawn(listener.wait("st"));
+        // A request head past the cap is refused (400) while reading, not buffered.
+        let mut s = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
+        let long = format!(
+            "GET /callback?x={} HTTP/1.1\r\n",
+            "a".repeat(MAX_HEAD_BYTES * 2)
+        );
+        let _ = s.write_all(long.as_bytes()).await;
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out).await;
+        assert!(out.starts_with("HTTP/1.1 400"), "{out}");
+        // Not HTTP at all.
+        let mut s = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
+        s.write_all(b"\x16\x03\x01 not http\r\n\r\n")
+            .await
+            .expect("write");
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out).await;
+        assert!(out.starts_with("HTTP/1.1 400"), "{out}");
+        // The real answer still gets through.
+        assert!(
+            get(port, "/callback?code=ok&state=st")
+                .await
+                .contains("Signed in")
+        );
+        assert_eq!(waiting.await.expect("join").ok().as_deref(), Some("ok"));
+    }
+
+    #[tokio::test]
     async fn only_loopback_http_redirects_are_served() {
         for uri in [
             "https://127.0.0.1:8055/callback",

@@ -435,3 +435,83 @@ mod tests {
         assert!(!url.as_str().contains(&pkce.verifier));
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+    use std::io::{Read, Write};
+
+    /// A server that answers every request with `body` (200, JSON) and `status`.
+    fn server(status: u16, body: Vec<u8>) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!(
+            "http://127.0.0.1:{}",
+            listener.local_addr().expect("addr").port()
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut buf = [0u8; 8192];
+                let _ = stream.read(&mut buf);
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn an_oversized_or_malformed_answer_is_refused() {
+        let big = server(200, vec![b' '; MAX_ANSWER_BYTES + 10]);
+        let err = AuthClient::new(&big)
+            .expect("client")
+            .metadata()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, AuthError::Unexpected { detail } if detail.contains("larger than")),
+            "{err}"
+        );
+
+        let garbage = server(200, b"{\"client_id\": 42}".to_vec());
+        let err = AuthClient::new(&garbage)
+            .expect("client")
+            .metadata()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AuthError::Unexpected { .. }), "{err}");
+
+        let absent = server(404, b"{}".to_vec());
+        let err = AuthClient::new(&absent)
+            .expect("client")
+            .metadata()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AuthError::NotOffered { .. }), "{err}");
+        assert!(err.to_string().contains("clientIdMetadataDocuments"));
+
+        let refused = server(
+            400,
+            br#"{"error":"invalid_grant","error_description":"Invalid authorization code"}"#
+                .to_vec(),
+        );
+        let meta = ClientMetadata {
+            client_id: "x".into(),
+            redirect_uris: vec!["http://127.0.0.1:8055/callback".into()],
+            scope: None,
+        };
+        let err = AuthClient::new(&refused)
+            .expect("client")
+            .exchange(&meta, "c", "v")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, AuthError::CodeRefused { detail } if detail.contains("Invalid authorization code")),
+            "{err}"
+        );
+    }
+}

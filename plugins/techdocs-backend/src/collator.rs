@@ -31,6 +31,10 @@ impl SearchCollator for DocsCollator {
         EntitySelector::Annotation(TECHDOCS_REF)
     }
 
+    fn stamps_files(&self) -> bool {
+        true
+    }
+
     fn stamp(&self, host: &dyn Host, entity: &HostEntity) -> Option<String> {
         if entity.from_team {
             return None;

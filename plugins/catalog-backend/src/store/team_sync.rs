@@ -309,6 +309,7 @@ impl TeamSync {
         let after = self.team_count()?;
         if applied.changed || !others.is_empty() {
             refresh_facet_counts(&self.conn)?;
+            super::write::mark_changed(&self.conn)?;
         }
         if applied.inserted >= ANALYZE_MIN_INSERTS {
             self.conn

@@ -225,6 +225,7 @@ impl Writer<'_> {
         record_problems(tx, &self.roots, problems, &self.out.conflicts)?;
         if self.out.added + self.out.updated + self.out.removed > 0 {
             refresh_facet_counts(tx)?;
+            mark_changed(tx)?;
         }
         self.tx.commit()?;
         Ok(self.out)
@@ -440,6 +441,13 @@ fn record_problems(
 
 /// Recomputes the per-kind facet counts in one pass over the entities and one over the tags
 /// (hash counting here is much cheaper than one sorting GROUP BY per facet).
+/// Records that the catalog changed (inside the writing transaction): see
+/// `Store::catalog_version`.
+pub(crate) fn mark_changed(tx: &Connection) -> Result<()> {
+    tx.execute("UPDATE catalog_version SET n = n + 1 WHERE id = 1", [])?;
+    Ok(())
+}
+
 pub(crate) fn refresh_facet_counts(tx: &Connection) -> Result<()> {
     const COLUMNS: [&str; 5] = ["kind", "type", "owner", "lifecycle", "namespace"];
     let mut counts: HashMap<(String, &'static str, String), u64> = HashMap::new();

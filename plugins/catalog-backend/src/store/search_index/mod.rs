@@ -59,6 +59,19 @@ impl Store {
         docs: &[IndexDoc],
     ) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
+        self.write_scope(doc_type, scope, stamp, docs)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// One scope's documents replaced, inside the caller's transaction.
+    fn write_scope(
+        &self,
+        doc_type: &str,
+        scope: &str,
+        stamp: &str,
+        docs: &[IndexDoc],
+    ) -> Result<()> {
         self.delete_scope_docs(doc_type, scope)?;
         {
             let mut doc = self.conn.prepare_cached(
@@ -86,18 +99,26 @@ impl Store {
              ON CONFLICT (doc_type, scope) DO UPDATE SET stamp = excluded.stamp",
             params![doc_type, scope, stamp],
         )?;
-        tx.commit()?;
         Ok(())
     }
 
     /// Removes one scope and its documents.
     pub fn remove_search_scope(&self, doc_type: &str, scope: &str) -> Result<()> {
+        self.remove_search_scopes(doc_type, &[scope.to_string()])
+    }
+
+    /// Removes scopes and their documents, in one transaction.
+    pub fn remove_search_scopes(&self, doc_type: &str, scopes: &[String]) -> Result<()> {
+        if scopes.is_empty() {
+            return Ok(());
+        }
         let tx = self.conn.unchecked_transaction()?;
-        self.delete_scope_docs(doc_type, scope)?;
-        self.conn.execute(
-            "DELETE FROM search_scopes WHERE doc_type = ?1 AND scope = ?2",
-            params![doc_type, scope],
-        )?;
+        for scope in scopes {
+            self.delete_scope_docs(doc_type, scope)?;
+            self.conn
+                .prepare_cached("DELETE FROM search_scopes WHERE doc_type = ?1 AND scope = ?2")?
+                .execute(params![doc_type, scope])?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -123,26 +144,27 @@ impl Store {
         Ok(())
     }
 
-    /// A value that changes whenever entities are added, removed or changed (ids grow, the
-    /// content hashes change): cheap enough to ask before every search.
-    pub fn change_signature(&self) -> Result<u64> {
-        let (count, max_id, hashes): (i64, i64, i64) = self.conn.query_row(
-            "SELECT count(*), coalesce(max(id), 0), coalesce(sum(hash % 1000003), 0) FROM entities",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        let team: i64 = self.conn.query_row(
-            "SELECT coalesce(sum(length(etag)) + count(*), 0) FROM team_entities",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok((count as u64)
-            .wrapping_mul(1_000_003)
-            .wrapping_add(max_id as u64)
-            .wrapping_mul(1_000_003)
-            .wrapping_add(hashes as u64)
-            .wrapping_mul(1_000_003)
-            .wrapping_add(team as u64))
+    /// A number that grows with every write that changes the catalog (an ingest that
+    /// added, updated or removed, a sync that changed something, a refresh): one row read.
+    pub fn catalog_version(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT n FROM catalog_version WHERE id = 1")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// Replaces the documents of several scopes in one transaction.
+    pub fn replace_search_scopes(
+        &self,
+        doc_type: &str,
+        scopes: &[(String, String, Vec<IndexDoc>)],
+    ) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        for (scope, stamp, docs) in scopes {
+            self.write_scope(doc_type, scope, stamp, docs)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn search_document_count(&self) -> Result<u64> {

@@ -184,83 +184,29 @@ fn one_edit_means_one() {
     assert!(within_one_edit("same", "same"));
 }
 
-/// `BACKLOT_PROFILE_DB=/tmp/sb.db cargo test --release -p backlot-catalog-backend --lib
-/// profile_queries -- --ignored --nocapture`: times each statement of a search on a store
-/// the search_index bench kept (`BACKLOT_BENCH_KEEP`).
 #[test]
-#[ignore]
-fn profile_queries() {
-    let path = std::env::var("BACKLOT_PROFILE_DB").unwrap();
-    let store = Store::open(std::path::Path::new(&path)).unwrap();
-    let conn = store.conn();
-    for word in ["compliance", "invoice", "inv", "payment service"] {
-        let expr = crate::store::query::fts_expression(word).unwrap();
-        let time = |label: &str, sql: &str| {
-            let t = std::time::Instant::now();
-            let mut stmt = conn.prepare(sql).unwrap();
-            let n = stmt.query_map([&expr], |_| Ok(())).unwrap().count();
-            println!(
-                "{word:>16} | {label:<28} | {:>7.2} ms | {n} rows",
-                t.elapsed().as_secs_f64() * 1000.0
-            );
-        };
-        time(
-            "entity count",
-            "SELECT count(*) FROM entities_fts WHERE entities_fts MATCH ?1",
-        );
-        time(
-            "names ordered",
-            "SELECT rowid FROM entity_names_fts WHERE entity_names_fts MATCH ?1 ORDER BY bm25(entity_names_fts, 1.0, 0.0) LIMIT 50",
-        );
-        time(
-            "names first 50",
-            "SELECT rowid, bm25(entity_names_fts, 1.0, 0.0) FROM entity_names_fts WHERE entity_names_fts MATCH ?1 LIMIT 50",
-        );
-        time(
-            "entities window",
-            "SELECT m.id, e.entity_ref FROM (SELECT rowid AS id, bm25(entities_fts, 10.0, 8.0, 2.0, 3.0, 1.0) AS score FROM entities_fts WHERE entities_fts MATCH ?1 LIMIT 300) m JOIN entities e ON e.id = m.id",
-        );
-        time(
-            "one by rowid",
-            "SELECT e.entity_ref FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid WHERE entities_fts MATCH ?1 AND entities_fts.rowid = 5000",
-        );
-        time(
-            "doc counts",
-            "SELECT d.doc_type, count(*) FROM search_fts f JOIN search_docs d ON d.id = f.rowid WHERE search_fts MATCH ?1 GROUP BY d.doc_type",
-        );
-        time(
-            "docs by rank",
-            "SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rank LIMIT 300",
-        );
-        time(
-            "docs titles by rank",
-            "SELECT rowid, rank FROM search_fts WHERE search_fts MATCH '{title headings} : (' || ?1 || ')' ORDER BY rank LIMIT 100",
-        );
-        time(
-            "docs first 300",
-            "SELECT rowid, bm25(search_fts, 10.0, 5.0, 1.0) FROM search_fts WHERE search_fts MATCH ?1 LIMIT 300",
-        );
-        time(
-            "snippet by rowid",
-            "SELECT snippet(search_fts, 2, '[', ']', '…', 14) FROM search_fts WHERE search_fts MATCH ?1 AND rowid = 5000",
-        );
-        time(
-            "boosts",
-            "SELECT entity_ref FROM stars WHERE ?1 IS NOT NULL",
-        );
-        let t = std::time::Instant::now();
-        store
-            .search(&Search {
-                query: word.into(),
-                types: vec![],
-                limit: 20,
-                offset: 0,
-                team: false,
-            })
-            .unwrap();
-        println!(
-            "{word:>16} | whole search                 | {:>7.2} ms",
-            t.elapsed().as_secs_f64() * 1000.0
-        );
-    }
+fn the_catalog_version_moves_only_when_the_catalog_changes() {
+    let mut store = store_with_entities();
+    let v = store.catalog_version().unwrap();
+    assert!(v > 0, "the first ingest changed the catalog");
+    let same = json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+        "metadata": {"name": "shipping", "description": "Moves parcels"},
+        "spec": {"type": "service", "lifecycle": "production", "owner": "team-a"}});
+    store.set_starred("component:default/ledger", true).unwrap();
+    assert_eq!(
+        store.catalog_version().unwrap(),
+        v,
+        "a star is not a catalog change"
+    );
+    let mut added = same.clone();
+    added["metadata"]["name"] = json!("returns");
+    crate::ingest_values(&mut store, "/other", vec![added.clone()]).unwrap();
+    let after = store.catalog_version().unwrap();
+    assert!(after > v);
+    crate::ingest_values(&mut store, "/other", vec![added]).unwrap();
+    assert_eq!(
+        store.catalog_version().unwrap(),
+        after,
+        "an unchanged re-ingest is not a change"
+    );
 }
