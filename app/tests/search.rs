@@ -105,3 +105,47 @@ fn editing_a_docs_page_reindexes_that_site_only() {
     api.rebuild_search_index(true).unwrap();
     assert_eq!(search(&api, "quokkas", &[TYPE_DOCS]).total, 1);
 }
+
+/// Searches until `done` holds (the indexer thread works on its own), at most 60 s.
+fn search_until(api: &Api, query: &str, done: impl Fn(&SearchResults) -> bool) -> SearchResults {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let found = search(api, query, &[TYPE_DOCS]);
+        if done(&found) || std::time::Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_indexer_thread_indexes_at_start_and_after_an_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = std::sync::Arc::new(Api::open(dir.path()));
+    api.load_demo_catalog().unwrap();
+    Api::spawn_search_indexer(&api).unwrap();
+
+    let found = search_until(&api, "construction heuristic", |r| {
+        !r.indexing && r.total > 0
+    });
+    assert!(!found.indexing && found.total > 0, "{found:?}");
+
+    // A new folder with a docs site: its pages join without a rebuild.
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("catalog-info.yaml"),
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: zoo\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: keepers\n",
+    )
+    .unwrap();
+    std::fs::write(repo.path().join("mkdocs.yml"), "site_name: Zoo\n").unwrap();
+    std::fs::create_dir(repo.path().join("docs")).unwrap();
+    std::fs::write(
+        repo.path().join("docs/index.md"),
+        "# Zoo\n\n## Feeding\n\nThe wombats eat at dawn.\n",
+    )
+    .unwrap();
+    api.ingest_files(&[repo.path().to_path_buf()], &[]).unwrap();
+    let found = search_until(&api, "wombats", |r| !r.indexing && r.total > 0);
+    assert_eq!(found.total, 1, "{found:?}");
+    assert!(found.hits[0].location.ends_with("#feeding"), "{found:?}");
+}

@@ -270,3 +270,37 @@ fn the_site_and_its_first_page_asked_together_fetch_the_site_once() {
         .count();
     assert_eq!(index_fetches, 1, "{seen:?}");
 }
+
+#[test]
+fn a_cached_team_site_is_indexed_for_search_and_only_once_it_is_cached() {
+    let published = tempfile::tempdir().unwrap();
+    publish_team_site(published.path(), "etag-1");
+    let server = SiteServer::start(published.path(), TOKEN);
+    let data = tempfile::tempdir().unwrap();
+    let host = TeamHost::new(data.path(), Some(server.url.clone()), Some(TOKEN));
+    let collator = TechDocsBackend.search_collators()[0];
+    let entity = host.entities[0].clone();
+
+    // Never opened: nothing to index, and indexing downloads nothing.
+    assert_eq!(collator.stamp(&host, &entity), None);
+    assert!(collator.collate(&host, &entity).unwrap().is_empty());
+    assert!(server.seen.lock().unwrap().is_empty(), "no download");
+
+    site(&host).unwrap();
+    let stamp = collator.stamp(&host, &entity).expect("cached: a stamp");
+    let docs = collator.collate(&host, &entity).unwrap();
+    let requirements = docs
+        .iter()
+        .find(|d| d.text.contains("quantum router"))
+        .unwrap_or_else(|| panic!("{docs:?}"));
+    assert_eq!(
+        requirements.location,
+        "/docs/default/component/team-svc?page=guide/install/index.html#requirements"
+    );
+    assert_eq!(requirements.title, "Install › Requirements");
+    // The sanitized page: no script text indexed.
+    assert!(docs.iter().all(|d| !d.text.contains("evil")), "{docs:?}");
+
+    // The same copy keeps its stamp (the site is not collated again).
+    assert_eq!(collator.stamp(&host, &entity).as_ref(), Some(&stamp));
+}

@@ -43,6 +43,9 @@ pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
         Err(e) => eprintln!("backlot: {}", e.message),
     }
     spawn_background_sync(api.clone());
+    if let Err(e) = Api::spawn_search_indexer(&api) {
+        eprintln!("backlot: searches will index for themselves: {e}");
+    }
     let startup = Startup {
         started,
         trace: std::env::var_os("BACKLOT_TRACE_STARTUP").is_some(),

@@ -17,6 +17,7 @@ mod sidebar;
 mod sync_indicator;
 mod sync_view;
 mod theme;
+mod visible;
 
 pub use app::{App, AppProps};
 pub use plugins::plugins;

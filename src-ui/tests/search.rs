@@ -87,6 +87,52 @@ async fn the_search_page_filters_by_type_marks_matches_and_lives_in_the_address(
 }
 
 #[wasm_bindgen_test]
+async fn the_search_page_loads_more_as_the_list_is_scrolled_to_its_end() {
+    let history = AnyHistory::from(MemoryHistory::new());
+    // 60 services match: pages of 25.
+    let app = mount_fake("/search?q=service", history, fake()).await;
+    app.eventually("the first page", |app| {
+        app.all(".pane-active .search-hit").len() >= 25
+    })
+    .await;
+    let first = app.all(".pane-active .search-hit").len();
+    assert!(
+        first < 60,
+        "not everything at once: {first} of 60 shown before scrolling"
+    );
+    // Scrolled to the end of the list: the next pages come without a click, until all are
+    // shown (and the button for the keyboard goes away).
+    app.eventually("all 60, by scrolling", |app| {
+        app.one(".pane-active [data-testid='end-of-list']")
+            .scroll_into_view();
+        app.all(".pane-active .search-hit").len() == 60
+    })
+    .await;
+    assert!(app.all(".pane-active [data-action='more']").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn while_the_index_is_brought_up_to_date_the_page_says_so_and_asks_again() {
+    let history = AnyHistory::from(MemoryHistory::new());
+    let app = mount_fake(
+        "/search?q=heuristic",
+        history,
+        fake().with_indexing_searches(1),
+    )
+    .await;
+    app.eventually("the partial answer says so", |app| {
+        !app.all(".pane-active [data-testid='indexing']").is_empty()
+    })
+    .await;
+    // Asked again by itself: the complete answer has no notice.
+    app.eventually("the complete answer", |app| {
+        app.all(".pane-active [data-testid='indexing']").is_empty()
+            && !app.all(".pane-active .search-hit").is_empty()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
 async fn the_palette_opens_with_ctrl_k_and_is_driven_by_the_keyboard() {
     let history = AnyHistory::from(MemoryHistory::new());
     let app = mount_fake("/", history.clone(), fake()).await;

@@ -51,6 +51,9 @@ pub struct SearchResults {
     pub corrected: Option<String>,
     /// Why the team's search did not answer (local results only), when it was asked.
     pub team_notice: Option<String>,
+    /// The index is being brought up to date in the background: docs pages and API
+    /// operations may be missing until it is (entities are always complete).
+    pub indexing: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

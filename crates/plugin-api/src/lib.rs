@@ -13,6 +13,7 @@ mod context;
 #[cfg(any(test, feature = "fake"))]
 mod fake;
 mod icons;
+pub mod perf;
 mod plugin;
 mod registry;
 pub mod routing;

@@ -7,7 +7,7 @@ pub mod filters;
 pub mod graph;
 mod import_page;
 mod index_page;
-mod perf;
+use backlot_plugin_api::perf;
 mod table;
 mod team_actions;
 

@@ -1,7 +1,9 @@
 //! `/search?q=…&type=…`: everything the local index finds — entities, docs pages at their
 //! heading, API operations — with a filter by type (counted), snippets with the matched
-//! words marked, and more results as you go. The query and the filter live in the address,
-//! so back and forward work; the header's search box leads here.
+//! words marked, and more results as the list is scrolled to its end (or with the button
+//! below it, for the keyboard). The query and the filter live in the address, so back and
+//! forward work; the header's search box leads here. While the index is being brought up to
+//! date the page says so and asks again every few seconds.
 
 use backlot_model::search::{Search, SearchHit, SearchResults, count_label};
 use backlot_plugin_api::components::{EmptyState, ErrorBanner, Spinner};
@@ -11,9 +13,12 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::search_hits::{location, snippet, type_icon, type_label};
+use crate::visible::use_on_visible;
 
 /// Results per page of the list.
 const PAGE: u32 = 25;
+/// While the index is being brought up to date, the search is asked again this often.
+const INDEXING_POLL_MS: u32 = 1500;
 
 pub fn plugin() -> Plugin {
     Plugin::new("search", "Search", Icon::Search)
@@ -76,10 +81,31 @@ fn search_page(props: &SearchPageProps) -> Html {
             }
         })
     };
-    let on_more = {
+    let more_left = results
+        .data()
+        .is_some_and(|r| (r.hits.len() as u64) < r.total);
+    let more = {
         let pages = pages.clone();
-        Callback::from(move |_| pages.set(*pages + 1))
+        Callback::from(move |()| pages.set(*pages + 1))
     };
+    let end_of_list = use_node_ref();
+    use_on_visible(
+        end_of_list.clone(),
+        more_left && !results.loading(),
+        *pages,
+        more.clone(),
+    );
+    let indexing = results.data().is_some_and(|r| r.indexing);
+    {
+        let reload = results.reload_callback();
+        use_effect_with(indexing, move |indexing| {
+            let poll = indexing.then(|| {
+                gloo_timers::callback::Interval::new(INDEXING_POLL_MS, move || reload.emit(()))
+            });
+            move || drop(poll)
+        });
+    }
+    let on_more = more.reform(|_: MouseEvent| ());
     let body = match results.result() {
         None if query.trim().is_empty() => html! {
             <EmptyState title="Search everything" icon={Icon::Search}
@@ -87,7 +113,7 @@ fn search_page(props: &SearchPageProps) -> Html {
         },
         None => html! { <Spinner /> },
         Some(Err(e)) => html! { <ErrorBanner error={e.clone()} /> },
-        Some(Ok(r)) => view(r, &query, doc_type.as_deref(), &go, on_more),
+        Some(Ok(r)) => view(r, &query, doc_type.as_deref(), &go, on_more, end_of_list),
     };
     html! {
         <div class="page search-page">
@@ -108,6 +134,7 @@ fn view(
     doc_type: Option<&str>,
     go: &(impl Fn(&str, Option<&str>) + Clone + 'static),
     on_more: Callback<MouseEvent>,
+    end_of_list: NodeRef,
 ) -> Html {
     let all: u64 = r.by_type.iter().map(|t| t.count).sum();
     let chip = |t: Option<&str>, label: String, count: u64| {
@@ -129,6 +156,11 @@ fn view(
                 { chip(None, "All".into(), all) }
                 { for r.by_type.iter().map(|t| chip(Some(&t.doc_type), type_label(&t.doc_type), t.count)) }
             </div>
+            if r.indexing {
+                <p class="muted small" data-testid="indexing" role="status">
+                    {"Indexing docs and API definitions — more results may appear."}
+                </p>
+            }
             if let Some(notice) = &r.team_notice {
                 <p class="muted small" data-testid="team-notice">{notice.clone()}</p>
             }
@@ -141,6 +173,7 @@ fn view(
             <ol class="search-results" data-testid="search-results">
                 { for r.hits.iter().map(hit_row) }
             </ol>
+            <div ref={end_of_list} class="search-end" data-testid="end-of-list" aria-hidden="true"></div>
             if (r.hits.len() as u64) < r.total {
                 <button type="button" class="button button-secondary" onclick={on_more} data-action="more">
                     {format!("More results ({} of {})", r.hits.len(), count_label(r.total))}

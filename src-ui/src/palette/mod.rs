@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use backlot_model::ipc::{GetRecent, Preferences, StartSync};
 use backlot_model::search::{Search, SearchHit, TYPE_ENTITY};
-use backlot_plugin_api::{IconView, PluginRegistry, use_command_if, use_shell};
+use backlot_plugin_api::{IconView, PluginRegistry, perf, use_command_if, use_shell};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{HtmlInputElement, KeyboardEvent};
@@ -125,6 +125,15 @@ fn palette_dialog(props: &DialogProps) -> Html {
             team: false,
         })
     });
+    // For the real-window benchmark: keystroke → this query's results painted.
+    {
+        let current = hits.answered_for() == Some(&((*query).clone(), *filter));
+        use_effect_with(hits.shared(), move |answer| {
+            if current && answer.is_some() {
+                perf::after_paint(|| perf::measure("palette:input-to-paint", "palette:input"));
+            }
+        });
+    }
     let recent = use_command_if(((*query).is_empty(), *filter), |(empty, filter)| {
         (*empty && filter.search_types().is_some()).then_some(GetRecent { limit: 5 })
     });
@@ -184,6 +193,7 @@ fn palette_dialog(props: &DialogProps) -> Html {
         let (query, selected) = (query.clone(), selected.clone());
         Callback::from(move |e: InputEvent| {
             if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                perf::mark("palette:input");
                 query.set(i.value());
                 selected.dispatch(Move::Reset);
             }

@@ -221,7 +221,14 @@ fn settings(router: Router<FakeBackend>) -> Router<FakeBackend> {
             state.unregistered.push(c.location_id.clone());
             Ok(state.team.sync.clone())
         })
-        .on::<backlot_model::search::Search>(|f, c| Ok(super::search::search(&f.read(), &c)))
+        .on::<backlot_model::search::Search>(|f, c| {
+            let mut state = f.write();
+            let mut results = super::search::search(&state, &c);
+            // The first searches answer while the index is being brought up to date.
+            results.indexing = state.indexing_searches > 0;
+            state.indexing_searches = state.indexing_searches.saturating_sub(1);
+            Ok(results)
+        })
         .on::<backlot_model::search::RebuildSearchIndex>(|f, _| {
             Ok(backlot_model::search::IndexReport {
                 documents: f.read().search_docs.len() as u64,

@@ -73,5 +73,6 @@ pub(super) fn search(state: &FakeState, q: &Search) -> SearchResults {
         by_type,
         corrected: None,
         team_notice: None,
+        indexing: false,
     }
 }

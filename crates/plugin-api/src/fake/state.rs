@@ -29,6 +29,8 @@ pub(super) struct FakeState {
     pub registered: Vec<String>,
     /// Indexed documents other than entities (docs pages, API operations).
     pub search_docs: Vec<backlot_model::search::SearchHit>,
+    /// Searches still to answer as partial (the index being brought up to date).
+    pub indexing_searches: u32,
     pub unregistered: Vec<String>,
     pub fail: BTreeMap<&'static str, ApiError>,
     pub config: ConfigSummary,
@@ -226,6 +228,12 @@ impl FakeBackend {
     /// Documents the fake search finds besides entities (docs pages, API operations).
     pub fn with_search_docs(self, docs: Vec<backlot_model::search::SearchHit>) -> Self {
         self.state.borrow_mut().search_docs = docs;
+        self
+    }
+
+    /// The next `n` searches answer that the index is still being brought up to date.
+    pub fn with_indexing_searches(self, n: u32) -> Self {
+        self.state.borrow_mut().indexing_searches = n;
         self
     }
 

@@ -299,6 +299,7 @@ impl Store {
             by_type,
             corrected: None,
             team_notice: None,
+            indexing: false,
         })
     }
 

@@ -1,4 +1,4 @@
-//! Performance marks the real-window benchmark reads over WebDriver
+//! Performance marks the real-window benchmarks read over WebDriver
 //! (`performance.getEntriesByName(…)`): when an action started and when its result was painted.
 
 use wasm_bindgen::JsCast;
