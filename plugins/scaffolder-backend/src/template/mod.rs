@@ -1,0 +1,509 @@
+//! `${{ … }}` templating with Backstage's semantics (nunjucks through its `nunjitsu` engine),
+//! on minijinja: custom delimiters, autoescape off, chainable undefined that prints nothing,
+//! values printed as JavaScript prints them, nunjucks' filters, Backstage's filters, a fuel
+//! and output cap so a hostile template stops with an error.
+
+pub mod backstage;
+pub mod filters;
+pub mod js;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Value;
+use minijinja::{Environment, UndefinedBehavior};
+use serde_json::Value as Json;
+
+pub use backstage::Integrations;
+
+/// Bounds on one render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// minijinja fuel (roughly, instructions) one render may spend.
+    pub fuel: u64,
+    /// Longest rendered text, in bytes.
+    pub max_output: usize,
+    /// Deepest nesting of calls and blocks.
+    pub recursion: usize,
+    /// Longest template source, in bytes.
+    pub max_source: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            fuel: 5_000_000,
+            max_output: 16 * 1024 * 1024,
+            recursion: 100,
+            max_source: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// Options of a [`Templater`].
+#[derive(Debug, Clone, Default)]
+pub struct TemplaterOptions {
+    /// `{{ }}` variables, `cookiecutter.x`, the `jsonify` filter (fetch:template).
+    pub cookiecutter_compat: bool,
+    pub trim_blocks: bool,
+    pub lstrip_blocks: bool,
+    pub integrations: Integrations,
+    pub limits: Limits,
+}
+
+/// A render failure, with the position in the template text when known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct TemplateError {
+    pub message: String,
+    /// 1-based line in the template text.
+    pub line: Option<usize>,
+    /// Byte range in the template text.
+    pub range: Option<std::ops::Range<usize>>,
+}
+
+impl TemplateError {
+    fn new(message: impl Into<String>) -> Self {
+        TemplateError {
+            message: message.into(),
+            line: None,
+            range: None,
+        }
+    }
+
+    fn from_minijinja(err: &minijinja::Error) -> Self {
+        let message = match err.detail() {
+            Some(detail) => format!("{}: {detail}", kind_text(err.kind())),
+            None => kind_text(err.kind()).to_string(),
+        };
+        TemplateError {
+            message,
+            line: err.line(),
+            range: err.range(),
+        }
+    }
+}
+
+fn kind_text(kind: minijinja::ErrorKind) -> &'static str {
+    use minijinja::ErrorKind as K;
+    match kind {
+        K::SyntaxError => "syntax error",
+        K::UnknownFilter => "unknown filter",
+        K::UnknownTest => "unknown test",
+        K::UnknownFunction => "unknown function",
+        K::UnknownMethod => "unknown method",
+        K::OutOfFuel => "template too complex (out of fuel)",
+        K::InvalidOperation => "invalid operation",
+        K::UndefinedError => "undefined value",
+        K::TooManyArguments => "too many arguments",
+        K::MissingArgument => "missing argument",
+        K::BadSerialization => "bad value",
+        _ => "template error",
+    }
+}
+
+/// A renderer for one syntax (Backstage's `${{ }}` or cookiecutter's `{{ }}`).
+pub struct Templater {
+    normal: Environment<'static>,
+    /// The same environment whose formatter writes values as `dump` would (JSON coercion).
+    json: Environment<'static>,
+    limits: Limits,
+    variable_start: &'static str,
+}
+
+impl std::fmt::Debug for Templater {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templater")
+            .field("variable_start", &self.variable_start)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+impl Templater {
+    pub fn new(options: &TemplaterOptions) -> Self {
+        let variable_start = if options.cookiecutter_compat {
+            "{{"
+        } else {
+            "${{"
+        };
+        Templater {
+            normal: environment(options, variable_start, false),
+            json: environment(options, variable_start, true),
+            limits: options.limits,
+            variable_start,
+        }
+    }
+
+    /// A renderer with the workflow's status globals: `always()` (true) and `failure()`
+    /// (whether a step failed); calling either sets `checked`.
+    pub fn with_status(
+        options: &TemplaterOptions,
+        failed: Arc<AtomicBool>,
+        checked: Arc<AtomicBool>,
+    ) -> Self {
+        let mut templater = Templater::new(options);
+        for env in [&mut templater.normal, &mut templater.json] {
+            let c = checked.clone();
+            env.add_function("always", move || {
+                c.store(true, Ordering::SeqCst);
+                true
+            });
+            let (c, f) = (checked.clone(), failed.clone());
+            env.add_function("failure", move || {
+                c.store(true, Ordering::SeqCst);
+                f.load(Ordering::SeqCst)
+            });
+        }
+        templater
+    }
+
+    /// Renders `source` to text (`renderer.render`).
+    pub fn render(&self, source: &str, context: &Json) -> Result<String, TemplateError> {
+        self.render_with(&self.normal, source, context)
+    }
+
+    fn render_with(
+        &self,
+        env: &Environment<'static>,
+        source: &str,
+        context: &Json,
+    ) -> Result<String, TemplateError> {
+        if source.len() > self.limits.max_source {
+            return Err(TemplateError::new(format!(
+                "template is longer than {} bytes",
+                self.limits.max_source
+            )));
+        }
+        // Fast path: nothing to render.
+        if !source.contains(self.variable_start) && !source.contains("{%") && !source.contains("{#")
+        {
+            return Ok(source.to_string());
+        }
+        let source = nunjucks_to_jinja(source);
+        let out = env
+            .render_str(&source, js::from_json(context))
+            .map_err(|e| TemplateError::from_minijinja(&e))?;
+        if out.len() > self.limits.max_output {
+            return Err(TemplateError::new(format!(
+                "rendered text is longer than {} bytes",
+                self.limits.max_output
+            )));
+        }
+        Ok(out)
+    }
+
+    /// Renders a value template as Backstage's workflow runner does (`renderValue` with JSON
+    /// coercion): a template that is one interpolation, or one block tag, keeps the JSON type
+    /// of what it prints; anything else is text. `None` is JavaScript's `undefined` (empty
+    /// output).
+    pub fn render_value(
+        &self,
+        source: &str,
+        context: &Json,
+    ) -> Result<Option<Json>, TemplateError> {
+        let shape = root_shape(source, self.variable_start);
+        if shape == RootShape::Text {
+            let out = self.render(source, context)?;
+            return Ok(if out.is_empty() {
+                None
+            } else {
+                Some(Json::String(out))
+            });
+        }
+        let encoded = self.render_with(&self.json, source, context)?;
+        if encoded.is_empty() {
+            return Ok(None);
+        }
+        match serde_json::from_str::<Json>(&encoded) {
+            Ok(json) => Ok(Some(json)),
+            Err(_) => {
+                let out = self.render(source, context)?;
+                Ok(if out.is_empty() {
+                    None
+                } else {
+                    Some(Json::String(out))
+                })
+            }
+        }
+    }
+}
+
+fn environment(
+    options: &TemplaterOptions,
+    variable_start: &str,
+    json_mode: bool,
+) -> Environment<'static> {
+    let mut env = Environment::new();
+    let mut syntax = SyntaxConfig::builder();
+    syntax
+        .block_delimiters("{%", "%}")
+        .variable_delimiters(variable_start.to_string(), "}}")
+        .comment_delimiters("{#", "#}")
+        .trim_blocks(options.trim_blocks)
+        .lstrip_blocks(options.lstrip_blocks)
+        .keep_trailing_newline(true);
+    if let Ok(config) = syntax.build() {
+        env.set_syntax(config);
+    }
+    env.set_undefined_behavior(UndefinedBehavior::Chainable);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.set_fuel(Some(options.limits.fuel));
+    env.set_recursion_limit(options.limits.recursion);
+    if json_mode {
+        env.set_formatter(|out, _state, value| {
+            if let minijinja::value::ValueKind::Undefined = value.kind() {
+                return Ok(());
+            }
+            if let Some(json) = js::to_json(value) {
+                out.write_str(&js::stringify(&json, ""))?;
+            }
+            Ok(())
+        });
+    } else {
+        env.set_formatter(|out, _state, value| {
+            out.write_str(&js::to_display_string(value))?;
+            Ok(())
+        });
+    }
+    filters::register(&mut env);
+    backstage::register(&mut env, &options.integrations);
+    if options.cookiecutter_compat {
+        env.add_filter("jsonify", filters::dump);
+    }
+    env.add_test("defined", |v: Value| !v.is_undefined());
+    env.add_test("undefined", |v: Value| v.is_undefined());
+    env.add_test("null", |v: Value| v.is_none());
+    env.add_test("truthy", |v: Value| js::truthy(&v));
+    env.add_test("falsy", |v: Value| !js::truthy(&v));
+    env
+}
+
+/// Rewrites the few nunjucks spellings minijinja does not read: `elseif` → `elif`, and
+/// `for k, v in obj` over an object (nunjucks yields key and value) through `__pairs`.
+fn nunjucks_to_jinja(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains("elseif") && !source.contains(',') {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(i) = rest.find("{%") {
+        out.push_str(&rest[..i]);
+        let tag_end = rest[i..].find("%}").map_or(rest.len(), |e| i + e + 2);
+        let tag = &rest[i..tag_end];
+        let trimmed = tag[2..].trim_start_matches(['-', '+']).trim_start();
+        if trimmed.starts_with("elseif") {
+            out.push_str(&tag.replacen("elseif", "elif", 1));
+        } else if let Some(rewritten) = pair_loop(tag) {
+            out.push_str(&rewritten);
+        } else {
+            out.push_str(tag);
+        }
+        rest = &rest[tag_end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// `{% for a, b in EXPR %}` → `{% for a, b in (EXPR) | __pairs %}`.
+fn pair_loop(tag: &str) -> Option<String> {
+    let open_len = if tag.starts_with("{%-") || tag.starts_with("{%+") {
+        3
+    } else {
+        2
+    };
+    let close_len = if tag.ends_with("-%}") || tag.ends_with("+%}") {
+        3
+    } else {
+        2
+    };
+    if tag.len() < open_len + close_len {
+        return None;
+    }
+    let body = &tag[open_len..tag.len() - close_len];
+    let rest = body.trim_start().strip_prefix("for ")?;
+    let in_at = rest.find(" in ")?;
+    let targets = &rest[..in_at];
+    if !targets.contains(',') || targets.contains('(') {
+        return None;
+    }
+    let expr = rest[in_at + 4..].trim();
+    // `recursive` and `if` filters stay outside the rewritten expression.
+    let (expr, tail) = match expr.find(" if ").or_else(|| expr.find(" recursive")) {
+        Some(i) => (&expr[..i], &expr[i..]),
+        None => (expr, ""),
+    };
+    Some(format!(
+        "{}for {targets} in ({expr}) | __pairs{tail} {}",
+        &tag[..open_len],
+        &tag[tag.len() - close_len..]
+    ))
+}
+
+/// What the template's top level is, as the JSON coercion decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RootShape {
+    /// One node that is not literal text: an interpolation or a block statement.
+    Single,
+    /// Anything else.
+    Text,
+}
+
+/// Counts top-level nodes as nunjucks' parser makes them: each literal text run, each
+/// interpolation, each statement (a block statement with its body is one node). Comments
+/// make none.
+fn root_shape(source: &str, variable_start: &str) -> RootShape {
+    const OPENERS: &[&str] = &[
+        "if",
+        "for",
+        "asyncEach",
+        "asyncAll",
+        "macro",
+        "call",
+        "filter",
+        "block",
+        "switch",
+    ];
+    let mut nodes = 0usize;
+    let mut text_nodes = 0usize;
+    let mut depth = 0usize;
+    let mut rest = source;
+    let mut pending_text = false;
+    let flush = |pending: &mut bool, nodes: &mut usize, text_nodes: &mut usize, depth: usize| {
+        if *pending && depth == 0 {
+            *nodes += 1;
+            *text_nodes += 1;
+        }
+        *pending = false;
+    };
+    loop {
+        let next_var = rest.find(variable_start);
+        let next_block = rest.find("{%");
+        let next_comment = rest.find("{#");
+        let next = [next_var, next_block, next_comment]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(at) = next else {
+            if !rest.is_empty() {
+                pending_text = true;
+            }
+            flush(&mut pending_text, &mut nodes, &mut text_nodes, depth);
+            break;
+        };
+        if at > 0 {
+            pending_text = true;
+        }
+        let tail = &rest[at..];
+        if Some(at) == next_comment && !tail.starts_with(variable_start) {
+            // A comment: no node, but it does not join the text around it either.
+            match tail.find("#}") {
+                Some(end) => {
+                    rest = &tail[end + 2..];
+                    continue;
+                }
+                None => return RootShape::Text,
+            }
+        }
+        flush(&mut pending_text, &mut nodes, &mut text_nodes, depth);
+        if tail.starts_with(variable_start) {
+            let Some(end) = find_tag_end(&tail[variable_start.len()..], "}}") else {
+                return RootShape::Text;
+            };
+            if depth == 0 {
+                nodes += 1;
+            }
+            rest = &tail[variable_start.len() + end + 2..];
+            continue;
+        }
+        let Some(end) = find_tag_end(&tail[2..], "%}") else {
+            return RootShape::Text;
+        };
+        let body =
+            tail[2..2 + end].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+        let word: String = body
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        rest = &tail[2 + end + 2..];
+        if word == "raw" || word == "verbatim" {
+            let close = format!("end{word}");
+            // Everything up to the closing tag is literal.
+            let mut found = None;
+            let mut search = rest;
+            let mut consumed = 0;
+            while let Some(i) = search.find("{%") {
+                let after = &search[i + 2..];
+                if let Some(e) = after.find("%}") {
+                    if after[..e].trim_matches(|c: char| c == '-' || c.is_whitespace()) == close {
+                        found = Some(consumed + i + 2 + e + 2);
+                        break;
+                    }
+                }
+                consumed += i + 2;
+                search = &search[i + 2..];
+            }
+            match found {
+                Some(skip) => rest = &rest[skip..],
+                None => return RootShape::Text,
+            }
+            if depth == 0 {
+                nodes += 1;
+            }
+            continue;
+        }
+        let opens = OPENERS.contains(&word.as_str()) || (word == "set" && !body.contains('='));
+        if opens {
+            if depth == 0 {
+                nodes += 1;
+            }
+            depth += 1;
+        } else if word.starts_with("end") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0
+            && !matches!(
+                word.as_str(),
+                "else" | "elif" | "elseif" | "case" | "default"
+            )
+        {
+            nodes += 1;
+        }
+    }
+    if nodes == 1 && text_nodes == 0 {
+        RootShape::Single
+    } else {
+        RootShape::Text
+    }
+}
+
+/// Where `close` ends a tag body, skipping string literals.
+fn find_tag_end(body: &str, close: &str) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => {
+                if b == b'"' || b == b'\'' {
+                    quote = Some(b);
+                } else if body[i..].starts_with(close) {
+                    return Some(i);
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;
