@@ -13,8 +13,11 @@ of TEMPLATE_DIR are left out: they hold this tool's own output) and writes
                            (pretty-printed, sorted keys)
 A non-2xx answer: OUT_DIR/result.json = {status, body} (no files/), the body is printed and
 the exit code is 1. OUT_DIR/files and OUT_DIR/result.json are replaced on every run.
-result.json is normalized so that runs compare equal: every UUID becomes `<uuid>` and stack
-traces keep only their first line (files are written exactly as answered).
+result.json is normalized so that runs compare equal: every UUID becomes `<uuid>`, stack
+traces keep only their first line, and fetch:template's per-entry log lines ("Writing file
+X ...", "Writing directory X ...", "Copying ...") are sorted by path within each run of them
+(Backstage emits them in a nondeterministic traversal order). Files are written exactly as
+answered.
 
 YAML (template.yaml, a .yaml/.yml values file) is read with the `yaml` npm package (YAML 1.2,
 the parser Backstage's catalog uses) from the scaffolder peer's node_modules
@@ -109,6 +112,42 @@ def normalize(value):
     return value
 
 
+ENTRY_LINE = re.compile(
+    r"(?:\x1b\[\d+m)?info(?:\x1b\[\d+m)?: (?:"
+    r"(?P<copy>Copying file/directory (?P<p1>.*) without processing\.)"
+    r"|Writing file (?P<p2>.*) to template output path with mode \d+\."
+    r"|Writing directory (?P<p3>.*) to template output path\."
+    r"|Copying file binary or symbolic link at (?P<p4>.*), to template output path\.)$",
+    re.S,
+)
+
+
+def entry_key(message):
+    m = ENTRY_LINE.match(message)
+    if not m:
+        return None
+    path = m.group("p1") or m.group("p2") or m.group("p3") or m.group("p4")
+    return (path, 0 if m.group("copy") else 1)
+
+
+def stable_log(messages):
+    """fetch:template logs one or two lines per skeleton entry in the order of fast-glob's
+    concurrent traversal, which differs from run to run. Sort each run of consecutive entry
+    lines by path (a "Copying ... without processing" line stays before its "Writing" line);
+    every other line keeps its place."""
+    out, run = [], []
+    for message in messages + [None]:
+        key = entry_key(message) if isinstance(message, str) else None
+        if key is not None:
+            run.append((key, message))
+            continue
+        out.extend(m for _, m in sorted(run, key=lambda e: e[0]))
+        run = []
+        if message is not None:
+            out.append(message)
+    return out
+
+
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -187,7 +226,7 @@ def main():
     result = {
         "output": answer.get("output"),
         "steps": answer.get("steps"),
-        "log": [(e.get("body") or {}).get("message") for e in answer.get("log", [])],
+        "log": stable_log([(e.get("body") or {}).get("message") for e in answer.get("log", [])]),
         "executable": sorted(executable),
     }
     write_json(os.path.join(out_dir, "result.json"), normalize(result))
