@@ -473,7 +473,12 @@ impl Run<'_> {
         if let Some(error) = first_error {
             return Err(error);
         }
-        let mut output = self.render(&spec.output, &context).unwrap_or(Json::Null);
+        let spec_output = if spec.output.is_null() {
+            json!({})
+        } else {
+            spec.output.clone()
+        };
+        let mut output = self.render(&spec_output, &context).unwrap_or(Json::Null);
         for key in ["links", "text"] {
             if let Some(Json::Array(items)) = output.get_mut(key) {
                 filter_conditional_items(items);

@@ -84,7 +84,13 @@ fn walk(root: &Path, limits: &FileLimits) -> Result<Vec<Entry>, ScaffolderError>
             }
         }
     }
-    out.sort_by(|a, b| a.location.cmp(&b.location));
+    // Depth first, siblings by name (how the listing reads), not plain string order.
+    out.sort_by(|a, b| {
+        a.location
+            .trim_end_matches('/')
+            .split('/')
+            .cmp(b.location.trim_end_matches('/').split('/'))
+    });
     Ok(out)
 }
 
@@ -280,6 +286,15 @@ impl super::Action for FetchPlainFile {
         let output = ctx.workspace_path(target)?;
         let url = required_str(input, "url", self.id())?;
         let src = resolve_url(ctx, url)?;
+        // Like `fs.copyFile`: the target's folder must exist.
+        if let Some(parent) = output.parent() {
+            if !parent.is_dir() {
+                return Err(ScaffolderError::io(
+                    parent,
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
+                ));
+            }
+        }
         let meta = std::fs::symlink_metadata(&src).map_err(|e| ScaffolderError::io(&src, e))?;
         copy_one(ctx, &src, &output, &meta, &mut 0)
     }

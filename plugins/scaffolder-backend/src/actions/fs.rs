@@ -119,3 +119,58 @@ impl super::Action for Delete {
         Ok(())
     }
 }
+
+pub struct ReadDir;
+
+impl super::Action for ReadDir {
+    fn id(&self) -> &str {
+        "fs:readdir"
+    }
+    fn supports_dry_run(&self) -> bool {
+        true
+    }
+    fn run(&self, ctx: &mut ActionContext<'_>, input: &Json) -> Result<(), ScaffolderError> {
+        let Some(paths) = input.get("paths").and_then(Json::as_array) else {
+            return Err(ScaffolderError::Input(
+                "Invalid input passed to action fs:readdir, instance requires property \"paths\""
+                    .into(),
+            ));
+        };
+        let recursive = input_bool(input, "recursive");
+        let mut files = Vec::new();
+        let mut folders = Vec::new();
+        for local in paths {
+            let local = local.as_str().unwrap_or_default();
+            let root = ctx.workspace_path(local)?;
+            let mut stack = vec![root.clone()];
+            while let Some(dir) = stack.pop() {
+                let read = std::fs::read_dir(&dir).map_err(|e| ScaffolderError::io(&dir, e))?;
+                let mut entries: Vec<_> = read.flatten().collect();
+                entries.sort_by_key(|e| e.file_name());
+                let mut subdirs = Vec::new();
+                for entry in entries {
+                    let full = entry.path();
+                    let element = serde_json::json!({
+                        "name": entry.file_name().to_string_lossy(),
+                        "path": relative_slash(ctx.workspace, &full),
+                        "fullPath": full.display().to_string(),
+                    });
+                    let is_dir = std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir());
+                    if is_dir {
+                        folders.push(element);
+                        if recursive {
+                            subdirs.push(full);
+                        }
+                    } else {
+                        files.push(element);
+                    }
+                }
+                // Depth-first in name order, as the listing reads.
+                stack.extend(subdirs.into_iter().rev());
+            }
+        }
+        ctx.output("files", Json::Array(files));
+        ctx.output("folders", Json::Array(folders));
+        Ok(())
+    }
+}

@@ -151,6 +151,8 @@ impl ActionRegistry {
         registry.register(Arc::new(fetch::FetchTemplateFile));
         registry.register(Arc::new(fs::Rename));
         registry.register(Arc::new(fs::Delete));
+        registry.register(Arc::new(fs::ReadDir));
+        registry.register(Arc::new(stubs::GithubPullRequestDryRun));
         registry.register(Arc::new(debug::Log));
         registry.register(Arc::new(debug::Wait));
         registry.register(Arc::new(catalog::Write));

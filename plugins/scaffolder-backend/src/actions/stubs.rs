@@ -112,3 +112,41 @@ pub fn example_output(schema: &Json) -> Json {
         _ => json!("<unknown>"),
     }
 }
+
+/// `publish:github:pull-request` in a dry run: Backstage's answers without calling GitHub.
+pub struct GithubPullRequestDryRun;
+
+impl super::Action for GithubPullRequestDryRun {
+    fn id(&self) -> &str {
+        "publish:github:pull-request"
+    }
+    fn supports_dry_run(&self) -> bool {
+        true
+    }
+    fn is_stub(&self) -> bool {
+        true
+    }
+    fn run(&self, ctx: &mut ActionContext<'_>, input: &Json) -> Result<(), ScaffolderError> {
+        if !ctx.is_dry_run {
+            return Err(ScaffolderError::ActionUnknown {
+                step_id: ctx.step_id.to_string(),
+                action: self.id().to_string(),
+            });
+        }
+        let repo_url = input
+            .get("repoUrl")
+            .and_then(Json::as_str)
+            .unwrap_or_default();
+        crate::template::backstage::parse_repo_url(repo_url, ctx.integrations)
+            .map_err(ScaffolderError::Input)?;
+        ctx.info("Performing dry run of creating pull request");
+        ctx.output(
+            "targetBranchName",
+            input.get("branchName").cloned().unwrap_or(Json::Null),
+        );
+        ctx.output("remoteUrl", Json::String(repo_url.to_string()));
+        ctx.output("pullRequestNumber", json!(43));
+        ctx.info("Dry run complete");
+        Ok(())
+    }
+}

@@ -175,6 +175,14 @@ fn compare_sort(a: &Value, b: &Value, case_sensitive: bool) -> std::cmp::Orderin
 }
 
 pub fn register(env: &mut Environment<'static>) {
+    // `for x in obj`: nunjucks iterates arrays (and strings) only with one loop variable.
+    env.add_filter("__seq", |v: Value| -> Value {
+        if v.kind() == ValueKind::Map {
+            Value::from(Vec::<Value>::new())
+        } else {
+            v
+        }
+    });
     // `for k, v in obj`: nunjucks yields [key, value] pairs of an object.
     env.add_filter("__pairs", |v: Value| -> Value {
         if v.kind() == ValueKind::Map {

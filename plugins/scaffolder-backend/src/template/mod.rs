@@ -181,7 +181,7 @@ impl Templater {
         {
             return Ok(source.to_string());
         }
-        let source = nunjucks_to_jinja(source);
+        let source = nunjucks_to_jinja(source, self.variable_start);
         let out = env
             .render_str(&source, js::from_json(context))
             .map_err(|e| TemplateError::from_minijinja(&e))?;
@@ -272,42 +272,162 @@ fn environment(
     if options.cookiecutter_compat {
         env.add_filter("jsonify", filters::dump);
     }
+    use minijinja::value::ValueKind as K;
     env.add_test("defined", |v: Value| !v.is_undefined());
     env.add_test("undefined", |v: Value| v.is_undefined());
     env.add_test("null", |v: Value| v.is_none());
+    env.add_test("none", |v: Value| v.is_none());
     env.add_test("truthy", |v: Value| js::truthy(&v));
     env.add_test("falsy", |v: Value| !js::truthy(&v));
+    env.add_test("callable", |_v: Value| false);
+    env.add_test("string", |v: Value| v.kind() == K::String);
+    env.add_test("number", |v: Value| v.kind() == K::Number);
+    env.add_test("mapping", |v: Value| v.kind() == K::Map);
+    env.add_test("iterable", |v: Value| {
+        matches!(v.kind(), K::Seq | K::String | K::Iterable)
+    });
     env
 }
 
-/// Rewrites the few nunjucks spellings minijinja does not read: `elseif` → `elif`, and
-/// `for k, v in obj` over an object (nunjucks yields key and value) through `__pairs`.
-fn nunjucks_to_jinja(source: &str) -> std::borrow::Cow<'_, str> {
-    if !source.contains("elseif") && !source.contains(',') {
-        return std::borrow::Cow::Borrowed(source);
-    }
-    let mut out = String::with_capacity(source.len());
+/// Rewrites the nunjucks spellings minijinja does not read, inside tags only (outside
+/// string literals): `elseif` → `elif`; `===`/`!==` → `==`/`!=`; unquoted object keys
+/// (`{ a: 1 }`) quoted; `True`/`False`/`None` (plain undefined names in nunjucks) made
+/// undefined; `for` over an object: one loop variable sees nothing, two see key and value.
+fn nunjucks_to_jinja<'s>(source: &'s str, variable_start: &str) -> std::borrow::Cow<'s, str> {
+    let mut out = String::with_capacity(source.len() + 16);
     let mut rest = source;
-    while let Some(i) = rest.find("{%") {
-        out.push_str(&rest[..i]);
-        let tag_end = rest[i..].find("%}").map_or(rest.len(), |e| i + e + 2);
-        let tag = &rest[i..tag_end];
-        let trimmed = tag[2..].trim_start_matches(['-', '+']).trim_start();
-        if trimmed.starts_with("elseif") {
-            out.push_str(&tag.replacen("elseif", "elif", 1));
-        } else if let Some(rewritten) = pair_loop(tag) {
-            out.push_str(&rewritten);
+    let mut changed = false;
+    loop {
+        let next_var = rest.find(variable_start);
+        let next_block = rest.find("{%");
+        let next_comment = rest.find("{#");
+        let Some(at) = [next_var, next_block, next_comment]
+            .into_iter()
+            .flatten()
+            .min()
+        else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let (open, close) = if Some(at) == next_var && tail.starts_with(variable_start) {
+            (variable_start, "}}")
+        } else if tail.starts_with("{%") {
+            ("{%", "%}")
         } else {
+            ("{#", "#}")
+        };
+        let Some(end) = find_tag_end(&tail[open.len()..], close) else {
+            out.push_str(tail);
+            break;
+        };
+        let body = &tail[open.len()..open.len() + end];
+        let tag = &tail[..open.len() + end + close.len()];
+        if open == "{#" {
             out.push_str(tag);
+        } else {
+            let rewritten = rewrite_expression(body);
+            let mut new_tag = format!("{open}{rewritten}{close}");
+            if open == "{%" {
+                let trimmed = rewritten.trim_start_matches(['-', '+']).trim_start();
+                if trimmed.starts_with("elseif") {
+                    new_tag = new_tag.replacen("elseif", "elif", 1);
+                } else if let Some(loop_tag) = for_loop(&new_tag) {
+                    new_tag = loop_tag;
+                }
+            }
+            if new_tag != tag {
+                changed = true;
+            }
+            out.push_str(&new_tag);
         }
-        rest = &rest[tag_end..];
+        rest = &tail[tag.len()..];
     }
-    out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(source)
+    }
 }
 
-/// `{% for a, b in EXPR %}` → `{% for a, b in (EXPR) | __pairs %}`.
-fn pair_loop(tag: &str) -> Option<String> {
+/// Expression-level rewrites outside string literals.
+fn rewrite_expression(body: &str) -> String {
+    let chars: Vec<char> = body.chars().collect();
+    let mut out = String::with_capacity(body.len());
+    let mut brackets: Vec<char> = Vec::new();
+    let mut i = 0;
+    let mut last_sig: Option<char> = None;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '"' || c == '\'' {
+            let start = i;
+            i += 1;
+            while i < chars.len() && chars[i] != c {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i = (i + 1).min(chars.len());
+            out.extend(&chars[start..i]);
+            last_sig = Some(c);
+            continue;
+        }
+        if (c == '=' || c == '!')
+            && chars.get(i + 1) == Some(&'=')
+            && chars.get(i + 2) == Some(&'=')
+        {
+            out.push(c);
+            out.push('=');
+            i += 3;
+            last_sig = Some('=');
+            continue;
+        }
+        if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let in_object = brackets.last() == Some(&'{');
+            let key_position = in_object && matches!(last_sig, Some('{') | Some(','));
+            if key_position && chars.get(j) == Some(&':') {
+                out.push('"');
+                out.push_str(&word);
+                out.push('"');
+            } else if matches!(word.as_str(), "True" | "False" | "None") && last_sig != Some('.') {
+                out.push_str("__nunjucks_undefined_");
+                out.push_str(&word);
+            } else {
+                out.push_str(&word);
+            }
+            last_sig = Some('a');
+            continue;
+        }
+        match c {
+            '{' | '[' | '(' => brackets.push(c),
+            '}' | ']' | ')' => {
+                brackets.pop();
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            last_sig = Some(c);
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// `{% for … in EXPR %}` over an object: `for a, b` → `(EXPR) | __pairs`, `for a` →
+/// `(EXPR) | __seq`.
+fn for_loop(tag: &str) -> Option<String> {
     let open_len = if tag.starts_with("{%-") || tag.starts_with("{%+") {
         3
     } else {
@@ -325,17 +445,21 @@ fn pair_loop(tag: &str) -> Option<String> {
     let rest = body.trim_start().strip_prefix("for ")?;
     let in_at = rest.find(" in ")?;
     let targets = &rest[..in_at];
-    if !targets.contains(',') || targets.contains('(') {
+    if targets.contains('(') {
         return None;
     }
+    let filter = if targets.contains(',') {
+        "__pairs"
+    } else {
+        "__seq"
+    };
     let expr = rest[in_at + 4..].trim();
-    // `recursive` and `if` filters stay outside the rewritten expression.
     let (expr, tail) = match expr.find(" if ").or_else(|| expr.find(" recursive")) {
         Some(i) => (&expr[..i], &expr[i..]),
         None => (expr, ""),
     };
     Some(format!(
-        "{}for {targets} in ({expr}) | __pairs{tail} {}",
+        "{}for {targets} in ({expr}) | {filter}{tail} {}",
         &tag[..open_len],
         &tag[tag.len() - close_len..]
     ))
