@@ -158,6 +158,20 @@ fn normalize_log_line(line: &str, temp_root: &str) -> String {
     out
 }
 
+/// Our workspace path in output strings, written as Backstage's.
+fn workspace_paths(v: &Json, temp_root: &str) -> Json {
+    match v {
+        Json::String(s) => Json::String(normalize_log_line(s, temp_root)),
+        Json::Array(a) => Json::Array(a.iter().map(|i| workspace_paths(i, temp_root)).collect()),
+        Json::Object(m) => Json::Object(
+            m.iter()
+                .map(|(k, i)| (k.clone(), workspace_paths(i, temp_root)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 #[derive(Default)]
 struct Outcome {
     matched: Vec<String>,
@@ -301,7 +315,7 @@ fn check(case: &Case, engine: &Engine, temp_root: &str, outcome: &mut Outcome) {
                 ));
             }
             let want_output = normalize_json(&expected["output"]);
-            let got_output = normalize_json(&result.output);
+            let got_output = normalize_json(&workspace_paths(&result.output, temp_root));
             if want_output != got_output {
                 outcome.differences.push((
                     case.name.clone(),

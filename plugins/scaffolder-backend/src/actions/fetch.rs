@@ -397,8 +397,20 @@ impl super::Action for FetchTemplate {
         let non_templated: std::collections::HashSet<String> = match &copy_only {
             Some(patterns) => {
                 let mut set = GlobSetBuilder::new();
+                let mut tails = Vec::new();
                 for p in patterns {
                     let p = p.strip_prefix("./").unwrap_or(p);
+                    // globby expands a pattern naming a folder to everything inside it.
+                    let expanded;
+                    let p = if !p.contains(['*', '?', '[', '{']) && template_dir.join(p).is_dir() {
+                        expanded = format!("{}/**", p.trim_end_matches('/'));
+                        expanded.as_str()
+                    } else {
+                        p
+                    };
+                    if let Some(base) = p.strip_suffix("/**") {
+                        tails.push(base.to_string());
+                    }
                     let glob = GlobBuilder::new(p)
                         .literal_separator(true)
                         .build()
@@ -414,7 +426,11 @@ impl super::Action for FetchTemplate {
                     .map_err(|e| ScaffolderError::Input(e.to_string()))?;
                 entries
                     .iter()
-                    .filter(|e| set.is_match(e.location.trim_end_matches('/')))
+                    // `dir/**` matches what is inside `dir`, not `dir` itself.
+                    .filter(|e| {
+                        let path = e.location.trim_end_matches('/');
+                        set.is_match(path) && !(e.is_dir && tails.iter().any(|t| t == path))
+                    })
                     .map(|e| e.location.clone())
                     .collect()
             }

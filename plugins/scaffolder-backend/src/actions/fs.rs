@@ -84,7 +84,11 @@ impl super::Action for Delete {
             let pattern =
                 crate::template::js::to_display_string(&crate::template::js::from_json(file));
             let safe = ctx.workspace_path(&pattern)?;
-            let rel = relative_slash(ctx.workspace, &safe);
+            let mut rel = relative_slash(ctx.workspace, &safe);
+            // globby expands a pattern naming a folder to everything inside it.
+            if safe.is_dir() && !pattern.contains(['*', '?', '[', '{']) {
+                rel = format!("{rel}/**");
+            }
             let glob = globset::GlobBuilder::new(&rel)
                 .literal_separator(true)
                 .build()

@@ -371,12 +371,18 @@ pub fn register(env: &mut Environment<'static>) {
         });
         Value::from(items)
     });
-    env.add_filter("selectattr", |v: Value, attr: Value| {
-        select_attr(&v, &attr, true)
-    });
-    env.add_filter("rejectattr", |v: Value, attr: Value| {
-        select_attr(&v, &attr, false)
-    });
+    env.add_filter(
+        "selectattr",
+        |v: Value, attr: Value, test: Option<Value>, arg: Option<Value>| {
+            select_attr(&v, &attr, test.as_ref(), arg.as_ref(), true)
+        },
+    );
+    env.add_filter(
+        "rejectattr",
+        |v: Value, attr: Value, test: Option<Value>, arg: Option<Value>| {
+            select_attr(&v, &attr, test.as_ref(), arg.as_ref(), false)
+        },
+    );
     env.add_filter("select", |v: Value, args: Rest<Value>| {
         select(&v, &args, true)
     });
@@ -765,7 +771,13 @@ fn groupby(v: Value, attr: Value) -> Result<Value, Error> {
     ))
 }
 
-fn select_attr(v: &Value, attr: &Value, keep: bool) -> Result<Value, Error> {
+fn select_attr(
+    v: &Value,
+    attr: &Value,
+    test: Option<&Value>,
+    arg: Option<&Value>,
+    keep: bool,
+) -> Result<Value, Error> {
     if v.kind() != ValueKind::Seq {
         return Err(invalid(if keep {
             "selectattr requires an array"
@@ -778,7 +790,18 @@ fn select_attr(v: &Value, attr: &Value, keep: bool) -> Result<Value, Error> {
         seq_items(v)
             .unwrap_or_default()
             .into_iter()
-            .filter(|item| js::truthy(&lookup(item, &key)) == keep)
+            .map(|item| {
+                let value = lookup(&item, &key);
+                let passed = match test {
+                    Some(t) => builtin_test(&text(t), &value, arg)?,
+                    None => js::truthy(&value),
+                };
+                Ok((item, passed))
+            })
+            .collect::<Result<Vec<_>, Error>>()?
+            .into_iter()
+            .filter(|(_, passed)| *passed == keep)
+            .map(|(item, _)| item)
             .collect::<Vec<_>>(),
     ))
 }

@@ -181,7 +181,7 @@ impl Templater {
         {
             return Ok(source.to_string());
         }
-        let source = nunjucks_to_jinja(source, self.variable_start);
+        let source = nunjucks_to_jinja(source, self.variable_start)?;
         let out = env
             .render_str(&source, js::from_json(context))
             .map_err(|e| TemplateError::from_minijinja(&e))?;
@@ -293,7 +293,10 @@ fn environment(
 /// string literals): `elseif` → `elif`; `===`/`!==` → `==`/`!=`; unquoted object keys
 /// (`{ a: 1 }`) quoted; `True`/`False`/`None` (plain undefined names in nunjucks) made
 /// undefined; `for` over an object: one loop variable sees nothing, two see key and value.
-fn nunjucks_to_jinja<'s>(source: &'s str, variable_start: &str) -> std::borrow::Cow<'s, str> {
+fn nunjucks_to_jinja<'s>(
+    source: &'s str,
+    variable_start: &str,
+) -> Result<std::borrow::Cow<'s, str>, TemplateError> {
     let mut out = String::with_capacity(source.len() + 16);
     let mut rest = source;
     let mut changed = false;
@@ -324,6 +327,11 @@ fn nunjucks_to_jinja<'s>(source: &'s str, variable_start: &str) -> std::borrow::
         };
         let body = &tail[open.len()..open.len() + end];
         let tag = &tail[..open.len() + end + close.len()];
+        if close == "}}" && unbalanced_braces(body) {
+            return Err(TemplateError::new(
+                "expected variable end (nunjucks ends a variable at the first `}}`)",
+            ));
+        }
         if open == "{#" {
             out.push_str(tag);
         } else {
@@ -344,11 +352,37 @@ fn nunjucks_to_jinja<'s>(source: &'s str, variable_start: &str) -> std::borrow::
         }
         rest = &tail[tag.len()..];
     }
-    if changed {
+    Ok(if changed {
         std::borrow::Cow::Owned(out)
     } else {
         std::borrow::Cow::Borrowed(source)
+    })
+}
+
+/// More `{` than `}` outside string literals.
+fn unbalanced_braces(body: &str) -> bool {
+    let mut depth = 0i64;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in body.chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
     }
+    depth > 0
 }
 
 /// Expression-level rewrites outside string literals.
@@ -400,6 +434,8 @@ fn rewrite_expression(body: &str) -> String {
                 out.push('"');
                 out.push_str(&word);
                 out.push('"');
+            } else if word == "null" && last_sig != Some('.') {
+                out.push_str("none");
             } else if matches!(word.as_str(), "True" | "False" | "None") && last_sig != Some('.') {
                 out.push_str("__nunjucks_undefined_");
                 out.push_str(&word);
