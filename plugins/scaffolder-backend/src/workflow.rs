@@ -257,10 +257,10 @@ fn filter_conditional_items(items: &mut Vec<Json>) {
     for item in taken {
         match item {
             Json::Object(mut obj) => {
-                if let Some(cond) = obj.get("if") {
-                    if !is_truthy(Some(cond)) {
-                        continue;
-                    }
+                if let Some(cond) = obj.get("if")
+                    && !is_truthy(Some(cond))
+                {
+                    continue;
                 }
                 obj.remove("if");
                 items.push(Json::Object(obj));

@@ -117,7 +117,7 @@ pub(crate) fn is_binary(bytes: &[u8]) -> bool {
         if b == 0 {
             return true;
         }
-        if (b < 7 || b > 14) && b < 32 {
+        if !(7..=14).contains(&b) && b < 32 {
             suspicious += 1;
         } else if b >= 0x80 {
             // A multi-byte UTF-8 sequence is fine; a stray byte is suspicious.
@@ -287,13 +287,13 @@ impl super::Action for FetchPlainFile {
         let url = required_str(input, "url", self.id())?;
         let src = resolve_url(ctx, url)?;
         // Like `fs.copyFile`: the target's folder must exist.
-        if let Some(parent) = output.parent() {
-            if !parent.is_dir() {
-                return Err(ScaffolderError::io(
-                    parent,
-                    std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
-                ));
-            }
+        if let Some(parent) = output.parent()
+            && !parent.is_dir()
+        {
+            return Err(ScaffolderError::io(
+                parent,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
+            ));
         }
         let meta = std::fs::symlink_metadata(&src).map_err(|e| ScaffolderError::io(&src, e))?;
         copy_one(ctx, &src, &output, &meta, &mut 0)

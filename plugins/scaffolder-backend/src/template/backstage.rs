@@ -117,10 +117,10 @@ pub fn parse_entity_ref(reference: &Json, context: Option<&Json>) -> Result<Json
         Json::String(s) if !s.is_empty() => {
             let slash = s.find('/');
             let mut colon = s.find(':');
-            if let (Some(sl), Some(co)) = (slash, colon) {
-                if sl < co {
-                    colon = None;
-                }
+            if let (Some(sl), Some(co)) = (slash, colon)
+                && sl < co
+            {
+                colon = None;
             }
             let kind = colon.map(|c| s[..c].to_string());
             let namespace = slash.map(|sl| s[colon.map_or(0, |c| c + 1)..sl].to_string());

@@ -79,10 +79,10 @@ fn display_depth(value: &Value, out: &mut String, depth: usize) {
 
 /// A number value as JavaScript prints it.
 pub fn value_number_to_string(value: &Value) -> String {
-    if value.is_integer() {
-        if let Some(i) = value.as_i64() {
-            return i.to_string();
-        }
+    if value.is_integer()
+        && let Some(i) = value.as_i64()
+    {
+        return i.to_string();
     }
     match f64::try_from(value.clone()) {
         Ok(f) => number_to_string(f),
@@ -113,10 +113,10 @@ fn to_json_depth(value: &Value, depth: usize) -> Option<Json> {
         ValueKind::None => Json::Null,
         ValueKind::Bool => Json::Bool(value.is_true()),
         ValueKind::Number => {
-            if value.is_integer() {
-                if let Some(i) = value.as_i64() {
-                    return Some(Json::from(i));
-                }
+            if value.is_integer()
+                && let Some(i) = value.as_i64()
+            {
+                return Some(Json::from(i));
             }
             match f64::try_from(value.clone()) {
                 Ok(f) => f64_to_json(f),

@@ -490,12 +490,19 @@ fn for_loop(tag: &str) -> Option<String> {
         "__seq"
     };
     let expr = rest[in_at + 4..].trim();
-    let (expr, tail) = match expr.find(" if ").or_else(|| expr.find(" recursive")) {
-        Some(i) => (&expr[..i], &expr[i..]),
+    let (expr, recursive) = match expr.strip_suffix(" recursive") {
+        Some(e) => (e, " recursive"),
         None => (expr, ""),
     };
+    // Nunjucks has no loop filter: `for x in xs if cond` reads as `for x in (xs if cond)`.
+    let expr = match expr.find(" if ") {
+        Some(i) if !expr[i + 4..].contains(" else ") => {
+            format!("(({}) if {})", &expr[..i], &expr[i + 4..])
+        }
+        _ => format!("({expr})"),
+    };
     Some(format!(
-        "{}for {targets} in ({expr}) | {filter}{tail} {}",
+        "{}for {targets} in {expr} | {filter}{recursive} {}",
         &tag[..open_len],
         &tag[tag.len() - close_len..]
     ))
@@ -567,14 +574,14 @@ fn root_shape(source: &str, variable_start: &str) -> RootShape {
             }
         }
         flush(&mut pending_text, &mut nodes, &mut text_nodes, depth);
-        if tail.starts_with(variable_start) {
-            let Some(end) = find_tag_end(&tail[variable_start.len()..], "}}") else {
+        if let Some(inner) = tail.strip_prefix(variable_start) {
+            let Some(end) = find_tag_end(inner, "}}") else {
                 return RootShape::Text;
             };
             if depth == 0 {
                 nodes += 1;
             }
-            rest = &tail[variable_start.len() + end + 2..];
+            rest = &inner[end + 2..];
             continue;
         }
         let Some(end) = find_tag_end(&tail[2..], "%}") else {
@@ -595,11 +602,11 @@ fn root_shape(source: &str, variable_start: &str) -> RootShape {
             let mut consumed = 0;
             while let Some(i) = search.find("{%") {
                 let after = &search[i + 2..];
-                if let Some(e) = after.find("%}") {
-                    if after[..e].trim_matches(|c: char| c == '-' || c.is_whitespace()) == close {
-                        found = Some(consumed + i + 2 + e + 2);
-                        break;
-                    }
+                if let Some(e) = after.find("%}")
+                    && after[..e].trim_matches(|c: char| c == '-' || c.is_whitespace()) == close
+                {
+                    found = Some(consumed + i + 2 + e + 2);
+                    break;
                 }
                 consumed += i + 2;
                 search = &search[i + 2..];

@@ -1,0 +1,110 @@
+//! The Create plugin's native half as the app registers it: the commands of
+//! `backlot_scaffolder_common::ipc` over the [`Host`] — templates from the catalog, dry
+//! runs, runs started in the background and followed through their stored state.
+
+mod run;
+pub mod runs;
+pub mod templates;
+
+use std::collections::BTreeMap;
+
+use backlot_backend_plugin_api::{BackendPlugin, Host};
+use backlot_model::router::Router;
+use backlot_model::{ApiError, ErrorCode};
+use backlot_scaffolder_common::DryRunResult;
+use backlot_scaffolder_common::ipc::{
+    CancelRun, DryRunTemplate, GetRun, GetTemplate, ListRuns, ListTemplates, RunView, StartRun,
+};
+
+pub use run::{RunOutcome, run_to_end};
+
+use crate::{ActionRegistry, DryRunRequest, Engine, RunUser, ScaffolderError};
+
+/// The plugin backend the app registers (`app/src/plugins.rs`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScaffolderBackend;
+
+impl BackendPlugin for ScaffolderBackend {
+    fn id(&self) -> &'static str {
+        "scaffolder"
+    }
+
+    fn routes(&self) -> &Router<dyn Host> {
+        static ROUTES: std::sync::LazyLock<Router<dyn Host>> = std::sync::LazyLock::new(|| {
+            Router::<dyn Host>::new()
+                .on::<ListTemplates>(|host, _| templates::list(host))
+                .on::<GetTemplate>(|host, c| {
+                    Ok(templates::load(host, &c.entity_ref)?.form(&registry()))
+                })
+                .on::<DryRunTemplate>(|host, c| dry_run(host, &c))
+                .on::<StartRun>(|host, c| run::start(host, c))
+                .on::<GetRun>(|host, c| get_run(host, &c.run_id))
+                .on::<CancelRun>(|host, c| {
+                    if !runs::request_cancel(&c.run_id) {
+                        return Err(ApiError::new(
+                            ErrorCode::Conflict,
+                            format!("the run {} is not going on", c.run_id),
+                        ));
+                    }
+                    get_run(host, &c.run_id)
+                })
+                .on::<ListRuns>(|host, _| runs::list(host.data_dir()))
+        });
+        &ROUTES
+    }
+}
+
+/// The actions Backlot runs: the engine's built-ins and those that publish and register.
+pub fn registry() -> ActionRegistry {
+    let mut registry = ActionRegistry::with_builtins();
+    run::register_host_actions(&mut registry);
+    registry
+}
+
+pub fn engine() -> Engine {
+    Engine::new(registry())
+}
+
+/// `user` in templates: who Backlot knows the user is, with their entity when the catalog
+/// has it.
+pub fn run_user(host: &dyn Host) -> RunUser {
+    let Some(me) = host.me() else {
+        return RunUser::default();
+    };
+    let entity = host
+        .entity(&me)
+        .ok()
+        .flatten()
+        .and_then(|e| serde_json::to_value(e.entity).ok());
+    RunUser {
+        entity,
+        entity_ref: Some(me),
+    }
+}
+
+pub fn error(e: ScaffolderError) -> ApiError {
+    let code = match &e {
+        ScaffolderError::ActionUnknown { .. } => ErrorCode::Unsupported,
+        ScaffolderError::TemplateInvalid(_) => ErrorCode::InvalidInput,
+        _ => ErrorCode::InvalidInput,
+    };
+    ApiError::new(code, e.to_string())
+}
+
+fn dry_run(host: &dyn Host, c: &DryRunTemplate) -> Result<DryRunResult, ApiError> {
+    let template = templates::load(host, &c.entity_ref)?;
+    let folder = template.folder()?;
+    engine()
+        .dry_run(&DryRunRequest {
+            template_dir: &folder,
+            spec: &template.spec,
+            values: &c.values,
+            secrets: &BTreeMap::new(),
+            user: run_user(host),
+        })
+        .map_err(|failure| error(failure.error))
+}
+
+fn get_run(host: &dyn Host, id: &str) -> Result<RunView, ApiError> {
+    Ok(runs::settle_orphan(runs::load(host.data_dir(), id)?))
+}

@@ -1,0 +1,585 @@
+//! A real run: started by a command that answers its id at once, run on the host's
+//! background thread (inline in the CLI) in a workspace under the data folder, its state
+//! saved as it goes for the run page, cancellable between steps. Publishing to a folder
+//! (the `publish:*` step of the template, when the user chose a folder) makes a git
+//! repository there with one commit; `catalog:register` of what was published there reads
+//! its catalog file into the local catalog once the run completed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use backlot_backend_plugin_api::Host;
+use backlot_model::ApiError;
+use backlot_scaffolder_common::ipc::{
+    OutputLink, OutputText, PublishTarget, RunStatus, RunStep, RunStepStatus, RunSummary,
+    RunView, StartRun,
+};
+use backlot_scaffolder_common::{EventStatus, LogEvent, StepReport, TemplateSpec};
+use serde_json::{Value, json};
+
+use super::runs;
+use super::templates;
+use crate::actions::{Action, ActionContext, ActionRegistry};
+use crate::{RunRequest, RunUser, ScaffolderError};
+
+/// The run's state is saved at most this often while log lines come in (and at every
+/// step's start and end).
+const SAVE_EVERY: Duration = Duration::from_millis(200);
+/// Log lines kept in a run's state.
+const MAX_LOG: usize = 5_000;
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}
+
+/// Actions Backlot adds to the engine's for every run (targets are per run, see
+/// [`RunActions`]).
+pub fn register_host_actions(registry: &mut ActionRegistry) {
+    RunActions::default().register(registry);
+}
+
+/// The publishing and registering actions of one run.
+#[derive(Default, Clone)]
+struct RunActions {
+    /// Where `publish:*` writes (a folder chosen by the user); `None`: as the template says
+    /// (not available yet: GitHub publishing is refused with a message).
+    folder: Option<PathBuf>,
+    /// Catalog files `catalog:register` asked for, read into the catalog once the run ends.
+    to_register: Arc<Mutex<Vec<PathBuf>>>,
+}
+
+impl RunActions {
+    fn register(&self, registry: &mut ActionRegistry) {
+        for id in ["publish:github", "publish:gitlab", "publish:bitbucket", "publish:azure"] {
+            registry.register(Arc::new(Publish {
+                id,
+                folder: self.folder.clone(),
+            }));
+        }
+        registry.register(Arc::new(Register {
+            to_register: self.to_register.clone(),
+        }));
+    }
+}
+
+/// Starts a run: its id at once; the run goes on on the host's background thread.
+pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
+    let template = templates::load(host, &c.entity_ref)?;
+    let folder = template.folder()?;
+    let target = match &c.target {
+        PublishTarget::Folder { path } => Some(target_folder(path)?),
+        PublishTarget::AsTemplateSays => None,
+    };
+    let actions = RunActions {
+        folder: target,
+        ..RunActions::default()
+    };
+    let mut registry = ActionRegistry::with_builtins();
+    actions.register(&mut registry);
+    let engine = crate::Engine::new(registry);
+    engine
+        .check_actions(&template.spec, false)
+        .map_err(super::error)?;
+    let id = runs::new_id(now_ms());
+    let steps = template
+        .spec
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| RunStep {
+            id: s.id_or_default(i),
+            name: s.name_or_default(),
+            action: s.action.clone(),
+            status: None,
+        })
+        .collect();
+    let view = RunView {
+        summary: RunSummary {
+            id: id.clone(),
+            template_ref: template.summary.entity_ref.clone(),
+            template_title: template
+                .summary
+                .title
+                .clone()
+                .unwrap_or_else(|| template.summary.name.clone()),
+            status: RunStatus::Running,
+            started_ms: now_ms(),
+            finished_ms: None,
+            values: runs::without_secrets(&c.values, &template.spec.parameters),
+        },
+        steps,
+        ..RunView::default()
+    };
+    let cancel = runs::cancel_flag(&id);
+    runs::save(host.data_dir(), &view)?;
+    let job = Job {
+        engine,
+        actions,
+        spec: template.spec,
+        template_dir: folder,
+        values: c.values,
+        user: super::run_user(host),
+        view,
+        cancel,
+    };
+    let task: backlot_backend_plugin_api::Task = Box::new(move |host: &dyn Host| {
+        let id = job.view.summary.id.clone();
+        run_to_end(host, job);
+        runs::forget_flag(&id);
+    });
+    if let Some(task) = host.spawn(task) {
+        task(host);
+    }
+    Ok(id)
+}
+
+/// `~/x` is in the home folder; the folder must be new or empty.
+fn target_folder(path: &str) -> Result<PathBuf, ApiError> {
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(ApiError::invalid_input("choose a folder to create it in"));
+    }
+    let expanded = match path.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .ok_or_else(|| ApiError::invalid_input("~ cannot be expanded: HOME is not set"))?
+            .join(rest),
+        None => PathBuf::from(path),
+    };
+    if !expanded.is_absolute() {
+        return Err(ApiError::invalid_input(format!(
+            "{path}: give a full path (or one starting with ~/)"
+        )));
+    }
+    if let Ok(mut entries) = std::fs::read_dir(&expanded)
+        && entries.next().is_some()
+    {
+        return Err(ApiError::invalid_input(format!(
+            "{} is not empty: choose a new or empty folder",
+            expanded.display()
+        )));
+    }
+    if expanded.exists() && !expanded.is_dir() {
+        return Err(ApiError::invalid_input(format!(
+            "{} is a file, not a folder",
+            expanded.display()
+        )));
+    }
+    Ok(expanded)
+}
+
+/// Everything a run needs, owned (it outlives the command that started it).
+pub struct Job {
+    engine: crate::Engine,
+    actions: RunActions,
+    spec: TemplateSpec,
+    template_dir: PathBuf,
+    values: Value,
+    user: RunUser,
+    view: RunView,
+    cancel: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// How a run ended (for the CLI).
+pub type RunOutcome = RunView;
+
+/// Runs the job to its end, saving its state as it goes; the final state.
+pub fn run_to_end(host: &dyn Host, job: Job) -> RunOutcome {
+    let Job {
+        engine,
+        actions,
+        spec,
+        template_dir,
+        values,
+        user,
+        mut view,
+        cancel,
+    } = job;
+    let data_dir = host.data_dir().to_path_buf();
+    let work = data_dir
+        .join("scaffolder")
+        .join("work")
+        .join(&view.summary.id);
+    let mut last_save = Instant::now();
+    let result = std::fs::create_dir_all(&work)
+        .map_err(|e| ScaffolderError::Io {
+            path: work.display().to_string(),
+            source: e,
+        })
+        .and_then(|()| {
+            let mut progress = |events: &[LogEvent], steps: &[StepReport], current: Option<&str>| {
+                apply_progress(&mut view, events, steps, current);
+                if last_save.elapsed() >= SAVE_EVERY || current.is_none() {
+                    let _ = runs::save(&data_dir, &view);
+                    last_save = Instant::now();
+                }
+            };
+            engine
+                .run(&RunRequest {
+                    template_dir: &template_dir,
+                    spec: &spec,
+                    values: &values,
+                    secrets: &BTreeMap::new(),
+                    user,
+                    template_ref: &view.summary.template_ref.clone(),
+                    workspace: &work,
+                    cancel: &cancel,
+                    on_progress: &mut progress,
+                })
+                .map_err(|f| {
+                    // The failure's own report has the last events.
+                    f.error
+                })
+        });
+    let _ = std::fs::remove_dir_all(&work);
+    let cancelled = cancel.load(std::sync::atomic::Ordering::Relaxed);
+    match result {
+        Ok(output) => {
+            let registered = std::mem::take(
+                &mut *actions
+                    .to_register
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()),
+            );
+            if !registered.is_empty() {
+                match host.ingest(&registered) {
+                    Ok(report) => view.log.push(line(format!(
+                        "Read into the catalog: {} added, {} updated",
+                        report.added, report.updated
+                    ))),
+                    Err(e) => view.log.push(line(format!(
+                        "The new catalog file could not be read into the catalog: {}",
+                        e.message
+                    ))),
+                }
+            }
+            (view.links, view.text) = outputs(&output);
+            view.summary.status = RunStatus::Completed;
+        }
+        Err(e) => {
+            view.summary.status = if cancelled {
+                RunStatus::Cancelled
+            } else {
+                RunStatus::Failed
+            };
+            for step in &mut view.steps {
+                if step.status == Some(RunStepStatus::Processing) {
+                    step.status = Some(if cancelled {
+                        RunStepStatus::Cancelled
+                    } else {
+                        RunStepStatus::Failed
+                    });
+                }
+            }
+            view.error = Some(if cancelled {
+                "Cancelled: the steps after the one running then did not run.".into()
+            } else {
+                e.to_string()
+            });
+        }
+    }
+    view.summary.finished_ms = Some(now_ms());
+    let _ = runs::save(&data_dir, &view);
+    view
+}
+
+fn line(message: String) -> LogEvent {
+    LogEvent {
+        step_id: None,
+        status: None,
+        message,
+    }
+}
+
+/// Copies the engine's progress into the run's state.
+fn apply_progress(
+    view: &mut RunView,
+    events: &[LogEvent],
+    steps: &[StepReport],
+    current: Option<&str>,
+) {
+    view.log = events
+        .iter()
+        .rev()
+        .take(MAX_LOG)
+        .rev()
+        .cloned()
+        .collect();
+    for step in &mut view.steps {
+        if let Some(done) = steps.iter().find(|s| s.id == step.id) {
+            step.status = Some(done.status.into());
+        } else if current == Some(step.id.as_str()) {
+            step.status = Some(RunStepStatus::Processing);
+        }
+    }
+    if let Some(failed) = events
+        .iter()
+        .rev()
+        .find(|e| e.status == Some(EventStatus::Failed))
+        && let Some(step) = view
+            .steps
+            .iter_mut()
+            .find(|s| Some(&s.id) == failed.step_id.as_ref())
+    {
+        step.status = Some(RunStepStatus::Failed);
+    }
+}
+
+/// `output.links` and `output.text` of the rendered output.
+fn outputs(output: &Value) -> (Vec<OutputLink>, Vec<OutputText>) {
+    let links = output
+        .get("links")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(|v| serde_json::from_value::<OutputLink>(v.clone()).ok())
+                .filter(|l| l.url.is_some() || l.entity_ref.is_some())
+                .collect()
+        })
+        .unwrap_or_default();
+    let text = output
+        .get("text")
+        .and_then(Value::as_array)
+        .map(|t| {
+            t.iter()
+                .filter_map(|v| serde_json::from_value::<OutputText>(v.clone()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    (links, text)
+}
+
+/// `publish:*` into the folder the user chose: the workspace (or its `sourcePath`) copied
+/// there, `git init` on `defaultBranch`, everything committed once.
+struct Publish {
+    id: &'static str,
+    folder: Option<PathBuf>,
+}
+
+impl Action for Publish {
+    fn id(&self) -> &str {
+        self.id
+    }
+
+    fn supports_dry_run(&self) -> bool {
+        false
+    }
+
+    fn output_schema(&self) -> Option<Value> {
+        Some(json!({"type": "object", "properties": {
+            "remoteUrl": {"type": "string"}, "repoContentsUrl": {"type": "string"},
+            "commitHash": {"type": "string"}
+        }}))
+    }
+
+    fn run(&self, ctx: &mut ActionContext<'_>, input: &Value) -> Result<(), ScaffolderError> {
+        let Some(folder) = &self.folder else {
+            return Err(ScaffolderError::Input(format!(
+                "{} to the remote host is not available in Backlot yet: choose a folder on this computer",
+                self.id
+            )));
+        };
+        let text = |k: &str| input.get(k).and_then(Value::as_str);
+        let source = match text("sourcePath") {
+            Some(p) => ctx.workspace_path(p)?,
+            None => ctx.workspace.to_path_buf(),
+        };
+        copy_tree(&source, folder)?;
+        let branch = text("defaultBranch").unwrap_or("main");
+        let message = text("gitCommitMessage").unwrap_or("initial commit");
+        let author = text("gitAuthorName").unwrap_or("Scaffolder");
+        let email = text("gitAuthorEmail").unwrap_or("scaffolder@backstage.io");
+        git(folder, &["init", "--quiet", "--initial-branch", branch])?;
+        git(folder, &["add", "--all"])?;
+        git(
+            folder,
+            &[
+                "-c",
+                &format!("user.name={author}"),
+                "-c",
+                &format!("user.email={email}"),
+                "commit",
+                "--quiet",
+                "--no-verify",
+                "--no-gpg-sign",
+                "-m",
+                message,
+            ],
+        )?;
+        let hash = git(folder, &["rev-parse", "HEAD"])?;
+        let url = format!("file://{}", folder.display());
+        ctx.info(format!("Published to {} (branch {branch})", folder.display()));
+        ctx.output("remoteUrl", Value::String(url.clone()));
+        ctx.output("repoContentsUrl", Value::String(url));
+        ctx.output("commitHash", Value::String(hash.trim().to_string()));
+        Ok(())
+    }
+}
+
+/// Runs git in `dir`; its output, or an error that says what git said.
+fn git(dir: &Path, args: &[&str]) -> Result<String, ScaffolderError> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .map_err(|e| {
+            ScaffolderError::Input(format!(
+                "git could not be run ({e}); install git to publish to a folder"
+            ))
+        })?;
+    if !out.status.success() {
+        return Err(ScaffolderError::Input(format!(
+            "git {} failed: {}",
+            args.iter()
+                .find(|a| !a.starts_with('-') && !a.contains('='))
+                .unwrap_or(&""),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Copies regular files and folders (symbolic links are not followed).
+fn copy_tree(from: &Path, to: &Path) -> Result<(), ScaffolderError> {
+    let io = |p: &Path, e| ScaffolderError::Io {
+        path: p.display().to_string(),
+        source: e,
+    };
+    std::fs::create_dir_all(to).map_err(|e| io(to, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| io(from, e))? {
+        let entry = entry.map_err(|e| io(from, e))?;
+        let kind = entry.file_type().map_err(|e| io(&entry.path(), e))?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target).map_err(|e| io(&target, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// `catalog:register` of a catalog file published to a folder: the file is read into the
+/// local catalog when the run completed; `entityRef` is its first entity.
+struct Register {
+    to_register: Arc<Mutex<Vec<PathBuf>>>,
+}
+
+impl Action for Register {
+    fn id(&self) -> &str {
+        "catalog:register"
+    }
+
+    fn supports_dry_run(&self) -> bool {
+        false
+    }
+
+    fn output_schema(&self) -> Option<Value> {
+        Some(json!({"type": "object", "properties": {
+            "entityRef": {"type": "string"}, "catalogInfoUrl": {"type": "string"}
+        }}))
+    }
+
+    fn run(&self, ctx: &mut ActionContext<'_>, input: &Value) -> Result<(), ScaffolderError> {
+        let text = |k: &str| input.get(k).and_then(Value::as_str);
+        let url = match (text("catalogInfoUrl"), text("repoContentsUrl")) {
+            (Some(url), _) => url.to_string(),
+            (None, Some(base)) => format!(
+                "{}/{}",
+                base.trim_end_matches('/'),
+                text("catalogInfoPath")
+                    .unwrap_or("/catalog-info.yaml")
+                    .trim_start_matches('/')
+            ),
+            (None, None) => {
+                return Err(ScaffolderError::Input(
+                    "catalog:register needs catalogInfoUrl, or repoContentsUrl and catalogInfoPath"
+                        .into(),
+                ));
+            }
+        };
+        let Some(path) = url.strip_prefix("file://").map(PathBuf::from) else {
+            if input.get("optional").and_then(Value::as_bool) == Some(true) {
+                ctx.info(format!("Not registered (optional): {url}"));
+                return Ok(());
+            }
+            return Err(ScaffolderError::Input(format!(
+                "{url}: Backlot registers what was published to a folder on this computer; register a remote location from the team backend's Register existing component"
+            )));
+        };
+        let text = backlot_safe_fs::read_text_capped(&path, 1024 * 1024)?;
+        let entity_ref = first_entity_ref(&text).ok_or_else(|| {
+            ScaffolderError::Input(format!("{} has no entity to register", path.display()))
+        })?;
+        ctx.info(format!("Registering {}", path.display()));
+        self.to_register
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(path);
+        ctx.output("entityRef", Value::String(entity_ref));
+        ctx.output("catalogInfoUrl", Value::String(url));
+        Ok(())
+    }
+}
+
+/// `kind:namespace/name` of the first document of a catalog file.
+fn first_entity_ref(yaml: &str) -> Option<String> {
+    let doc = yaml
+        .split("\n---")
+        .map(|d| d.trim_start_matches("---"))
+        .find_map(|d| serde_saphyr::from_str::<Value>(d).ok().filter(Value::is_object))?;
+    let kind = doc.get("kind")?.as_str()?.to_lowercase();
+    let meta = doc.get("metadata")?;
+    let name = meta.get("name")?.as_str()?;
+    let namespace = meta
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("default");
+    Some(format!("{kind}:{namespace}/{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+    use super::*;
+
+    #[test]
+    fn target_folders_are_new_or_empty_and_absolute() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        assert_eq!(target_folder(empty.to_str().unwrap()).unwrap(), empty);
+        let new = dir.path().join("new");
+        assert_eq!(target_folder(new.to_str().unwrap()).unwrap(), new);
+        std::fs::write(empty.join("x"), "").unwrap();
+        let err = target_folder(empty.to_str().unwrap()).unwrap_err();
+        assert!(err.message.contains("not empty"), "{err:?}");
+        assert!(target_folder("relative/x").is_err());
+        assert!(target_folder("  ").is_err());
+    }
+
+    #[test]
+    fn the_first_entity_of_a_catalog_file_is_its_ref() {
+        assert_eq!(
+            first_entity_ref(
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n---\nkind: API\nmetadata:\n  name: b\n"
+            )
+            .as_deref(),
+            Some("component:default/a")
+        );
+        assert_eq!(
+            first_entity_ref("---\nkind: System\nmetadata:\n  name: s\n  namespace: ops\n")
+                .as_deref(),
+            Some("system:ops/s")
+        );
+        assert_eq!(first_entity_ref("just: text"), None);
+    }
+}
