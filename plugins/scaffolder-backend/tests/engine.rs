@@ -221,10 +221,12 @@ fn symlinks_leaving_the_template_are_refused() {
 fn huge_files_and_runaway_templates_stop_with_errors() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "skeleton/big.txt", &"x".repeat(4096));
-    let mut engine = Engine::default();
-    engine.file_limits = FileLimits {
-        max_file: 1024,
-        ..FileLimits::default()
+    let engine = Engine {
+        file_limits: FileLimits {
+            max_file: 1024,
+            ..FileLimits::default()
+        },
+        ..Engine::default()
     };
     let yaml = template(
         "    - id: f\n      action: fetch:template\n      input:\n        url: ./skeleton\n",
