@@ -54,6 +54,9 @@ pub struct Api {
     pub(crate) plugins: Vec<Arc<dyn BackendPlugin>>,
     /// The one async runtime (proxy calls, syncs, plugins' network work).
     pub(crate) runtime: AppRuntime,
+    /// This API, when it is shared ([`Api::shared`], the window): plugins' background
+    /// work holds it (`Host::spawn`).
+    pub(crate) shared_self: std::sync::OnceLock<std::sync::Weak<Api>>,
 }
 
 impl Api {
@@ -81,6 +84,14 @@ impl Api {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// This API shared between threads (the window's): plugins may then run background
+    /// work that outlives a command (`Host::spawn`).
+    pub fn shared(self) -> Arc<Api> {
+        let api = Arc::new(self);
+        let _ = api.shared_self.set(Arc::downgrade(&api));
+        api
     }
 
     fn slot(&self) -> MutexGuard<'_, StoreSlot> {

@@ -88,6 +88,7 @@ impl ApiBuilder {
             sync: Arc::default(),
             session,
             search_freshness: Default::default(),
+            shared_self: Default::default(),
             plugins,
             runtime: AppRuntime::default(),
         }

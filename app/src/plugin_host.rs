@@ -2,9 +2,11 @@
 //! entities and where they came from, the team backend, the proxy, the runtime — and the
 //! dispatch of commands the app's own table does not answer to the plugin that routes them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use backlot_backend_plugin_api::{Host, HostEntity, RuntimeHandle};
+use backlot_backend_plugin_api::{Host, HostEntity, RuntimeHandle, Task};
+use backlot_model::ingest::IngestReport;
 use backlot_model::ipc::{ProxyCall, ProxyReply};
 use backlot_model::{ApiError, Entity, Sensitive};
 
@@ -97,5 +99,34 @@ impl Host for Api {
 
     fn runtime(&self) -> Result<RuntimeHandle, ApiError> {
         self.runtime.handle()
+    }
+
+    fn me(&self) -> Option<String> {
+        self.preferences().ok()?.me().map(str::to_string)
+    }
+
+    fn ingest(&self, paths: &[PathBuf]) -> Result<IngestReport, ApiError> {
+        self.ingest_files(paths, &[])
+    }
+
+    fn spawn(&self, task: Task) -> Option<Task> {
+        let Some(api) = self.shared_self.get().and_then(std::sync::Weak::upgrade) else {
+            return Some(task);
+        };
+        // The thread owns the task until it runs; a refused spawn hands it back.
+        let slot = Arc::new(std::sync::Mutex::new(Some(task)));
+        let theirs = slot.clone();
+        let spawned = std::thread::Builder::new()
+            .name("backlot-plugin-task".into())
+            .spawn(move || {
+                let task = theirs.lock().unwrap_or_else(|p| p.into_inner()).take();
+                if let Some(task) = task {
+                    task(&*api);
+                }
+            });
+        match spawned {
+            Ok(_) => None,
+            Err(_) => slot.lock().unwrap_or_else(|p| p.into_inner()).take(),
+        }
     }
 }

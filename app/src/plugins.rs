@@ -12,5 +12,6 @@ pub fn installed() -> Vec<Arc<dyn BackendPlugin>> {
         Arc::new(backlot_techdocs_backend::TechDocsBackend),
         Arc::new(backlot_github_actions_backend::GithubActionsBackend),
         Arc::new(backlot_api_docs_backend::ApiDocsBackend),
+        Arc::new(backlot_scaffolder_backend::plugin::ScaffolderBackend),
     ]
 }

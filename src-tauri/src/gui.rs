@@ -35,7 +35,7 @@ impl Startup {
 pub fn run(data_dir: &Path, config: &[PathBuf], started: Instant) -> ExitCode {
     // An empty data folder starts on the welcome page (the UI asks `onboarding`), where the
     // user loads the demo, opens a folder or connects a team backend.
-    let api = Arc::new(Api::open_with_config(data_dir, config));
+    let api = Api::open_with_config(data_dir, config).shared();
     // One runtime in the process: Tauri's async work (the IPC command's blocking threads
     // included) runs on the app's.
     match api.runtime_handle() {

@@ -9,6 +9,7 @@ pub fn plugins() -> Vec<Plugin> {
         backlot_api_docs::plugin(),
         backlot_techdocs::plugin(),
         backlot_github_actions::plugin(),
+        backlot_scaffolder::plugin(),
         crate::pages::search::plugin(),
         crate::pages::settings::plugin(),
         crate::pages::welcome::plugin(),

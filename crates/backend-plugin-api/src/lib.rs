@@ -14,9 +14,10 @@
 
 use std::path::{Path, PathBuf};
 
+use backlot_model::ingest::IngestReport;
 use backlot_model::ipc::{ProxyCall, ProxyReply};
 use backlot_model::router::Router;
-use backlot_model::{ApiError, Entity, Sensitive};
+use backlot_model::{ApiError, Entity, ErrorCode, Sensitive};
 
 pub use backlot_model::router;
 pub use tokio::runtime::Handle as RuntimeHandle;
@@ -155,7 +156,28 @@ pub trait Host {
     /// The app's async runtime, for network work. Commands run on blocking threads, so a
     /// plugin may `block_on` it; it must not build runtimes of its own.
     fn runtime(&self) -> Result<RuntimeHandle, ApiError>;
+    /// Who the user is: the signed-in user, else the one set in Settings → You.
+    fn me(&self) -> Option<String> {
+        None
+    }
+    /// Reads catalog files (or folders) into the local catalog, as opening them does.
+    fn ingest(&self, paths: &[PathBuf]) -> Result<IngestReport, ApiError> {
+        let _ = paths;
+        Err(ApiError::new(
+            ErrorCode::Unsupported,
+            "this host cannot read catalog files",
+        ))
+    }
+    /// Runs `task` on its own thread with a host that outlives the command (the window);
+    /// a host that cannot (a CLI run, a test) gives it back, for the caller to run before
+    /// returning: `if let Some(task) = host.spawn(task) { task(host) }`.
+    fn spawn(&self, task: Task) -> Option<Task> {
+        Some(task)
+    }
 }
+
+/// Background work given to [`Host::spawn`].
+pub type Task = Box<dyn FnOnce(&dyn Host) + Send + 'static>;
 
 /// Answers `command` with the first of `plugins` that routes it.
 pub fn dispatch(

@@ -11,6 +11,7 @@
 pub mod actions;
 mod error;
 pub mod paths;
+pub mod plugin;
 pub mod template;
 pub mod workflow;
 mod yaml;
@@ -19,7 +20,7 @@ pub use actions::{Action, ActionContext, ActionRegistry, FileLimits};
 pub use error::ScaffolderError;
 pub use template::{Integrations, Limits, TemplateError, Templater, TemplaterOptions};
 pub use workflow::{
-    DryRunRequest, Engine, RunFailure, RunUser, parse_template, template_from_entity,
+    DryRunRequest, Engine, Live, RunFailure, RunUser, parse_template, template_from_entity,
 };
 
 /// `yaml.stringify` as Backstage's `catalog:write` uses it.

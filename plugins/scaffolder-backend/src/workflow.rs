@@ -98,6 +98,16 @@ impl std::error::Error for RunFailure {
     }
 }
 
+/// What a real run adds to a dry run's inputs: its ref, a cancel flag looked at before each
+/// step, and a callback told the log and step reports so far at each step's start (with its
+/// id) and end (`None`).
+pub struct Live<'a> {
+    pub template_ref: &'a str,
+    pub cancel: &'a AtomicBool,
+    #[allow(clippy::type_complexity)]
+    pub on_progress: &'a mut dyn FnMut(&[LogEvent], &[StepReport], Option<&str>),
+}
+
 /// The engine: actions, integrations and limits.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -189,9 +199,24 @@ struct Run<'a> {
     events: Vec<LogEvent>,
     steps: Vec<StepReport>,
     redactions: Vec<String>,
+    /// A real run's hooks; `None` in a dry run.
+    live: Option<Live<'a>>,
 }
 
 impl Run<'_> {
+    /// A real run: tells the progress so far (`current`: the step starting, if any).
+    fn progress(&mut self, current: Option<&str>) {
+        if let Some(live) = &mut self.live {
+            (live.on_progress)(&self.events, &self.steps, current);
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.live
+            .as_ref()
+            .is_some_and(|l| l.cancel.load(Ordering::Relaxed))
+    }
+
     fn emit(&mut self, step_id: Option<&str>, status: Option<EventStatus>, message: String) {
         let mut message = message;
         for secret in &self.redactions {
@@ -299,6 +324,84 @@ impl Engine {
         Ok(())
     }
 
+    /// A run over `request` (a dry run without `live`).
+    fn runner<'a>(&'a self, request: &DryRunRequest<'_>, live: Option<Live<'a>>) -> Run<'a> {
+        let failed_flag = Arc::new(AtomicBool::new(false));
+        let status_checked = Arc::new(AtomicBool::new(false));
+        let templater = Templater::with_status(
+            &TemplaterOptions {
+                integrations: self.integrations.clone(),
+                limits: self.limits,
+                ..TemplaterOptions::default()
+            },
+            failed_flag.clone(),
+            status_checked.clone(),
+        );
+        let mut redactions: Vec<String> = request
+            .secrets
+            .values()
+            .map(|s| s.trim().to_string())
+            .filter(|s| s.len() > 1)
+            .collect();
+        redactions.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Run {
+            engine: self,
+            templater,
+            failed_flag,
+            status_checked,
+            events: Vec::new(),
+            steps: Vec::new(),
+            redactions,
+            live,
+        }
+    }
+
+    /// Runs the template for real in `workspace` (the caller's, kept as the actions left
+    /// it): every action runs, nothing is skipped for being a dry run; `live` is told the
+    /// progress and stops the run between steps when its flag is set. The rendered output,
+    /// or the failure with the log so far.
+    pub fn run<'a>(
+        &'a self,
+        request: &DryRunRequest<'_>,
+        workspace: &Path,
+        live: Live<'a>,
+    ) -> Result<Json, Box<RunFailure>> {
+        let fail = |error: ScaffolderError, report: Option<DryRunResult>| {
+            Box::new(RunFailure {
+                error,
+                report: report.unwrap_or(DryRunResult {
+                    files: Vec::new(),
+                    log: Vec::new(),
+                    events: Vec::new(),
+                    steps: Vec::new(),
+                    output: Json::Null,
+                }),
+            })
+        };
+        self.check_actions(request.spec, false)
+            .map_err(|e| fail(e, None))?;
+        let template_dir = request
+            .template_dir
+            .canonicalize()
+            .map_err(|e| fail(ScaffolderError::io(request.template_dir, e), None))?;
+        let workspace = workspace
+            .canonicalize()
+            .map_err(|e| fail(ScaffolderError::io(workspace, e), None))?;
+        let mut run = self.runner(request, Some(live));
+        let result = run.execute(request, &template_dir, &workspace);
+        run.progress(None);
+        result.map_err(|error| {
+            let report = DryRunResult {
+                files: Vec::new(),
+                log: run.events.iter().map(|e| e.message.clone()).collect(),
+                events: std::mem::take(&mut run.events),
+                steps: std::mem::take(&mut run.steps),
+                output: Json::Null,
+            };
+            fail(error, Some(report))
+        })
+    }
+
     /// Runs the template in a temporary workspace as Backstage's dry run does and returns
     /// what it produced.
     pub fn dry_run(&self, request: &DryRunRequest<'_>) -> Result<DryRunResult, Box<RunFailure>> {
@@ -328,33 +431,7 @@ impl Engine {
             .path()
             .canonicalize()
             .map_err(|e| fail(ScaffolderError::io(workspace_holder.path(), e)))?;
-        let failed_flag = Arc::new(AtomicBool::new(false));
-        let status_checked = Arc::new(AtomicBool::new(false));
-        let templater = Templater::with_status(
-            &TemplaterOptions {
-                integrations: self.integrations.clone(),
-                limits: self.limits,
-                ..TemplaterOptions::default()
-            },
-            failed_flag.clone(),
-            status_checked.clone(),
-        );
-        let mut redactions: Vec<String> = request
-            .secrets
-            .values()
-            .map(|s| s.trim().to_string())
-            .filter(|s| s.len() > 1)
-            .collect();
-        redactions.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        let mut run = Run {
-            engine: self,
-            templater,
-            failed_flag,
-            status_checked,
-            events: Vec::new(),
-            steps: Vec::new(),
-            redactions,
-        };
+        let mut run = self.runner(request, None);
         let result = run.execute(request, &template_dir, &workspace);
         let files = match &result {
             Ok(_) => collect_files(&workspace, self.max_output_files),
@@ -446,7 +523,16 @@ impl Run<'_> {
                     continue;
                 }
             }
-            match self.execute_step(
+            if self.cancelled() {
+                self.emit(
+                    Some(&id),
+                    Some(EventStatus::Cancelled),
+                    format!("Cancelled before step {name}"),
+                );
+                return Err(ScaffolderError::Input("the run was cancelled".into()));
+            }
+            self.progress(Some(&id));
+            let outcome = self.execute_step(
                 request,
                 template_dir,
                 workspace,
@@ -454,7 +540,8 @@ impl Run<'_> {
                 &mut context,
                 &secrets,
                 &redacted,
-            ) {
+            );
+            match outcome {
                 Ok(status) => self.steps.push(report(status)),
                 Err(error) => {
                     self.emit(
@@ -531,6 +618,7 @@ impl Run<'_> {
                 action: step.action.clone(),
             })?;
 
+        let dry = self.live.is_none();
         // Dry run: the inputs logged with secrets redacted.
         let dry_context = with_key(context, "secrets", Json::Object(redacted.clone()));
         let debug_input = step
@@ -547,8 +635,10 @@ impl Run<'_> {
             ),
             meta: None,
         };
-        self.emit(Some(&id), None, format_action_line(&line));
-        if !action.supports_dry_run() {
+        if dry {
+            self.emit(Some(&id), None, format_action_line(&line));
+        }
+        if dry && !action.supports_dry_run() {
             self.emit(
                 Some(&id),
                 Some(EventStatus::Skipped),
@@ -638,8 +728,12 @@ impl Run<'_> {
                     template_dir,
                     step_id: &id,
                     step_name: &name,
-                    is_dry_run: true,
-                    template_ref: Some(DRY_RUN_TEMPLATE_REF),
+                    is_dry_run: dry,
+                    template_ref: Some(
+                        self.live
+                            .as_ref()
+                            .map_or(DRY_RUN_TEMPLATE_REF, |l| l.template_ref),
+                    ),
                     integrations: &self.engine.integrations,
                     limits: self.engine.limits,
                     file_limits: self.engine.file_limits,

@@ -2,6 +2,7 @@
 //! app's [`Api`], as the window's commands do.
 
 mod catalog;
+mod create;
 mod login;
 mod output;
 mod search;
@@ -56,6 +57,8 @@ pub enum Command {
     Logout,
     /// Search entities, docs pages and API operations (the palette's index), or rebuild it.
     Search(search::SearchArgs),
+    /// Run a Software Template of the catalog: a dry run, or a run that publishes to a folder.
+    Create(create::CreateArgs),
 }
 
 /// `backlot catalog …`: the catalog backend's subcommands, plus the app's own.
@@ -112,6 +115,7 @@ pub fn run_with(
         }
         Command::Logout => login::run_logout(&open(None), out, err),
         Command::Search(args) => search::run_search(args, &open(None), out, err),
+        Command::Create(args) => create::run_create(args, &open(None), out, err),
     }
 }
 

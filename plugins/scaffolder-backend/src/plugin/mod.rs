@@ -29,6 +29,7 @@ impl BackendPlugin for ScaffolderBackend {
         "scaffolder"
     }
 
+    #[allow(clippy::redundant_closure)] // a fn item is not general enough over the host's lifetime
     fn routes(&self) -> &Router<dyn Host> {
         static ROUTES: std::sync::LazyLock<Router<dyn Host>> = std::sync::LazyLock::new(|| {
             Router::<dyn Host>::new()

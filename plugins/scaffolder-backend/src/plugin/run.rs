@@ -14,8 +14,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use backlot_backend_plugin_api::Host;
 use backlot_model::ApiError;
 use backlot_scaffolder_common::ipc::{
-    OutputLink, OutputText, PublishTarget, RunStatus, RunStep, RunStepStatus, RunSummary,
-    RunView, StartRun,
+    OutputLink, OutputText, PublishTarget, RunStatus, RunStep, RunStepStatus, RunSummary, RunView,
+    StartRun,
 };
 use backlot_scaffolder_common::{EventStatus, LogEvent, StepReport, TemplateSpec};
 use serde_json::{Value, json};
@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use super::runs;
 use super::templates;
 use crate::actions::{Action, ActionContext, ActionRegistry};
-use crate::{RunRequest, RunUser, ScaffolderError};
+use crate::{DryRunRequest, Live, RunUser, ScaffolderError};
 
 /// The run's state is saved at most this often while log lines come in (and at every
 /// step's start and end).
@@ -56,7 +56,12 @@ struct RunActions {
 
 impl RunActions {
     fn register(&self, registry: &mut ActionRegistry) {
-        for id in ["publish:github", "publish:gitlab", "publish:bitbucket", "publish:azure"] {
+        for id in [
+            "publish:github",
+            "publish:gitlab",
+            "publish:bitbucket",
+            "publish:azure",
+        ] {
             registry.register(Arc::new(Publish {
                 id,
                 folder: self.folder.clone(),
@@ -207,31 +212,37 @@ pub fn run_to_end(host: &dyn Host, job: Job) -> RunOutcome {
         .join("work")
         .join(&view.summary.id);
     let mut last_save = Instant::now();
+    let template_ref = view.summary.template_ref.clone();
     let result = std::fs::create_dir_all(&work)
         .map_err(|e| ScaffolderError::Io {
             path: work.display().to_string(),
             source: e,
         })
         .and_then(|()| {
-            let mut progress = |events: &[LogEvent], steps: &[StepReport], current: Option<&str>| {
-                apply_progress(&mut view, events, steps, current);
-                if last_save.elapsed() >= SAVE_EVERY || current.is_none() {
-                    let _ = runs::save(&data_dir, &view);
-                    last_save = Instant::now();
-                }
-            };
+            let mut progress =
+                |events: &[LogEvent], steps: &[StepReport], current: Option<&str>| {
+                    apply_progress(&mut view, events, steps, current);
+                    if last_save.elapsed() >= SAVE_EVERY || current.is_none() {
+                        let _ = runs::save(&data_dir, &view);
+                        last_save = Instant::now();
+                    }
+                };
             engine
-                .run(&RunRequest {
-                    template_dir: &template_dir,
-                    spec: &spec,
-                    values: &values,
-                    secrets: &BTreeMap::new(),
-                    user,
-                    template_ref: &view.summary.template_ref.clone(),
-                    workspace: &work,
-                    cancel: &cancel,
-                    on_progress: &mut progress,
-                })
+                .run(
+                    &DryRunRequest {
+                        template_dir: &template_dir,
+                        spec: &spec,
+                        values: &values,
+                        secrets: &BTreeMap::new(),
+                        user,
+                    },
+                    &work,
+                    Live {
+                        template_ref: &template_ref,
+                        cancel: &cancel,
+                        on_progress: &mut progress,
+                    },
+                )
                 .map_err(|f| {
                     // The failure's own report has the last events.
                     f.error
@@ -304,13 +315,7 @@ fn apply_progress(
     steps: &[StepReport],
     current: Option<&str>,
 ) {
-    view.log = events
-        .iter()
-        .rev()
-        .take(MAX_LOG)
-        .rev()
-        .cloned()
-        .collect();
+    view.log = events.iter().rev().take(MAX_LOG).rev().cloned().collect();
     for step in &mut view.steps {
         if let Some(done) = steps.iter().find(|s| s.id == step.id) {
             step.status = Some(done.status.into());
@@ -414,7 +419,10 @@ impl Action for Publish {
         )?;
         let hash = git(folder, &["rev-parse", "HEAD"])?;
         let url = format!("file://{}", folder.display());
-        ctx.info(format!("Published to {} (branch {branch})", folder.display()));
+        ctx.info(format!(
+            "Published to {} (branch {branch})",
+            folder.display()
+        ));
         ctx.output("remoteUrl", Value::String(url.clone()));
         ctx.output("repoContentsUrl", Value::String(url));
         ctx.output("commitHash", Value::String(hash.trim().to_string()));
@@ -534,7 +542,11 @@ fn first_entity_ref(yaml: &str) -> Option<String> {
     let doc = yaml
         .split("\n---")
         .map(|d| d.trim_start_matches("---"))
-        .find_map(|d| serde_saphyr::from_str::<Value>(d).ok().filter(Value::is_object))?;
+        .find_map(|d| {
+            serde_saphyr::from_str::<Value>(d)
+                .ok()
+                .filter(Value::is_object)
+        })?;
     let kind = doc.get("kind")?.as_str()?.to_lowercase();
     let meta = doc.get("metadata")?;
     let name = meta.get("name")?.as_str()?;

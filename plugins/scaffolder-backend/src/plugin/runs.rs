@@ -56,12 +56,14 @@ pub fn save(data_dir: &Path, run: &RunView) -> Result<(), ApiError> {
 
 pub fn load(data_dir: &Path, id: &str) -> Result<RunView, ApiError> {
     let path = file(data_dir, id)?;
-    let bytes = read_capped(&path, MAX_RUN_FILE).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => ApiError::not_found(format!("there is no run {id}")),
-        _ => ApiError::new(
+    if !path.exists() {
+        return Err(ApiError::not_found(format!("there is no run {id}")));
+    }
+    let bytes = read_capped(&path, MAX_RUN_FILE).map_err(|e| {
+        ApiError::new(
             ErrorCode::Storage,
             format!("the run {id} could not be read: {e}"),
-        ),
+        )
     })?;
     serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::new(ErrorCode::Storage, format!("the run {id} is damaged: {e}")))
@@ -153,10 +155,7 @@ fn cancel_flag_exists(id: &str) -> bool {
 
 /// Forgets the flag once the run ended.
 pub fn forget_flag(id: &str) {
-    CANCEL
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(id);
+    CANCEL.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
 }
 
 /// Asks a run to stop; `false` when no run of that id is going on here.
@@ -195,7 +194,11 @@ mod tests {
     fn runs_are_kept_newest_first_up_to_the_limit() {
         let data = tempfile::tempdir().unwrap();
         for i in 0..KEEP + 3 {
-            save(data.path(), &run(&new_id(1_000 + i as u64), json!({"i": i}))).unwrap();
+            save(
+                data.path(),
+                &run(&new_id(1_000 + i as u64), json!({"i": i})),
+            )
+            .unwrap();
         }
         let all = list(data.path()).unwrap();
         assert_eq!(all.len(), KEEP);

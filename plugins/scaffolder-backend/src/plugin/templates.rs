@@ -76,9 +76,10 @@ impl Template {
     /// The folder the template's `url`s resolve against: its catalog file's.
     pub fn folder(&self) -> Result<PathBuf, ApiError> {
         match &self.entity.source_file {
-            Some(file) => file.parent().map(PathBuf::from).ok_or_else(|| {
-                ApiError::internal(format!("{} has no folder", file.display()))
-            }),
+            Some(file) => file
+                .parent()
+                .map(PathBuf::from)
+                .ok_or_else(|| ApiError::internal(format!("{} has no folder", file.display()))),
             None => Err(ApiError::new(
                 ErrorCode::Unsupported,
                 format!(
