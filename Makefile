@@ -32,7 +32,7 @@ test: check ui test-native test-ui test-e2e test-interop test-package
 # below use them).
 # Native: domain logic, store, config, keychain, proxy, plugin backends, the app, the binary.
 # The UI (wasm) crates with wasm tests (test-ui): one line per UI plugin.
-UI_CRATES := backlot-ui backlot-catalog backlot-techdocs backlot-api-docs backlot-github-actions
+UI_CRATES := backlot-ui backlot-catalog backlot-techdocs backlot-api-docs backlot-github-actions backlot-scaffolder
 # Every crate compiled to wasm (clippy): the UI crates and the plugin API they share.
 WASM_CRATES := backlot-plugin-api $(UI_CRATES)
 # UI crates with no native tests; every other crate of the workspace is tested natively, so

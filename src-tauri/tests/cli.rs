@@ -236,3 +236,119 @@ fn catalog_demo_loads_the_demo_into_the_data_dir_once() {
     let exported: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(exported.as_array().unwrap().len() as u64, total);
 }
+
+#[test]
+fn create_dry_runs_and_runs_a_template_into_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(backlot(&data, &["catalog", "demo"]).status.success());
+    let values = dir.path().join("values.yaml");
+    std::fs::write(
+        &values,
+        "name: dock-scheduler\nowner: group:default/team-delivery\nrepoUrl: github.com?owner=parcelpine&repo=dock-scheduler\n",
+    )
+    .unwrap();
+    let values = values.to_str().unwrap();
+
+    // A dry run lists the files and, with --output, writes them (nothing published).
+    let dry = dir.path().join("dry");
+    let out = backlot(
+        &data,
+        &[
+            "create",
+            "rust-service",
+            "--values",
+            values,
+            "--dry-run",
+            "--output",
+            dry.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout(&out).contains("catalog-info.yaml ("),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        std::fs::read_to_string(dry.join("Cargo.toml"))
+            .unwrap()
+            .contains("name = \"dock-scheduler\"")
+    );
+    assert!(!dry.join(".git").exists());
+
+    // --json: the dry run's files and steps.
+    let out = backlot(
+        &data,
+        &[
+            "create",
+            "template:default/rust-service",
+            "--values",
+            values,
+            "--dry-run",
+            "--json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"].as_array().unwrap().len(), 5, "{json}");
+    assert_eq!(json["steps"][1]["status"], "skipped");
+
+    // A run publishes into the folder (one commit) and registers the component.
+    let repo = dir.path().join("repo");
+    let out = backlot(
+        &data,
+        &[
+            "create",
+            "rust-service",
+            "--values",
+            values,
+            "--output",
+            repo.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout(&out).contains("Open in catalog: component:default/dock-scheduler"),
+        "{}",
+        stdout(&out)
+    );
+    let log = Command::new("git")
+        .args(["log", "--oneline"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), 1);
+    let found = backlot(
+        &data,
+        &["search", "dock-scheduler", "--type", "entity", "--json"],
+    );
+    assert!(
+        stdout(&found).contains("component:default/dock-scheduler"),
+        "{}",
+        stdout(&found)
+    );
+
+    // Refusals name what: a missing template, a values file that is not a mapping.
+    let out = backlot(&data, &["create", "no-such", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("there is no template template:default/no-such")
+    );
+    let list = dir.path().join("list.yaml");
+    std::fs::write(&list, "- a\n- b\n").unwrap();
+    let out = backlot(
+        &data,
+        &[
+            "create",
+            "rust-service",
+            "--values",
+            list.to_str().unwrap(),
+            "--dry-run",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("must be a mapping"),
+        "{out:?}"
+    );
+}

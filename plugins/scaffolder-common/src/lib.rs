@@ -193,4 +193,7 @@ mod tests {
     }
 }
 
+mod defaults;
 pub mod ipc;
+
+pub use defaults::apply_defaults;

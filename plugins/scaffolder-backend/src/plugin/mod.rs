@@ -92,14 +92,26 @@ pub fn error(e: ScaffolderError) -> ApiError {
     ApiError::new(code, e.to_string())
 }
 
+/// The values given, with the parameters' defaults for what they leave out (as the form
+/// starts with them).
+pub fn with_defaults(
+    values: &serde_json::Value,
+    template: &templates::Template,
+) -> serde_json::Value {
+    let mut map = values.as_object().cloned().unwrap_or_default();
+    backlot_scaffolder_common::apply_defaults(&template.spec.parameters, &mut map);
+    serde_json::Value::Object(map)
+}
+
 fn dry_run(host: &dyn Host, c: &DryRunTemplate) -> Result<DryRunResult, ApiError> {
     let template = templates::load(host, &c.entity_ref)?;
     let folder = template.folder()?;
+    let values = with_defaults(&c.values, &template);
     engine()
         .dry_run(&DryRunRequest {
             template_dir: &folder,
             spec: &template.spec,
-            values: &c.values,
+            values: &values,
             secrets: &BTreeMap::new(),
             user: run_user(host),
         })

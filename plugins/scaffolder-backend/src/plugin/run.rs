@@ -77,6 +77,7 @@ impl RunActions {
 pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
     let template = templates::load(host, &c.entity_ref)?;
     let folder = template.folder()?;
+    let values = super::with_defaults(&c.values, &template);
     let target = match &c.target {
         PublishTarget::Folder { path } => Some(target_folder(path)?),
         PublishTarget::AsTemplateSays => None,
@@ -116,7 +117,7 @@ pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
             status: RunStatus::Running,
             started_ms: now_ms(),
             finished_ms: None,
-            values: runs::without_secrets(&c.values, &template.spec.parameters),
+            values: runs::without_secrets(&values, &template.spec.parameters),
         },
         steps,
         ..RunView::default()
@@ -128,7 +129,7 @@ pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
         actions,
         spec: template.spec,
         template_dir: folder,
-        values: c.values,
+        values,
         user: super::run_user(host),
         view,
         cancel,
@@ -258,20 +259,34 @@ pub fn run_to_end(host: &dyn Host, job: Job) -> RunOutcome {
                     .lock()
                     .unwrap_or_else(|p| p.into_inner()),
             );
-            if !registered.is_empty() {
-                match host.ingest(&registered) {
-                    Ok(report) => view.log.push(line(format!(
-                        "Read into the catalog: {} added, {} updated",
-                        report.added, report.updated
-                    ))),
-                    Err(e) => view.log.push(line(format!(
-                        "The new catalog file could not be read into the catalog: {}",
-                        e.message
-                    ))),
-                }
-            }
             (view.links, view.text) = outputs(&output);
             view.summary.status = RunStatus::Completed;
+            if !registered.is_empty() {
+                let problem = match host.ingest(&registered) {
+                    Ok(report) if report.errors.is_empty() => {
+                        view.log.push(line(format!(
+                            "Read into the catalog: {} added, {} updated",
+                            report.added, report.updated
+                        )));
+                        None
+                    }
+                    Ok(report) => Some(
+                        report
+                            .errors
+                            .iter()
+                            .map(|p| p.to_string())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
+                    Err(e) => Some(e.message),
+                };
+                if let Some(problem) = problem {
+                    view.summary.status = RunStatus::Failed;
+                    view.error = Some(format!(
+                        "Published, but its catalog file could not be read into the catalog: {problem}"
+                    ));
+                }
+            }
         }
         Err(e) => {
             view.summary.status = if cancelled {

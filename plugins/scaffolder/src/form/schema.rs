@@ -447,33 +447,7 @@ fn kind(prop: &Value, values: &Value, path: &[String], depth: usize) -> Result<F
 /// The values the form starts with: every `default` of every page, nested objects
 /// included (what the user already typed wins).
 pub fn defaults(pages: &[Value], values: &mut Map<String, Value>) {
-    for schema in pages {
-        apply_defaults(schema, values, 0);
-    }
-}
-
-fn apply_defaults(schema: &Value, values: &mut Map<String, Value>, depth: usize) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let Some(Value::Object(props)) = schema.get("properties") else {
-        return;
-    };
-    for (name, prop) in props {
-        if let Some(d) = prop.get("default")
-            && !values.contains_key(name)
-        {
-            values.insert(name.clone(), d.clone());
-        }
-        if prop.get("properties").is_some() {
-            let entry = values
-                .entry(name.clone())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(inner) = entry {
-                apply_defaults(prop, inner, depth + 1);
-            }
-        }
-    }
+    backlot_scaffolder_common::apply_defaults(pages, values);
 }
 
 #[cfg(test)]
