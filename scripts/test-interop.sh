@@ -41,3 +41,16 @@ scripts/with-keyring.sh cargo test -p backlot-app --features backstage-peer --te
 "${AUTH_ENV[@]}" PERMISSION=on bash "$AUTH_PEER" start >/dev/null
 BACKSTAGE_AUTH_PEER_PERMISSION=on scripts/with-keyring.sh \
   cargo test -p backlot-app --features backstage-peer --test backstage_auth_peer -- --test-threads=1 permission
+
+# Software Templates: a real Backstage scaffolder (tests/interop/run-scaffolder-peer.sh,
+# pinned by tests/interop/scaffolder-peer-lock.json) answers the corpus's dry runs exactly as
+# recorded in tests/fixtures/templates — the recordings Backlot's dry runs are compared with,
+# file by file and byte for byte (plugins/scaffolder-backend/tests/backstage_parity.rs).
+stop_auth_peer
+env -u BS_DIR -u PORT -u ECHO_PORT -u TOKEN tests/interop/record-scaffolder.sh
+if [ -n "$(git status --porcelain -- tests/fixtures/templates)" ]; then
+  git status --short -- tests/fixtures/templates >&2
+  echo "test-interop: the real Backstage no longer answers the template corpus as recorded" >&2
+  exit 1
+fi
+cargo test -p backlot-scaffolder-backend --test backstage_parity
