@@ -5,7 +5,7 @@
 
 use backlot_model::ipc::{GetFacets, QueryEntities};
 use backlot_model::query::{EntityFilter, EntityQuery, EntitySummary, RelationFilter};
-use backlot_plugin_api::{use_command, use_shell};
+use backlot_plugin_api::{use_command, use_command_if, use_shell};
 use serde_json::Value;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
@@ -134,8 +134,10 @@ fn entity_field(props: &ExtensionProps) -> Html {
         props.extension,
         Extension::MyGroupsPicker | Extension::OwnedEntityPicker
     );
-    let suggestions = use_command((filter, (*typed).clone()), |(filter, typed)| {
-        QueryEntities {
+    // "Mine" without knowing who I am would suggest everything: nothing is asked then.
+    let ask = !(needs_me && me.is_none());
+    let suggestions = use_command_if((filter, (*typed).clone(), ask), |(filter, typed, ask)| {
+        ask.then(|| QueryEntities {
             query: EntityQuery {
                 filter: filter.clone(),
                 text: (!typed.trim().is_empty() && !typed.contains(':'))
@@ -143,7 +145,7 @@ fn entity_field(props: &ExtensionProps) -> Html {
                 limit: SUGGESTIONS,
                 ..EntityQuery::default()
             },
-        }
+        })
     });
     let list_id = format!("{}-options", props.input_id);
     let options: Vec<EntitySummary> = suggestions
@@ -351,6 +353,7 @@ fn repo_url_field(props: &ExtensionProps) -> Html {
         },
         ..url
     };
+    let host_allowed = hosts.is_empty() || hosts.contains(&url.host);
     let set = {
         let (p, url) = (props.clone(), url.clone());
         move |part: &'static str| {
@@ -375,8 +378,13 @@ fn repo_url_field(props: &ExtensionProps) -> Html {
     html! {
         <div class="repo-url" data-extension="RepoUrlPicker" aria-describedby={props.described.clone()}>
             <label class="small">{"Host"}
-                if hosts.len() > 1 {
+                if hosts.len() > 1 || !hosts.is_empty() && !host_allowed {
                     <select class="input" name="repo-host" onchange={set("host")}>
+                        // A host from elsewhere (a run again) stays shown until another is
+                        // chosen: the check names the allowed ones.
+                        if !host_allowed {
+                            <option value={url.host.clone()} selected=true>{url.host.clone()}</option>
+                        }
                         { for hosts.iter().map(|h| html! { <option value={h.clone()} selected={*h == url.host}>{h.clone()}</option> }) }
                     </select>
                 } else {

@@ -274,7 +274,14 @@ fn collect(
                                 .and_then(|p| p.get(trigger))
                                 .is_some_and(|t| accepts(t, values.get(trigger)))
                         }) {
-                            collect(b, values, props, required, depth + 1);
+                            // The branch's schema of the trigger only selects the branch
+                            // (as rjsf drops it): merged, it would narrow the trigger's own
+                            // options to the chosen one.
+                            let mut b = b.clone();
+                            if let Some(Value::Object(p)) = b.get_mut("properties") {
+                                p.remove(trigger);
+                            }
+                            collect(&b, values, props, required, depth + 1);
                         }
                     } else if present {
                         collect(dep, values, props, required, depth + 1);
@@ -549,6 +556,11 @@ mod tests {
             ids(&page(&schema, &json!({"kind": "website"}))),
             ["kind", "contact", "domain"]
         );
+        // The trigger keeps all its options once a branch is chosen.
+        match &service.fields[0].kind {
+            FieldKind::Choice(_, options) => assert_eq!(options.len(), 2),
+            other => panic!("{other:?}"),
+        }
         // A property dependency makes `kind` required once `contact` is given.
         let p = page(&schema, &json!({"contact": "x"}));
         assert!(p.fields[0].required);
