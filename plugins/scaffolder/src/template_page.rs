@@ -223,7 +223,8 @@ fn target_chooser(props: &TargetProps) -> Html {
                 {"As the template says (for GitHub: with your github-token from the keychain)"}
             </label>
             <div class="form-actions">
-                <button type="button" class="button" data-action="start" {onclick}>{"Create"}</button>
+                <button type="button" class="button" data-action="start" {onclick}
+                        disabled={*to_folder && folder.trim().is_empty()}>{"Create"}</button>
             </div>
         </section>
     }

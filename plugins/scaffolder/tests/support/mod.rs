@@ -35,6 +35,8 @@ pub struct State {
     pub runs: Vec<RunSummary>,
     /// The run's states, one per `GetRun` call (the last one repeats).
     pub run_states: Vec<RunView>,
+    /// What `StartRun` answers instead of an id.
+    pub start_error: Option<ApiError>,
     /// The state a `CancelRun` leaves.
     pub cancelled: Option<RunView>,
     // Received:
@@ -86,7 +88,10 @@ impl ScaffolderFake {
             }),
             StartRun::NAME => ipc::dispatch_typed::<StartRun>(args, |c| {
                 s.starts.push(c);
-                Ok(format!("run-{}", s.starts.len()))
+                match &s.start_error {
+                    Some(e) => Err(e.clone()),
+                    None => Ok(format!("run-{}", s.starts.len())),
+                }
             }),
             GetRun::NAME => ipc::dispatch_typed::<GetRun>(args, |_| {
                 s.get_runs += 1;
