@@ -2,6 +2,7 @@
 //! `backlot_scaffolder_common::ipc` over the [`Host`] — templates from the catalog, dry
 //! runs, runs started in the background and followed through their stored state.
 
+mod remote;
 mod run;
 pub mod runs;
 pub mod templates;
@@ -105,7 +106,7 @@ pub fn with_defaults(
 
 fn dry_run(host: &dyn Host, c: &DryRunTemplate) -> Result<DryRunResult, ApiError> {
     let template = templates::load(host, &c.entity_ref)?;
-    let folder = template.folder()?;
+    let folder = template.folder(host)?;
     let values = with_defaults(&c.values, &template);
     engine()
         .dry_run(&DryRunRequest {

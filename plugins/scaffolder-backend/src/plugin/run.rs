@@ -76,7 +76,7 @@ impl RunActions {
 /// Starts a run: its id at once; the run goes on on the host's background thread.
 pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
     let template = templates::load(host, &c.entity_ref)?;
-    let folder = template.folder()?;
+    let folder = template.folder(host)?;
     let values = super::with_defaults(&c.values, &template);
     let target = match &c.target {
         PublishTarget::Folder { path } => Some(target_folder(path)?),

@@ -73,21 +73,39 @@ pub fn load(host: &dyn Host, entity_ref: &str) -> Result<Template, ApiError> {
 }
 
 impl Template {
-    /// The folder the template's `url`s resolve against: its catalog file's.
-    pub fn folder(&self) -> Result<PathBuf, ApiError> {
-        match &self.entity.source_file {
-            Some(file) => file
+    /// The folder the template's `url`s resolve against: its catalog file's for a local
+    /// template; for a team template, a copy of its folder in the repository its
+    /// `backstage.io/managed-by-location` names (GitHub, through the proxy).
+    pub fn folder(&self, host: &dyn Host) -> Result<PathBuf, ApiError> {
+        if let Some(file) = &self.entity.source_file {
+            return file
                 .parent()
                 .map(PathBuf::from)
-                .ok_or_else(|| ApiError::internal(format!("{} has no folder", file.display()))),
-            None => Err(ApiError::new(
+                .ok_or_else(|| ApiError::internal(format!("{} has no folder", file.display())));
+        }
+        let annotations = &self.entity.entity.metadata.annotations;
+        let location = annotations
+            .get("backstage.io/managed-by-location")
+            .or_else(|| annotations.get("backstage.io/managed-by-origin-location"))
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Unsupported,
+                    format!(
+                        "{} has no backstage.io/managed-by-location: Backlot cannot tell where its files are",
+                        self.summary.entity_ref
+                    ),
+                )
+            })?;
+        let at = super::remote::github_location(location).ok_or_else(|| {
+            ApiError::new(
                 ErrorCode::Unsupported,
                 format!(
-                    "{} comes from the team backend: Backlot runs templates from local catalog files for now (open the folder that holds its template.yaml)",
+                    "{} is at {location}: Backlot reads team templates from GitHub (https://github.com/…) through the /github proxy endpoint",
                     self.summary.entity_ref
                 ),
-            )),
-        }
+            )
+        })?;
+        super::remote::materialize(host, &self.summary.entity_ref, &at)
     }
 
     pub fn form(&self, registry: &ActionRegistry) -> TemplateForm {
