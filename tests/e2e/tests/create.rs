@@ -45,7 +45,12 @@ async fn a_template_is_filled_dry_run_and_created_into_a_new_repository_folder()
         .unwrap();
     // Page 2: the repository (github.com is the only host allowed).
     fill(&app, ".pane-active input[name='repo-owner']", "parcelpine").await;
-    fill(&app, ".pane-active input[name='repo-name']", "dock-scheduler").await;
+    fill(
+        &app,
+        ".pane-active input[name='repo-name']",
+        "dock-scheduler",
+    )
+    .await;
     app.find("[data-action='next']")
         .await
         .click()
@@ -85,10 +90,7 @@ async fn a_template_is_filled_dry_run_and_created_into_a_new_repository_folder()
         .unwrap();
     let folder = app.find(".pane-active input[name='target-folder']").await;
     folder.clear().await.unwrap();
-    folder
-        .send_keys(target.to_str().unwrap())
-        .await
-        .unwrap();
+    folder.send_keys(target.to_str().unwrap()).await.unwrap();
     app.find("[data-action='start']")
         .await
         .click()
