@@ -36,8 +36,11 @@ fn write_template(dir: &Path) {
         let body = if i == 0 {
             (0..4096u32).map(|b| (b % 251) as u8).collect::<Vec<u8>>()
         } else if i <= 20 {
-            format!("// vendored, copied as is: ${{{{ not.rendered }}}} {}\n", "x".repeat(2000))
-                .into_bytes()
+            format!(
+                "// vendored, copied as is: ${{{{ not.rendered }}}} {}\n",
+                "x".repeat(2000)
+            )
+            .into_bytes()
         } else {
             format!(
                 "//! ${{{{ values.name | title }}}}, owned by ${{{{ values.owner | upper }}}} (file {i})\n\
@@ -76,9 +79,8 @@ fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     write_template(dir.path());
-    let spec =
-        parse_template(&std::fs::read_to_string(dir.path().join("template.yaml")).unwrap())
-            .unwrap();
+    let spec = parse_template(&std::fs::read_to_string(dir.path().join("template.yaml")).unwrap())
+        .unwrap();
     let engine = Engine::default();
     let values = json!({"name": "harbor-ledger", "owner": "team-quay", "modules": ["berth-plan", "crane-ops", "tide-table"]});
     let secrets = BTreeMap::new();

@@ -29,6 +29,18 @@ pub enum ScaffolderError {
     RemoteUrl { url: String },
     #[error("invalid input: {0}")]
     Input(String),
+    /// The form's values fail a visible parameter page (Backstage answers 400 with the list).
+    #[error("the values do not satisfy the template's parameters: {}", stacks(.errors))]
+    ParametersInvalid {
+        errors: Vec<crate::validate::Violation>,
+    },
+    /// A step's rendered input fails its action's input schema (Backstage's `InputError`).
+    #[error("Invalid input passed to action {action}, {}", stacks(.errors))]
+    ActionInputInvalid {
+        /// The action's id, with `[key]` in a loop.
+        action: String,
+        errors: Vec<crate::validate::Violation>,
+    },
     #[error("cannot read or write {path}: {source}")]
     Io {
         path: String,
@@ -37,7 +49,25 @@ pub enum ScaffolderError {
     },
 }
 
+fn stacks(errors: &[crate::validate::Violation]) -> String {
+    errors
+        .iter()
+        .map(crate::validate::Violation::stack)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl ScaffolderError {
+    /// Backstage's 400 body for a refused form (`{"errors": [...]}`), if this is one.
+    pub fn parameter_errors_json(&self) -> Option<serde_json::Value> {
+        match self {
+            ScaffolderError::ParametersInvalid { errors } => Some(serde_json::json!({
+                "errors": errors.iter().map(crate::validate::Violation::to_json).collect::<Vec<_>>()
+            })),
+            _ => None,
+        }
+    }
+
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         ScaffolderError::Io {
             path: path.display().to_string(),

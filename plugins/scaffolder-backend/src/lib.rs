@@ -3,6 +3,8 @@
 //!
 //! - [`template`]: `${{ }}` rendering with nunjucks' semantics on minijinja, Backstage's filters.
 //! - [`workflow`]: the runner — step inputs, `if`, `each`, outputs, dry runs.
+//! - [`validate`]: form values against the parameter pages (`when` too), action inputs against
+//!   their schemas, with the npm `jsonschema` package's rules and messages.
 //! - [`actions`]: the [`actions::Action`] trait, the registry, the built-in actions.
 //!
 //! Everything a template names is confined: `url`s to the template's folder, paths to the
@@ -13,6 +15,7 @@ mod error;
 pub mod paths;
 pub mod plugin;
 pub mod template;
+pub mod validate;
 pub mod workflow;
 mod yaml;
 

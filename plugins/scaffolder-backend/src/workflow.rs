@@ -324,6 +324,18 @@ impl Engine {
         Ok(())
     }
 
+    /// The form's values checked against the template's parameter pages as Backstage does
+    /// before a run (`when` evaluated, visible pages' schemas enforced); the values the steps
+    /// see, without those only hidden pages declare.
+    pub fn check_values(&self, request: &DryRunRequest<'_>) -> Result<Json, ScaffolderError> {
+        let templater = Templater::new(&TemplaterOptions {
+            integrations: self.integrations.clone(),
+            limits: self.limits,
+            ..TemplaterOptions::default()
+        });
+        crate::validate::check_values(&request.spec.parameters, request.values, &templater)
+    }
+
     /// A run over `request` (a dry run without `live`).
     fn runner<'a>(&'a self, request: &DryRunRequest<'_>, live: Option<Live<'a>>) -> Run<'a> {
         let failed_flag = Arc::new(AtomicBool::new(false));
@@ -378,6 +390,11 @@ impl Engine {
                 }),
             })
         };
+        let values = self.check_values(request).map_err(|e| fail(e, None))?;
+        let request = &DryRunRequest {
+            values: &values,
+            ..request.clone()
+        };
         self.check_actions(request.spec, false)
             .map_err(|e| fail(e, None))?;
         let template_dir = request
@@ -417,6 +434,11 @@ impl Engine {
                 error,
                 report: empty(),
             })
+        };
+        let values = self.check_values(request).map_err(fail)?;
+        let request = &DryRunRequest {
+            values: &values,
+            ..request.clone()
         };
         self.check_actions(request.spec, true).map_err(fail)?;
         let template_dir = request
@@ -702,6 +724,27 @@ impl Run<'_> {
                 .and_then(|i| self.render(i, &full))
                 .unwrap_or_else(|| json!({}));
             planned.push((each, should_run, input));
+        }
+        if let Some(schema) = action.input_schema() {
+            for (each, _, input) in planned.iter().filter(|(_, run, _)| *run) {
+                let errors = crate::validate::validate(input, &schema).map_err(|problem| {
+                    ScaffolderError::Input(format!(
+                        "the input schema of {} cannot be used: {problem}",
+                        action.id()
+                    ))
+                })?;
+                if !errors.is_empty() {
+                    let key = each
+                        .as_ref()
+                        .and_then(|e| e.get("key"))
+                        .map(|k| format!("[{}]", crate::validate::schema::js_string(k)))
+                        .unwrap_or_default();
+                    return Err(ScaffolderError::ActionInputInvalid {
+                        action: format!("{}{key}", action.id()),
+                        errors,
+                    });
+                }
+            }
         }
         let mut outputs = Map::new();
         for (each, should_run, input) in planned {

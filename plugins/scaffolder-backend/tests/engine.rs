@@ -266,3 +266,77 @@ fn fs_and_catalog_actions() {
         )
     );
 }
+
+#[test]
+fn values_and_action_inputs_are_checked_in_dry_runs_and_real_runs() {
+    use backlot_scaffolder_backend::Live;
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: t}\nspec:\n  parameters:\n    - required: [name]\n      properties:\n        name: {type: string, pattern: '^[a-z]+$'}\n        more: {type: boolean}\n    - when: ${{ parameters.more }}\n      properties:\n        extra: {type: string}\n  steps:\n    - id: log\n      action: debug:log\n      input:\n        message: ${{ parameters | dump }}\n        each: ${{ parameters.each }}\n";
+    let spec = parse_template(yaml).unwrap();
+    let secrets = BTreeMap::new();
+    let engine = Engine::default();
+    let request = |values: &'static Json| DryRunRequest {
+        template_dir: dir.path(),
+        spec: &spec,
+        values,
+        secrets: &secrets,
+        user: RunUser::default(),
+    };
+    let real = |values: &'static Json| {
+        let workspace = tempfile::tempdir().unwrap();
+        let cancel = AtomicBool::new(false);
+        let mut progress = |_: &[_], _: &[_], _: Option<&str>| {};
+        engine
+            .run(
+                &request(values),
+                workspace.path(),
+                Live {
+                    template_ref: "template:default/t",
+                    cancel: &cancel,
+                    on_progress: &mut progress,
+                },
+            )
+            .map_err(|f| f.error)
+    };
+    let bad: &'static Json = Box::leak(Box::new(json!({"name": "Quay 7"})));
+    for error in [
+        engine
+            .dry_run(&request(bad))
+            .map(|_| ())
+            .map_err(|f| f.error),
+        real(bad).map(|_| ()),
+    ] {
+        let error = error.unwrap_err();
+        assert!(
+            matches!(error, ScaffolderError::ParametersInvalid { .. }),
+            "{error}"
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("instance.name does not match pattern")
+        );
+    }
+    // The hidden page's value is gone; an undeclared `each` key fails debug:log's schema.
+    let hidden: &'static Json = Box::leak(Box::new(json!({"name": "quay", "extra": "x"})));
+    let r = engine.dry_run(&request(hidden)).unwrap();
+    assert!(
+        r.log.iter().any(|l| l.contains(r#"{\"name\":\"quay\"}"#)),
+        "{:?}",
+        r.log
+    );
+    let looped: &'static Json = Box::leak(Box::new(json!({"name": "quay", "each": 1})));
+    for error in [
+        engine
+            .dry_run(&request(looped))
+            .map(|_| ())
+            .map_err(|f| f.error),
+        real(looped).map(|_| ()),
+    ] {
+        assert_eq!(
+            error.unwrap_err().to_string(),
+            "Invalid input passed to action debug:log, instance is not allowed to have the additional property \"each\""
+        );
+    }
+}

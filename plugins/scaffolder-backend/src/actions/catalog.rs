@@ -9,6 +9,9 @@ use crate::yaml;
 pub struct Write;
 
 impl super::Action for Write {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "catalog:write"
     }

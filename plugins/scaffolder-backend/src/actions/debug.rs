@@ -10,6 +10,9 @@ use crate::template::js;
 pub struct Log;
 
 impl super::Action for Log {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "debug:log"
     }
@@ -77,6 +80,9 @@ const MAX_WAIT_MS: f64 = 600_000.0;
 pub struct Wait;
 
 impl super::Action for Wait {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "debug:wait"
     }

@@ -255,6 +255,9 @@ fn copy_one(
 pub struct FetchPlain;
 
 impl super::Action for FetchPlain {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "fetch:plain"
     }
@@ -274,6 +277,9 @@ impl super::Action for FetchPlain {
 pub struct FetchPlainFile;
 
 impl super::Action for FetchPlainFile {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "fetch:plain:file"
     }
@@ -338,6 +344,9 @@ fn render_error(
 pub struct FetchTemplate;
 
 impl super::Action for FetchTemplate {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "fetch:template"
     }
@@ -538,6 +547,9 @@ impl super::Action for FetchTemplate {
 pub struct FetchTemplateFile;
 
 impl super::Action for FetchTemplateFile {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "fetch:template:file"
     }

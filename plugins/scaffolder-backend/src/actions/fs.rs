@@ -9,6 +9,9 @@ use crate::paths::relative_slash;
 pub struct Rename;
 
 impl super::Action for Rename {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "fs:rename"
     }
@@ -70,6 +73,9 @@ impl super::Action for Rename {
 pub struct Delete;
 
 impl super::Action for Delete {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "fs:delete"
     }
@@ -127,6 +133,9 @@ impl super::Action for Delete {
 pub struct ReadDir;
 
 impl super::Action for ReadDir {
+    fn input_schema(&self) -> Option<Json> {
+        super::input_schemas::builtin(self.id())
+    }
     fn id(&self) -> &str {
         "fs:readdir"
     }

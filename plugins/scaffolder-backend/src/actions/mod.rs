@@ -5,6 +5,7 @@ mod catalog;
 mod debug;
 mod fetch;
 mod fs;
+mod input_schemas;
 mod stubs;
 
 use std::collections::BTreeMap;
@@ -114,6 +115,11 @@ pub trait Action: Send + Sync {
     fn supports_dry_run(&self) -> bool;
     /// The JSON schema of its outputs (Backstage's `schema.output`), if it declares one.
     fn output_schema(&self) -> Option<Json> {
+        None
+    }
+    /// The JSON schema its input must satisfy (Backstage's `schema.input`), checked after
+    /// rendering and before the step runs; `None`: anything goes.
+    fn input_schema(&self) -> Option<Json> {
         None
     }
     /// A stand-in that only exists so dry runs can skip it (a real run refuses it).
