@@ -364,6 +364,7 @@ mod tests {
         let mut contract: Vec<&str> = ipc::COMMAND_NAMES
             .iter()
             .chain(backlot_techdocs_common::COMMAND_NAMES)
+            .chain(backlot_scaffolder_common::ipc::COMMAND_NAMES)
             .copied()
             .collect();
         contract.sort_unstable();

@@ -80,7 +80,10 @@ fn the_demo_template_is_listed_with_its_form() {
     assert!(form.publishes);
     assert!(form.unavailable_actions.is_empty(), "{form:?}");
     assert_eq!(
-        form.steps.iter().map(|s| s.action.as_str()).collect::<Vec<_>>(),
+        form.steps
+            .iter()
+            .map(|s| s.action.as_str())
+            .collect::<Vec<_>>(),
         ["fetch:template", "publish:github", "catalog:register"]
     );
 }
@@ -257,7 +260,7 @@ fn a_shared_api_runs_in_the_background_shows_progress_and_cancels_between_steps(
     local_template(&api, dir.path(), "slow", &steps, true);
     let started = Instant::now();
     let id = call(
-        &*api,
+        &api,
         StartRun {
             entity_ref: "template:default/slow".into(),
             values: json!({"who": "ada", "token": "s3cret-value"}),
@@ -281,7 +284,7 @@ fn a_shared_api_runs_in_the_background_shows_progress_and_cancels_between_steps(
     )
     .unwrap();
     assert!(!stored.contains("s3cret-value"), "the secret is not kept");
-    call(&*api, CancelRun { run_id: id.clone() }).unwrap();
+    call(&api, CancelRun { run_id: id.clone() }).unwrap();
     let ended = wait_for(&api, &id, |r| r.summary.status.finished());
     assert_eq!(ended.summary.status, RunStatus::Cancelled, "{ended:?}");
     assert_eq!(
@@ -291,7 +294,7 @@ fn a_shared_api_runs_in_the_background_shows_progress_and_cancels_between_steps(
     );
     // Cancelling a run that ended is refused.
     assert_eq!(
-        call(&*api, CancelRun { run_id: id }).unwrap_err().code,
+        call(&api, CancelRun { run_id: id }).unwrap_err().code,
         ErrorCode::Conflict
     );
 }

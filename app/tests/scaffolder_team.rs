@@ -18,12 +18,15 @@ use backlot_model::ErrorCode;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-/// GitHub's git API for one repository: `path → (sha, bytes, mode)`; records the paths asked.
+/// `path → (sha, bytes, mode)` of the repository's files.
+type Files = Arc<Mutex<BTreeMap<String, (String, Vec<u8>, String)>>>;
+
+/// GitHub's git API for one repository; records the paths asked.
 struct FakeGit {
     url: String,
     /// Set: every answer is a 503 (GitHub unreachable).
     down: Arc<std::sync::atomic::AtomicBool>,
-    files: Arc<Mutex<BTreeMap<String, (String, Vec<u8>, String)>>>,
+    files: Files,
     asked: Arc<Mutex<Vec<String>>>,
 }
 
@@ -118,14 +121,14 @@ fn answer(files: &BTreeMap<String, (String, Vec<u8>, String)>, path: &str) -> (u
             json!({"sha": "root", "tree": tree, "truncated": false}).to_string(),
         );
     }
-    if let Some(sha) = path.strip_prefix("/repos/acme/templates/git/blobs/") {
-        if let Some((_, bytes, _)) = files.values().find(|(s, _, _)| s == sha) {
-            let content = base64::engine::general_purpose::STANDARD.encode(bytes);
-            return (
-                200,
-                json!({"content": content, "encoding": "base64"}).to_string(),
-            );
-        }
+    if let Some(sha) = path.strip_prefix("/repos/acme/templates/git/blobs/")
+        && let Some((_, bytes, _)) = files.values().find(|(s, _, _)| s == sha)
+    {
+        let content = base64::engine::general_purpose::STANDARD.encode(bytes);
+        return (
+            200,
+            json!({"content": content, "encoding": "base64"}).to_string(),
+        );
     }
     (404, r#"{"message":"Not Found"}"#.into())
 }
