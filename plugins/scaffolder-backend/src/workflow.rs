@@ -511,11 +511,19 @@ impl Run<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), Json::String(v.clone())))
             .collect();
-        let redacted: Map<String, Json> = request
+        let mut redacted: Map<String, Json> = request
             .secrets
             .keys()
             .map(|k| (k.clone(), Json::String("***".into())))
             .collect();
+        if self.live.is_none() {
+            // Backstage's dry run always adds the caller's token as `backstageToken` (undefined
+            // for a service caller, so absent from `secrets`), and the redacted copy shown in
+            // the dry-run log lists every key.
+            redacted
+                .entry("backstageToken")
+                .or_insert_with(|| Json::String("***".into()));
+        }
         let mut first_error: Option<ScaffolderError> = None;
         for (index, step) in spec.steps.iter().enumerate() {
             let id = step.id_or_default(index);

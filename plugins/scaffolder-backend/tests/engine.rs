@@ -340,3 +340,51 @@ fn values_and_action_inputs_are_checked_in_dry_runs_and_real_runs() {
         );
     }
 }
+
+#[test]
+fn debug_log_lists_the_workspace_with_a_blank_line_before_contents() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "skeleton/horn.yaml", "horn: fog-horn\n");
+    let yaml = template(
+        "    - id: f\n      action: fetch:plain\n      input: {url: ./skeleton}\n    - id: contents\n      action: debug:log\n      input: {listWorkspace: with-contents}\n    - id: names\n      action: debug:log\n      input: {listWorkspace: true}\n",
+    );
+    let r = run(&Engine::default(), dir.path(), &yaml, json!({})).unwrap();
+    assert!(
+        r.log
+            .iter()
+            .any(|l| l.ends_with("Workspace:\n - horn.yaml:\n\n  horn: fog-horn\n")),
+        "{:?}",
+        r.log
+    );
+    assert!(
+        r.log
+            .iter()
+            .any(|l| l.ends_with("Workspace:\n  - horn.yaml"))
+    );
+}
+
+#[test]
+fn a_dry_run_shows_backstages_token_key_only_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = template(
+        "    - id: s\n      action: debug:log\n      input: {message: '${{ secrets.backstageToken }}|${{ secrets | dump }}'}\n",
+    );
+    let spec = parse_template(&yaml).unwrap();
+    let r = Engine::default()
+        .dry_run(&DryRunRequest {
+            template_dir: dir.path(),
+            spec: &spec,
+            values: &json!({}),
+            secrets: &BTreeMap::new(),
+            user: RunUser::default(),
+        })
+        .unwrap();
+    assert!(
+        r.log
+            .iter()
+            .any(|l| l.contains(r#""message": "***|{\"backstageToken\":\"***\"}""#)),
+        "{:?}",
+        r.log
+    );
+    assert!(r.log.iter().any(|l| l.ends_with("m: |{}")), "{:?}", r.log);
+}

@@ -59,7 +59,8 @@ impl super::Action for Log {
                             Ok(content)
                                 if crate::paths::safe_child(ctx.workspace, &rel).is_ok() =>
                             {
-                                format!(" - {rel}:\n  {content}")
+                                // A blank line between the name and the content, as Backstage writes it.
+                                format!(" - {rel}:\n\n  {content}")
                             }
                             _ => format!(" - {rel}: [skipped]"),
                         }
