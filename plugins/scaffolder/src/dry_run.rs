@@ -33,12 +33,17 @@ pub fn dry_run_view(props: &DryRunProps) -> Html {
             <h2 class="section-title">{format!("Dry run: {} files", r.files.len())}</h2>
             <div class="dry-run-body">
                 <ul class="file-tree" role="list" aria-label="Files">
-                    { for r.files.iter().map(|f| {
+                    { for r.files.iter().enumerate().map(|(i, f)| {
                         let depth = f.path.matches('/').count();
+                        let folders = new_folders(i.checked_sub(1).map(|p| r.files[p].path.as_str()), &f.path);
                         let selected = open.as_deref() == Some(f.path.as_str());
                         let (open, path) = (open.clone(), f.path.clone());
                         let onclick = Callback::from(move |_| open.set(Some(path.clone())));
                         html! {
+                            <>
+                            { for folders.into_iter().map(|(d, name)| html! {
+                                <li class="file-tree-folder" style={format!("padding-left: {d}em")}>{format!("{name}/")}</li>
+                            }) }
                             <li style={format!("padding-left: {}em", depth)}>
                                 <button type="button" class={classes!("file-tree-item", selected.then_some("selected"))}
                                         aria-pressed={selected.to_string()} data-path={f.path.clone()} {onclick}>
@@ -46,6 +51,7 @@ pub fn dry_run_view(props: &DryRunProps) -> Html {
                                     if f.executable { <span class="muted small">{" (executable)"}</span> }
                                 </button>
                             </li>
+                            </>
                         }
                     }) }
                 </ul>
@@ -68,6 +74,25 @@ pub fn dry_run_view(props: &DryRunProps) -> Html {
             </details>
         </section>
     }
+}
+
+/// The folders `path` is in that the previous file (sorted by path) was not in: each with
+/// its depth and name, outermost first, shown as rows above the file.
+fn new_folders(previous: Option<&str>, path: &str) -> Vec<(usize, String)> {
+    let parents = |p: &str| -> Vec<String> {
+        let parts: Vec<&str> = p.split('/').collect();
+        (1..parts.len()).map(|n| parts[..n].join("/")).collect()
+    };
+    let before = previous.map(parents).unwrap_or_default();
+    parents(path)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, dir)| !before.contains(dir))
+        .map(|(depth, dir)| {
+            let name = dir.rsplit('/').next().unwrap_or(&dir).to_string();
+            (depth, name)
+        })
+        .collect()
 }
 
 fn step_label(s: StepStatus) -> &'static str {
@@ -95,5 +120,25 @@ fn contents(f: &ProducedFile) -> Html {
         _ => html! {
             <p class="muted" data-testid="file-contents">{format!("A binary file of {} bytes.", f.bytes.len())}</p>
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn folders_show_once_above_their_first_file() {
+        assert!(super::new_folders(None, "README.md").is_empty());
+        assert_eq!(
+            super::new_folders(Some("README.md"), "src/bin/main.rs"),
+            [(0, "src".to_string()), (1, "bin".to_string())]
+        );
+        assert_eq!(
+            super::new_folders(Some("src/bin/main.rs"), "src/lib.rs"),
+            Vec::<(usize, String)>::new()
+        );
+        assert_eq!(
+            super::new_folders(Some("src/a/x.rs"), "src/b/y.rs"),
+            [(1, "b".to_string())]
+        );
     }
 }

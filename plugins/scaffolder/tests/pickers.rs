@@ -152,6 +152,13 @@ async fn the_repo_url_picker_writes_the_location_and_keeps_to_the_allowed_hosts(
     page.wait_for(".template-form").await;
     assert_eq!(value_of(&page, "input[name='repo-host']"), "github.com");
     change_to(&page, "input[name='repo-owner']", "acme").await;
+    // Half a location is refused, though the field is optional.
+    press(&page, "[data-action='next']").await;
+    assert_eq!(step(&page), "0");
+    assert_eq!(
+        page.text("[data-field='repoUrl'] .form-problem"),
+        "Host, owner and repository are all needed."
+    );
     change_to(&page, "input[name='repo-name']", "route-planner").await;
     assert_eq!(
         review_value(&page, "repoUrl").await,

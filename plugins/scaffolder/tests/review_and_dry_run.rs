@@ -133,6 +133,7 @@ async fn the_dry_run_shows_the_file_tree_and_each_file() {
         texts(&page, ".file-tree-item"),
         ["README.md", "logo.png", "main.rs"]
     );
+    assert_eq!(texts(&page, ".file-tree-folder"), ["assets/", "src/"]);
     // The first file is open.
     assert_eq!(page.text("[data-testid='file-path']"), "README.md");
     assert_eq!(page.text("[data-testid='file-contents']"), "# my-service\n");

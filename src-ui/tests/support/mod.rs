@@ -51,6 +51,7 @@ pub fn install_stylesheet(document: &web_sys::Document) {
             include_str!("../../../plugins/github-actions/styles.css"),
             include_str!("../../../plugins/techdocs/styles.css"),
             include_str!("../../../plugins/api-docs/styles.css"),
+            include_str!("../../../plugins/scaffolder/styles.css"),
         )));
         document.head().unwrap().append_child(&style).unwrap();
     }

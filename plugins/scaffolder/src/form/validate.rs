@@ -60,11 +60,14 @@ pub fn valid_entity_name(name: &str) -> bool {
 }
 
 fn check(field: &Field, value: Option<&Value>, matches: Matcher<'_>) -> Option<String> {
+    // A repository location with neither owner nor repository is not given; one half
+    // typed is incomplete (refused below even when not required, as Backstage's check).
     let missing = value.is_none_or(is_empty)
         || matches!(field.kind, FieldKind::Extension(Extension::RepoUrlPicker))
-            && value
-                .and_then(Value::as_str)
-                .is_some_and(|v| RepoUrl::parse(v).is_incomplete());
+            && value.and_then(Value::as_str).is_some_and(|v| {
+                let url = RepoUrl::parse(v);
+                url.owner.is_empty() && url.repo.is_empty()
+            });
     if missing {
         return field
             .required
@@ -246,6 +249,27 @@ mod tests {
         );
         let ok: Vec<_> = ok.keys().filter(|k| *k != "odd").collect();
         assert!(ok.is_empty(), "{ok:?}");
+    }
+
+    #[test]
+    fn a_repository_location_half_typed_is_refused_even_when_optional() {
+        let schema =
+            json!({"properties": {"repo": {"type": "string", "ui:field": "RepoUrlPicker"}}});
+        assert!(problems(schema.clone(), json!({})).is_empty());
+        assert!(problems(schema.clone(), json!({"repo": "github.com?owner=&repo="})).is_empty());
+        assert_eq!(
+            problems(
+                schema.clone(),
+                json!({"repo": "github.com?owner=acme&repo="})
+            )["repo"],
+            "Host, owner and repository are all needed."
+        );
+        assert!(problems(schema, json!({"repo": "github.com?owner=acme&repo=x"})).is_empty());
+        let required = json!({"required": ["repo"], "properties": {"repo": {"title": "Repo", "type": "string", "ui:field": "RepoUrlPicker"}}});
+        assert_eq!(
+            problems(required, json!({"repo": "github.com?owner=&repo="}))["repo"],
+            "Repo is required."
+        );
     }
 
     #[test]
