@@ -359,3 +359,54 @@ fn unknown_actions_and_failing_steps_are_named() {
         "{run:?}"
     );
 }
+
+#[test]
+fn catalog_fetch_reads_the_catalog_in_dry_runs_and_runs() {
+    let (dir, api) = demo();
+    local_template(
+        &api,
+        dir.path(),
+        "lookup",
+        "    - id: owner\n      action: catalog:fetch\n      input:\n        entityRef: ${{ parameters.who }}\n        defaultKind: Group\n    - id: say\n      action: debug:log\n      input:\n        message: owner type ${{ steps.owner.output.entity.spec.type }}\n",
+        false,
+    );
+    let dry = |who: &str| {
+        call(
+            &api,
+            DryRunTemplate {
+                entity_ref: "template:default/lookup".into(),
+                values: json!({ "who": who }),
+            },
+        )
+    };
+    let found = dry("team-infra").unwrap();
+    assert!(
+        found.log.iter().any(|l| l.ends_with("owner type team")),
+        "{:?}",
+        found.log
+    );
+    let missing = dry("nobody").unwrap_err();
+    assert!(
+        missing.message.contains("Entity nobody not found"),
+        "{missing:?}"
+    );
+    // A real run asks the catalog the same way.
+    let id = call(
+        &api,
+        StartRun {
+            entity_ref: "template:default/lookup".into(),
+            values: json!({"who": "team-infra"}),
+            target: PublishTarget::AsTemplateSays,
+        },
+    )
+    .unwrap();
+    let run = call(&api, GetRun { run_id: id }).unwrap();
+    assert_eq!(run.summary.status, RunStatus::Completed, "{run:?}");
+    assert!(
+        run.log
+            .iter()
+            .any(|l| l.message.ends_with("owner type team")),
+        "{:?}",
+        run.log
+    );
+}

@@ -2,6 +2,7 @@
 //! `backlot_scaffolder_common::ipc` over the [`Host`] — templates from the catalog, dry
 //! runs, runs started in the background and followed through their stored state.
 
+mod bridge;
 mod remote;
 mod run;
 pub mod runs;
@@ -108,15 +109,22 @@ fn dry_run(host: &dyn Host, c: &DryRunTemplate) -> Result<DryRunResult, ApiError
     let template = templates::load(host, &c.entity_ref)?;
     let folder = template.folder(host)?;
     let values = with_defaults(&c.values, &template);
-    engine()
-        .dry_run(&DryRunRequest {
+    let (calls, answers) = bridge::channel_pair();
+    let mut registry = registry();
+    registry.register(std::sync::Arc::new(bridge::CatalogFetch { calls }));
+    let engine = Engine::new(registry);
+    let user = run_user(host);
+    let secrets = BTreeMap::new();
+    bridge::serve_while(host, &answers, || {
+        engine.dry_run(&DryRunRequest {
             template_dir: &folder,
             spec: &template.spec,
             values: &values,
-            secrets: &BTreeMap::new(),
-            user: run_user(host),
+            secrets: &secrets,
+            user,
         })
-        .map_err(|failure| error(failure.error))
+    })
+    .map_err(|failure| error(failure.error))
 }
 
 fn get_run(host: &dyn Host, id: &str) -> Result<RunView, ApiError> {

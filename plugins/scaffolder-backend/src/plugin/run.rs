@@ -20,10 +20,12 @@ use backlot_scaffolder_common::ipc::{
 use backlot_scaffolder_common::{EventStatus, LogEvent, StepReport, TemplateSpec};
 use serde_json::{Value, json};
 
+use super::bridge::{CatalogFetch, HostCall, serve_while};
 use super::runs;
 use super::templates;
 use crate::actions::{Action, ActionContext, ActionRegistry};
 use crate::{DryRunRequest, Live, RunUser, ScaffolderError};
+use std::sync::mpsc::{Receiver, Sender};
 
 /// The run's state is saved at most this often while log lines come in (and at every
 /// step's start and end).
@@ -39,9 +41,13 @@ fn now_ms() -> u64 {
 }
 
 /// Actions Backlot adds to the engine's for every run (targets are per run, see
-/// [`RunActions`]).
+/// [`RunActions`]; here without a host to answer, for telling which actions exist).
 pub fn register_host_actions(registry: &mut ActionRegistry) {
-    RunActions::default().register(registry);
+    RunActions {
+        calls: Some(super::bridge::channel_pair().0),
+        ..RunActions::default()
+    }
+    .register(registry);
 }
 
 /// The publishing and registering actions of one run.
@@ -52,6 +58,8 @@ struct RunActions {
     folder: Option<PathBuf>,
     /// Catalog files `catalog:register` asked for, read into the catalog once the run ends.
     to_register: Arc<Mutex<Vec<PathBuf>>>,
+    /// Where `catalog:fetch` asks the host.
+    calls: Option<Sender<HostCall>>,
 }
 
 impl RunActions {
@@ -70,6 +78,11 @@ impl RunActions {
         registry.register(Arc::new(Register {
             to_register: self.to_register.clone(),
         }));
+        if let Some(calls) = &self.calls {
+            registry.register(Arc::new(CatalogFetch {
+                calls: calls.clone(),
+            }));
+        }
     }
 }
 
@@ -82,8 +95,10 @@ pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
         PublishTarget::Folder { path } => Some(target_folder(path)?),
         PublishTarget::AsTemplateSays => None,
     };
+    let (calls, answers) = super::bridge::channel_pair();
     let actions = RunActions {
         folder: target,
+        calls: Some(calls),
         ..RunActions::default()
     };
     let mut registry = ActionRegistry::with_builtins();
@@ -133,6 +148,7 @@ pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
         user: super::run_user(host),
         view,
         cancel,
+        answers,
     };
     let task: backlot_backend_plugin_api::Task = Box::new(move |host: &dyn Host| {
         let id = job.view.summary.id.clone();
@@ -190,6 +206,8 @@ pub struct Job {
     user: RunUser,
     view: RunView,
     cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// The host calls of `catalog:fetch`, answered while the run goes on.
+    answers: Receiver<HostCall>,
 }
 
 /// How a run ended (for the CLI).
@@ -206,6 +224,7 @@ pub fn run_to_end(host: &dyn Host, job: Job) -> RunOutcome {
         user,
         mut view,
         cancel,
+        answers,
     } = job;
     let data_dir = host.data_dir().to_path_buf();
     let work = data_dir
@@ -228,13 +247,14 @@ pub fn run_to_end(host: &dyn Host, job: Job) -> RunOutcome {
                         last_save = Instant::now();
                     }
                 };
-            engine
-                .run(
+            let secrets = BTreeMap::new();
+            serve_while(host, &answers, || {
+                engine.run(
                     &DryRunRequest {
                         template_dir: &template_dir,
                         spec: &spec,
                         values: &values,
-                        secrets: &BTreeMap::new(),
+                        secrets: &secrets,
                         user,
                     },
                     &work,
@@ -244,10 +264,11 @@ pub fn run_to_end(host: &dyn Host, job: Job) -> RunOutcome {
                         on_progress: &mut progress,
                     },
                 )
-                .map_err(|f| {
-                    // The failure's own report has the last events.
-                    f.error
-                })
+            })
+            .map_err(|f| {
+                // The failure's own report has the last events.
+                f.error
+            })
         });
     let _ = std::fs::remove_dir_all(&work);
     let cancelled = cancel.load(std::sync::atomic::Ordering::Relaxed);
