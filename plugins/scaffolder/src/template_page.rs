@@ -8,7 +8,7 @@ use std::rc::Rc;
 use backlot_model::ApiError;
 use backlot_plugin_api::components::{ErrorBanner, Spinner};
 use backlot_plugin_api::routing::RouteMatch;
-use backlot_plugin_api::{Link, use_backend, use_command, use_shell};
+use backlot_plugin_api::{Link, perf, use_backend, use_command, use_shell};
 use backlot_scaffolder_common::DryRunResult;
 use backlot_scaffolder_common::ipc::{
     DryRunTemplate, GetTemplate, PublishTarget, StartRun, TemplateForm,
@@ -51,6 +51,12 @@ pub fn template_page(props: &TemplatePageProps) -> Html {
         .and_then(|v| serde_json::from_str::<Value>(v).ok());
     let form = use_command(entity_ref.clone(), |r| GetTemplate {
         entity_ref: r.clone(),
+    });
+    // For the real-window benchmark: the template opened → its form painted.
+    use_effect_with(form.data().is_some(), |loaded| {
+        if *loaded {
+            perf::after_paint(|| perf::measure("scaffolder:form-open-to-paint", "scaffolder:open"));
+        }
     });
     let outcome = use_state(|| Outcome::None);
     let backend = use_backend();

@@ -156,7 +156,31 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
     for site in 0..SITES {
         docs_site(&dir.join(format!("sites/site-{site}")), site);
     }
+    let template = dir.join("template.yaml");
+    std::fs::write(&template, five_step_template()).expect("template");
+    w.files.push(template.display().to_string());
     w.files
+}
+
+/// A template of five form pages, six fields each (text, enum, boolean, number, an owner
+/// picker, an entity picker over the 100k catalog), for the form-render row.
+fn five_step_template() -> String {
+    let mut pages = String::new();
+    for page in 1..=5 {
+        let _ = write!(
+            pages,
+            "    - title: Page {page}\n      required: [name{page}]\n      properties:\n\
+             \x20       name{page}:\n          type: string\n          title: Name {page}\n          pattern: '^[a-z-]+$'\n          ui:help: lowercase words\n\
+             \x20       tier{page}:\n          type: string\n          enum: [gold, silver, bronze]\n          ui:widget: radio\n\
+             \x20       public{page}:\n          type: boolean\n\
+             \x20       replicas{page}:\n          type: integer\n          minimum: 1\n          default: 2\n\
+             \x20       owner{page}:\n          type: string\n          ui:field: OwnerPicker\n\
+             \x20       system{page}:\n          type: string\n          ui:field: EntityPicker\n          ui:options:\n            catalogFilter:\n              kind: System\n"
+        );
+    }
+    format!(
+        "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: five-steps\n  title: Five steps\nspec:\n  owner: team-1\n  type: service\n  parameters:\n{pages}  steps:\n    - id: log\n      action: debug:log\n      input:\n        message: hi\n"
+    )
 }
 
 /// An OpenAPI definition of [`OPERATIONS`] operations, indented as a YAML block.
@@ -408,6 +432,37 @@ async fn main() {
         .await;
     }
 
+    // 2c. A five-page template's form: opened from the Create page → first page painted.
+    let mut form = Vec::new();
+    app.find(".nav-item[data-plugin='scaffolder']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..8 {
+        let card = ".pane-active .template-card[data-ref='template:default/five-steps'] .template-card-title";
+        app.find(card).await;
+        let before = measures(&app, "scaffolder:form-open-to-paint").await.len();
+        app.js(&format!(
+            "performance.mark('scaffolder:open'); document.querySelector(\"{card}\").click(); return true"
+        ))
+        .await;
+        form.push(next_measure(&app, "scaffolder:form-open-to-paint", before).await);
+        app.find(".pane-active .template-form [data-field='owner1']")
+            .await;
+        app.client.back().await.unwrap();
+    }
+    app.find(".nav-item[data-plugin='catalog']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.wait_until(
+        "back on the catalog",
+        "return location.pathname === '/catalog'",
+    )
+    .await;
+
     // 3. Entity pages of groups (each owns ~n/500 entities) from the table's owner links,
     //    and 4. their relation graphs.
     let mut entity = Vec::new();
@@ -484,6 +539,12 @@ async fn main() {
         Row {
             what: "keystroke in the palette → results painted",
             samples: palette,
+            target_ms: 50.0,
+            statistic: "p95",
+        },
+        Row {
+            what: "5-page template opened → form painted",
+            samples: form,
             target_ms: 50.0,
             statistic: "p95",
         },
