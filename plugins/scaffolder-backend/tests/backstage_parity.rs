@@ -52,11 +52,6 @@ const DELIBERATE: &[(&str, &str, &str)] = &[
         "outcome",
         "limitation: nunjucks regex literals (r/…/g) are not parsed",
     ),
-    (
-        "value-printing",
-        "log",
-        "limitation: JavaScript's `.length` property and negative indexes of arrays are not emulated",
-    ),
 ];
 
 fn repo_root() -> PathBuf {

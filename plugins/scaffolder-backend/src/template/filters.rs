@@ -181,6 +181,16 @@ pub fn register(env: &mut Environment<'static>) {
             v
         }
     });
+    // `x.length` (rewritten to `x | __js_length`): JavaScript's property — UTF-16 units of a
+    // string, items of an array, an object's own `length` key, undefined otherwise.
+    env.add_filter("__js_length", |v: Value| -> Value {
+        match v.kind() {
+            ValueKind::String => Value::from(v.as_str().unwrap_or_default().encode_utf16().count()),
+            ValueKind::Seq => v.len().map_or(Value::UNDEFINED, Value::from),
+            ValueKind::Undefined | ValueKind::None => Value::UNDEFINED,
+            _ => v.get_attr("length").unwrap_or(Value::UNDEFINED),
+        }
+    });
     // `for k, v in obj`: nunjucks yields [key, value] pairs of an object.
     env.add_filter("__pairs", |v: Value| -> Value {
         if v.kind() == ValueKind::Map {

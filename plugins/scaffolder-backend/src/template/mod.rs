@@ -385,7 +385,38 @@ fn unbalanced_braces(body: &str) -> bool {
     depth > 0
 }
 
-/// Expression-level rewrites outside string literals.
+/// After `last_sig`, a `[` or `.` reads a member (not a list literal or a number).
+fn member_position(last_sig: Option<char>) -> bool {
+    matches!(last_sig, Some('a' | ']' | ')' | '"' | '\''))
+}
+
+/// `[-3]` at `chars[i]`: the subscript's end index and its digits.
+fn negative_subscript(chars: &[char], i: usize) -> Option<(usize, String)> {
+    let mut j = i + 1;
+    while chars.get(j).is_some_and(|c| c.is_whitespace()) {
+        j += 1;
+    }
+    if chars.get(j) != Some(&'-') {
+        return None;
+    }
+    j += 1;
+    let start = j;
+    while chars.get(j).is_some_and(char::is_ascii_digit) {
+        j += 1;
+    }
+    if j == start {
+        return None;
+    }
+    let digits: String = chars[start..j].iter().collect();
+    while chars.get(j).is_some_and(|c| c.is_whitespace()) {
+        j += 1;
+    }
+    (chars.get(j) == Some(&']')).then_some((j, digits))
+}
+
+/// Expression-level rewrites outside string literals; also JavaScript's member reads that
+/// minijinja answers differently: `x.length` (→ `x | __js_length`) and a negative literal
+/// index (`xs[-1]` is the key `"-1"` in JavaScript: undefined for arrays and strings).
 fn rewrite_expression(body: &str) -> String {
     let chars: Vec<char> = body.chars().collect();
     let mut out = String::with_capacity(body.len());
@@ -434,6 +465,14 @@ fn rewrite_expression(body: &str) -> String {
                 out.push('"');
                 out.push_str(&word);
                 out.push('"');
+            } else if word == "length"
+                && last_sig == Some('.')
+                && out.ends_with('.')
+                && chars.get(j) != Some(&'(')
+                && !(chars.get(j) == Some(&'=') && chars.get(j + 1) != Some(&'='))
+            {
+                out.pop();
+                out.push_str(" | __js_length");
             } else if word == "null" && last_sig != Some('.') {
                 out.push_str("none");
             } else if matches!(word.as_str(), "True" | "False" | "None") && last_sig != Some('.') {
@@ -443,6 +482,15 @@ fn rewrite_expression(body: &str) -> String {
                 out.push_str(&word);
             }
             last_sig = Some('a');
+            continue;
+        }
+        if c == '['
+            && member_position(last_sig)
+            && let Some((end, digits)) = negative_subscript(&chars, i)
+        {
+            out.push_str(&format!("[\"-{digits}\"]"));
+            i = end + 1;
+            last_sig = Some(']');
             continue;
         }
         match c {

@@ -240,3 +240,39 @@ fn root_shapes_are_counted_as_nunjucks_parses() {
     assert_eq!(root_shape("${{ '}}' }}", "${{"), RootShape::Single);
     assert_eq!(root_shape("text", "${{"), RootShape::Text);
 }
+
+#[test]
+fn javascript_length_property() {
+    // Expected values from nunjitsu 0.7.0.
+    let c = json!({"l": [1, 2, 3, 4], "s": "⚓🚢", "o": {"length": 7}, "m": {"a": 1}, "n": null});
+    let t = t();
+    let r = |src: &str| t.render(src, &c).unwrap();
+    assert_eq!(r("${{ l.length }}"), "4");
+    assert_eq!(r("${{ s.length }}"), "3");
+    assert_eq!(r("${{ o.length }}"), "7");
+    assert_eq!(r("[${{ m.length }}]"), "[]");
+    assert_eq!(r("[${{ n.length }}|${{ missing.length }}]"), "[|]");
+    assert_eq!(
+        r("${{ l.length > 3 }} ${{ l.length == 4 }} ${{ l.length + 1 }}"),
+        "true true 5"
+    );
+    assert_eq!(r("${{ 'abc'.length }}"), "3");
+    assert_eq!(r("{% for x in l %}${{ loop.length }}{% endfor %}"), "4444");
+    assert_eq!(r("${{ 'x.length' }}"), "x.length");
+    assert_eq!(
+        t.render_value("${{ l.length }}", &c).unwrap(),
+        Some(json!(4))
+    );
+}
+
+#[test]
+fn negative_literal_indexes_are_undefined() {
+    let c = json!({"l": [1, 2, 3], "o": {"-1": "minus one"}, "s": "abc"});
+    let t = t();
+    let r = |src: &str| t.render(src, &c).unwrap();
+    assert_eq!(r("[${{ l[-1] }}|${{ l[ -2 ] }}|${{ s[-1] }}]"), "[||]");
+    assert_eq!(r("${{ o[-1] }}"), "minus one");
+    assert_eq!(r("${{ l[1] }} ${{ l[1:] }} ${{ l[-2:] }}"), "2 2,3 2,3");
+    assert_eq!(r("${{ [-1, 2][0] }}"), "-1");
+    assert_eq!(r("${{ '[-1]' }}"), "[-1]");
+}
