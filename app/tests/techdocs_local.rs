@@ -421,7 +421,7 @@ fn the_app_answers_docs_commands_only_with_the_plugin_registered() {
     let (dir, api) = api_with(&[fixtures().join("backstage-demo/catalog-info.yaml")]);
     assert_eq!(
         api.backend_plugin_ids(),
-        ["techdocs", "github-actions", "api-docs"]
+        ["techdocs", "github-actions", "api-docs", "scaffolder"]
     );
     let bare = backlot_app::Api::builder(dir.path())
         .plugins(Vec::new())

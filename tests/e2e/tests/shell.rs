@@ -31,7 +31,7 @@ async fn navigates_the_shell_and_keeps_page_state() {
         .await;
     assert_eq!(
         labels,
-        serde_json::json!(["Home", "Catalog", "APIs", "Docs", "Settings"])
+        serde_json::json!(["Home", "Catalog", "APIs", "Create", "Docs", "Settings"])
     );
     app.screenshot("home").await;
 
