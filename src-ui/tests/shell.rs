@@ -26,7 +26,10 @@ async fn sidebar_shows_every_plugin_entry_in_order() {
         .iter()
         .map(|a| a.text_content().unwrap_or_default())
         .collect();
-    assert_eq!(labels, ["Home", "Catalog", "APIs", "Create", "Docs", "Settings"]);
+    assert_eq!(
+        labels,
+        ["Home", "Catalog", "APIs", "Create", "Docs", "Settings"]
+    );
     let plugins: Vec<String> = app
         .all(".nav-item")
         .iter()
@@ -34,7 +37,14 @@ async fn sidebar_shows_every_plugin_entry_in_order() {
         .collect();
     assert_eq!(
         plugins,
-        ["home", "catalog", "api-docs", "scaffolder", "techdocs", "settings"]
+        [
+            "home",
+            "catalog",
+            "api-docs",
+            "scaffolder",
+            "techdocs",
+            "settings"
+        ]
     );
     assert_eq!(
         app.one(".nav-item.active")
