@@ -156,15 +156,17 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
     for site in 0..SITES {
         docs_site(&dir.join(format!("sites/site-{site}")), site);
     }
-    let template = dir.join("template.yaml");
-    std::fs::write(&template, five_step_template()).expect("template");
-    w.files.push(template.display().to_string());
+    // Eight of them: each opening is a first one (a page once opened stays mounted).
+    let templates = dir.join("templates.yaml");
+    let all: Vec<String> = (0..8).map(five_step_template).collect();
+    std::fs::write(&templates, all.join("---\n")).expect("templates");
+    w.files.push(templates.display().to_string());
     w.files
 }
 
 /// A template of five form pages, six fields each (text, enum, boolean, number, an owner
 /// picker, an entity picker over the 100k catalog), for the form-render row.
-fn five_step_template() -> String {
+fn five_step_template(n: usize) -> String {
     let mut pages = String::new();
     for page in 1..=5 {
         let _ = write!(
@@ -179,7 +181,7 @@ fn five_step_template() -> String {
         );
     }
     format!(
-        "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: five-steps\n  title: Five steps\nspec:\n  owner: team-1\n  type: service\n  parameters:\n{pages}  steps:\n    - id: log\n      action: debug:log\n      input:\n        message: hi\n"
+        "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: five-steps-{n}\n  title: Five steps {n}\nspec:\n  owner: team-1\n  type: service\n  parameters:\n{pages}  steps:\n    - id: log\n      action: debug:log\n      input:\n        message: hi\n"
     )
 }
 
@@ -439,9 +441,11 @@ async fn main() {
         .click()
         .await
         .unwrap();
-    for _ in 0..8 {
-        let card = ".pane-active .template-card[data-ref='template:default/five-steps'] .template-card-title";
-        app.find(card).await;
+    for n in 0..8 {
+        let card = format!(
+            ".pane-active .template-card[data-ref='template:default/five-steps-{n}'] .template-card-title"
+        );
+        app.find(&card).await;
         let before = measures(&app, "scaffolder:form-open-to-paint").await.len();
         app.js(&format!(
             "performance.mark('scaffolder:open'); document.querySelector(\"{card}\").click(); return true"
