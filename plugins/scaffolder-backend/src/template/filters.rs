@@ -120,42 +120,6 @@ fn lookup(value: &Value, key: &str) -> Value {
     }
 }
 
-/// JavaScript `+` on two values (strings concatenate, else numbers add).
-fn js_add(a: &Value, b: &Value) -> Value {
-    let is_textual = |v: &Value| {
-        matches!(
-            v.kind(),
-            ValueKind::String | ValueKind::Seq | ValueKind::Map
-        )
-    };
-    if is_textual(a) || is_textual(b) {
-        let left = if a.is_undefined() {
-            "undefined".into()
-        } else if a.is_none() {
-            "null".into()
-        } else {
-            text(a)
-        };
-        let right = if b.is_undefined() {
-            "undefined".into()
-        } else if b.is_none() {
-            "null".into()
-        } else {
-            text(b)
-        };
-        return Value::from(left + &right);
-    }
-    number_value(js::to_number(a) + js::to_number(b))
-}
-
-fn number_value(f: f64) -> Value {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 {
-        Value::from(f as i64)
-    } else {
-        Value::from(f)
-    }
-}
-
 fn compare_sort(a: &Value, b: &Value, case_sensitive: bool) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     let prim = |v: &Value| -> Value {
@@ -208,7 +172,7 @@ pub fn register(env: &mut Environment<'static>) {
         }
     });
     env.add_filter("dump", dump);
-    env.add_filter("abs", |v: Value| number_value(js::to_number(&v).abs()));
+    env.add_filter("abs", |v: Value| js::number_value(js::to_number(&v).abs()));
     env.add_filter("batch", batch);
     env.add_filter("capitalize", |v: Value| {
         let t = normalized_text(&v).to_lowercase();
@@ -274,7 +238,7 @@ pub fn register(env: &mut Environment<'static>) {
         if f.is_nan() {
             def.unwrap_or(Value::UNDEFINED)
         } else {
-            number_value(f)
+            js::number_value(f)
         }
     });
     env.add_filter("int", |v: Value, args: Rest<Value>, kwargs: Kwargs| {
@@ -356,9 +320,12 @@ pub fn register(env: &mut Environment<'static>) {
                     Some(a) => lookup(&item, &text(a)),
                     None => item,
                 };
-                acc = js_add(&acc, &item);
+                acc = super::operators::add(&acc, &item);
             }
-            Ok(js_add(&start.unwrap_or(Value::from(0)), &acc))
+            Ok(super::operators::add(
+                &start.unwrap_or(Value::from(0)),
+                &acc,
+            ))
         },
     );
     env.add_filter("sort", |v: Value, args: Rest<Value>, kwargs: Kwargs| {
@@ -500,7 +467,7 @@ pub fn register(env: &mut Environment<'static>) {
                 // JavaScript's Math.round rounds halves up.
                 _ => (x + 0.5).floor(),
             };
-            number_value(r / factor)
+            js::number_value(r / factor)
         },
     );
     env.add_filter("slice", slice);
@@ -873,6 +840,18 @@ fn replace(
     replacement: Option<Value>,
     max: Option<Value>,
 ) -> Result<Value, Error> {
+    if let Some(regex) = super::regex_literal::of(&search) {
+        let Some(input) = v.as_str() else {
+            return Err(invalid("Regular-expression replacement requires a string"));
+        };
+        let repl = replacement
+            .as_ref()
+            .map_or_else(|| "undefined".to_string(), text);
+        return regex
+            .replace(input, &repl)
+            .map(|out| keep_safe(&v, out))
+            .map_err(invalid);
+    }
     if !matches!(search.kind(), ValueKind::String | ValueKind::Number) {
         return Ok(v);
     }

@@ -77,10 +77,26 @@ fn display_depth(value: &Value, out: &mut String, depth: usize) {
     }
 }
 
-/// A number value as JavaScript prints it.
+/// Largest integer a JavaScript number holds exactly (2^53).
+const MAX_SAFE: i64 = 9_007_199_254_740_992;
+
+/// A computed number as a template value: integral values become integers (they print
+/// without a fraction, as in JavaScript).
+pub fn number_value(f: f64) -> Value {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < MAX_SAFE as f64 {
+        Value::from(f as i64)
+    } else {
+        Value::from(f)
+    }
+}
+
+/// A number value as JavaScript prints it (integers beyond 2^53 are rounded to a double,
+/// as JavaScript reads them: `12345678901234567890` prints `12345678901234567000`).
 pub fn value_number_to_string(value: &Value) -> String {
     if value.is_integer()
-        && let Some(i) = value.as_i64()
+        && let Some(i) = value
+            .as_i64()
+            .filter(|i| i.unsigned_abs() <= MAX_SAFE as u64)
     {
         return i.to_string();
     }
@@ -114,7 +130,9 @@ fn to_json_depth(value: &Value, depth: usize) -> Option<Json> {
         ValueKind::Bool => Json::Bool(value.is_true()),
         ValueKind::Number => {
             if value.is_integer()
-                && let Some(i) = value.as_i64()
+                && let Some(i) = value
+                    .as_i64()
+                    .filter(|i| i.unsigned_abs() <= MAX_SAFE as u64)
             {
                 return Some(Json::from(i));
             }

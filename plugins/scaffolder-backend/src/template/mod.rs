@@ -5,7 +5,11 @@
 
 pub mod backstage;
 pub mod filters;
+pub mod infix;
 pub mod js;
+pub mod methods;
+pub mod operators;
+pub mod regex_literal;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -268,6 +272,9 @@ fn environment(
         });
     }
     filters::register(&mut env);
+    operators::register(&mut env);
+    regex_literal::register(&mut env);
+    methods::register(&mut env);
     backstage::register(&mut env, &options.integrations);
     if options.cookiecutter_compat {
         env.add_filter("jsonify", filters::dump);
@@ -290,7 +297,7 @@ fn environment(
 }
 
 /// Rewrites the nunjucks spellings minijinja does not read, inside tags only (outside
-/// string literals): `elseif` → `elif`; `===`/`!==` → `==`/`!=`; unquoted object keys
+/// string literals): `elseif` → `elif`; operators as JavaScript reads them ([`infix`]); unquoted object keys
 /// (`{ a: 1 }`) quoted; `True`/`False`/`None` (plain undefined names in nunjucks) made
 /// undefined; `for` over an object: one loop variable sees nothing, two see key and value.
 fn nunjucks_to_jinja<'s>(
@@ -335,7 +342,7 @@ fn nunjucks_to_jinja<'s>(
         if open == "{#" {
             out.push_str(tag);
         } else {
-            let rewritten = rewrite_expression(body);
+            let rewritten = infix::rewrite(&rewrite_expression(body)?, open == "{%");
             let mut new_tag = format!("{open}{rewritten}{close}");
             if open == "{%" {
                 let trimmed = rewritten.trim_start_matches(['-', '+']).trim_start();
@@ -416,8 +423,9 @@ fn negative_subscript(chars: &[char], i: usize) -> Option<(usize, String)> {
 
 /// Expression-level rewrites outside string literals; also JavaScript's member reads that
 /// minijinja answers differently: `x.length` (→ `x | __js_length`) and a negative literal
-/// index (`xs[-1]` is the key `"-1"` in JavaScript: undefined for arrays and strings).
-fn rewrite_expression(body: &str) -> String {
+/// index (`xs[-1]` is the key `"-1"` in JavaScript: undefined for arrays and strings);
+/// regex literals (`r/…/g`) become [`regex_literal`] calls.
+fn rewrite_expression(body: &str) -> Result<String, TemplateError> {
     let chars: Vec<char> = body.chars().collect();
     let mut out = String::with_capacity(body.len());
     let mut brackets: Vec<char> = Vec::new();
@@ -439,22 +447,20 @@ fn rewrite_expression(body: &str) -> String {
             last_sig = Some(c);
             continue;
         }
-        if (c == '=' || c == '!')
-            && chars.get(i + 1) == Some(&'=')
-            && chars.get(i + 2) == Some(&'=')
-        {
-            out.push(c);
-            out.push('=');
-            i += 3;
-            last_sig = Some('=');
-            continue;
-        }
         if c.is_alphabetic() || c == '_' {
             let start = i;
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
+            if word == "r" && chars.get(i) == Some(&'/') && last_sig != Some('.') {
+                let (end, source, flags) =
+                    regex_literal::scan(&chars, start).map_err(TemplateError::new)?;
+                out.push_str(&regex_literal::as_call(&source, &flags));
+                i = end;
+                last_sig = Some(')');
+                continue;
+            }
             let mut j = i;
             while j < chars.len() && chars[j].is_whitespace() {
                 j += 1;
@@ -484,6 +490,28 @@ fn rewrite_expression(body: &str) -> String {
             last_sig = Some('a');
             continue;
         }
+        if c.is_ascii_digit() && last_sig != Some('.') {
+            // nunjitsu's numbers are `\d+(\.\d*)?`; a letter or `_` right after is an error.
+            let start = i;
+            while chars.get(i).is_some_and(char::is_ascii_digit) {
+                i += 1;
+            }
+            if chars.get(i) == Some(&'.') {
+                i += 1;
+                while chars.get(i).is_some_and(char::is_ascii_digit) {
+                    i += 1;
+                }
+            }
+            if chars
+                .get(i)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == '_')
+            {
+                return Err(TemplateError::new("Invalid numeric literal"));
+            }
+            out.extend(&chars[start..i]);
+            last_sig = Some('a');
+            continue;
+        }
         if c == '['
             && member_position(last_sig)
             && let Some((end, digits)) = negative_subscript(&chars, i)
@@ -506,7 +534,7 @@ fn rewrite_expression(body: &str) -> String {
         out.push(c);
         i += 1;
     }
-    out
+    Ok(out)
 }
 
 /// `{% for … in EXPR %}` over an object: `for a, b` → `(EXPR) | __pairs`, `for a` →

@@ -1,0 +1,365 @@
+//! Rewrites the infix operators whose meaning differs between nunjitsu and minijinja into
+//! calls of [`super::operators`]: `==`/`!=` (JavaScript's loose equality), `===`/`!==`
+//! (strict), `+` (JavaScript's `+`: a string on either side concatenates), `~` (JavaScript string
+//! concatenation: `null` prints `null`), `-` next to those, and `*` (numbers
+//! only: `"word " * 3` is `NaN`). The operands are found with nunjitsu's precedence (low to
+//! high: inline `if`, `or`, `and`, `not`, `in`, `is`, equality, relational, additive
+//! `+ - ~` (one level, left to right), multiplicative, `**`, filters, unary, postfix);
+//! everything a rewrite does not touch is kept byte for byte.
+
+/// Words that end an operand (operators looser than equality).
+const BOUNDARY_WORDS: &[&str] = &["if", "else", "or", "and", "not", "in", "is"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Ends an operand: `,`, `:`, `=`, a looser keyword, the statement's name.
+    Boundary,
+    /// An operator symbol.
+    Op,
+    /// Whitespace.
+    Space,
+    /// Anything else: names, literals, groups, `.`, `|`.
+    Operand,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Kind,
+    text: String,
+}
+
+const OPS: &[&str] = &[
+    "===", "!==", "==", "!=", "<=", ">=", "//", "**", "<", ">", "+", "-", "*", "/", "%", "~",
+];
+
+/// The tag body with the operators rewritten (the text itself when nothing changes).
+/// `statement` says the body starts with a statement name (`{% if … %}`).
+pub fn rewrite(body: &str, statement: bool) -> String {
+    // Whitespace-control markers hug the delimiters: keep them out of the expression.
+    let (lead, inner, trail) = split_markers(body);
+    let chars: Vec<char> = inner.chars().collect();
+    let mut pos = 0;
+    let tokens = tokenize(&chars, &mut pos, None, statement);
+    format!("{lead}{}{trail}", emit_level(&tokens))
+}
+
+fn split_markers(body: &str) -> (&str, &str, &str) {
+    let lead = usize::from(body.starts_with(['-', '+']));
+    let rest = &body[lead..];
+    let trail = usize::from(rest.ends_with(['-', '+']));
+    (
+        &body[..lead],
+        &rest[..rest.len() - trail],
+        &rest[rest.len() - trail..],
+    )
+}
+
+/// Tokens of one bracket level, up to `close` (consumed).
+fn tokenize(chars: &[char], pos: &mut usize, close: Option<char>, statement: bool) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut first_word = statement;
+    while *pos < chars.len() {
+        let c = chars[*pos];
+        if Some(c) == close {
+            *pos += 1;
+            return tokens;
+        }
+        if c.is_whitespace() {
+            let start = *pos;
+            while *pos < chars.len() && chars[*pos].is_whitespace() {
+                *pos += 1;
+            }
+            tokens.push(Token {
+                kind: Kind::Space,
+                text: chars[start..*pos].iter().collect(),
+            });
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            let start = *pos;
+            *pos += 1;
+            while *pos < chars.len() && chars[*pos] != c {
+                if chars[*pos] == '\\' {
+                    *pos += 1;
+                }
+                *pos += 1;
+            }
+            *pos = (*pos + 1).min(chars.len());
+            tokens.push(operand(chars[start..*pos].iter().collect()));
+            continue;
+        }
+        if let Some(closing) = match c {
+            '(' => Some(')'),
+            '[' => Some(']'),
+            '{' => Some('}'),
+            _ => None,
+        } {
+            *pos += 1;
+            let inner = tokenize(chars, pos, Some(closing), false);
+            tokens.push(operand(format!("{c}{}{closing}", emit_level(&inner))));
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            let start = *pos;
+            while *pos < chars.len() && (chars[*pos].is_alphanumeric() || chars[*pos] == '_') {
+                *pos += 1;
+            }
+            // A number's fraction (`1.5`) stays in the same token.
+            if c.is_ascii_digit()
+                && chars.get(*pos) == Some(&'.')
+                && chars.get(*pos + 1).is_some_and(char::is_ascii_digit)
+            {
+                *pos += 1;
+                while *pos < chars.len() && chars[*pos].is_alphanumeric() {
+                    *pos += 1;
+                }
+            }
+            let word: String = chars[start..*pos].iter().collect();
+            let after_dot = tokens
+                .iter()
+                .rev()
+                .find(|t| t.kind != Kind::Space)
+                .is_some_and(|t| t.text == ".");
+            let boundary = first_word || (!after_dot && BOUNDARY_WORDS.contains(&word.as_str()));
+            first_word = false;
+            tokens.push(Token {
+                kind: if boundary {
+                    Kind::Boundary
+                } else {
+                    Kind::Operand
+                },
+                text: word,
+            });
+            continue;
+        }
+        first_word = false;
+        let rest: String = chars[*pos..(*pos + 3).min(chars.len())].iter().collect();
+        if let Some(op) = OPS.iter().find(|op| rest.starts_with(**op)) {
+            *pos += op.chars().count();
+            tokens.push(Token {
+                kind: Kind::Op,
+                text: (*op).to_string(),
+            });
+            continue;
+        }
+        *pos += 1;
+        let kind = if matches!(c, ',' | ':' | '=' | ')' | ']' | '}') {
+            Kind::Boundary
+        } else {
+            Kind::Operand
+        };
+        tokens.push(Token {
+            kind,
+            text: c.to_string(),
+        });
+    }
+    tokens
+}
+
+fn operand(text: String) -> Token {
+    Token {
+        kind: Kind::Operand,
+        text,
+    }
+}
+
+fn text_of(tokens: &[Token]) -> String {
+    tokens.iter().map(|t| t.text.as_str()).collect()
+}
+
+/// One bracket level: boundaries split it into independent expressions.
+fn emit_level(tokens: &[Token]) -> String {
+    let mut out = String::new();
+    let mut start = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind == Kind::Boundary {
+            out.push_str(&equality(&tokens[start..i]));
+            out.push_str(&t.text);
+            start = i + 1;
+        }
+    }
+    out.push_str(&equality(&tokens[start..]));
+    out
+}
+
+/// The operator tokens of `ops` in `tokens` that are binary (follow an operand).
+fn binary_positions(tokens: &[Token], ops: &[&str]) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut prev: Option<Kind> = None;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind == Kind::Space {
+            continue;
+        }
+        if t.kind == Kind::Op && prev == Some(Kind::Operand) && ops.contains(&t.text.as_str()) {
+            found.push(i);
+        }
+        prev = Some(t.kind);
+    }
+    found
+}
+
+/// Splits at `ops` and folds left, calling `rewritten(op)` for the operators to replace;
+/// `next` emits each part. Unchanged when no operator of the chain needs rewriting.
+fn fold(
+    tokens: &[Token],
+    ops: &[&str],
+    rewrite_chain: impl Fn(&[&str]) -> bool,
+    call: impl Fn(&str) -> Option<&'static str>,
+    next: impl Fn(&[Token]) -> String,
+) -> String {
+    let at = binary_positions(tokens, ops);
+    if at.is_empty() {
+        return next(tokens);
+    }
+    let chain: Vec<&str> = at.iter().map(|&i| tokens[i].text.as_str()).collect();
+    let mut parts: Vec<&[Token]> = Vec::new();
+    let mut start = 0;
+    for &i in &at {
+        parts.push(&tokens[start..i]);
+        start = i + 1;
+    }
+    parts.push(&tokens[start..]);
+    if !rewrite_chain(&chain) {
+        let mut out = next(parts[0]);
+        for (op, part) in chain.iter().zip(&parts[1..]) {
+            out.push_str(op);
+            out.push_str(&next(part));
+        }
+        return out;
+    }
+    let lead: String = text_of(parts[0])
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
+    let last = text_of(parts[parts.len() - 1]);
+    let trail = &last[last.trim_end().len()..];
+    let mut acc = next(parts[0]).trim().to_string();
+    for (op, part) in chain.iter().zip(&parts[1..]) {
+        let right = next(part).trim().to_string();
+        acc = match call(op) {
+            Some(function) => format!("{function}({acc}, {right})"),
+            None => format!("({acc} {op} {right})"),
+        };
+    }
+    format!("{lead}{acc}{trail}")
+}
+
+fn equality(tokens: &[Token]) -> String {
+    fold(
+        tokens,
+        &["==", "===", "!=", "!=="],
+        |_| true,
+        |op| match op {
+            "==" => Some("__js_loose_eq"),
+            "!=" => Some("__js_loose_ne"),
+            "===" => Some("__js_strict_eq"),
+            _ => Some("__js_strict_ne"),
+        },
+        relational,
+    )
+}
+
+fn relational(tokens: &[Token]) -> String {
+    fold(
+        tokens,
+        &["<", "<=", ">", ">="],
+        |_| false,
+        |_| None,
+        additive,
+    )
+}
+
+fn additive(tokens: &[Token]) -> String {
+    fold(
+        tokens,
+        &["+", "-", "~"],
+        // minijinja refuses `'3' + 4`, prints `true` as `True` and reads `~` looser than
+        // `-`: a chain with `+` or `~` becomes calls (one level, left to right).
+        |chain| chain.contains(&"+") || chain.contains(&"~"),
+        |op| match op {
+            "+" => Some("__js_add"),
+            "~" => Some("__js_concat"),
+            _ => Some("__js_sub"),
+        },
+        multiplicative,
+    )
+}
+
+fn multiplicative(tokens: &[Token]) -> String {
+    fold(
+        tokens,
+        &["*", "/", "//", "%"],
+        |chain| chain.contains(&"*"),
+        |op| (op == "*").then_some("__js_mul"),
+        text_of,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite;
+
+    #[test]
+    fn operators_become_calls_with_nunjitsu_precedence() {
+        assert_eq!(rewrite(" 1 == '1' ", false), " __js_loose_eq(1, '1') ");
+        assert_eq!(rewrite(" '3' + 4 ", false), " __js_add('3', 4) ");
+        assert_eq!(
+            rewrite(" a + b + c ", false),
+            " __js_add(__js_add(a, b), c) "
+        );
+        assert_eq!(
+            rewrite(" a - b + c ", false),
+            " __js_add(__js_sub(a, b), c) "
+        );
+        assert_eq!(
+            rewrite(" a + b * c ", false),
+            " __js_add(a, __js_mul(b, c)) "
+        );
+        assert_eq!(
+            rewrite(" 'a' ~ 1 + 2 ", false),
+            " __js_add(__js_concat('a', 1), 2) "
+        );
+        assert_eq!(rewrite(" 'a' ~ b ", false), " __js_concat('a', b) ");
+        assert_eq!(
+            rewrite(" x + 1 == y and not z !== 2 ", false),
+            " __js_loose_eq(__js_add(x, 1), y) and not __js_strict_ne(z, 2) "
+        );
+        assert_eq!(rewrite(" -x + 1 ", false), " __js_add(-x, 1) ");
+        assert_eq!(rewrite(" x | f + 1 ", false), " __js_add(x | f, 1) ");
+        assert_eq!(
+            rewrite(" f(a + b, c=1 + 2) ", false),
+            " f(__js_add(a, b), c=__js_add(1, 2)) "
+        );
+        assert_eq!(
+            rewrite(" {'k': a == b} ", false),
+            " {'k': __js_loose_eq(a, b)} "
+        );
+        assert_eq!(
+            rewrite(" 'x' if a == 1 else 'y' ", false),
+            " 'x' if __js_loose_eq(a, 1) else 'y' "
+        );
+        assert_eq!(
+            rewrite(" set total = total + s.hours ", true),
+            " set total = __js_add(total, s.hours) "
+        );
+        assert_eq!(rewrite("- if a == 1 -", true), "- if __js_loose_eq(a, 1) -");
+        assert_eq!(rewrite(" 1.5 + 2 ", false), " __js_add(1.5, 2) ");
+    }
+
+    #[test]
+    fn text_without_those_operators_is_kept() {
+        for body in [
+            " a < b < c ",
+            " x - 1 ",
+            " 7 // 2 ",
+            " 2 ** 10 ",
+            " xs[1:3] ",
+            " for k, v in m ",
+            " x is divisibleby(3) ",
+            " 'a + b' ",
+            " macro m(a, b=\"==\") ",
+        ] {
+            assert_eq!(rewrite(body, false), body);
+        }
+    }
+}
