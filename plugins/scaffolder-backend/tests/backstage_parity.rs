@@ -40,12 +40,7 @@ const DELIBERATE: &[(&str, &str, &str)] = &[
     (
         "expression-tests",
         "log",
-        "limitation: a Python slice of a string (`name[1:3]`) gives a list of characters in nunjitsu (prints `a,r`); minijinja slices the string (`ar`)",
-    ),
-    (
-        "filters-string",
-        "outcome",
-        "limitation: the `urlize` filter is not implemented (an unknown filter fails the skeleton file)",
+        "limitation: nunjitsu's `cycler()` and `joiner()` globals are not provided",
     ),
 ];
 

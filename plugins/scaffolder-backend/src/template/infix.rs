@@ -5,7 +5,8 @@
 //! only: `"word " * 3` is `NaN`). The operands are found with nunjitsu's precedence (low to
 //! high: inline `if`, `or`, `and`, `not`, `in`, `is`, equality, relational, additive
 //! `+ - ~` (one level, left to right), multiplicative, `**`, filters, unary, postfix);
-//! everything a rewrite does not touch is kept byte for byte.
+//! everything a rewrite does not touch is kept byte for byte. Also: the operand of a
+//! Python slice goes through `__js_slice_source` (a string slices as a list of characters).
 
 /// Words that end an operand (operators looser than equality).
 const BOUNDARY_WORDS: &[&str] = &["if", "else", "or", "and", "not", "in", "is"];
@@ -34,13 +35,37 @@ const OPS: &[&str] = &[
 
 /// The tag body with the operators rewritten (the text itself when nothing changes).
 /// `statement` says the body starts with a statement name (`{% if … %}`).
-pub fn rewrite(body: &str, statement: bool) -> String {
+/// Refused as nunjitsu refuses it: a test argument without parentheses (`is equalto 3`).
+pub fn rewrite(body: &str, statement: bool) -> Result<String, String> {
     // Whitespace-control markers hug the delimiters: keep them out of the expression.
     let (lead, inner, trail) = split_markers(body);
     let chars: Vec<char> = inner.chars().collect();
     let mut pos = 0;
-    let tokens = tokenize(&chars, &mut pos, None, statement);
-    format!("{lead}{}{trail}", emit_level(&tokens))
+    let mut problem = None;
+    let tokens = tokenize(&chars, &mut pos, None, statement, &mut problem);
+    if let Some(problem) = problem {
+        return Err(problem);
+    }
+    Ok(format!("{lead}{}{trail}", emit_level(&tokens)))
+}
+
+/// `is [not] name` followed by an operand that is not a parenthesized argument list.
+fn bare_test_argument(tokens: &[Token]) -> bool {
+    let significant: Vec<&Token> = tokens.iter().filter(|t| t.kind != Kind::Space).collect();
+    significant.iter().enumerate().any(|(i, t)| {
+        if !(t.kind == Kind::Boundary && t.text == "is") {
+            return false;
+        }
+        let mut j = i + 1;
+        if significant.get(j).is_some_and(|t| t.text == "not") {
+            j += 1;
+        }
+        significant.get(j + 1).is_some_and(|next| {
+            next.kind == Kind::Operand
+                && !next.text.starts_with('(')
+                && !matches!(next.text.as_str(), "." | "|")
+        })
+    })
 }
 
 fn split_markers(body: &str) -> (&str, &str, &str) {
@@ -55,14 +80,20 @@ fn split_markers(body: &str) -> (&str, &str, &str) {
 }
 
 /// Tokens of one bracket level, up to `close` (consumed).
-fn tokenize(chars: &[char], pos: &mut usize, close: Option<char>, statement: bool) -> Vec<Token> {
+fn tokenize(
+    chars: &[char],
+    pos: &mut usize,
+    close: Option<char>,
+    statement: bool,
+    problem: &mut Option<String>,
+) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::new();
     let mut first_word = statement;
     while *pos < chars.len() {
         let c = chars[*pos];
         if Some(c) == close {
             *pos += 1;
-            return tokens;
+            break;
         }
         if c.is_whitespace() {
             let start = *pos;
@@ -95,7 +126,14 @@ fn tokenize(chars: &[char], pos: &mut usize, close: Option<char>, statement: boo
             _ => None,
         } {
             *pos += 1;
-            let inner = tokenize(chars, pos, Some(closing), false);
+            let inner = tokenize(chars, pos, Some(closing), false, problem);
+            if c == '['
+                && inner
+                    .iter()
+                    .any(|t| t.kind == Kind::Boundary && t.text == ":")
+            {
+                wrap_slice_source(&mut tokens);
+            }
             tokens.push(operand(format!("{c}{}{closing}", emit_level(&inner))));
             continue;
         }
@@ -153,7 +191,30 @@ fn tokenize(chars: &[char], pos: &mut usize, close: Option<char>, statement: boo
             text: c.to_string(),
         });
     }
+    if bare_test_argument(&tokens) {
+        *problem = Some("a test's argument needs parentheses (`is equalto(3)`)".into());
+    }
     tokens
+}
+
+/// A Python slice (`name[1:3]`) of a string gives a list of its characters in nunjitsu:
+/// the sliced operand (the postfix chain right before the `[`) goes through
+/// `__js_slice_source` first.
+fn wrap_slice_source(tokens: &mut Vec<Token>) {
+    let mut start = tokens.len();
+    while start > 0 {
+        let t = &tokens[start - 1];
+        if t.kind != Kind::Operand || t.text == "|" {
+            break;
+        }
+        start -= 1;
+    }
+    if start == tokens.len() {
+        return;
+    }
+    let chain = text_of(&tokens[start..]);
+    tokens.truncate(start);
+    tokens.push(operand(format!("__js_slice_source({chain})")));
 }
 
 fn operand(text: String) -> Token {
@@ -297,7 +358,9 @@ fn multiplicative(tokens: &[Token]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::rewrite;
+    fn rewrite(body: &str, statement: bool) -> String {
+        super::rewrite(body, statement).unwrap()
+    }
 
     #[test]
     fn operators_become_calls_with_nunjitsu_precedence() {
@@ -344,6 +407,10 @@ mod tests {
         );
         assert_eq!(rewrite("- if a == 1 -", true), "- if __js_loose_eq(a, 1) -");
         assert_eq!(rewrite(" 1.5 + 2 ", false), " __js_add(1.5, 2) ");
+        assert_eq!(
+            rewrite(" p.name[1:3] | join ", false),
+            " __js_slice_source(p.name)[1:3] | join "
+        );
     }
 
     #[test]
@@ -353,13 +420,30 @@ mod tests {
             " x - 1 ",
             " 7 // 2 ",
             " 2 ** 10 ",
-            " xs[1:3] ",
+            " xs[1] ",
+            " [1, 2] ",
             " for k, v in m ",
             " x is divisibleby(3) ",
             " 'a + b' ",
             " macro m(a, b=\"==\") ",
         ] {
             assert_eq!(rewrite(body, false), body);
+        }
+    }
+
+    #[test]
+    fn test_arguments_need_parentheses() {
+        // nunjitsu 0.7.0: `3 is equalto 3` is a syntax error; `is equalto(3)` works.
+        assert!(super::rewrite(" 3 is equalto 3 ", false).is_err());
+        assert!(super::rewrite(" 3 is not equalto 3 ", false).is_err());
+        assert!(super::rewrite(" f(3 is equalto 3) ", false).is_err());
+        for ok in [
+            " 3 is equalto(3) ",
+            " x is defined and y ",
+            " x is not none ",
+            " 'a' if x is string else 'b' ",
+        ] {
+            assert!(super::rewrite(ok, false).is_ok(), "{ok}");
         }
     }
 }

@@ -12,6 +12,15 @@ use super::regex_literal::{self, JsRegex};
 
 pub fn register(env: &mut Environment<'static>) {
     env.set_unknown_method_callback(call);
+    // What a Python slice reads: a string's UTF-16 units as a list (nunjitsu), else itself.
+    env.add_function("__js_slice_source", |v: Value| match v.as_str() {
+        Some(s) => Value::from(
+            s.encode_utf16()
+                .map(|u| from_units(&[u]))
+                .collect::<Vec<_>>(),
+        ),
+        None => v,
+    });
 }
 
 fn call(_state: &mut State, receiver: &Value, name: &str, args: &[Value]) -> Result<Value, Error> {
@@ -234,5 +243,9 @@ mod tests {
         assert_eq!(r("${{ list.at(-1) }}"), "c");
         assert_eq!(r("${{ ' x '.trim() }}|"), "x|");
         assert_eq!(r("${{ name.charAt(1) }}"), "a");
+        assert_eq!(r("${{ name[1:3] }}"), "a,r");
+        assert_eq!(r("${{ list[1:3] | dump }}"), "[\"b\",\"c\"]");
+        assert_eq!(r("${{ name[-3:] | join }}"), "ter");
+        assert_eq!(r("${{ name[::-1] | join }}"), "retaw-krad");
     }
 }

@@ -10,6 +10,7 @@ pub mod js;
 pub mod methods;
 pub mod operators;
 pub mod regex_literal;
+pub mod urlize;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -275,6 +276,7 @@ fn environment(
     operators::register(&mut env);
     regex_literal::register(&mut env);
     methods::register(&mut env);
+    urlize::register(&mut env);
     backstage::register(&mut env, &options.integrations);
     if options.cookiecutter_compat {
         env.add_filter("jsonify", filters::dump);
@@ -342,7 +344,8 @@ fn nunjucks_to_jinja<'s>(
         if open == "{#" {
             out.push_str(tag);
         } else {
-            let rewritten = infix::rewrite(&rewrite_expression(body)?, open == "{%");
+            let rewritten = infix::rewrite(&rewrite_expression(body)?, open == "{%")
+                .map_err(TemplateError::new)?;
             let mut new_tag = format!("{open}{rewritten}{close}");
             if open == "{%" {
                 let trimmed = rewritten.trim_start_matches(['-', '+']).trim_start();
