@@ -37,11 +37,6 @@ const DELIBERATE: &[(&str, &str, &str)] = &[
         "log",
         "limitation: `{% set %}` inside a `for` loop changes the outer variable in nunjucks; minijinja scopes it to the loop (Jinja2's rule)",
     ),
-    (
-        "expression-tests",
-        "log",
-        "limitation: nunjitsu's `cycler()` and `joiner()` globals are not provided",
-    ),
 ];
 
 fn repo_root() -> PathBuf {

@@ -5,6 +5,7 @@
 
 pub mod backstage;
 pub mod filters;
+pub mod globals;
 pub mod infix;
 pub mod js;
 pub mod methods;
@@ -277,18 +278,28 @@ fn environment(
     regex_literal::register(&mut env);
     methods::register(&mut env);
     urlize::register(&mut env);
+    globals::register(&mut env);
     backstage::register(&mut env, &options.integrations);
     if options.cookiecutter_compat {
         env.add_filter("jsonify", filters::dump);
     }
     use minijinja::value::ValueKind as K;
-    env.add_test("defined", |v: Value| !v.is_undefined());
-    env.add_test("undefined", |v: Value| v.is_undefined());
+    let definedness = |v: &Value| -> Result<bool, minijinja::Error> {
+        if globals::is_callable(v) {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "Callable values cannot be coerced",
+            ));
+        }
+        Ok(!v.is_undefined())
+    };
+    env.add_test("defined", move |v: Value| definedness(&v));
+    env.add_test("undefined", move |v: Value| definedness(&v).map(|d| !d));
     env.add_test("null", |v: Value| v.is_none());
     env.add_test("none", |v: Value| v.is_none());
     env.add_test("truthy", |v: Value| js::truthy(&v));
     env.add_test("falsy", |v: Value| !js::truthy(&v));
-    env.add_test("callable", |_v: Value| false);
+    env.add_test("callable", |v: Value| globals::is_callable(&v));
     env.add_test("string", |v: Value| v.kind() == K::String);
     env.add_test("number", |v: Value| v.kind() == K::Number);
     env.add_test("mapping", |v: Value| v.kind() == K::Map);
