@@ -31,12 +31,6 @@ const DELIBERATE: &[(&str, &str, &str)] = &[
         "outcome",
         "catalog:fetch reads the catalog: a host-backed action the app registers; the engine alone does not have it",
     ),
-    // Known limitations, not yet closed (each is a nunjucks behaviour minijinja does not have).
-    (
-        "control-blocks",
-        "log",
-        "limitation: `{% set %}` inside a `for` loop changes the outer variable in nunjucks; minijinja scopes it to the loop (Jinja2's rule)",
-    ),
 ];
 
 fn repo_root() -> PathBuf {

@@ -8,6 +8,7 @@ pub mod filters;
 pub mod globals;
 pub mod infix;
 pub mod js;
+pub mod loop_sets;
 pub mod methods;
 pub mod operators;
 pub mod regex_literal;
@@ -188,6 +189,7 @@ impl Templater {
             return Ok(source.to_string());
         }
         let source = nunjucks_to_jinja(source, self.variable_start)?;
+        let source = loop_sets::mirror(&source, self.variable_start);
         let out = env
             .render_str(&source, js::from_json(context))
             .map_err(|e| TemplateError::from_minijinja(&e))?;
