@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use super::find_tag_end;
+use super::{find_tag_end, raw_block_len};
 
 const NAMESPACE: &str = "__nj_outer";
 
@@ -49,8 +49,13 @@ fn tags<'s>(source: &'s str, variable_start: &str) -> Vec<Tag<'s>> {
         let Some(len) = find_tag_end(&tail[open.len()..], close) else {
             break;
         };
-        let end = start + open.len() + len + close.len();
-        if open == "{%" {
+        let mut end = start + open.len() + len + close.len();
+        if open == "{%"
+            && let Some(raw) = raw_block_len(&tail[2..2 + len], &source[end..])
+        {
+            // A raw block is text: its tags are not tags.
+            end += raw;
+        } else if open == "{%" {
             let mut inner = &tail[2..2 + len];
             let lead = if inner.starts_with(['-', '+']) {
                 let l = &inner[..1];
@@ -270,6 +275,12 @@ mod tests {
         assert_eq!(
             r("{% set t = 1 %}{% for t in [5] %}{% set t = 7 %}{% endfor %}[${{ t }}]"),
             "[1]"
+        );
+        assert_eq!(
+            r(
+                "{% set t = 0 %}{% for x in [1] %}{% raw %}{% set t = 1 %}{% endraw %}{% set t = 2 %}{% endfor %}${{ t }}"
+            ),
+            "{% set t = 1 %}2"
         );
         assert_eq!(
             r("{% set t = 0 %}{% macro m() %}{% set t = 9 %}{% endmacro %}${{ m() }}[${{ t }}]"),

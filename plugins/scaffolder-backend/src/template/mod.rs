@@ -356,6 +356,14 @@ fn nunjucks_to_jinja<'s>(
         }
         if open == "{#" {
             out.push_str(tag);
+        } else if open == "{%"
+            && let Some(len) = raw_block_len(body, &tail[tag.len()..])
+        {
+            // `{% raw %}…{% endraw %}` is kept as written.
+            out.push_str(tag);
+            out.push_str(&tail[tag.len()..tag.len() + len]);
+            rest = &tail[tag.len() + len..];
+            continue;
         } else {
             let rewritten = infix::rewrite(&rewrite_expression(body)?, open == "{%")
                 .map_err(TemplateError::new)?;
@@ -380,6 +388,29 @@ fn nunjucks_to_jinja<'s>(
     } else {
         std::borrow::Cow::Borrowed(source)
     })
+}
+
+/// For a `raw` tag body: the length of what follows it up to and including its
+/// `{% endraw %}` (everything in between is literal text). `None` for other tags, or when
+/// the block is not closed.
+fn raw_block_len(body: &str, after: &str) -> Option<usize> {
+    let word = body.trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+    if word != "raw" {
+        return None;
+    }
+    let mut searched = 0;
+    while let Some(i) = after[searched..].find("{%") {
+        let open = searched + i;
+        let inner = &after[open + 2..];
+        let end = inner.find("%}")?;
+        if inner[..end].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace())
+            == "endraw"
+        {
+            return Some(open + 2 + end + 2);
+        }
+        searched = open + 2;
+    }
+    None
 }
 
 /// More `{` than `}` outside string literals.

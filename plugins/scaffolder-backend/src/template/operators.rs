@@ -1,26 +1,71 @@
 //! JavaScript's `+`, `~` (string concatenation), `-`, `*`, `==` and `===` (what nunjitsu's operators do), as the functions
 //! [`super::infix`] routes those operators to.
 
-use minijinja::Environment;
-use minijinja::value::{Value, ValueKind};
+use minijinja::value::{Rest, Value, ValueKind};
+use minijinja::{Environment, Error, ErrorKind};
 
 use super::js;
 
 pub fn register(env: &mut Environment<'static>) {
-    env.add_function("__js_add", |a: Value, b: Value| add(&a, &b));
-    env.add_function("__js_concat", |a: Value, b: Value| {
-        Value::from(plus_text(&a) + &plus_text(&b))
+    env.add_function("__js_ops", |args: Rest<Value>| -> Result<Value, Error> {
+        let mut values = args.iter();
+        let mut acc = values.next().cloned().unwrap_or(Value::UNDEFINED);
+        while let (Some(op), Some(right)) = (values.next(), values.next()) {
+            acc = apply(&acc, op.as_str().unwrap_or_default(), right)?;
+        }
+        Ok(acc)
     });
-    env.add_function("__js_sub", |a: Value, b: Value| {
-        js::number_value(js::to_number(&a) - js::to_number(&b))
-    });
-    env.add_function("__js_mul", |a: Value, b: Value| {
-        js::number_value(js::to_number(&a) * js::to_number(&b))
-    });
-    env.add_function("__js_loose_eq", |a: Value, b: Value| loose_eq(&a, &b));
-    env.add_function("__js_loose_ne", |a: Value, b: Value| !loose_eq(&a, &b));
-    env.add_function("__js_strict_eq", |a: Value, b: Value| strict_eq(&a, &b));
-    env.add_function("__js_strict_ne", |a: Value, b: Value| !strict_eq(&a, &b));
+}
+
+/// `a op b` as JavaScript evaluates it.
+pub fn apply(a: &Value, op: &str, b: &Value) -> Result<Value, Error> {
+    let num = |f: f64| js::number_value(f);
+    let (x, y) = (js::to_number(a), js::to_number(b));
+    Ok(match op {
+        "+" => add(a, b),
+        "~" => Value::from(plus_text(a) + &plus_text(b)),
+        "-" => num(x - y),
+        "*" => num(x * y),
+        "/" => num(x / y),
+        "//" => num((x / y).floor()),
+        "%" => num(x % y),
+        "==" => Value::from(loose_eq(a, b)),
+        "!=" => Value::from(!loose_eq(a, b)),
+        "===" => Value::from(strict_eq(a, b)),
+        "!==" => Value::from(!strict_eq(a, b)),
+        "<" | "<=" | ">" | ">=" => Value::from(compare(a, op, b)),
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("unknown operator {op}"),
+            ));
+        }
+    })
+}
+
+/// JavaScript's relational comparison: two strings by UTF-16 units, else as numbers (NaN
+/// compares false).
+fn compare(a: &Value, op: &str, b: &Value) -> bool {
+    use std::cmp::Ordering;
+    let primitive = |v: &Value| {
+        if is_object(v) {
+            Value::from(js::to_display_string(v))
+        } else {
+            v.clone()
+        }
+    };
+    let (pa, pb) = (primitive(a), primitive(b));
+    let ordering = match (pa.as_str(), pb.as_str()) {
+        (Some(sa), Some(sb)) => Some(sa.encode_utf16().cmp(sb.encode_utf16())),
+        _ => js::to_number(&pa).partial_cmp(&js::to_number(&pb)),
+    };
+    match (ordering, op) {
+        (None, _) => false,
+        (Some(o), "<") => o == Ordering::Less,
+        (Some(o), "<=") => o != Ordering::Greater,
+        (Some(o), ">") => o == Ordering::Greater,
+        (Some(o), _) => o != Ordering::Less,
+    }
 }
 
 fn is_object(v: &Value) -> bool {
@@ -123,6 +168,22 @@ mod tests {
         );
         assert_eq!(r("${{ 1 - 'x' ~ 2 }}"), "NaN2");
         assert_eq!(r("${{ 'a' ~ 2 - 1 }}"), "NaN");
+    }
+
+    #[test]
+    fn arithmetic_and_chains_are_javascripts() {
+        assert_eq!(r("${{ 1 == 2 == false }}"), "true");
+        assert_eq!(r("${{ 3 > 2 > 1 }}"), "false");
+        assert_eq!(r("${{ 1 < 2 < 3 }}"), "true");
+        assert_eq!(r("${{ -7 % 3 }}"), "-1");
+        assert_eq!(r("${{ 1 / 0 }}"), "Infinity");
+        assert_eq!(r("${{ 7 // 2 }}"), "3");
+        assert_eq!(r("${{ -7 // 2 }}"), "-4");
+        assert_eq!(r("${{ 'a' / 2 }}"), "NaN");
+        assert_eq!(r("${{ 7 / 2 }}"), "3.5");
+        // One call per chain, not nested calls: 200 terms stay within minijinja's nesting.
+        let long = format!("${{{{ 0{} }}}}", " + 1".repeat(200));
+        assert_eq!(r(&long), "200");
     }
 
     #[test]

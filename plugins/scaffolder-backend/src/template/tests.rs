@@ -277,3 +277,12 @@ fn negative_literal_indexes_are_undefined() {
     assert_eq!(r("${{ [-1, 2][0] }}"), "-1");
     assert_eq!(r("${{ '[-1]' }}"), "[-1]");
 }
+
+#[test]
+fn raw_blocks_are_not_rewritten() {
+    // nunjitsu 0.7.0 prints raw blocks as written (GitHub Actions expressions in skeletons).
+    assert_eq!(
+        r("{% raw %}${{ github.ref == 'main' && a + b }} {{ x.length }}{% endraw %}!"),
+        "${{ github.ref == 'main' && a + b }} {{ x.length }}!"
+    );
+}
