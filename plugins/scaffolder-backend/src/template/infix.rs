@@ -169,9 +169,16 @@ fn tokenize(
                 .find(|t| t.kind != Kind::Space)
                 .is_some_and(|t| t.text == ".");
             let boundary = first_word || (!after_dot && BOUNDARY_WORDS.contains(&word.as_str()));
+            // A prefix `not` (not `not in`) belongs to the operand after it: nunjitsu applies
+            // it to the leftmost operand of an arithmetic or comparison chain
+            // (`not 1 == 2` is `(not 1) == 2`).
+            let prefix_not =
+                !first_word && !after_dot && word == "not" && !next_word_is_in(chars, *pos);
             first_word = false;
             tokens.push(Token {
-                kind: if boundary {
+                kind: if prefix_not {
+                    Kind::Op
+                } else if boundary {
                     Kind::Boundary
                 } else {
                     Kind::Operand
@@ -225,6 +232,17 @@ fn wrap_slice_source(tokens: &mut Vec<Token>) {
     let chain = text_of(&tokens[start..]);
     tokens.truncate(start);
     tokens.push(operand(format!("__js_slice_source({chain})")));
+}
+
+fn next_word_is_in(chars: &[char], mut pos: usize) -> bool {
+    while chars.get(pos).is_some_and(|c| c.is_whitespace()) {
+        pos += 1;
+    }
+    chars.get(pos) == Some(&'i')
+        && chars.get(pos + 1) == Some(&'n')
+        && !chars
+            .get(pos + 2)
+            .is_some_and(|c| c.is_alphanumeric() || *c == '_')
 }
 
 fn operand(text: String) -> Token {
@@ -374,7 +392,7 @@ mod tests {
         assert_eq!(rewrite(" 'a' ~ b ", false), " __js_ops('a', \"~\", b) ");
         assert_eq!(
             rewrite(" x + 1 == y and not z !== 2 ", false),
-            " __js_ops(__js_ops(x, \"+\", 1), \"==\", y) and not __js_ops(z, \"!==\", 2) "
+            " __js_ops(__js_ops(x, \"+\", 1), \"==\", y) and __js_ops(not z, \"!==\", 2) "
         );
         assert_eq!(rewrite(" -x + 1 ", false), " __js_ops(-x, \"+\", 1) ");
         assert_eq!(rewrite(" x | f + 1 ", false), " __js_ops(x | f, \"+\", 1) ");

@@ -213,6 +213,14 @@ mod tests {
         assert_eq!(r("${{ 'a' == 'A' }}"), "false");
         assert_eq!(r("{% if s == 3 %}yes{% else %}no{% endif %}"), "yes");
         assert_eq!(r("${{ 'x' if 2 + 1 == '3' else 'y' }}"), "x");
+        // `not` binds to the leftmost operand of a chain in nunjitsu.
+        assert_eq!(r("${{ not 1 == 2 }}"), "false");
+        assert_eq!(r("${{ not s == 'x' }}"), "false");
+        assert_eq!(r("${{ not 0 + 1 }}"), "2");
+        assert_eq!(r("${{ not not 1 == 1 }}"), "true");
+        assert_eq!(r("${{ 'x' not in s }}"), "true");
+        assert_eq!(r("${{ not 'x' in s }}"), "true");
+        assert_eq!(r("${{ not s is defined }}"), "false");
     }
 
     #[test]
