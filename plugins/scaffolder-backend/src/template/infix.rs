@@ -309,7 +309,12 @@ fn fold(
         start = i + 1;
     }
     parts.push(&tokens[start..]);
-    if !rewrite_chain(&chain) {
+    // `not a < b` is `(not a) < b` in nunjitsu: such a chain is always rewritten.
+    let leading_not = parts[0]
+        .iter()
+        .find(|t| t.kind != Kind::Space)
+        .is_some_and(|t| t.kind == Kind::Op && t.text == "not");
+    if !leading_not && !rewrite_chain(&chain) {
         let mut out = next(parts[0]);
         for (op, part) in chain.iter().zip(&parts[1..]) {
             out.push_str(op);

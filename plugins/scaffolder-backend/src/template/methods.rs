@@ -187,6 +187,16 @@ fn array_method(items: &[Value], name: &str, args: &[Value]) -> Result<Value, Er
             let end = int_arg(args, 1).map_or(len, |p| relative(p, len));
             Value::from(items[start..end.max(start)].to_vec())
         }
+        "concat" => {
+            let mut out = items.to_vec();
+            for a in args {
+                match a.kind() {
+                    ValueKind::Seq => out.extend(a.try_iter()?),
+                    _ => out.push(a.clone()),
+                }
+            }
+            Value::from(out)
+        }
         "at" => {
             let i = int_arg(args, 0).unwrap_or(0);
             let i = if i < 0 { len as i64 + i } else { i };
@@ -241,6 +251,10 @@ mod tests {
         assert_eq!(r("${{ list.join('-') }}"), "a-b-c");
         assert_eq!(r("${{ list.slice(-2) | dump }}"), "[\"b\",\"c\"]");
         assert_eq!(r("${{ list.at(-1) }}"), "c");
+        assert_eq!(
+            r("${{ list.concat(['d'], 'e') | dump }}"),
+            "[\"a\",\"b\",\"c\",\"d\",\"e\"]"
+        );
         assert_eq!(r("${{ ' x '.trim() }}|"), "x|");
         assert_eq!(r("${{ name.charAt(1) }}"), "a");
         assert_eq!(r("${{ name[1:3] }}"), "a,r");

@@ -217,6 +217,8 @@ mod tests {
         assert_eq!(r("${{ not 1 == 2 }}"), "false");
         assert_eq!(r("${{ not s == 'x' }}"), "false");
         assert_eq!(r("${{ not 0 + 1 }}"), "2");
+        assert_eq!(r("${{ not 3 > 5 }}"), "false");
+        assert_eq!(r("${{ not 3 - 1 }}"), "-1");
         assert_eq!(r("${{ not not 1 == 1 }}"), "true");
         assert_eq!(r("${{ 'x' not in s }}"), "true");
         assert_eq!(r("${{ not 'x' in s }}"), "true");
