@@ -175,6 +175,11 @@ mod tests {
         assert_eq!(r("${{ 1 == 2 == false }}"), "true");
         assert_eq!(r("${{ 3 > 2 > 1 }}"), "false");
         assert_eq!(r("${{ 1 < 2 < 3 }}"), "true");
+        assert_eq!(r("${{ missing < 1 }}"), "false");
+        assert_eq!(r("${{ nothing < 1 }}"), "true");
+        assert_eq!(r("${{ 'a' < 'B' }}"), "false");
+        assert_eq!(r("${{ '10' < 9 }}"), "false");
+        assert_eq!(r("${{ one > 0 }}"), "true");
         assert_eq!(r("${{ -7 % 3 }}"), "-1");
         assert_eq!(r("${{ 1 / 0 }}"), "Infinity");
         assert_eq!(r("${{ 7 // 2 }}"), "3");
