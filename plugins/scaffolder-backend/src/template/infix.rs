@@ -361,7 +361,25 @@ fn additive(tokens: &[Token]) -> String {
 /// `*`, `/`, `//`, `%` on numbers as JavaScript (`'a' * 3` is NaN, `-7 % 3` is -1, `1 / 0`
 /// is Infinity).
 fn multiplicative(tokens: &[Token]) -> String {
-    fold(tokens, &["*", "/", "//", "%"], |_| true, text_of)
+    fold(tokens, &["*", "/", "//", "%"], |_| true, unary_plus)
+}
+
+/// minijinja has no unary `+`: `+x` (JavaScript's `Number(x)`) becomes `x * 1`.
+fn unary_plus(tokens: &[Token]) -> String {
+    let Some(first) = tokens.iter().position(|t| t.kind != Kind::Space) else {
+        return text_of(tokens);
+    };
+    if !(tokens[first].kind == Kind::Op && tokens[first].text == "+") {
+        return text_of(tokens);
+    }
+    let rest = text_of(&tokens[first + 1..]);
+    let trail = &rest[rest.trim_end().len()..];
+    format!(
+        "{}__js_ops({}, \"*\", 1){trail}",
+        text_of(&tokens[..first]),
+        // Not recursive: `+ +x` stays an error, as in nunjitsu.
+        rest.trim()
+    )
 }
 
 #[cfg(test)]
@@ -418,6 +436,7 @@ mod tests {
             "- if __js_ops(a, \"==\", 1) -"
         );
         assert_eq!(rewrite(" 1.5 + 2 ", false), " __js_ops(1.5, \"+\", 2) ");
+        assert_eq!(rewrite(" +x ", false), " __js_ops(x, \"*\", 1) ");
         assert_eq!(
             rewrite(" p.name[1:3] | join ", false),
             " __js_slice_source(p.name)[1:3] | join "
@@ -448,6 +467,7 @@ mod tests {
         let out = super::rewrite(&long, false).unwrap();
         assert!(out.starts_with(" __js_ops(1, \"+\", 1, \"+\""));
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert!(super::rewrite(&format!(" {}x ", "+ ".repeat(100_000)), false).is_ok());
         let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
         assert!(super::rewrite(&deep, false).is_err());
     }

@@ -181,6 +181,9 @@ mod tests {
         assert_eq!(r("${{ '10' < 9 }}"), "false");
         assert_eq!(r("${{ one > 0 }}"), "true");
         assert_eq!(r("${{ -7 % 3 }}"), "-1");
+        assert_eq!(r("${{ +1 }}"), "1");
+        assert_eq!(r("${{ +s + 1 }}"), "4");
+        assert_eq!(r("${{ 2 * +s }}"), "6");
         assert_eq!(r("${{ 1 / 0 }}"), "Infinity");
         assert_eq!(r("${{ 7 // 2 }}"), "3");
         assert_eq!(r("${{ -7 // 2 }}"), "-4");
