@@ -53,11 +53,16 @@ pub fn template_page(props: &TemplatePageProps) -> Html {
         entity_ref: r.clone(),
     });
     // For the real-window benchmark: the template opened → its form painted.
-    use_effect_with(form.data().is_some(), |loaded| {
-        if *loaded {
-            perf::after_paint(|| perf::measure("scaffolder:form-open-to-paint", "scaffolder:open"));
-        }
-    });
+    use_effect_with(
+        form.data().map(|f| f.summary.entity_ref.clone()),
+        |loaded| {
+            if loaded.is_some() {
+                perf::after_paint(|| {
+                    perf::measure("scaffolder:form-open-to-paint", "scaffolder:open")
+                });
+            }
+        },
+    );
     let outcome = use_state(|| Outcome::None);
     let backend = use_backend();
     let shell = use_shell();

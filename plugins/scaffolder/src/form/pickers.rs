@@ -76,17 +76,27 @@ pub fn entity_ref(e: &EntitySummary) -> String {
     )
 }
 
+/// The strings of a JSON array (a many-valued field's value); nothing for anything else.
+fn strings_of(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The catalog filter a picker suggests from.
 fn filter_for(ext: Extension, field: &Field, me: Option<&str>) -> EntityFilter {
+    // One value or a list of them.
     let strings = |v: Option<&Value>| -> Vec<String> {
         match v {
             Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(a)) => a
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-            _ => Vec::new(),
+            Some(list) => strings_of(list),
+            None => Vec::new(),
         }
     };
     let mut filter = EntityFilter::default();
@@ -153,16 +163,7 @@ fn entity_field(props: &ExtensionProps) -> Html {
         .map(|p| p.items.clone())
         .unwrap_or_default();
     let chosen: Vec<String> = if many {
-        props
-            .value
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
+        strings_of(&props.value)
     } else {
         Vec::new()
     };
@@ -260,16 +261,7 @@ fn tags_field(props: &ExtensionProps) -> Html {
         .and_then(|f| f.facets.get("tag"))
         .map(|tags| tags.iter().map(|t| t.value.clone()).collect())
         .unwrap_or_default();
-    let chosen: Vec<String> = props
-        .value
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let chosen: Vec<String> = strings_of(&props.value);
     let refused = use_state(|| None::<String>);
     let oninput = {
         let typed = typed.clone();
@@ -326,19 +318,7 @@ fn tags_field(props: &ExtensionProps) -> Html {
 #[component(RepoUrlField)]
 fn repo_url_field(props: &ExtensionProps) -> Html {
     let url = RepoUrl::parse(props.value.as_str().unwrap_or(""));
-    let allowed = |key: &str| -> Vec<String> {
-        props
-            .field
-            .option(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let allowed = |key: &str| props.field.option(key).map(strings_of).unwrap_or_default();
     let hosts = allowed("allowedHosts");
     let owners = allowed("allowedOwners");
     // The first allowed host is chosen from the start, as Backstage's picker does.
