@@ -66,7 +66,7 @@ pub fn resolve_inside(root: &Path, base: &Path, relative: &str) -> Result<PathBu
 }
 
 /// Whether `path`, with `.` and `..` folded without the file system, stays under `root`.
-fn lexically_inside(root: &Path, path: &Path) -> bool {
+pub fn lexically_inside(root: &Path, path: &Path) -> bool {
     use std::path::Component;
     let mut folded = PathBuf::new();
     for part in path.components() {

@@ -56,22 +56,7 @@ pub fn safe_child(root: &Path, relative: &str) -> Result<PathBuf, ScaffolderErro
     Ok(folded)
 }
 
-/// Whether `path`, with `.`/`..` folded, stays under `root`.
-pub fn lexically_inside(root: &Path, path: &Path) -> bool {
-    let mut folded = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                if !folded.pop() {
-                    return false;
-                }
-            }
-            Component::CurDir => {}
-            other => folded.push(other.as_os_str()),
-        }
-    }
-    folded.starts_with(root)
-}
+pub use backlot_safe_fs::lexically_inside;
 
 /// `path` relative to `root`, `/`-separated.
 pub fn relative_slash(root: &Path, path: &Path) -> String {
