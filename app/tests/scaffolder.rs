@@ -410,3 +410,47 @@ fn catalog_fetch_reads_the_catalog_in_dry_runs_and_runs() {
         run.log
     );
 }
+
+#[test]
+fn secret_fields_reach_templates_as_secrets_and_are_masked_in_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::open(dir.path());
+    let folder = dir.path().join("vault");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("catalog-info.yaml"),
+        "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: vault\nspec:\n  owner: me\n  type: test\n  parameters:\n    - properties:\n        apiKey:\n          type: string\n          ui:field: Secret\n  steps:\n    - id: say\n      action: debug:log\n      input:\n        message: key ${{ secrets.apiKey }} param ${{ parameters.apiKey }}\n",
+    )
+    .unwrap();
+    api.ingest_files(&[folder], &[]).unwrap();
+    let dry = call(
+        &api,
+        DryRunTemplate {
+            entity_ref: "template:default/vault".into(),
+            values: json!({"apiKey": "k-123-secret"}),
+        },
+    )
+    .unwrap();
+    let said: Vec<&String> = dry.log.iter().filter(|l| l.contains("key ")).collect();
+    assert!(!said.is_empty(), "{:?}", dry.log);
+    assert!(
+        said.iter().all(|l| !l.contains("k-123-secret")),
+        "masked: {said:?}"
+    );
+    let id = call(
+        &api,
+        StartRun {
+            entity_ref: "template:default/vault".into(),
+            values: json!({"apiKey": "k-123-secret"}),
+            target: PublishTarget::AsTemplateSays,
+        },
+    )
+    .unwrap();
+    let stored =
+        std::fs::read_to_string(dir.path().join(format!("scaffolder/runs/{id}.json"))).unwrap();
+    assert!(!stored.contains("k-123-secret"), "{stored}");
+    assert!(
+        stored.contains("key *** param "),
+        "the template saw the secret, masked in the log: {stored}"
+    );
+}

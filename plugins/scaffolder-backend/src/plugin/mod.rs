@@ -105,16 +105,45 @@ pub fn with_defaults(
     serde_json::Value::Object(map)
 }
 
+/// Values of Backstage's `Secret` fields (top-level properties with `ui:field: Secret`) leave
+/// the values for the run's `secrets`, as Backstage's form sends them: templates read them as
+/// `${{ secrets.<name> }}`, logs show `***`.
+pub fn split_secrets(
+    values: serde_json::Value,
+    template: &templates::Template,
+) -> (serde_json::Value, BTreeMap<String, String>) {
+    let mut secrets = BTreeMap::new();
+    let serde_json::Value::Object(mut map) = values else {
+        return (values, secrets);
+    };
+    for page in &template.spec.parameters {
+        let Some(props) = page.get("properties").and_then(|p| p.as_object()) else {
+            continue;
+        };
+        for (name, prop) in props {
+            if prop.get("ui:field").and_then(|f| f.as_str()) == Some("Secret")
+                && let Some(value) = map.remove(name)
+            {
+                let text = match value {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                secrets.insert(name.clone(), text);
+            }
+        }
+    }
+    (serde_json::Value::Object(map), secrets)
+}
+
 fn dry_run(host: &dyn Host, c: &DryRunTemplate) -> Result<DryRunResult, ApiError> {
     let template = templates::load(host, &c.entity_ref)?;
     let folder = template.folder(host)?;
-    let values = with_defaults(&c.values, &template);
+    let (values, secrets) = split_secrets(with_defaults(&c.values, &template), &template);
     let (calls, answers) = bridge::channel_pair();
     let mut registry = registry();
     registry.register(std::sync::Arc::new(bridge::CatalogFetch { calls }));
     let engine = Engine::new(registry);
     let user = run_user(host);
-    let secrets = BTreeMap::new();
     bridge::serve_while(host, &answers, || {
         engine.dry_run(&DryRunRequest {
             template_dir: &folder,

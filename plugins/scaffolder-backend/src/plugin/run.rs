@@ -90,7 +90,8 @@ impl RunActions {
 pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
     let template = templates::load(host, &c.entity_ref)?;
     let folder = template.folder(host)?;
-    let values = super::with_defaults(&c.values, &template);
+    let (values, secrets) =
+        super::split_secrets(super::with_defaults(&c.values, &template), &template);
     let target = match &c.target {
         PublishTarget::Folder { path } => Some(target_folder(path)?),
         PublishTarget::AsTemplateSays => None,
@@ -145,6 +146,7 @@ pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
         spec: template.spec,
         template_dir: folder,
         values,
+        secrets,
         user: super::run_user(host),
         view,
         cancel,
@@ -203,6 +205,8 @@ pub struct Job {
     spec: TemplateSpec,
     template_dir: PathBuf,
     values: Value,
+    /// Never stored: only in memory for the run.
+    secrets: BTreeMap<String, String>,
     user: RunUser,
     view: RunView,
     cancel: Arc<std::sync::atomic::AtomicBool>,
@@ -221,6 +225,7 @@ pub fn run_to_end(host: &dyn Host, job: Job) -> RunOutcome {
         spec,
         template_dir,
         values,
+        secrets,
         user,
         mut view,
         cancel,
@@ -247,7 +252,6 @@ pub fn run_to_end(host: &dyn Host, job: Job) -> RunOutcome {
                         last_save = Instant::now();
                     }
                 };
-            let secrets = BTreeMap::new();
             serve_while(host, &answers, || {
                 engine.run(
                     &DryRunRequest {
