@@ -454,3 +454,44 @@ fn secret_fields_reach_templates_as_secrets_and_are_masked_in_logs() {
         "the template saw the secret, masked in the log: {stored}"
     );
 }
+
+#[test]
+fn catalog_register_reads_only_what_this_run_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::open(dir.path());
+    let outside = dir.path().join("secret-catalog.yaml");
+    std::fs::write(
+        &outside,
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: stolen\nspec:\n  type: service\n  lifecycle: production\n  owner: x\n",
+    )
+    .unwrap();
+    let steps = format!(
+        "    - id: publish\n      action: publish:github\n      input:\n        repoUrl: github.com?owner=o&repo=r\n    - id: register\n      action: catalog:register\n      input:\n        catalogInfoUrl: file://{}\n",
+        outside.display()
+    );
+    local_template(&api, dir.path(), "sneaky", &steps, false);
+    let id = call(
+        &api,
+        StartRun {
+            entity_ref: "template:default/sneaky".into(),
+            values: json!({}),
+            target: PublishTarget::Folder {
+                path: dir.path().join("out").display().to_string(),
+            },
+        },
+    )
+    .unwrap();
+    let run = call(&api, GetRun { run_id: id }).unwrap();
+    assert_eq!(run.summary.status, RunStatus::Failed, "{run:?}");
+    assert!(
+        run.error
+            .as_deref()
+            .unwrap_or("")
+            .contains("outside the folder published to"),
+        "{run:?}"
+    );
+    let found = api
+        .dispatch("entity", json!({"entityRef": "component:default/stolen"}))
+        .unwrap_err();
+    assert_eq!(found.code, ErrorCode::NotFound);
+}

@@ -77,6 +77,7 @@ impl RunActions {
         }
         registry.register(Arc::new(Register {
             to_register: self.to_register.clone(),
+            published: self.folder.clone(),
         }));
         if let Some(calls) = &self.calls {
             registry.register(Arc::new(CatalogFetch {
@@ -453,6 +454,8 @@ impl Action for Publish {
                 "--quiet",
                 "--no-verify",
                 "--no-gpg-sign",
+                // A template that wrote nothing still gets its repository's first commit.
+                "--allow-empty",
                 "-m",
                 message,
             ],
@@ -488,7 +491,12 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, ScaffolderError> {
             args.iter()
                 .find(|a| !a.starts_with('-') && !a.contains('='))
                 .unwrap_or(&""),
-            String::from_utf8_lossy(&out.stderr).trim()
+            // git says some refusals ("nothing to commit") on stdout.
+            [out.stderr.as_slice(), out.stdout.as_slice()]
+                .iter()
+                .map(|b| String::from_utf8_lossy(b).trim().to_string())
+                .find(|m| !m.is_empty())
+                .unwrap_or_else(|| format!("exit status {}", out.status))
         )));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
@@ -518,6 +526,9 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), ScaffolderError> {
 /// local catalog when the run completed; `entityRef` is its first entity.
 struct Register {
     to_register: Arc<Mutex<Vec<PathBuf>>>,
+    /// The folder this run publishes to: the only place a catalog file may be registered
+    /// from (a template must not read other files of the user's into the catalog).
+    published: Option<PathBuf>,
 }
 
 impl Action for Register {
@@ -562,6 +573,22 @@ impl Action for Register {
                 "{url}: Backlot registers what was published to a folder on this computer; register a remote location from the team backend's Register existing component"
             )));
         };
+        let Some(folder) = &self.published else {
+            return Err(ScaffolderError::refused(
+                path.display().to_string(),
+                "nothing was published to a folder in this run",
+            ));
+        };
+        let relative = path.strip_prefix(folder).map_err(|_| {
+            ScaffolderError::refused(
+                path.display().to_string(),
+                format!("outside the folder published to ({})", folder.display()),
+            )
+        })?;
+        let root = folder
+            .canonicalize()
+            .map_err(|e| ScaffolderError::io(folder, e))?;
+        let path = backlot_safe_fs::resolve_inside(&root, &root, &relative.to_string_lossy())?;
         let text = backlot_safe_fs::read_text_capped(&path, 1024 * 1024)?;
         let entity_ref = first_entity_ref(&text).ok_or_else(|| {
             ScaffolderError::Input(format!("{} has no entity to register", path.display()))
