@@ -15,7 +15,9 @@ use serde_json::{Map, Value as Json, json};
 use crate::actions::{ActionContext, ActionRegistry, FileLimits, LogLine};
 use crate::error::ScaffolderError;
 use crate::paths::relative_slash;
+// A loop entry is logged as `{"key":"0","value":"a"}`, each part as JavaScript's String().
 use crate::template::{Integrations, Limits, Templater, TemplaterOptions, js};
+use crate::validate::schema::js_string;
 
 /// The `apiVersion` this engine runs.
 pub const API_VERSION: &str = "scaffolder.backstage.io/v1beta3";
@@ -122,27 +124,6 @@ pub struct Engine {
 impl Default for Engine {
     fn default() -> Self {
         Engine::new(ActionRegistry::with_builtins())
-    }
-}
-
-/// `{"key":"0","value":"a"}` as Backstage logs a loop's entry.
-fn each_log_value(value: &Json) -> String {
-    match value {
-        Json::Array(items) => items
-            .iter()
-            .map(|i| {
-                if i.is_null() {
-                    String::new()
-                } else {
-                    each_log_value(i)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(","),
-        Json::Object(_) => "[object Object]".into(),
-        Json::String(s) => s.clone(),
-        Json::Null => "null".into(),
-        other => js::stringify(other, ""),
     }
 }
 
@@ -758,8 +739,8 @@ impl Run<'_> {
         for (each, should_run, input) in planned {
             if let Some(e) = &each {
                 let shown = json!({
-                    "key": each_log_value(e.get("key").unwrap_or(&Json::Null)),
-                    "value": each_log_value(e.get("value").unwrap_or(&Json::Null)),
+                    "key": js_string(e.get("key").unwrap_or(&Json::Null)),
+                    "value": js_string(e.get("value").unwrap_or(&Json::Null)),
                 });
                 let verb = if should_run { "Running" } else { "Skipping" };
                 let line = LogLine {
