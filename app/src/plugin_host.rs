@@ -6,9 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use backlot_backend_plugin_api::{Host, HostEntity, RuntimeHandle, Task};
+use backlot_model::ErrorCode;
 use backlot_model::ingest::IngestReport;
-use backlot_model::ipc::{ProxyCall, ProxyReply};
+use backlot_model::ipc::{ProxyCall, ProxyReply, Registration};
 use backlot_model::{ApiError, Entity, Sensitive};
+use backlot_proxy_backend::SecretResolver;
+use backlot_secrets::SecretError;
 
 use crate::Api;
 
@@ -107,6 +110,39 @@ impl Host for Api {
 
     fn ingest(&self, paths: &[PathBuf]) -> Result<IngestReport, ApiError> {
         self.ingest_files(paths, &[])
+    }
+
+    fn secret(&self, name: &str) -> Result<Option<Sensitive<String>>, ApiError> {
+        let declared = self
+            .plugins
+            .iter()
+            .any(|p| p.secrets().iter().any(|s| s.name == name));
+        if !declared {
+            return Err(ApiError::new(
+                ErrorCode::Unauthorized,
+                format!("no plugin declared the secret `{name}`: it is not handed out"),
+            ));
+        }
+        match self.secrets.resolve(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(SecretError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn integrations(&self) -> Vec<(String, String)> {
+        let Some(config) = &self.config.config else {
+            return Vec::new();
+        };
+        config
+            .integrations
+            .iter()
+            .filter_map(|i| Some((i.host.clone()?, i.provider.clone())))
+            .collect()
+    }
+
+    fn register_team_location(&self, url: &str, dry_run: bool) -> Result<Registration, ApiError> {
+        self.register_location(url, dry_run)
     }
 
     fn spawn(&self, task: Task) -> Option<Task> {

@@ -630,3 +630,88 @@ fn the_teams_search_joins_local_results_marked_team() {
     });
     api.sign_out().unwrap();
 }
+
+/// A template's `catalog:register` of a URL (what `publish:github` answers) registers it in
+/// the team's catalog with the signed-in user's session, names the entity, and the new
+/// component arrives in Backlot with the sync that follows; twice is refused unless
+/// `optional`.
+#[test]
+fn a_templates_catalog_register_writes_to_the_teams_catalog() {
+    use backlot_scaffolder_common::ipc::{GetRun, PublishTarget, RunStatus, RunView, StartRun};
+
+    let (dir, _service, api) = signed_in("scaffolder-register");
+    assert!(sync(&api).result.is_ok());
+    let target = format!("{}/scaffolded-{}.yaml", files(), std::process::id());
+    let name = format!("scaffolded-{}", std::process::id());
+    rt().block_on(async {
+        let yaml = format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: team-platform\n"
+        );
+        let status = http().put(&target).body(yaml).send().await.unwrap().status();
+        assert!(status.is_success());
+    });
+    let folder = dir.path().join("register-template");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("catalog-info.yaml"),
+        "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: register-url\nspec:\n  owner: me\n  type: test\n  parameters:\n    - properties:\n        url:\n          type: string\n        optional:\n          type: boolean\n  steps:\n    - id: register\n      action: catalog:register\n      input:\n        catalogInfoUrl: ${{ parameters.url }}\n        optional: ${{ parameters.optional }}\n  output:\n    text:\n      - title: Registered\n        content: ${{ steps.register.output.entityRef }}\n",
+    )
+    .unwrap();
+    api.ingest_files(&[folder], &[]).unwrap();
+    let run = |optional: bool| -> RunView {
+        let id: String = serde_json::from_value(
+            api.dispatch(
+                "scaffolder_start",
+                serde_json::to_value(StartRun {
+                    entity_ref: "template:default/register-url".into(),
+                    values: serde_json::json!({"url": target, "optional": optional}),
+                    target: PublishTarget::AsTemplateSays,
+                })
+                .unwrap(),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        serde_json::from_value(
+            api.dispatch(
+                "scaffolder_run",
+                serde_json::to_value(GetRun { run_id: id }).unwrap(),
+            )
+            .unwrap(),
+        )
+        .unwrap()
+    };
+
+    let done = run(false);
+    assert_eq!(done.summary.status, RunStatus::Completed, "{done:?}");
+    let entity_ref = format!("component:default/{name}");
+    assert_eq!(done.text[0].content, entity_ref);
+    wait_for_background_sync(&api);
+    let shown = api.entity(&entity_ref).unwrap();
+    assert!(
+        shown.from_team,
+        "registered on the team backend, then synced"
+    );
+
+    let twice = run(false);
+    assert_eq!(twice.summary.status, RunStatus::Failed);
+    assert!(
+        twice
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("already registered"),
+        "{twice:?}"
+    );
+    let optional = run(true);
+    assert_eq!(
+        optional.summary.status,
+        RunStatus::Completed,
+        "{optional:?}"
+    );
+    assert_eq!(optional.text[0].content, entity_ref);
+
+    let location = api.entity_location(&entity_ref).unwrap();
+    api.unregister_location(&location.location.id).unwrap();
+    api.sign_out().unwrap();
+}

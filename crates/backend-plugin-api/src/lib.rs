@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 
 use backlot_model::ingest::IngestReport;
-use backlot_model::ipc::{ProxyCall, ProxyReply};
+use backlot_model::ipc::{ProxyCall, ProxyReply, Registration};
 use backlot_model::router::Router;
 use backlot_model::{ApiError, Entity, ErrorCode, Sensitive};
 
@@ -166,6 +166,32 @@ pub trait Host {
         Err(ApiError::new(
             ErrorCode::Unsupported,
             "this host cannot read catalog files",
+        ))
+    }
+    /// A keychain secret some plugin declared ([`BackendPlugin::secrets`]); `None` when it
+    /// is not stored. For what cannot go through the proxy (a git push over HTTPS): hand it
+    /// to the one process that needs it, never to a log, a file or the window.
+    fn secret(&self, name: &str) -> Result<Option<Sensitive<String>>, ApiError> {
+        let _ = name;
+        Err(ApiError::new(
+            ErrorCode::Unsupported,
+            "this host has no keychain",
+        ))
+    }
+    /// The source-code hosts configured under `integrations` in app-config.yaml, as
+    /// `(host, provider)` (`("ghe.example.com", "github")`); Backstage's defaults
+    /// (github.com, gitlab.com, …) are the caller's to add.
+    fn integrations(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    /// Registers a catalog file's URL in the team's catalog (as its Register existing
+    /// component page does), with the user's credential for the team backend; `dry_run`
+    /// only reads it. What it holds comes back in `entities`.
+    fn register_team_location(&self, url: &str, dry_run: bool) -> Result<Registration, ApiError> {
+        let _ = (url, dry_run);
+        Err(ApiError::new(
+            ErrorCode::Unsupported,
+            "this host has no team backend",
         ))
     }
     /// Runs `task` on its own thread with a host that outlives the command (the window);

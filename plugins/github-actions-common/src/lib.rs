@@ -48,7 +48,7 @@ pub const DEFAULT_ENDPOINT_YAML: &str = "\
 target: https://api.github.com
 headers:
   Authorization: Bearer ${secret:github-token}
-allowedMethods: [GET, POST]
+allowedMethods: [GET, POST, PUT]
 allowedHeaders:
   - link
   - x-ratelimit-limit

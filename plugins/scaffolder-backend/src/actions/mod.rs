@@ -93,6 +93,14 @@ impl ActionContext<'_> {
         });
     }
 
+    pub fn warn(&mut self, message: impl Into<String>) {
+        self.log.push(LogLine {
+            level: "warn",
+            message: message.into(),
+            meta: None,
+        });
+    }
+
     pub fn info_with(&mut self, message: impl Into<String>, meta: Option<Json>) {
         self.log.push(LogLine {
             level: "info",

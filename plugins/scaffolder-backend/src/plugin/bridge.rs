@@ -1,30 +1,49 @@
-//! Actions that need the app (`catalog:fetch` reads the catalog) run on the engine's thread,
-//! while the host is only reachable from the thread that has it: the engine runs on a scoped
-//! thread and its actions send their questions over a channel to the host's thread, which
-//! answers them until the engine is done.
+//! Actions that need the app (`catalog:fetch` reads the catalog, `publish:github` calls the
+//! proxy) run on the engine's thread, while the host is only reachable from the thread that
+//! has it: the engine runs on a scoped thread and its actions send their questions (closures
+//! over the host) over a channel to the host's thread, which answers them until the engine
+//! is done.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 use backlot_backend_plugin_api::Host;
-use backlot_model::ApiError;
 use serde_json::{Value, json};
 
 use crate::ScaffolderError;
 use crate::actions::{Action, ActionContext};
 
-/// A question for the host.
-pub enum HostCall {
-    /// The entity of a ref, as Backstage's catalog API gives it (`None`: not in the catalog).
-    Entity {
-        entity_ref: String,
-        reply: Sender<Result<Option<Value>, ApiError>>,
-    },
-}
+/// Work to do with the host, on its thread.
+type HostWork = Box<dyn FnOnce(&dyn Host) + Send>;
+
+/// A question for the host: run on the host's thread, its answer sent back by the closure.
+pub struct HostCall(HostWork);
 
 /// Makes the channel: the sender goes to the actions, the receiver to [`serve_while`].
 pub fn channel_pair() -> (Sender<HostCall>, Receiver<HostCall>) {
     channel()
+}
+
+/// An action's way to the host.
+#[derive(Clone)]
+pub struct HostLink(pub Sender<HostCall>);
+
+impl HostLink {
+    /// Runs `question` with the host and waits for its answer.
+    pub fn ask<T: Send + 'static>(
+        &self,
+        question: impl FnOnce(&dyn Host) -> T + Send + 'static,
+    ) -> Result<T, ScaffolderError> {
+        let (reply, answer) = channel();
+        self.0
+            .send(HostCall(Box::new(move |host: &dyn Host| {
+                let _ = reply.send(question(host));
+            })))
+            .map_err(|_| ScaffolderError::Input("the app cannot be reached".into()))?;
+        answer
+            .recv()
+            .map_err(|_| ScaffolderError::Input("the app did not answer".into()))
+    }
 }
 
 /// Runs `work` on a scoped thread while answering its host calls on this one.
@@ -37,15 +56,15 @@ pub fn serve_while<T: Send>(
         let worker = scope.spawn(work);
         loop {
             match calls.recv_timeout(Duration::from_millis(20)) {
-                Ok(call) => answer(host, call),
+                Ok(HostCall(call)) => call(host),
                 Err(RecvTimeoutError::Timeout) if worker.is_finished() => break,
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
         // A call sent just before the end is still answered (its sender waits for it).
-        while let Ok(call) = calls.try_recv() {
-            answer(host, call);
+        while let Ok(HostCall(call)) = calls.try_recv() {
+            call(host);
         }
         match worker.join() {
             Ok(value) => value,
@@ -54,35 +73,20 @@ pub fn serve_while<T: Send>(
     })
 }
 
-fn answer(host: &dyn Host, call: HostCall) {
-    match call {
-        HostCall::Entity { entity_ref, reply } => {
-            let found = host
-                .entity(&entity_ref)
-                .map(|e| e.and_then(|e| serde_json::to_value(e.entity).ok()));
-            let _ = reply.send(found);
-        }
-    }
-}
-
 /// `catalog:fetch`: one entity (`entityRef`) or several (`entityRefs`) from the catalog;
 /// `optional` turns "not found" into `null`.
 pub struct CatalogFetch {
-    pub calls: Sender<HostCall>,
+    pub host: HostLink,
 }
 
 impl CatalogFetch {
     fn fetch(&self, entity_ref: &str) -> Result<Option<Value>, ScaffolderError> {
-        let (reply, answer) = channel();
-        self.calls
-            .send(HostCall::Entity {
-                entity_ref: entity_ref.to_string(),
-                reply,
-            })
-            .map_err(|_| ScaffolderError::Input("the catalog cannot be reached".into()))?;
-        answer
-            .recv()
-            .map_err(|_| ScaffolderError::Input("the catalog did not answer".into()))?
+        let entity_ref = entity_ref.to_string();
+        self.host
+            .ask(move |host| {
+                host.entity(&entity_ref)
+                    .map(|e| e.and_then(|e| serde_json::to_value(e.entity).ok()))
+            })?
             .map_err(|e| ScaffolderError::Input(e.message))
     }
 }

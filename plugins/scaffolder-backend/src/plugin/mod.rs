@@ -3,6 +3,8 @@
 //! runs, runs started in the background and followed through their stored state.
 
 mod bridge;
+mod git;
+mod github;
 mod remote;
 mod run;
 pub mod runs;
@@ -10,7 +12,7 @@ pub mod templates;
 
 use std::collections::BTreeMap;
 
-use backlot_backend_plugin_api::{BackendPlugin, Host};
+use backlot_backend_plugin_api::{BackendPlugin, Host, SecretDecl};
 use backlot_model::router::Router;
 use backlot_model::{ApiError, ErrorCode};
 use backlot_scaffolder_common::DryRunResult;
@@ -29,6 +31,13 @@ pub struct ScaffolderBackend;
 impl BackendPlugin for ScaffolderBackend {
     fn id(&self) -> &'static str {
         "scaffolder"
+    }
+
+    fn secrets(&self) -> &'static [SecretDecl] {
+        &[SecretDecl {
+            name: github::TOKEN_SECRET,
+            description: "publish:github and github:repo:push: create GitHub repositories and push to them",
+        }]
     }
 
     #[allow(clippy::redundant_closure)] // a fn item is not general enough over the host's lifetime
@@ -64,8 +73,16 @@ pub fn registry() -> ActionRegistry {
     registry
 }
 
-pub fn engine() -> Engine {
-    Engine::new(registry())
+/// An engine over `registry` that knows the hosts of the app's `integrations` besides
+/// Backstage's defaults (repoUrl pickers and `parseRepoUrl` accept them).
+pub fn engine_with(host: &dyn Host, registry: ActionRegistry) -> Engine {
+    let mut engine = Engine::new(registry);
+    for (name, provider) in host.integrations() {
+        if engine.integrations.type_of(&name).is_none() {
+            engine.integrations.hosts.push((name, provider));
+        }
+    }
+    engine
 }
 
 /// `user` in templates: who Backlot knows the user is, with their entity when the catalog
@@ -141,8 +158,10 @@ fn dry_run(host: &dyn Host, c: &DryRunTemplate) -> Result<DryRunResult, ApiError
     let (values, secrets) = split_secrets(with_defaults(&c.values, &template), &template);
     let (calls, answers) = bridge::channel_pair();
     let mut registry = registry();
-    registry.register(std::sync::Arc::new(bridge::CatalogFetch { calls }));
-    let engine = Engine::new(registry);
+    registry.register(std::sync::Arc::new(bridge::CatalogFetch {
+        host: bridge::HostLink(calls),
+    }));
+    let engine = engine_with(host, registry);
     let user = run_user(host);
     bridge::serve_while(host, &answers, || {
         engine.dry_run(&DryRunRequest {

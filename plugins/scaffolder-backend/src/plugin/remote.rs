@@ -32,10 +32,25 @@ pub struct GithubLocation {
     pub folder: String,
 }
 
-/// Reads `url:https://github.com/o/r/blob/ref/path/template.yaml` (or `/tree/`).
-pub fn github_location(location: &str) -> Option<GithubLocation> {
+/// The GitHub hosts team templates are read from: github.com and the `integrations.github`
+/// hosts of app-config.yaml (GitHub Enterprise, whose API the `/github` endpoint targets).
+pub fn github_hosts(host: &dyn Host) -> Vec<String> {
+    let mut hosts = vec!["github.com".to_string()];
+    hosts.extend(
+        host.integrations()
+            .into_iter()
+            .filter(|(_, provider)| provider == "github")
+            .map(|(name, _)| name.to_ascii_lowercase()),
+    );
+    hosts
+}
+
+/// Reads `url:https://HOST/o/r/blob/ref/path/template.yaml` (or `/tree/`) on one of `hosts`.
+pub fn github_location(location: &str, hosts: &[String]) -> Option<GithubLocation> {
     let url = location.strip_prefix("url:").unwrap_or(location).trim();
-    let rest = url.strip_prefix("https://github.com/")?;
+    let rest = hosts
+        .iter()
+        .find_map(|h| url.strip_prefix(&format!("https://{h}/")))?;
     let mut parts = rest.splitn(5, '/');
     let owner = parts.next()?.to_string();
     let repo = parts.next()?.to_string();
@@ -291,6 +306,8 @@ mod tests {
 
     #[test]
     fn github_locations_are_read_and_others_refused() {
+        let hosts = ["github.com".to_string(), "ghe.example.com".to_string()];
+        let github_location = |l: &str| github_location(l, &hosts);
         assert_eq!(
             github_location("url:https://github.com/acme/templates/blob/main/svc/template.yaml"),
             Some(GithubLocation {
@@ -305,8 +322,14 @@ mod tests {
                 .map(|l| l.folder),
             Some(String::new())
         );
+        assert_eq!(
+            github_location("url:https://ghe.example.com/acme/t/blob/main/x.yaml").map(|l| l.owner),
+            Some("acme".into())
+        );
         for bad in [
             "url:https://gitlab.com/acme/t/blob/main/x.yaml",
+            "url:https://github.com.evil.example/acme/t/blob/main/x.yaml",
+            "url:https://ghe.example.com.evil/acme/t/blob/main/x.yaml",
             "url:https://github.com/acme/t/raw/main/x.yaml",
             "url:https://github.com/../t/blob/main/x.yaml",
             "file:/tmp/x.yaml",

@@ -3,11 +3,12 @@
 //! saved as it goes for the run page, cancellable between steps. Publishing to a folder
 //! (the `publish:*` step of the template, when the user chose a folder) makes a git
 //! repository there with one commit; `catalog:register` of what was published there reads
-//! its catalog file into the local catalog once the run completed.
+//! its catalog file into the local catalog once the run completed. Without a folder,
+//! `publish:github` publishes to GitHub (`github.rs`) and `catalog:register` of its URL
+//! registers it in the team's catalog.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -20,12 +21,14 @@ use backlot_scaffolder_common::ipc::{
 use backlot_scaffolder_common::{EventStatus, LogEvent, StepReport, TemplateSpec};
 use serde_json::{Value, json};
 
-use super::bridge::{CatalogFetch, HostCall, serve_while};
+use super::bridge::{CatalogFetch, HostCall, HostLink, serve_while};
+use super::git::{Commit, copy_tree};
+use super::github::GithubPublish;
 use super::runs;
 use super::templates;
 use crate::actions::{Action, ActionContext, ActionRegistry};
 use crate::{DryRunRequest, Live, RunUser, ScaffolderError};
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Receiver;
 
 /// The run's state is saved at most this often while log lines come in (and at every
 /// step's start and end).
@@ -44,7 +47,7 @@ fn now_ms() -> u64 {
 /// [`RunActions`]; here without a host to answer, for telling which actions exist).
 pub fn register_host_actions(registry: &mut ActionRegistry) {
     RunActions {
-        calls: Some(super::bridge::channel_pair().0),
+        host: Some(HostLink(super::bridge::channel_pair().0)),
         ..RunActions::default()
     }
     .register(registry);
@@ -54,18 +57,19 @@ pub fn register_host_actions(registry: &mut ActionRegistry) {
 #[derive(Default, Clone)]
 struct RunActions {
     /// Where `publish:*` writes (a folder chosen by the user); `None`: as the template says
-    /// (not available yet: GitHub publishing is refused with a message).
+    /// (GitHub; other hosts are refused with a message).
     folder: Option<PathBuf>,
     /// Catalog files `catalog:register` asked for, read into the catalog once the run ends.
     to_register: Arc<Mutex<Vec<PathBuf>>>,
-    /// Where `catalog:fetch` asks the host.
-    calls: Option<Sender<HostCall>>,
+    /// Where actions ask the host (the catalog, the proxy, the keychain, the team backend).
+    host: Option<HostLink>,
 }
 
 impl RunActions {
     fn register(&self, registry: &mut ActionRegistry) {
         for id in [
             "publish:github",
+            "github:repo:push",
             "publish:gitlab",
             "publish:bitbucket",
             "publish:azure",
@@ -78,11 +82,18 @@ impl RunActions {
         registry.register(Arc::new(Register {
             to_register: self.to_register.clone(),
             published: self.folder.clone(),
+            host: self.host.clone(),
         }));
-        if let Some(calls) = &self.calls {
-            registry.register(Arc::new(CatalogFetch {
-                calls: calls.clone(),
-            }));
+        if let Some(host) = &self.host {
+            registry.register(Arc::new(CatalogFetch { host: host.clone() }));
+            if self.folder.is_none() {
+                for create in [true, false] {
+                    registry.register(Arc::new(GithubPublish {
+                        create,
+                        host: host.clone(),
+                    }));
+                }
+            }
         }
     }
 }
@@ -100,12 +111,12 @@ pub fn start(host: &dyn Host, c: StartRun) -> Result<String, ApiError> {
     let (calls, answers) = super::bridge::channel_pair();
     let actions = RunActions {
         folder: target,
-        calls: Some(calls),
+        host: Some(HostLink(calls)),
         ..RunActions::default()
     };
     let mut registry = ActionRegistry::with_builtins();
     actions.register(&mut registry);
-    let engine = crate::Engine::new(registry);
+    let engine = super::engine_with(host, registry);
     engine
         .check_actions(&template.spec, false)
         .map_err(super::error)?;
@@ -418,10 +429,7 @@ impl Action for Publish {
     }
 
     fn output_schema(&self) -> Option<Value> {
-        Some(json!({"type": "object", "properties": {
-            "remoteUrl": {"type": "string"}, "repoContentsUrl": {"type": "string"},
-            "commitHash": {"type": "string"}
-        }}))
+        Some(super::git::publish_outputs())
     }
 
     fn run(&self, ctx: &mut ActionContext<'_>, input: &Value) -> Result<(), ScaffolderError> {
@@ -437,30 +445,9 @@ impl Action for Publish {
             None => ctx.workspace.to_path_buf(),
         };
         copy_tree(&source, folder)?;
-        let branch = text("defaultBranch").unwrap_or("main");
-        let message = text("gitCommitMessage").unwrap_or("initial commit");
-        let author = text("gitAuthorName").unwrap_or("Scaffolder");
-        let email = text("gitAuthorEmail").unwrap_or("scaffolder@backstage.io");
-        git(folder, &["init", "--quiet", "--initial-branch", branch])?;
-        git(folder, &["add", "--all"])?;
-        git(
-            folder,
-            &[
-                "-c",
-                &format!("user.name={author}"),
-                "-c",
-                &format!("user.email={email}"),
-                "commit",
-                "--quiet",
-                "--no-verify",
-                "--no-gpg-sign",
-                // A template that wrote nothing still gets its repository's first commit.
-                "--allow-empty",
-                "-m",
-                message,
-            ],
-        )?;
-        let hash = git(folder, &["rev-parse", "HEAD"])?;
+        let commit = Commit::from_input(input, "main");
+        let hash = commit.make(folder)?;
+        let branch = &commit.branch;
         let url = format!("file://{}", folder.display());
         ctx.info(format!(
             "Published to {} (branch {branch})",
@@ -468,67 +455,70 @@ impl Action for Publish {
         ));
         ctx.output("remoteUrl", Value::String(url.clone()));
         ctx.output("repoContentsUrl", Value::String(url));
-        ctx.output("commitHash", Value::String(hash.trim().to_string()));
+        ctx.output("commitHash", Value::String(hash));
         Ok(())
     }
 }
 
-/// Runs git in `dir`; its output, or an error that says what git said.
-fn git(dir: &Path, args: &[&str]) -> Result<String, ScaffolderError> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .output()
-        .map_err(|e| {
-            ScaffolderError::Input(format!(
-                "git could not be run ({e}); install git to publish to a folder"
-            ))
-        })?;
-    if !out.status.success() {
-        return Err(ScaffolderError::Input(format!(
-            "git {} failed: {}",
-            args.iter()
-                .find(|a| !a.starts_with('-') && !a.contains('='))
-                .unwrap_or(&""),
-            // git says some refusals ("nothing to commit") on stdout.
-            [out.stderr.as_slice(), out.stdout.as_slice()]
-                .iter()
-                .map(|b| String::from_utf8_lossy(b).trim().to_string())
-                .find(|m| !m.is_empty())
-                .unwrap_or_else(|| format!("exit status {}", out.status))
-        )));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// Copies regular files and folders (symbolic links are not followed).
-fn copy_tree(from: &Path, to: &Path) -> Result<(), ScaffolderError> {
-    let io = |p: &Path, e| ScaffolderError::Io {
-        path: p.display().to_string(),
-        source: e,
-    };
-    std::fs::create_dir_all(to).map_err(|e| io(to, e))?;
-    for entry in std::fs::read_dir(from).map_err(|e| io(from, e))? {
-        let entry = entry.map_err(|e| io(from, e))?;
-        let kind = entry.file_type().map_err(|e| io(&entry.path(), e))?;
-        let target = to.join(entry.file_name());
-        if kind.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else if kind.is_file() {
-            std::fs::copy(entry.path(), &target).map_err(|e| io(&target, e))?;
-        }
-    }
-    Ok(())
-}
-
 /// `catalog:register` of a catalog file published to a folder: the file is read into the
-/// local catalog when the run completed; `entityRef` is its first entity.
+/// local catalog when the run completed; `entityRef` is its first entity. A URL is
+/// registered in the team's catalog.
 struct Register {
     to_register: Arc<Mutex<Vec<PathBuf>>>,
     /// The folder this run publishes to: the only place a catalog file may be registered
     /// from (a template must not read other files of the user's into the catalog).
     published: Option<PathBuf>,
+    /// The team backend, for URLs (what was published to GitHub).
+    host: Option<HostLink>,
+}
+
+impl Register {
+    /// A URL registered in the team's catalog (as Backstage's action does: an existing
+    /// location fails the step unless `optional`); `entityRef` is what it holds, a
+    /// Component first.
+    fn register_remote(
+        &self,
+        ctx: &mut ActionContext<'_>,
+        url: &str,
+        optional: bool,
+    ) -> Result<(), ScaffolderError> {
+        let Some(host) = &self.host else {
+            return Err(ScaffolderError::Input(format!(
+                "{url}: registering a URL needs the team backend"
+            )));
+        };
+        ctx.info(format!("Registering {url} in the catalog"));
+        let ask = |dry_run: bool| {
+            let target = url.to_string();
+            host.ask(move |h| h.register_team_location(&target, dry_run))
+        };
+        let entities = match ask(false)? {
+            Ok(registration) => registration.entities,
+            Err(e) if !optional => {
+                return Err(ScaffolderError::Input(format!("{url}: {}", e.message)));
+            }
+            Err(e) => {
+                ctx.warn(format!("Not registered (optional): {}", e.message));
+                ask(true)?.map(|r| r.entities).unwrap_or_default()
+            }
+        };
+        let named = |e: &&backlot_model::ipc::LocationEntity| {
+            !e.entity_ref
+                .split_once('/')
+                .is_some_and(|(_, name)| name.starts_with("generated-"))
+        };
+        let chosen = entities
+            .iter()
+            .filter(named)
+            .find(|e| e.entity_ref.starts_with("component:"))
+            .or_else(|| entities.iter().find(named))
+            .or_else(|| entities.first());
+        if let Some(entity) = chosen {
+            ctx.output("entityRef", Value::String(entity.entity_ref.clone()));
+        }
+        ctx.output("catalogInfoUrl", Value::String(url.to_string()));
+        Ok(())
+    }
 }
 
 impl Action for Register {
@@ -564,13 +554,13 @@ impl Action for Register {
                 ));
             }
         };
+        let optional = input.get("optional").and_then(Value::as_bool) == Some(true);
         let Some(path) = url.strip_prefix("file://").map(PathBuf::from) else {
-            if input.get("optional").and_then(Value::as_bool) == Some(true) {
-                ctx.info(format!("Not registered (optional): {url}"));
-                return Ok(());
+            if url.starts_with("https://") || url.starts_with("http://") {
+                return self.register_remote(ctx, &url, optional);
             }
             return Err(ScaffolderError::Input(format!(
-                "{url}: Backlot registers what was published to a folder on this computer; register a remote location from the team backend's Register existing component"
+                "{url}: catalog:register takes a file:// (published to a folder) or http(s) URL"
             )));
         };
         let Some(folder) = &self.published else {

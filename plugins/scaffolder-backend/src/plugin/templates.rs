@@ -96,12 +96,14 @@ impl Template {
                     ),
                 )
             })?;
-        let at = super::remote::github_location(location).ok_or_else(|| {
+        let hosts = super::remote::github_hosts(host);
+        let at = super::remote::github_location(location, &hosts).ok_or_else(|| {
             ApiError::new(
                 ErrorCode::Unsupported,
                 format!(
-                    "{} is at {location}: Backlot reads team templates from GitHub (https://github.com/…) through the /github proxy endpoint",
-                    self.summary.entity_ref
+                    "{} is at {location}: Backlot reads team templates from GitHub ({}; others under integrations.github) through the /github proxy endpoint",
+                    self.summary.entity_ref,
+                    hosts.join(", ")
                 ),
             )
         })?;
