@@ -294,6 +294,57 @@ pub fn push_url(clone_url: &str, repo_host: &str) -> Result<String, ScaffolderEr
     Ok(url.to_string())
 }
 
+/// The inputs Backlot reads, typed as Backstage's GitHub module declares them (`repoUrl`
+/// required; other inputs of Backstage's are let through, and named when not applied).
+fn input_schema() -> Value {
+    let string = json!({"type": "string"});
+    let boolean = json!({"type": "boolean"});
+    let strings = json!({"type": "array", "items": {"type": "string"}});
+    let mut properties = serde_json::Map::new();
+    for name in [
+        "repoUrl",
+        "description",
+        "homepage",
+        "defaultBranch",
+        "gitCommitMessage",
+        "gitAuthorName",
+        "gitAuthorEmail",
+        "sourcePath",
+        "token",
+    ] {
+        properties.insert(name.into(), string.clone());
+    }
+    for name in [
+        "protectDefaultBranch",
+        "protectEnforceAdmins",
+        "deleteBranchOnMerge",
+        "allowMergeCommit",
+        "allowSquashMerge",
+        "allowRebaseMerge",
+        "allowAutoMerge",
+        "requireCodeOwnerReviews",
+        "dismissStaleReviews",
+        "requireBranchesToBeUpToDate",
+        "requiredConversationResolution",
+        "hasProjects",
+        "hasWiki",
+        "hasIssues",
+    ] {
+        properties.insert(name.into(), boolean.clone());
+    }
+    properties.insert("topics".into(), strings.clone());
+    properties.insert("requiredStatusCheckContexts".into(), strings);
+    properties.insert(
+        "repoVisibility".into(),
+        json!({"type": "string", "enum": ["private", "public", "internal"]}),
+    );
+    properties.insert(
+        "requiredApprovingReviewCount".into(),
+        json!({"type": "number"}),
+    );
+    json!({"type": "object", "required": ["repoUrl"], "properties": properties})
+}
+
 impl Action for GithubPublish {
     fn id(&self) -> &str {
         if self.create {
@@ -309,6 +360,10 @@ impl Action for GithubPublish {
 
     fn output_schema(&self) -> Option<Value> {
         Some(super::git::publish_outputs())
+    }
+
+    fn input_schema(&self) -> Option<Value> {
+        Some(input_schema())
     }
 
     fn run(&self, ctx: &mut ActionContext<'_>, input: &Value) -> Result<(), ScaffolderError> {
@@ -396,6 +451,19 @@ mod tests {
         ] {
             assert!(push_url(bad, host).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn inputs_are_checked_against_backstages_types() {
+        let schema = input_schema();
+        let errors = |input: Value| crate::validate::validate(&input, &schema).unwrap();
+        assert!(
+            errors(json!({"repoUrl": "github.com?owner=a&repo=b", "topics": ["x"]})).is_empty()
+        );
+        assert!(!errors(json!({"description": "no repoUrl"})).is_empty());
+        assert!(!errors(json!({"repoUrl": "x", "repoVisibility": "secret"})).is_empty());
+        assert!(!errors(json!({"repoUrl": "x", "protectDefaultBranch": "yes"})).is_empty());
+        assert!(errors(json!({"repoUrl": "x", "collaborators": []})).is_empty());
     }
 
     #[test]
