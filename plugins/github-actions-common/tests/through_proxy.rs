@@ -74,7 +74,7 @@ fn the_built_in_endpoint_is_added_only_where_the_user_defines_no_github() {
     assert_eq!(e.secret_names().collect::<Vec<_>>(), [TOKEN_SECRET]);
     assert_eq!(
         e.allowed_methods.as_deref(),
-        Some(&["GET".to_string(), "POST".to_string()][..])
+        Some(&["GET".to_string(), "POST".to_string(), "PUT".to_string()][..])
     );
     assert!(e.allowed_headers.iter().any(|h| h == "link"));
 
