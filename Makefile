@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: bench-catalog-ui
+.PHONY: bench-catalog-ui bench bench-backstage
 .PHONY: run setup ui app release test test-native test-ui test-e2e test-interop bench-startup fmt clippy clean \
 	bundle test-package icons check fmt-check layers clippy-native clippy-wasm test-fast
 
@@ -121,6 +121,22 @@ bench-startup: release
 
 # The catalog UI in a real window on 100,000 generated entities (performance marks read over
 # WebDriver): search keystroke, catalog open, entity page, relation graph. Prints a table.
+# Backlot side by side with a real Backstage on the same generated catalog (BENCH_N, default
+# 10,000 entities: the peer's ingestion of them takes a few minutes).
+bench-backstage:
+	scripts/bench-backstage.sh
+
+# One table (target/bench/summary.md and .json) of the benches that record their rows
+# (target/bench/rows/*.json): ingest at 100k, sync, Backlot side by side with Backstage; each
+# row with its baseline or peer measured in the same run, the target, and the machine's
+# cores and load at its start. ~15 min on 2 cores once built (the peer's ingestion included).
+bench:
+	rm -rf target/bench/rows
+	$(CARGO) bench -p backlot-catalog-backend --bench catalog
+	$(CARGO) bench -p backlot-catalog-sync --bench sync_bench
+	scripts/bench-backstage.sh
+	python3 scripts/bench-table.py
+
 bench-catalog-ui: release
 	BACKLOT_GPU=auto BACKLOT_BIN=$(CURDIR)/target/release/backlot xvfb-run -a -s "-screen 0 1440x900x24" $(CARGO) bench -p backlot-e2e --bench catalog_ui
 

@@ -58,6 +58,7 @@ fn main() {
         bytes as f64 / n as f64
     );
 
+    let conditions = backlot_test_support::bench::conditions();
     // Baseline: the same rows parsed with serde_json and inserted with one prepared statement
     // in one transaction.
     let base_path = dir.path().join("baseline.db");
@@ -139,6 +140,39 @@ fn main() {
     row(
         "  of which: parse + validate + relations only",
         validate_time,
+    );
+
+    let ratio = ingest_time.as_secs_f64() / baseline.as_secs_f64();
+    let again_ratio = reingest_time.as_secs_f64() / ingest_time.as_secs_f64();
+    backlot_test_support::bench::record(
+        "catalog_ingest",
+        &conditions,
+        &[
+            backlot_test_support::bench::Row {
+                what: format!("ingest of {n} entities"),
+                unit: "s",
+                backlot: ingest_time.as_secs_f64(),
+                backlot_p95: None,
+                baseline_name: "parse + one insert",
+                baseline: Some(baseline.as_secs_f64()),
+                baseline_p95: None,
+                ratio: format!("{ratio:.2}× baseline"),
+                target: "≤ 2× baseline",
+                met: Some(ratio <= 2.0),
+            },
+            backlot_test_support::bench::Row {
+                what: format!("re-ingest of {n} unchanged"),
+                unit: "s",
+                backlot: reingest_time.as_secs_f64(),
+                backlot_p95: None,
+                baseline_name: "first ingest",
+                baseline: Some(ingest_time.as_secs_f64()),
+                baseline_p95: None,
+                ratio: format!("{again_ratio:.2}× first ingest"),
+                target: "≤ 0.3× first ingest",
+                met: Some(again_ratio <= 0.3),
+            },
+        ],
     );
 
     let relation_rows: u64 = store

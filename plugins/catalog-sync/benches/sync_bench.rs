@@ -243,6 +243,7 @@ fn row(name: &str, d: Duration, r: Option<&SyncReport>) {
 async fn main() {
     let n = env_usize("BENCH_N", 100_000);
     let runs = env_usize("BENCH_RUNS", 3).max(1);
+    let conditions = backlot_test_support::bench::conditions();
     let t0 = Instant::now();
     let catalog = Catalog::generate(n);
     eprintln!(
@@ -384,6 +385,37 @@ async fn main() {
     println!(
         "incremental 1 % / full     = {:.3} (target <= 0.10)",
         ms(inc) / ms(full)
+    );
+    let (full_ratio, inc_ratio) = (ms(full) / ms(base), ms(inc) / ms(full));
+    backlot_test_support::bench::record(
+        "sync",
+        &conditions,
+        &[
+            backlot_test_support::bench::Row {
+                what: format!("full sync of {n} (local test server)"),
+                unit: "ms",
+                backlot: ms(full),
+                backlot_p95: None,
+                baseline_name: "parse + insert the pages",
+                baseline: Some(ms(base)),
+                baseline_p95: None,
+                ratio: format!("{full_ratio:.2}× baseline"),
+                target: "≤ 2× baseline",
+                met: Some(full_ratio <= 2.0),
+            },
+            backlot_test_support::bench::Row {
+                what: format!("incremental sync, 1 % of {n} changed"),
+                unit: "ms",
+                backlot: ms(inc),
+                backlot_p95: None,
+                baseline_name: "full sync",
+                baseline: Some(ms(full)),
+                baseline_p95: None,
+                ratio: format!("{inc_ratio:.3}× full"),
+                target: "≤ 0.10× full",
+                met: Some(inc_ratio <= 0.10),
+            },
+        ],
     );
     if let (Some(f), Some(i)) = (&full_report, &inc_report) {
         println!(

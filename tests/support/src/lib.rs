@@ -7,7 +7,10 @@
 //!   libtest's own output that the child ran exactly that one test and it passed — so a
 //!   renamed test (an `--exact` filter that matches nothing, "running 0 tests", exit 0)
 //!   fails instead of passing silently.
+//! - (feature `bench`) [`bench`]: benchmark rows for `make bench`'s one table.
 
+#[cfg(feature = "bench")]
+pub mod bench;
 #[cfg(feature = "raw-http")]
 pub mod raw_http;
 #[cfg(feature = "tls")]
