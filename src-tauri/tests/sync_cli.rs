@@ -267,6 +267,14 @@ async fn cli_without_a_keychain_suggests_token_env() {
     );
 }
 
+/// Pending ranges a sync writing ahead of its commit recorded (0 or 1).
+fn pending_ranges(db: &Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM pending_ids", [], |r| r.get(0))
+        .unwrap()
+}
+
 /// A small deterministic generator (xorshift), seeded from the clock; the seed is printed.
 struct Rng(u64);
 
@@ -319,6 +327,38 @@ async fn kill_9_at_random_points_leaves_the_old_or_the_new_catalog() {
             );
         }
     }
+    // Kills while the first sync writes its rows ahead of the commit (3000 entities: enough
+    // to), found by watching for the pending range it records: the rows written so far never
+    // show, and the next sync clears them.
+    for extra_ms in [0, 7, 15] {
+        let mut cmd = sync_cmd(&server, &db, &["--full"]);
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        let started = Instant::now();
+        while pending_ranges(&db) == 0 {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the sync ended without writing ahead"
+            );
+            assert!(started.elapsed() < Duration::from_secs(60));
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(extra_ms)).await;
+        child.kill().unwrap();
+        tokio::task::spawn_blocking(move || child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(integrity_ok(&db));
+        assert!(
+            stored_etags(&db).is_empty(),
+            "killed {extra_ms} ms into writing ahead"
+        );
+        assert_eq!(schema(&db), schema_before);
+        let store = backlot_catalog_backend::Store::open(&db).unwrap();
+        assert_eq!(count(&store, None), 0);
+        assert_eq!(count(&store, Some("generated")), 0);
+    }
     server.clear_faults();
     let out = output(sync_cmd(&server, &db, &["--json"])).await;
     assert_eq!(
@@ -327,6 +367,7 @@ async fn kill_9_at_random_points_leaves_the_old_or_the_new_catalog() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(pending_ranges(&db), 0);
     // Slow pages keep the sync (and its write transaction) running long enough to be killed.
     server.inject(FaultRule::always(
         FaultOn::Any,

@@ -41,6 +41,10 @@ pub enum StoreError {
         "the team backend now serves {after} entities where the offline catalog has {before}; the sync was not applied, so the offline catalog stays as it was. If the smaller catalog is right, accept it (Settings → Team backend, or backlot sync --accept-shrink)"
     )]
     CatalogShrank { before: u64, after: u64 },
+    #[error(
+        "the rows this sync wrote ahead of its commit were removed meanwhile (another sync ran at the same time); nothing was applied: sync again"
+    )]
+    WriteAheadLost,
 }
 
 impl From<StoreError> for ApiError {
@@ -49,7 +53,7 @@ impl From<StoreError> for ApiError {
             StoreError::InvalidQuery(_) => ErrorCode::InvalidInput,
             StoreError::NotFound(_) => ErrorCode::NotFound,
             StoreError::SchemaTooNew { .. } => ErrorCode::Unsupported,
-            StoreError::CatalogShrank { .. } => ErrorCode::Conflict,
+            StoreError::CatalogShrank { .. } | StoreError::WriteAheadLost => ErrorCode::Conflict,
             _ => ErrorCode::Storage,
         };
         ApiError::new(code, e.to_string())

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../../../migrations/0002_team_sync.sql")),
     (3, include_str!("../../../migrations/0003_stars_recents.sql")),
     (4, include_str!("../../../migrations/0004_search.sql")),
+    (5, include_str!("../../../migrations/0005_sync_write_ahead.sql")),
 ];
 
 /// The schema version this build writes.

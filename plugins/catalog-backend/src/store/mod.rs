@@ -12,6 +12,7 @@ mod team;
 mod team_apply;
 mod team_stage;
 mod team_sync;
+mod team_write_ahead;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,32 @@ pub use search_index::IndexDoc;
 pub use team_sync::{CATALOG_SHRANK, TeamSync, is_drastic_shrink, sync_failure_kind};
 pub use write::ApplyOutcome;
 pub(crate) use write::Writer;
+
+/// The condition every query that reads a full-text table without joining `entities` adds: rows
+/// a large sync wrote ahead of its commit are not part of the catalog yet (see
+/// `team_write_ahead`). One row read when a range is pending, none otherwise.
+pub(crate) const FTS_VISIBLE: &str =
+    "rowid < (SELECT coalesce(max(lo), 9223372036854775807) FROM pending_ids)";
+
+/// How long a write waits for another connection's write lock before failing.
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A write waits for another writer rather than failing (a large folder ingestion or a sync's
+/// commit must not lose a star), polling every millisecond: SQLite's own busy timeout sleeps
+/// in growing steps of up to 100 ms, and would mostly miss the short pauses between the
+/// transactions a large sync writes ahead in.
+pub(crate) fn wait_for_writers(conn: &Connection) -> Result<()> {
+    fn poll(tries: i32) -> bool {
+        let waited = std::time::Duration::from_millis(u64::try_from(tries).unwrap_or(0));
+        if waited >= WRITER_WAIT {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        true
+    }
+    conn.busy_handler(Some(poll))?;
+    Ok(())
+}
 
 /// The catalog database. `Send` (one connection); wrap it in a `Mutex` to share it.
 pub struct Store {
@@ -75,9 +102,7 @@ impl Store {
     }
 
     fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        // A write waits for another writer rather than failing: a team sync's commit (seconds
-        // for a first sync of 100k entities) or a large folder ingestion must not lose a star.
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        wait_for_writers(&conn)?;
         conn.execute_batch(
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
         )?;

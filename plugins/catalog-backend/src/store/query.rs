@@ -14,8 +14,8 @@ use backlot_model::query::{
 use rusqlite::Row;
 use rusqlite::types::Value as SqlValue;
 
-use super::Store;
 use super::filter::{Conditions, conditions};
+use super::{FTS_VISIBLE, Store};
 use crate::error::{Result, StoreError};
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -218,9 +218,9 @@ impl Store {
     ) -> Result<EntityPage> {
         let mut skip = if cursor.is_none() { offset } else { 0 };
         let matches: HashSet<i64> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?1")?;
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT rowid FROM entities_fts WHERE entities_fts MATCH ?1 AND {FTS_VISIBLE}"
+            ))?;
             stmt.query_map([fts], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?
         };
@@ -391,7 +391,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT m.id FROM (SELECT rowid AS id, bm25({table}, {weights}) AS score
-                              FROM {table} WHERE {table} MATCH ? LIMIT {RANK_WINDOW}) m
+                              FROM {table} WHERE {table} MATCH ? AND {FTS_VISIBLE} LIMIT {RANK_WINDOW}) m
              {join} WHERE {} ORDER BY m.score, m.id LIMIT {take} OFFSET {skip}",
             cond.clause()
         );
@@ -408,7 +408,9 @@ impl Store {
         if cond.sql.is_empty() {
             return Ok(self
                 .conn
-                .prepare_cached("SELECT count(*) FROM entities_fts WHERE entities_fts MATCH ?1")?
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM entities_fts WHERE entities_fts MATCH ?1 AND {FTS_VISIBLE}"
+                ))?
                 .query_row([fts], |r| r.get(0))?);
         }
         let mut c = Conditions {
@@ -458,7 +460,7 @@ impl Store {
                 };
                 let ranked_total: u64 = {
                     let sql = format!(
-                        "SELECT count(*) FROM (SELECT rowid AS id FROM entity_names_fts WHERE entity_names_fts MATCH ?
+                        "SELECT count(*) FROM (SELECT rowid AS id FROM entity_names_fts WHERE entity_names_fts MATCH ? AND {FTS_VISIBLE}
                          LIMIT {RANK_WINDOW}) m {join} WHERE {}",
                         cond.clause()
                     );
@@ -472,8 +474,9 @@ impl Store {
                 let rest_take = want - ids.len();
                 // The full-text index yields rowids in order, so this stops after the page.
                 let sql = format!(
-                    "SELECT m.id FROM (SELECT rowid AS id FROM entities_fts WHERE entities_fts MATCH ? AND rowid NOT IN
-                       (SELECT rowid FROM entity_names_fts WHERE entity_names_fts MATCH ? LIMIT {RANK_WINDOW})) m
+                    "SELECT m.id FROM (SELECT rowid AS id FROM entities_fts WHERE entities_fts MATCH ? AND {FTS_VISIBLE}
+                       AND rowid NOT IN (SELECT rowid FROM entity_names_fts WHERE entity_names_fts MATCH ?
+                       AND {FTS_VISIBLE} LIMIT {RANK_WINDOW})) m
                      {join} WHERE {} ORDER BY m.id LIMIT {rest_take} OFFSET {skip}",
                     cond.clause()
                 );

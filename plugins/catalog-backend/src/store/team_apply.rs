@@ -31,16 +31,18 @@ pub(crate) fn apply(conn: &Connection, source: &str, root: &str) -> Result<Appli
          DROP TABLE IF EXISTS temp.new_rows;
          CREATE TEMP TABLE new_rows (id INTEGER PRIMARY KEY, entity_ref TEXT NOT NULL);",
     )?;
-    // Visible team rows of removed entities and of entities about to be replaced.
+    // Visible team rows of removed entities and of entities about to be replaced (the staged
+    // few drive the join: CROSS JOIN keeps the planner, which has no statistics on temporary
+    // tables, from scanning every entity).
     let mut dead = conn.execute(
         "INSERT OR IGNORE INTO temp.dead_rows (id)
-         SELECT e.id FROM main.entities e JOIN temp.staged_gone g ON e.entity_ref = g.entity_ref
+         SELECT e.id FROM temp.staged_gone g CROSS JOIN main.entities e ON e.entity_ref = g.entity_ref
          WHERE e.source_root LIKE ?1",
         [&team_rows],
     )?;
     dead += conn.execute(
         "INSERT OR IGNORE INTO temp.dead_rows (id)
-         SELECT e.id FROM main.entities e JOIN temp.staged_rows s ON e.entity_ref = s.entity_ref
+         SELECT e.id FROM temp.staged_rows s CROSS JOIN main.entities e ON e.entity_ref = s.entity_ref
          WHERE e.source_root LIKE ?1",
         [&team_rows],
     )?;

@@ -41,6 +41,7 @@ DROP TABLE IF EXISTS temp.staged_rows;
 DROP TABLE IF EXISTS temp.staged_tags;
 DROP TABLE IF EXISTS temp.staged_relations;
 DROP TABLE IF EXISTS temp.staged_gone;
+DROP TABLE IF EXISTS temp.staged_ids;
 ";
 
 /// Makes empty staging tables on `conn`.

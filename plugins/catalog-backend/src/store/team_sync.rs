@@ -3,7 +3,8 @@
 //! entities are validated and staged in temporary tables ([`super::team_stage`]) without any
 //! lock on the catalog, so the user's own writes (stars, visits, folders) never wait for the
 //! network. `commit` applies the staged rows in one short SQLite transaction
-//! ([`super::team_apply`]): readers — the app's [`Store`] included — see the old catalog until
+//! ([`super::team_apply`]; a large first sync writes most rows ahead in short transactions
+//! first and its commit only makes them visible: [`super::team_write_ahead`]): readers — the app's [`Store`] included — see the old catalog until
 //! then, and the new one after; a rollback, a crash or a kill leaves the previous catalog as it
 //! was. The sync status is written in the same transaction.
 //!
@@ -13,7 +14,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use backlot_catalog_sync::{SyncError, SyncMode, SyncReport, SyncTarget, entity_key};
 pub use backlot_model::sync::CATALOG_SHRANK;
@@ -24,11 +25,10 @@ use serde_json::Value;
 use super::Store;
 use super::team::{delete_visible, is_team_root, team_root, visible_row};
 use super::team_stage::{self, Staged};
-use super::write::{drop_indexes, refresh_facet_counts};
+use super::team_write_ahead;
+use super::write::{BULK_TABLES, drop_indexes, refresh_facet_counts};
 use crate::error::{Result, StoreError};
 
-/// How long `begin` waits for another writer (a local ingestion) to finish.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// New rows from which the planner statistics are refreshed at commit.
 const ANALYZE_MIN_INSERTS: u64 = 5_000;
 /// A first full sync into a store with fewer entities than this drops the secondary indexes
@@ -92,7 +92,7 @@ impl Store {
             path: path.clone(),
             source,
         })?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        super::wait_for_writers(&conn)?;
         // The staging tables go to a temporary file, not memory: a 100k-entity sync stages
         // hundreds of megabytes. No automatic checkpoint inside the commit: it runs after the
         // write lock is released (see `commit`).
@@ -193,6 +193,19 @@ impl TeamSync {
         self.commit(&SyncReport::new(SyncMode::Incremental))
     }
 
+    /// For tests: what a kill between writing ahead and the commit leaves. Writes the staged
+    /// sync ahead (when it is large enough to be) and stops without committing; true if it
+    /// wrote ahead.
+    #[doc(hidden)]
+    pub fn write_ahead_and_stop(self) -> Result<bool> {
+        self.require_begun("write_ahead_and_stop")?;
+        if !team_write_ahead::wanted(&self.conn)? {
+            return Ok(false);
+        }
+        team_write_ahead::write_ahead(&self.conn, &self.source)?;
+        Ok(true)
+    }
+
     fn require_begun(&self, op: &'static str) -> Result<SyncMode> {
         self.mode.ok_or(StoreError::NoSyncTransaction(op))
     }
@@ -276,7 +289,12 @@ impl TeamSync {
     }
 
     /// The commit's transaction: everything staged becomes the catalog, or nothing does.
-    fn apply(&mut self, mode: SyncMode, report: &SyncReport) -> Result<()> {
+    fn apply(
+        &mut self,
+        mode: SyncMode,
+        report: &SyncReport,
+        ahead: Option<team_write_ahead::Pending>,
+    ) -> Result<()> {
         // One team backend at a time: entities of a previous backend go.
         let others: Vec<String> = if self.targeted {
             Vec::new()
@@ -299,10 +317,19 @@ impl TeamSync {
                 .conn
                 .query_row("SELECT count(*) FROM entities", [], |r| r.get(0))?;
             if team == 0 && existing < BULK_MAX_EXISTING {
-                dropped_indexes = drop_indexes(&self.conn)?;
+                // Rows written ahead have their tags and relations indexed already.
+                let tables: &[&str] = if ahead.is_some() {
+                    &["entities"]
+                } else {
+                    BULK_TABLES
+                };
+                dropped_indexes = drop_indexes(&self.conn, tables)?;
             }
         }
-        let applied = super::team_apply::apply(&self.conn, &self.source, &self.root)?;
+        let applied = match ahead {
+            Some(pending) => team_write_ahead::flip(&self.conn, &self.root, pending)?,
+            None => super::team_apply::apply(&self.conn, &self.source, &self.root)?,
+        };
         for sql in dropped_indexes {
             self.conn.execute_batch(&sql)?;
         }
@@ -368,6 +395,11 @@ impl SyncTarget for TeamSync {
     }
 
     fn begin(&mut self, mode: SyncMode) -> Result<()> {
+        // What a sync killed before its commit wrote ahead goes first (not in a refresh of a
+        // few entities, which may run while a sync writes ahead).
+        if !self.targeted {
+            team_write_ahead::clear_abandoned(&self.conn)?;
+        }
         team_stage::create(&self.conn)?;
         self.mode = Some(mode);
         Ok(())
@@ -404,9 +436,16 @@ impl SyncTarget for TeamSync {
         if is_drastic_shrink(before, after) && !self.accept_shrink {
             return Err(StoreError::CatalogShrank { before, after });
         }
-        // The only time a sync holds the catalog's write lock.
+        // A large first sync writes most rows ahead, in short transactions.
+        let ahead =
+            if mode == SyncMode::Full && !self.targeted && team_write_ahead::wanted(&self.conn)? {
+                Some(team_write_ahead::write_ahead(&self.conn, &self.source)?)
+            } else {
+                None
+            };
+        // The only time a sync holds the catalog's write lock for more than a moment.
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        match self.apply(mode, report) {
+        match self.apply(mode, report, ahead) {
             Ok(()) => {
                 self.conn.execute_batch("COMMIT")?;
                 // Copying the log into the database file after the lock is released: other
@@ -417,6 +456,9 @@ impl SyncTarget for TeamSync {
             }
             Err(e) => {
                 let _ = self.conn.execute_batch("ROLLBACK");
+                if ahead.is_some() {
+                    let _ = team_write_ahead::clear_abandoned(&self.conn);
+                }
                 Err(e)
             }
         }

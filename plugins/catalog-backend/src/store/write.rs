@@ -170,7 +170,7 @@ impl Writer<'_> {
 
     fn decide(&mut self, bulk: bool) -> Result<()> {
         self.dropped = Some(if bulk {
-            drop_indexes(&self.tx)?
+            drop_indexes(&self.tx, BULK_TABLES)?
         } else {
             Vec::new()
         });
@@ -251,14 +251,21 @@ fn load_existing(tx: &Transaction) -> Result<HashMap<String, Existing>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Drops the secondary indexes of the bulk-written tables; returns the SQL that recreates them.
-pub(crate) fn drop_indexes(tx: &Connection) -> Result<Vec<String>> {
+/// The tables a bulk write fills (their secondary indexes are rebuilt after it).
+pub(crate) const BULK_TABLES: &[&str] = &["entities", "entity_tags", "relations"];
+
+/// Drops the secondary indexes of `tables`; returns the SQL that recreates them.
+pub(crate) fn drop_indexes(tx: &Connection, tables: &[&str]) -> Result<Vec<String>> {
     let indexes: Vec<(String, String)> = {
         let mut stmt = tx.prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-             AND tbl_name IN ('entities', 'entity_tags', 'relations')",
+            "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
         )?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))?
+            .filter(|row| {
+                row.as_ref()
+                    .map_or(true, |(_, _, t)| tables.contains(&t.as_str()))
+            })
+            .map(|row| row.map(|(name, sql, _)| (name, sql)))
             .collect::<rusqlite::Result<_>>()?
     };
     for (name, _) in &indexes {

@@ -10,7 +10,7 @@ use backlot_model::search::{
 };
 use rusqlite::params;
 
-use super::Store;
+use super::{FTS_VISIBLE, Store};
 use crate::error::Result;
 
 /// One document to index.
@@ -203,7 +203,8 @@ impl Store {
         let entity_count: u64 = self
             .conn
             .prepare_cached(&format!(
-                "SELECT count(*) FROM (SELECT 1 FROM entities_fts WHERE entities_fts MATCH ?1 LIMIT {COUNT_CAP})"
+                "SELECT count(*) FROM (SELECT 1 FROM entities_fts WHERE entities_fts MATCH ?1 AND {FTS_VISIBLE}
+                 LIMIT {COUNT_CAP})"
             ))?
             .query_row([expr], |r| r.get(0))?;
         if entity_count > 0 {
@@ -311,7 +312,7 @@ impl Store {
         let mut all = self.conn.prepare_cached(&format!(
             "SELECT m.id, e.entity_ref, m.score
              FROM (SELECT rowid AS id, bm25(entities_fts, 10.0, 8.0, 2.0, 3.0, 1.0) AS score
-                   FROM entities_fts WHERE entities_fts MATCH ?1 LIMIT {WINDOW}) m
+                   FROM entities_fts WHERE entities_fts MATCH ?1 AND {FTS_VISIBLE} LIMIT {WINDOW}) m
              JOIN entities e ON e.id = m.id"
         ))?;
         for row in all.query_map([expr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
@@ -321,7 +322,7 @@ impl Store {
         let mut names = self.conn.prepare_cached(&format!(
             "SELECT m.id, e.entity_ref, m.score
              FROM (SELECT rowid AS id, bm25(entity_names_fts, 1.0, 0.0) AS score
-                   FROM entity_names_fts WHERE entity_names_fts MATCH ?1 LIMIT {NAME_WINDOW}) m
+                   FROM entity_names_fts WHERE entity_names_fts MATCH ?1 AND {FTS_VISIBLE} LIMIT {NAME_WINDOW}) m
              JOIN entities e ON e.id = m.id"
         ))?;
         let named: Vec<(i64, String, f64)> = names
@@ -475,7 +476,7 @@ impl Store {
         // Entity names: the names' own index.
         let expr = format!("\"{}\"*", word.replace('"', ""));
         Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM entities_fts WHERE entities_fts MATCH ?1)",
+            &format!("SELECT EXISTS (SELECT 1 FROM entities_fts WHERE entities_fts MATCH ?1 AND {FTS_VISIBLE})"),
             [expr],
             |r| r.get(0),
         )?)
