@@ -133,17 +133,20 @@ fn baseline(pages: &[Vec<u8>]) -> Duration {
 /// key → (etag, JSON row).
 type Rows = Arc<Mutex<HashMap<String, (String, String)>>>;
 
-/// A "transaction" = a working copy swapped in on commit.
+/// A "transaction" as the store makes one: the changes are staged (not a copy of the whole
+/// catalog) and applied to the rows on commit (the engine removes what a full sync no longer
+/// lists).
 struct RowTarget {
     rows: Rows,
-    working: HashMap<String, (String, String)>,
+    /// key → the new row, or `None` for a removal.
+    staged: HashMap<String, Option<(String, String)>>,
 }
 
 impl RowTarget {
     fn new(rows: &Rows) -> Self {
         Self {
             rows: rows.clone(),
-            working: HashMap::new(),
+            staged: HashMap::new(),
         }
     }
 }
@@ -161,11 +164,6 @@ impl SyncTarget for RowTarget {
             .collect())
     }
     fn begin(&mut self, _: backlot_catalog_sync::SyncMode) -> Result<(), Self::Error> {
-        self.working = self
-            .rows
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .clone();
         Ok(())
     }
     fn upsert(&mut self, entities: &[Value]) -> Result<(), Self::Error> {
@@ -174,21 +172,27 @@ impl SyncTarget for RowTarget {
             let etag = backlot_catalog_sync::entity_etag(e)
                 .unwrap_or("")
                 .to_owned();
-            self.working.insert(key, (etag, e.to_string()));
+            self.staged.insert(key, Some((etag, e.to_string())));
         }
         Ok(())
     }
     fn remove(&mut self, keys: &[String]) -> Result<(), Self::Error> {
         for k in keys {
-            self.working.remove(k);
+            self.staged.insert(k.clone(), None);
         }
         Ok(())
     }
     fn commit(self, _: &SyncReport) -> Result<(), Self::Error> {
-        *self
+        let mut rows = self
             .rows
             .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))? = self.working;
+            .map_err(|_| std::io::Error::other("poisoned"))?;
+        for (k, row) in self.staged {
+            match row {
+                Some(row) => rows.insert(k, row),
+                None => rows.remove(&k),
+            };
+        }
         Ok(())
     }
     fn rollback(self) -> Result<(), Self::Error> {

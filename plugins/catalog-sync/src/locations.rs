@@ -142,7 +142,7 @@ impl CatalogClient {
             .map(String::from)
             .to_vec(),
             filters: vec![format!("metadata.annotations.{key}={value}")],
-            order_field: None,
+            ..crate::client::QuerySpec::default()
         };
         let mut items = Vec::new();
         let mut cursor: Option<String> = None;

@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use backlot_catalog_sync::{
-    CancelToken, LISTING_FIELDS, Phase, Progress, SyncError, SyncMode, SyncOptions, full_sync,
-    incremental_sync,
+    CancelToken, ClientOptions, LISTING_FIELDS, Phase, Progress, SyncError, SyncMode, SyncOptions,
+    full_sync, incremental_sync,
 };
 use common::{Memory, client, options, served, server};
 use serde_json::json;
@@ -74,7 +74,14 @@ async fn full_sync_copies_the_served_catalog_and_pages_like_the_backstage_client
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incremental_with_nothing_changed_lists_only_etags_and_transfers_a_small_fraction() {
     let srv = server(3000).await;
-    let c = client(&srv, options());
+    // Listing pages are larger than entity pages (500 here): refs and etags are small.
+    let c = client(
+        &srv,
+        ClientOptions {
+            listing_page_size: 1000,
+            ..options()
+        },
+    );
     let mem = Memory::default();
     let full = full_sync(&c, mem.target(), &SyncOptions::new())
         .await
@@ -96,7 +103,13 @@ async fn incremental_with_nothing_changed_lists_only_etags_and_transfers_a_small
         "no by-refs when nothing changed"
     );
     let want_fields = LISTING_FIELDS.join(",");
+    assert_eq!(
+        want_fields, "kind,metadata.namespace,metadata.name,metadata.etag",
+        "the listing asks for the ref and the etag only"
+    );
+    assert_eq!(reqs.len(), 3, "3000 refs in listing pages of 1000");
     for (i, r) in reqs.iter().enumerate() {
+        assert_eq!(r.param("limit"), Some("1000"));
         assert_eq!(
             r.params("fields"),
             vec![want_fields.as_str()],

@@ -1,5 +1,5 @@
-//! Incremental sync: list only `kind, metadata.namespace, metadata.name, metadata.uid,
-//! metadata.etag` for everything, compare with the local etags, fetch changed and new
+//! Incremental sync: list only `kind, metadata.namespace, metadata.name, metadata.etag` for
+//! everything, compare with the local etags, fetch changed and new
 //! entities with by-refs in batches (one batch fetched ahead), remove what disappeared.
 
 use std::collections::HashMap;
@@ -17,12 +17,13 @@ use crate::progress::{Phase, Tracker};
 use crate::report::SyncReport;
 use crate::retry::retry;
 
-/// The fields an incremental listing asks for.
-pub const LISTING_FIELDS: [&str; 5] = [
+/// The fields an incremental listing asks for: the ref and the etag, nothing else. (Not the
+/// uid: the diff needs none, and 36 random characters per entity were a third of the
+/// listing's compressed bytes.)
+pub const LISTING_FIELDS: [&str; 4] = [
     "kind",
     "metadata.namespace",
     "metadata.name",
-    "metadata.uid",
     "metadata.etag",
 ];
 
@@ -43,6 +44,7 @@ pub(crate) async fn run(
     // 1. List refs and etags.
     let spec = QuerySpec {
         fields: LISTING_FIELDS.iter().map(|s| (*s).to_owned()).collect(),
+        page_size: Some(client.listing_page_size()),
         ..QuerySpec::default()
     };
     let mut pager = Pager::new(client, spec, opts);

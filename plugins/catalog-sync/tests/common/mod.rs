@@ -146,6 +146,8 @@ pub fn options() -> ClientOptions {
         connect_timeout: Duration::from_secs(2),
         read_timeout: Duration::from_secs(5),
         page_size: 500,
+        // Small listing pages too, so that faults on later pages hit incremental listings.
+        listing_page_size: 500,
         refs_batch: 100,
         retry: fast_retry(),
         ..ClientOptions::default()
