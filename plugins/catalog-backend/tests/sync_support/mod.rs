@@ -27,6 +27,8 @@ pub fn client(server: &TestServer) -> CatalogClient {
         connect_timeout: Duration::from_secs(2),
         read_timeout: Duration::from_secs(5),
         page_size: 100,
+        // Listings page by 100 too, so that faults on later pages hit incremental syncs.
+        listing_page_size: 100,
         refs_batch: 50,
         retry: RetryPolicy {
             max_attempts: 2,

@@ -2,7 +2,7 @@
 //! everything, compare with the local etags, fetch changed and new
 //! entities with by-refs in batches (one batch fetched ahead), remove what disappeared.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 use tokio::task::JoinHandle;
@@ -48,7 +48,10 @@ pub(crate) async fn run(
         ..QuerySpec::default()
     };
     let mut pager = Pager::new(client, spec, opts);
-    let mut remote: HashMap<String, (String, Option<String>)> = HashMap::with_capacity(local.len());
+    // Diffed as pages arrive (while the next one is fetched ahead): only what must be fetched
+    // is kept, and the local refs seen (borrowed, no copies).
+    let mut wanted = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::with_capacity(local.len());
     tracker.phase(Phase::Listing, None);
     while let Some(page) = pager.next().await? {
         if opts.cancel.is_cancelled() {
@@ -59,33 +62,41 @@ pub(crate) async fn run(
         }
         let n = page.refs.len();
         for item in page.refs {
-            remote.insert(item.key, (item.reference, item.etag));
+            let stored = local.get_key_value(&item.key);
+            if let Some((key, _)) = stored {
+                seen.insert(key.as_str());
+            }
+            match (stored, &item.etag) {
+                (Some((_, l)), Some(e)) if l == e => {}
+                _ => wanted.push(Wanted {
+                    reference: item.reference,
+                    key: item.key,
+                    is_new: stored.is_none(),
+                }),
+            }
         }
         report.pages += 1;
         tracker.page(n);
     }
     report.restarts = pager.restarts;
     drop(pager);
-    report.remote_total = remote.len() as u64;
 
-    // 2. Diff.
-    let mut wanted = Vec::new();
-    for (key, (reference, etag)) in &remote {
-        match (local.get(key), etag) {
-            (Some(l), Some(e)) if l == e => report.unchanged += 1,
-            (l, _) => wanted.push(Wanted {
-                reference: reference.clone(),
-                key: key.clone(),
-                is_new: l.is_none(),
-            }),
-        }
-    }
+    // 2. Diff: a ref listed twice (a restarted listing) is fetched once.
     wanted.sort_by(|a, b| a.key.cmp(&b.key));
-    let mut gone: Vec<String> = local
-        .keys()
-        .filter(|k| !remote.contains_key(*k))
-        .cloned()
-        .collect();
+    wanted.dedup_by(|a, b| a.key == b.key);
+    let new = wanted.iter().filter(|w| w.is_new).count();
+    report.unchanged = (seen.len() - (wanted.len() - new)) as u64;
+    report.remote_total = (seen.len() + new) as u64;
+    let mut gone: Vec<String> = if seen.len() == local.len() {
+        Vec::new()
+    } else {
+        local
+            .keys()
+            .filter(|k| !seen.contains(k.as_str()))
+            .cloned()
+            .collect()
+    };
+    drop(seen);
 
     // 3. Fetch changed and new ones.
     writer.begin(report.mode).await?;
