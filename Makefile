@@ -128,15 +128,17 @@ bench-backstage:
 
 # One table (target/bench/summary.md and .json) of the benches that record their rows
 # (target/bench/rows/*.json): ingest at 100k, the sync's write lock, sync, Backlot side by side
-# with Backstage; each
-# row with its baseline or peer measured in the same run, the target, and the machine's
-# cores and load at its start. ~15 min on 2 cores once built (the peer's ingestion included).
+# with Backstage, start-up, idle memory and binary size, the catalog UI in a real window at
+# 100k; each row with its baseline, peer or target, the ratio, and the machine's cores and
+# load at its start. ~35 min on 2 cores once built (the peer's ingestion and a release
+# build included).
 bench:
 	rm -rf target/bench/rows
 	$(CARGO) bench -p backlot-catalog-backend --bench catalog
 	$(CARGO) bench -p backlot-catalog-backend --bench sync_apply
 	$(CARGO) bench -p backlot-catalog-sync --bench sync_bench
 	scripts/bench-backstage.sh
+	$(MAKE) bench-startup bench-catalog-ui
 	python3 scripts/bench-table.py
 
 bench-catalog-ui: release

@@ -232,7 +232,8 @@ struct Row {
 }
 
 impl Row {
-    fn line(&self) -> String {
+    /// (p50, p95, max, the statistic judged against the target).
+    fn stats(&self) -> (f64, f64, f64, f64) {
         let mut s = self.samples.clone();
         s.sort_by(f64::total_cmp);
         let (p50, p95, max) = (
@@ -241,6 +242,39 @@ impl Row {
             s.last().copied().unwrap_or(f64::NAN),
         );
         let judged = if self.statistic == "p95" { p95 } else { max };
+        (p50, p95, max, judged)
+    }
+
+    /// The row of `make bench`'s table: the judged statistic against its target (no peer: the
+    /// target is the baseline here).
+    fn recorded(&self) -> backlot_test_support::bench::Row<'static> {
+        let (_, p95, _, judged) = self.stats();
+        backlot_test_support::bench::Row {
+            what: format!(
+                "{} ({} runs, {})",
+                self.what,
+                self.samples.len(),
+                self.statistic
+            ),
+            unit: "ms",
+            backlot: judged,
+            backlot_p95: (self.statistic != "p95").then_some(p95),
+            baseline_name: "target",
+            baseline: Some(self.target_ms),
+            baseline_p95: None,
+            ratio: format!("{:.2}× target", judged / self.target_ms),
+            target: if self.statistic == "p95" {
+                "p95 ≤ target"
+            } else {
+                "max ≤ target"
+            },
+            met: Some(judged <= self.target_ms),
+        }
+    }
+
+    fn line(&self) -> String {
+        let (p50, p95, max, judged) = self.stats();
+        let s = &self.samples;
         let verdict = if judged <= self.target_ms {
             "ok"
         } else {
@@ -319,6 +353,7 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
+    let conditions = backlot_test_support::bench::conditions();
     let work = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
     let files = generate(work.path(), n);
@@ -612,4 +647,6 @@ async fn main() {
     println!(
         "\nrelations listed per group page: {relations_seen:?}; graph nodes at depth 1: {nodes_seen:?}, at depth 2: {nodes_big:?}"
     );
+    let recorded: Vec<_> = rows.iter().map(Row::recorded).collect();
+    backlot_test_support::bench::record("catalog_ui", &conditions, &recorded);
 }
