@@ -267,6 +267,15 @@ async fn cli_without_a_keychain_suggests_token_env() {
     );
 }
 
+/// SIGKILL (kill -9 on Unix) and wait for the process; its exit status.
+async fn kill_9(mut child: std::process::Child) -> std::process::ExitStatus {
+    child.kill().unwrap();
+    tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 /// Pending ranges a sync writing ahead of its commit recorded (0 or 1).
 fn pending_ranges(db: &Path) -> i64 {
     rusqlite::Connection::open(db)
@@ -308,11 +317,7 @@ async fn kill_9_at_random_points_leaves_the_old_or_the_new_catalog() {
         cmd.stdout(Stdio::null()).stderr(Stdio::null());
         let mut child = cmd.spawn().unwrap();
         tokio::time::sleep(Duration::from_millis(wait_ms)).await;
-        child.kill().unwrap();
-        tokio::task::spawn_blocking(move || child.wait())
-            .await
-            .unwrap()
-            .unwrap();
+        kill_9(child).await;
         assert!(integrity_ok(&db));
         let now = stored_etags(&db);
         assert!(
@@ -344,11 +349,7 @@ async fn kill_9_at_random_points_leaves_the_old_or_the_new_catalog() {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         tokio::time::sleep(Duration::from_millis(extra_ms)).await;
-        child.kill().unwrap();
-        tokio::task::spawn_blocking(move || child.wait())
-            .await
-            .unwrap()
-            .unwrap();
+        kill_9(child).await;
         assert!(integrity_ok(&db));
         assert!(
             stored_etags(&db).is_empty(),
@@ -425,13 +426,8 @@ async fn kill_9_at_random_points_leaves_the_old_or_the_new_catalog() {
         let wait = Duration::from_millis(10 + rng.next(span));
         let started = Instant::now();
         tokio::time::sleep(wait).await;
-        // SIGKILL (kill -9) on Unix.
         let still_running = child.try_wait().unwrap().is_none();
-        child.kill().unwrap();
-        let status = tokio::task::spawn_blocking(move || child.wait())
-            .await
-            .unwrap()
-            .unwrap();
+        let status = kill_9(child).await;
         if still_running && !status.success() {
             killed += 1;
         }

@@ -429,17 +429,7 @@ async fn readers_see_the_old_catalog_until_the_commit() {
         Fault::Delay(Duration::from_millis(200)),
     ));
     let target = store.team_sync(client.base_url()).unwrap();
-    let task = {
-        let client = client.clone();
-        tokio::spawn(async move {
-            backlot_catalog_sync::full_sync(
-                &client,
-                target,
-                &backlot_catalog_sync::SyncOptions::new(),
-            )
-            .await
-        })
-    };
+    let task = spawn_full_sync(&client, target);
     let reader = open(dir.path());
     let mut seen = Vec::new();
     for _ in 0..200 {
@@ -453,18 +443,7 @@ async fn readers_see_the_old_catalog_until_the_commit() {
     let after = view(&reader);
     assert!(after != before);
     // (The commit may land between the last check and the read: then the reader sees the new one.)
-    // Each read (export, listing, search, facets: one read transaction each) sees the old or
-    // the new catalog; the commit may land between two reads of one view.
-    let (old_parts, new_parts): (Vec<&str>, Vec<&str>) =
-        (before.lines().collect(), after.lines().collect());
-    for v in &seen {
-        for (i, part) in v.lines().enumerate() {
-            assert!(
-                part == old_parts[i] || part == new_parts[i],
-                "read {i} saw a half-written catalog"
-            );
-        }
-    }
+    assert_old_or_new(&seen, &before, &after);
     let old_reads = seen.iter().filter(|v| **v == before).count();
     assert!(
         old_reads >= 3,

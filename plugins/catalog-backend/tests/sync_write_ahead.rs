@@ -129,17 +129,7 @@ async fn readers_see_no_part_of_a_large_first_sync_until_its_commit() {
         Fault::Delay(Duration::from_millis(20)),
     ));
     let target = store.team_sync(client.base_url()).unwrap();
-    let task = {
-        let client = client.clone();
-        tokio::spawn(async move {
-            backlot_catalog_sync::full_sync(
-                &client,
-                target,
-                &backlot_catalog_sync::SyncOptions::new(),
-            )
-            .await
-        })
-    };
+    let task = spawn_full_sync(&client, target);
     let reader = open(dir.path());
     let db = dir.path().join("catalog.db");
     let mut seen = Vec::new();
@@ -154,16 +144,7 @@ async fn readers_see_no_part_of_a_large_first_sync_until_its_commit() {
     task.await.unwrap().unwrap();
     let after = view(&reader);
     assert_ne!(after, before);
-    let (old_parts, new_parts): (Vec<&str>, Vec<&str>) =
-        (before.lines().collect(), after.lines().collect());
-    for v in &seen {
-        for (i, part) in v.lines().enumerate() {
-            assert!(
-                part == old_parts[i] || part == new_parts[i],
-                "read {i} saw part of the sync"
-            );
-        }
-    }
+    assert_old_or_new(&seen, &before, &after);
     assert!(
         during_write_ahead >= 3,
         "only {during_write_ahead} reads while the sync wrote ahead"

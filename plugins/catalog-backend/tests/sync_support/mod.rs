@@ -135,3 +135,29 @@ pub fn schema(db: &Path) -> Vec<(String, Option<String>)> {
         .collect::<rusqlite::Result<_>>()
         .unwrap()
 }
+
+/// A full sync into `target` on a task of its own.
+pub fn spawn_full_sync(
+    client: &CatalogClient,
+    target: backlot_catalog_backend::TeamSync,
+) -> tokio::task::JoinHandle<Result<SyncReport, SyncError>> {
+    let client = client.clone();
+    tokio::spawn(async move {
+        backlot_catalog_sync::full_sync(&client, target, &SyncOptions::new()).await
+    })
+}
+
+/// Each read of each view in `seen` (export, listing, search, facets: one read transaction
+/// each) saw the old catalog or the new one; the commit may land between two reads of a view.
+pub fn assert_old_or_new(seen: &[String], before: &str, after: &str) {
+    let (old_parts, new_parts): (Vec<&str>, Vec<&str>) =
+        (before.lines().collect(), after.lines().collect());
+    for v in seen {
+        for (i, part) in v.lines().enumerate() {
+            assert!(
+                part == old_parts[i] || part == new_parts[i],
+                "read {i} saw a half-written catalog"
+            );
+        }
+    }
+}
