@@ -315,7 +315,7 @@ async fn kill_9_at_random_points_leaves_the_old_or_the_new_catalog() {
     for wait_ms in [150, 300, 450, 600] {
         let mut cmd = sync_cmd(&server, &db, &["--full"]);
         cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        let mut child = cmd.spawn().unwrap();
+        let child = cmd.spawn().unwrap();
         tokio::time::sleep(Duration::from_millis(wait_ms)).await;
         kill_9(child).await;
         assert!(integrity_ok(&db));
