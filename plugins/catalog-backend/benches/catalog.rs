@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use backlot_catalog_backend::{Store, ingest_values};
 use backlot_model::query::{EntityFilter, EntityQuery, SortField, SortOrder};
+use backlot_test_support::bench::Row;
 use generate::{Rng, entities, groups, systems};
 
 fn pct(samples: &mut [Duration], p: f64) -> f64 {
@@ -148,30 +149,22 @@ fn main() {
         "catalog_ingest",
         &conditions,
         &[
-            backlot_test_support::bench::Row {
-                what: format!("ingest of {n} entities"),
-                unit: "s",
-                backlot: ingest_time.as_secs_f64(),
-                backlot_p95: None,
-                baseline_name: "parse + one insert",
-                baseline: Some(baseline.as_secs_f64()),
-                baseline_p95: None,
-                ratio: format!("{ratio:.2}× baseline"),
-                target: "≤ 2× baseline",
-                met: Some(ratio <= 2.0),
-            },
-            backlot_test_support::bench::Row {
-                what: format!("re-ingest of {n} unchanged"),
-                unit: "s",
-                backlot: reingest_time.as_secs_f64(),
-                backlot_p95: None,
-                baseline_name: "first ingest",
-                baseline: Some(ingest_time.as_secs_f64()),
-                baseline_p95: None,
-                ratio: format!("{again_ratio:.2}× first ingest"),
-                target: "≤ 0.3× first ingest",
-                met: Some(again_ratio <= 0.3),
-            },
+            Row::against(
+                format!("ingest of {n} entities"),
+                "s",
+                ingest_time.as_secs_f64(),
+                ("parse + one insert", baseline.as_secs_f64()),
+                "≤ 2× baseline",
+                ratio <= 2.0,
+            ),
+            Row::against(
+                format!("re-ingest of {n} unchanged"),
+                "s",
+                reingest_time.as_secs_f64(),
+                ("first ingest", ingest_time.as_secs_f64()),
+                "≤ 0.3× first ingest",
+                again_ratio <= 0.3,
+            ),
         ],
     );
 

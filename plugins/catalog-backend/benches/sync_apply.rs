@@ -82,18 +82,14 @@ fn row(
             "missed"
         }
     );
-    backlot_test_support::bench::Row {
-        what: format!("{what}: longest user write"),
-        unit: "s",
-        backlot: secs(waited),
-        backlot_p95: None,
-        baseline_name: "the sync's whole write work",
-        baseline: Some(secs(staged + commit)),
-        baseline_p95: None,
-        ratio: format!("{:.2}× baseline", secs(waited) / secs(staged + commit)),
-        target: "≤ 1.5 s",
-        met: Some(waited <= Duration::from_millis(1500)),
-    }
+    backlot_test_support::bench::Row::against(
+        format!("{what}: longest user write"),
+        "s",
+        secs(waited),
+        ("the sync's whole write work", secs(staged + commit)),
+        "≤ 1.5 s",
+        waited <= Duration::from_millis(1500),
+    )
 }
 
 fn main() {

@@ -19,6 +19,7 @@ use backlot_catalog_sync::{
     CatalogClient, QuerySpec, SyncOptions, SyncReport, SyncTarget, full_sync, incremental_sync,
 };
 use backlot_secrets::Sensitive;
+use backlot_test_support::bench::Row;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -402,30 +403,22 @@ async fn main() {
         "sync",
         &conditions,
         &[
-            backlot_test_support::bench::Row {
-                what: format!("full sync of {n} (local test server)"),
-                unit: "ms",
-                backlot: ms(full),
-                backlot_p95: None,
-                baseline_name: "parse + insert the pages",
-                baseline: Some(ms(base)),
-                baseline_p95: None,
-                ratio: format!("{full_ratio:.2}× baseline"),
-                target: "≤ 2× baseline",
-                met: Some(full_ratio <= 2.0),
-            },
-            backlot_test_support::bench::Row {
-                what: format!("incremental sync, 1 % of {n} changed"),
-                unit: "ms",
-                backlot: ms(inc),
-                backlot_p95: None,
-                baseline_name: "full sync",
-                baseline: Some(ms(full)),
-                baseline_p95: None,
-                ratio: format!("{inc_ratio:.3}× full"),
-                target: "≤ 0.10× full",
-                met: Some(inc_ratio <= 0.10),
-            },
+            Row::against(
+                format!("full sync of {n} (local test server)"),
+                "ms",
+                ms(full),
+                ("parse + insert the pages", ms(base)),
+                "≤ 2× baseline",
+                full_ratio <= 2.0,
+            ),
+            Row::against(
+                format!("incremental sync, 1 % of {n} changed"),
+                "ms",
+                ms(inc),
+                ("full sync", ms(full)),
+                "≤ 0.10× full",
+                inc_ratio <= 0.10,
+            ),
         ],
     );
     if let (Some(f), Some(i), Some(none_report)) = (&full_report, &inc_report, &none_report) {

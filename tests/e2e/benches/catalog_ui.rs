@@ -250,25 +250,24 @@ impl Row {
     fn recorded(&self) -> backlot_test_support::bench::Row<'static> {
         let (_, p95, _, judged) = self.stats();
         backlot_test_support::bench::Row {
-            what: format!(
-                "{} ({} runs, {})",
-                self.what,
-                self.samples.len(),
-                self.statistic
-            ),
-            unit: "ms",
-            backlot: judged,
             backlot_p95: (self.statistic != "p95").then_some(p95),
-            baseline_name: "target",
-            baseline: Some(self.target_ms),
-            baseline_p95: None,
-            ratio: format!("{:.2}× target", judged / self.target_ms),
-            target: if self.statistic == "p95" {
-                "p95 ≤ target"
-            } else {
-                "max ≤ target"
-            },
-            met: Some(judged <= self.target_ms),
+            ..backlot_test_support::bench::Row::against(
+                format!(
+                    "{} ({} runs, {})",
+                    self.what,
+                    self.samples.len(),
+                    self.statistic
+                ),
+                "ms",
+                judged,
+                ("target", self.target_ms),
+                if self.statistic == "p95" {
+                    "p95 ≤ target"
+                } else {
+                    "max ≤ target"
+                },
+                judged <= self.target_ms,
+            )
         }
     }
 

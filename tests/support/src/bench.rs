@@ -28,6 +28,34 @@ pub struct Row<'a> {
     pub met: Option<bool>,
 }
 
+impl<'a> Row<'a> {
+    /// `backlot` against a `baseline` (its name and figure) measured in the same run, the ratio
+    /// stated as "0.24× first ingest"; `met` as the bench judges it against `target`.
+    pub fn against(
+        what: String,
+        unit: &'a str,
+        backlot: f64,
+        (baseline_name, baseline): (&'a str, f64),
+        target: &'a str,
+        met: bool,
+    ) -> Row<'a> {
+        let ratio = backlot / baseline;
+        let digits = if ratio < 0.2 { 3 } else { 2 };
+        Row {
+            what,
+            unit,
+            backlot,
+            backlot_p95: None,
+            baseline_name,
+            baseline: Some(baseline),
+            baseline_p95: None,
+            ratio: format!("{ratio:.digits$}× {baseline_name}"),
+            target,
+            met: Some(met),
+        }
+    }
+}
+
 /// Writes `rows` as `target/bench/rows/<bench>.json` (replacing an earlier run's), each
 /// with `conditions`.
 pub fn record(bench: &str, conditions: &str, rows: &[Row<'_>]) {

@@ -21,7 +21,7 @@ use super::team_apply::Applied;
 use crate::error::{Result, StoreError};
 
 /// Staged entities from which a first sync writes ahead.
-pub(crate) const MIN_ENTITIES: u64 = 2_000;
+const MIN_ENTITIES: u64 = 2_000;
 /// Entities written per short transaction: ~100 ms of writing in a release build (a few take
 /// up to ~350 ms, when the full-text index merges its segments).
 const CHUNK: i64 = 1_000;
