@@ -220,6 +220,45 @@ async fn incremental_applies_exactly_the_changes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changed_entities_are_fetched_while_the_listing_goes_on() {
+    // 3 000 entities listed in pages of 500; the first 250 in listing order change, so full
+    // batches of 100 are wanted long before the listing ends.
+    let srv = server(3000).await;
+    let c = client(&srv, options());
+    let mem = Memory::default();
+    full_sync(&c, mem.target(), &SyncOptions::new())
+        .await
+        .expect("full sync");
+    srv.with_catalog(|cat| {
+        let first: Vec<String> = cat.iter().map(|(k, _)| k.clone()).take(250).collect();
+        for key in first {
+            assert!(cat.touch(&key), "{key}");
+        }
+    });
+    srv.clear_requests();
+    let report = incremental_sync(&c, mem.target(), &SyncOptions::new())
+        .await
+        .expect("incremental sync");
+    assert!(report.updated >= 250, "{report:?}");
+    assert_eq!(mem.snapshot(), served(&srv));
+
+    let paths: Vec<String> = srv.requests().into_iter().map(|r| r.path).collect();
+    let last_listing = paths
+        .iter()
+        .rposition(|p| p.ends_with("/by-query"))
+        .unwrap_or_default();
+    let first_fetch = paths
+        .iter()
+        .position(|p| p.ends_with("/by-refs"))
+        .unwrap_or(usize::MAX);
+    assert_eq!(paths.iter().filter(|p| p.ends_with("/by-query")).count(), 6);
+    assert!(
+        first_fetch < last_listing,
+        "a by-refs batch went out before the last listing page: {paths:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incremental_on_an_empty_copy_runs_a_full_sync() {
     let srv = server(120).await;
     let c = client(&srv, options());

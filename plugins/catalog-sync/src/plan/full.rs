@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::client::{CatalogClient, QuerySpec};
 use crate::error::SyncError;
 use crate::plan::SyncOptions;
 use crate::plan::pager::Pager;
@@ -14,8 +13,9 @@ use crate::report::SyncReport;
 /// Keys per `remove` call.
 pub(crate) const REMOVE_BATCH: usize = 1000;
 
+/// `pager` lists every entity whole (its first page already asked for).
 pub(crate) async fn run(
-    client: &CatalogClient,
+    mut pager: Pager,
     writer: &mut Writer,
     local: &HashMap<String, String>,
     opts: &SyncOptions,
@@ -23,7 +23,6 @@ pub(crate) async fn run(
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let mut seen: HashSet<String> = HashSet::with_capacity(local.len());
-    let mut pager = Pager::new(client, QuerySpec::default(), opts);
     writer.begin(report.mode).await?;
     tracker.phase(Phase::Listing, None);
     while let Some(page) = pager.next().await? {

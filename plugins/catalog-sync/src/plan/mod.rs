@@ -13,7 +13,7 @@ use std::time::Instant;
 pub use incremental::LISTING_FIELDS;
 
 use crate::cancel::CancelToken;
-use crate::client::CatalogClient;
+use crate::client::{CatalogClient, QuerySpec};
 use crate::error::SyncError;
 use crate::progress::{Phase, ProgressFn, Tracker};
 use crate::report::SyncReport;
@@ -124,20 +124,36 @@ pub async fn sync<T: SyncTarget>(
     if opts.cancel.is_cancelled() {
         return Err(SyncError::Cancelled);
     }
+    // The listing's first page is asked for while the target reads its etags.
+    let listing = |mode| match mode {
+        SyncMode::Full => pager::Pager::new(client, QuerySpec::default(), opts),
+        SyncMode::Incremental => pager::Pager::new(client, incremental::listing_spec(client), opts),
+    };
+    let pager = listing(mode);
     let (mut writer, local) = writer::Writer::start(target).await?;
-    let mode = if mode == SyncMode::Incremental && local.is_empty() {
-        SyncMode::Full
+    let (mode, pager) = if mode == SyncMode::Incremental && local.is_empty() {
+        drop(pager);
+        (SyncMode::Full, listing(SyncMode::Full))
     } else {
-        mode
+        (mode, pager)
     };
     tracker.set_mode(mode);
     let mut report = SyncReport::new(mode);
     let result = match mode {
         SyncMode::Full => {
-            full::run(client, &mut writer, &local, opts, &mut tracker, &mut report).await
+            full::run(pager, &mut writer, &local, opts, &mut tracker, &mut report).await
         }
         SyncMode::Incremental => {
-            incremental::run(client, &mut writer, &local, opts, &mut tracker, &mut report).await
+            incremental::run(
+                client,
+                pager,
+                &mut writer,
+                &local,
+                opts,
+                &mut tracker,
+                &mut report,
+            )
+            .await
         }
     };
     let result = result.and_then(|()| {
