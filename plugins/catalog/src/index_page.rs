@@ -46,32 +46,37 @@ pub fn use_starred() -> (Rc<HashSet<String>>, Callback<(String, bool)>) {
             });
         });
     }
+    // One callback while the stars stay the same: the table's rows compare equal and are
+    // not re-rendered when the table is.
     let on_star = {
-        let (backend, starred, changed) = (
+        let (backend, setter, changed) = (
             shell.backend.clone(),
-            starred.clone(),
+            starred.setter(),
             shell.catalog_changed.clone(),
         );
-        Callback::from(move |(entity_ref, star): (String, bool)| {
-            // Shown at once; the answer (and the reload it announces) confirms it.
-            let mut next = (**starred).clone();
-            if star {
-                next.insert(entity_ref.clone());
-            } else {
-                next.remove(&entity_ref);
-            }
-            starred.set(Rc::new(next));
-            let (backend, changed) = (backend.clone(), changed.clone());
-            spawn_local(async move {
-                let _ = backend
-                    .call(SetStarred {
-                        entity_ref,
-                        starred: star,
-                    })
-                    .await;
-                changed.emit(());
-            });
-        })
+        use_callback(
+            (*starred).clone(),
+            move |(entity_ref, star): (String, bool), starred| {
+                // Shown at once; the answer (and the reload it announces) confirms it.
+                let mut next = (**starred).clone();
+                if star {
+                    next.insert(entity_ref.clone());
+                } else {
+                    next.remove(&entity_ref);
+                }
+                setter.set(Rc::new(next));
+                let (backend, changed) = (backend.clone(), changed.clone());
+                spawn_local(async move {
+                    let _ = backend
+                        .call(SetStarred {
+                            entity_ref,
+                            starred: star,
+                        })
+                        .await;
+                    changed.emit(());
+                });
+            },
+        )
     };
     ((*starred).clone(), on_star)
 }
@@ -98,7 +103,26 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
 
     let go = {
         let navigate = shell.navigate.clone();
-        Callback::from(move |next: CatalogFilters| navigate.emit(next.location()))
+        use_callback((), move |next: CatalogFilters, _| {
+            navigate.emit(next.location())
+        })
+    };
+    // The facet panel does not depend on the search text: it gets the filters without it and
+    // one callback (so typing does not re-render it), and its changes keep the text typed.
+    let typed = use_mut_ref(String::new);
+    typed.borrow_mut().clone_from(&filters.text);
+    let on_facet = {
+        let (go, typed) = (go.clone(), typed.clone());
+        use_callback((), move |next: CatalogFilters, _| {
+            go.emit(CatalogFilters {
+                text: typed.borrow().clone(),
+                ..next
+            });
+        })
+    };
+    let facet_filters = CatalogFilters {
+        text: String::new(),
+        ..filters.clone()
     };
     let oninput = {
         let (text, replace, filters) = (text.clone(), shell.replace.clone(), filters.clone());
@@ -169,7 +193,7 @@ pub fn catalog_index(props: &CatalogIndexProps) -> Html {
                 <Link to="/catalog-import" class="button button-secondary register-link">{"Register existing component"}</Link>
             </div>
             <div class="catalog-body">
-                <FacetPanel filters={filters.clone()} me={me.clone()} {version} on_change={go} />
+                <FacetPanel filters={facet_filters} me={me.clone()} {version} on_change={on_facet} />
                 <div class="catalog-results">
                     if let Some(empty) = empty { {empty} }
                     <div class={classes!("catalog-table-wrap", matches!(&*total, Some(Ok(0))).then_some("hidden"))}>

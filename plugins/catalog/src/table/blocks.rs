@@ -169,9 +169,13 @@ where
                 let query = query(key, block * BLOCK, BLOCK as u32);
                 let (backend, rows) = (backend.clone(), rows.clone());
                 spawn_local(async move {
+                    // For the benchmark's split of a keystroke: input → query sent → answer
+                    // → rendered → painted.
+                    perf::measure("catalog:input-to-query", "catalog:input");
                     let started = perf::start("catalog:query");
                     let result = backend.call(QueryEntities { query }).await;
                     perf::measure_from("catalog:query", &started);
+                    perf::mark("catalog:answer");
                     rows.dispatch(RowBlocksAction::Loaded {
                         query: id,
                         block,

@@ -55,7 +55,7 @@ pub fn table_row(props: &TableRowProps) -> Html {
 
 /// A row whose block has not arrived yet.
 pub fn placeholder_row(index: u64) -> Html {
-    html! { <div key={format!("p{index}")} class="vt-row vt-placeholder" role="row" aria-busy="true"><div class="vt-cell"></div></div> }
+    html! { <div key={index.to_string()} class="vt-row vt-placeholder" role="row" aria-busy="true"><div class="vt-cell"></div></div> }
 }
 
 /// `group:default/team-a` → `team-a`; other namespaces are kept (`ops/team-b`).
