@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: bench-catalog-ui bench bench-backstage
+.PHONY: bench-catalog-ui bench-pages-memory bench bench-backstage
 .PHONY: run setup ui app release test test-native test-ui test-e2e test-interop bench-startup fmt clippy clean \
 	bundle test-package icons check fmt-check layers clippy-native clippy-wasm test-fast
 
@@ -138,11 +138,14 @@ bench:
 	$(CARGO) bench -p backlot-catalog-backend --bench sync_apply
 	$(CARGO) bench -p backlot-catalog-sync --bench sync_bench
 	scripts/bench-backstage.sh
-	$(MAKE) bench-startup bench-catalog-ui
+	$(MAKE) bench-startup bench-catalog-ui bench-pages-memory
 	python3 scripts/bench-table.py
 
 bench-catalog-ui: release
 	BACKLOT_GPU=auto BACKLOT_BIN=$(CURDIR)/target/release/backlot xvfb-run -a -s "-screen 0 1440x900x24" $(CARGO) bench -p backlot-e2e --bench catalog_ui
+
+bench-pages-memory: release
+	BACKLOT_GPU=auto BACKLOT_BIN=$(CURDIR)/target/release/backlot xvfb-run -a -s "-screen 0 1440x900x24" $(CARGO) bench -p backlot-e2e --bench pages_memory
 
 # Release binary with the optimised UI embedded (src-ui/dist-release, so the debug UI in
 # src-ui/dist is left alone).

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use backlot_catalog_backend::{Store, ingest_values};
 use backlot_model::query::{EntityFilter, EntityQuery, SortField, SortOrder};
 use backlot_test_support::bench::Row;
-use generate::{Rng, entities, groups, systems};
+use generate::{Rng, entities, group, groups, system, systems};
 
 fn pct(samples: &mut [Duration], p: f64) -> f64 {
     samples.sort();
@@ -184,20 +184,13 @@ fn queries(store: &Store, n: usize) {
     let mut rng = Rng::new(7);
     let prefixes: Vec<String> = (0..64)
         .map(|_| {
-            let w = rng.pick(&[
-                "payment",
-                "order",
-                "invoice",
-                "customer",
-                "shipping",
-                "inventory",
-                "search",
-                "routing",
-                "tracking",
-                "fraud",
-                "gateway",
-                "ledger",
-            ]);
+            // Prefixes of the vocabulary's words of 6 letters or more.
+            let w = loop {
+                let w = rng.pick(generate::words());
+                if w.len() >= 6 {
+                    break w;
+                }
+            };
             w[..3 + rng.below(3)].to_string()
         })
         .collect();
@@ -205,7 +198,7 @@ fn queries(store: &Store, n: usize) {
         let q = EntityQuery {
             filter: EntityFilter {
                 kinds: vec!["component".into()],
-                owners: vec![format!("group-{}", i % g)],
+                owners: vec![group(i % g)],
                 ..Default::default()
             },
             limit: 50,
@@ -234,7 +227,7 @@ fn queries(store: &Store, n: usize) {
     measure("filter by system (partOf), 50", 200, |i| {
         let q = EntityQuery {
             filter: EntityFilter {
-                systems: vec![format!("system-{}", i % s)],
+                systems: vec![system(i % s)],
                 ..Default::default()
             },
             limit: 50,
@@ -250,6 +243,21 @@ fn queries(store: &Store, n: usize) {
         };
         store.query(&q).expect("query");
     });
+    // What typing's first keystrokes ask: one and two letters.
+    for letters in [1, 2] {
+        measure(
+            &format!("full-text {letters}-letter prefix, ranked, 100"),
+            100,
+            |i| {
+                let q = EntityQuery {
+                    text: Some(prefixes[i % prefixes.len()][..letters].to_string()),
+                    limit: 100,
+                    ..Default::default()
+                };
+                store.query(&q).expect("query");
+            },
+        );
+    }
     measure("full-text two prefixes, ranked, 20", 200, |i| {
         let q = EntityQuery {
             text: Some(format!(
@@ -300,7 +308,7 @@ fn queries(store: &Store, n: usize) {
     measure("facets, owner=one group", 200, |i| {
         store
             .facets(&EntityFilter {
-                owners: vec![format!("group-{}", i % g)],
+                owners: vec![group(i % g)],
                 ..Default::default()
             })
             .expect("facets");
@@ -326,7 +334,7 @@ fn queries(store: &Store, n: usize) {
     });
     measure("group by ref (hundreds of ownerOf relations)", 200, |i| {
         store
-            .entity_by_ref(&format!("group:default/group-{}", i % g))
+            .entity_by_ref(&format!("group:default/{}", group(i % g)))
             .expect("by ref");
     });
 }
