@@ -302,17 +302,18 @@ impl Row {
 }
 
 /// Clicks `css` (with a `graph:open` mark just before) and returns the ms until the relation
-/// graph reports `graph:painted` after it.
-async fn graph_painted(app: &App, css: &str) -> f64 {
+/// graph reports `graph:painted` after it, and that time's parts: until its data was in,
+/// then laid out and in the DOM (`graph:rendered`), then painted.
+async fn graph_painted(app: &App, css: &str) -> (f64, [f64; 3]) {
     let css = serde_json::to_string(css).unwrap();
     let t0 = app.js(&format!("performance.mark('graph:open'); document.querySelector({css}).click(); return performance.now()")).await.as_f64().unwrap();
     app.wait_until("the graph painted", "const o = performance.getEntriesByName('graph:open').pop(); const p = performance.getEntriesByName('graph:painted').pop(); return !!(o && p && p.startTime > o.startTime)").await;
-    let painted = app
-        .js("return performance.getEntriesByName('graph:painted').pop().startTime")
-        .await
-        .as_f64()
-        .unwrap();
-    painted - t0
+    let at: Vec<f64> = serde_json::from_value(
+        app.js("return ['graph:data', 'graph:rendered', 'graph:painted'].map(n => performance.getEntriesByName(n, 'mark').pop().startTime)")
+            .await,
+    )
+    .unwrap();
+    (at[2] - t0, [at[0] - t0, at[1] - at[0], at[2] - at[1]])
 }
 
 /// Durations (ms) of every performance measure named `name` so far.
@@ -555,6 +556,7 @@ async fn main() {
     let mut relations_seen = Vec::new();
     let mut nodes_seen = Vec::new();
     let mut graph_big = Vec::new();
+    let mut graph_big_parts = Vec::new();
     let mut nodes_big = Vec::new();
     for row in 0..6 {
         app.find(".pane-active .vt-slab .vt-row [data-col=owner] a")
@@ -579,14 +581,16 @@ async fn main() {
             .await;
         if has_graph == true {
             let open = ".pane-active .tabs a[href$='tab=graph']";
-            graph_big.push(graph_painted(&app, open).await);
+            let (painted, parts) = graph_painted(&app, open).await;
+            graph_big.push(painted);
+            graph_big_parts.push(parts);
             nodes_big.push(
                 app.js("return document.querySelectorAll('.pane-active .graph-node').length")
                     .await
                     .as_u64()
                     .unwrap_or_default(),
             );
-            graph.push(graph_painted(&app, ".pane-active [data-depth='1']").await);
+            graph.push(graph_painted(&app, ".pane-active [data-depth='1']").await.0);
             nodes_seen.push(
                 app.js("return document.querySelectorAll('.pane-active .graph-node').length")
                     .await
@@ -669,6 +673,13 @@ async fn main() {
     }
     println!(
         "\nrelations listed per group page: {relations_seen:?}; graph nodes at depth 1: {nodes_seen:?}, at depth 2: {nodes_big:?}"
+    );
+    println!(
+        "graph at depth 2, each opening as [until its data is in, laid out and in the DOM, painted] (ms): {:?}",
+        graph_big_parts
+            .iter()
+            .map(|p: &[f64; 3]| p.map(f64::round))
+            .collect::<Vec<_>>()
     );
     let recorded: Vec<_> = rows.iter().map(Row::recorded).collect();
     backlot_test_support::bench::record("catalog_ui", &conditions, &recorded);
