@@ -129,6 +129,26 @@ async fn finds_understands_and_stars_an_entity_from_the_example_catalog() {
         "{filtered_location}"
     );
 
+    // A filter changed while searching keeps the search: owner off, then on again.
+    let owner_input = format!("{owner} input");
+    app.find(&owner_input).await.click().await.unwrap();
+    app.wait_until(
+        "the owner filter off, the search kept",
+        "const q = location.search; return q.includes('q=artist') && !q.includes('owner=')",
+    )
+    .await;
+    let typed = app
+        .js("return document.querySelector('.pane-active input[name=catalog-search]').value")
+        .await;
+    assert_eq!(typed, "artist");
+    app.find(&owner_input).await.click().await.unwrap();
+    app.wait_until(
+        "the owner filter on again",
+        "const q = location.search; return q.includes('q=artist') && q.includes('owner=')",
+    )
+    .await;
+    assert_eq!(app.location().await, filtered_location);
+
     // Open the entity and follow its owner relation.
     app.find(".pane-active .vt-row[data-ref='component:default/artist-lookup'] .vt-name a")
         .await
