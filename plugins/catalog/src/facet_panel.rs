@@ -174,7 +174,9 @@ pub fn facet_panel(props: &FacetPanelProps) -> Html {
                         Callback::from(move |_: Event| on_change.emit(filters.flip(facet, &value)))
                     };
                     html! {
-                        <label class="facet-option" data-value={v.value.to_lowercase()}>
+                        // Keyed by value: when counts arrive and the list re-orders, each
+                        // checkbox stays its value's (a click in between toggles what it showed).
+                        <label key={v.value.clone()} class="facet-option" data-value={v.value.to_lowercase()}>
                             <input type="checkbox" checked={selected} {onchange} />
                             <span class="facet-value" title={v.value.clone()}>{value_label(facet, &v.value)}</span>
                             <span class="facet-count">{v.count}</span>
