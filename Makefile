@@ -130,7 +130,7 @@ bench-backstage:
 # (target/bench/rows/*.json): ingest at 100k, the sync's write lock, sync, Backlot side by side
 # with Backstage, start-up, idle memory and binary size, the catalog UI in a real window at
 # 100k; each row with its baseline, peer or target, the ratio, and the machine's cores and
-# load at its start. 14.5 min on 2 cores once built and the peer installed (its ingestion of
+# load at its start. 18 min on 2 cores once built and the peer installed (its ingestion of
 # 10,000 entities, ~3 min, included).
 bench:
 	rm -rf target/bench/rows
