@@ -8,8 +8,11 @@ fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()
 }
 
+/// Marks `name` now, replacing its previous mark: measures start from the latest one, and a
+/// long session keeps one entry per name instead of one per keystroke or query.
 pub fn mark(name: &str) {
     if let Some(p) = performance() {
+        p.clear_marks_with_mark_name(name);
         let _ = p.mark(name);
     }
 }
