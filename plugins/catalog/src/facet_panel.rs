@@ -90,8 +90,12 @@ pub fn facet_panel(props: &FacetPanelProps) -> Html {
     let backend = use_backend();
     let counts = use_state(Counts::default);
     let expanded = use_state(Vec::<&'static str>::new);
+    // Counts of the latest filters only: an earlier load finishing late is dropped, and the
+    // panel says it is busy (`aria-busy`) until the latest one is in.
+    let latest = use_mut_ref(|| 0u64);
+    let loading = use_state(|| true);
     {
-        let counts = counts.clone();
+        let (counts, latest, loading) = (counts.clone(), latest.clone(), loading.clone());
         // Counts ignore the text search (the backend's facets are over filters only).
         let key = (
             CatalogFilters {
@@ -104,7 +108,16 @@ pub fn facet_panel(props: &FacetPanelProps) -> Html {
         );
         use_effect_with(key, move |(filters, me, _)| {
             let (filters, me) = (filters.clone(), me.clone());
-            spawn_local(async move { counts.set(load_counts(backend, filters, me).await) });
+            *latest.borrow_mut() += 1;
+            let this = *latest.borrow();
+            loading.set(true);
+            spawn_local(async move {
+                let loaded = load_counts(backend, filters, me).await;
+                if *latest.borrow() == this {
+                    counts.set(loaded);
+                    loading.set(false);
+                }
+            });
         });
     }
 
@@ -193,7 +206,7 @@ pub fn facet_panel(props: &FacetPanelProps) -> Html {
     };
 
     html! {
-        <aside class="facet-panel" aria-label="Filters">
+        <aside class="facet-panel" aria-label="Filters" aria-busy={(*loading).to_string()}>
             <fieldset class="facet" data-facet="personal">
                 <legend>{"Personal"}</legend>
                 { for toggles }

@@ -141,6 +141,13 @@ async fn finds_understands_and_stars_an_entity_from_the_example_catalog() {
         .js("return document.querySelector('.pane-active input[name=catalog-search]').value")
         .await;
     assert_eq!(typed, "artist");
+    // The panel re-lays out when the new counts arrive: click once they are in (a click
+    // during the shift lands on whatever moved under it).
+    app.wait_until(
+        "the facet counts",
+        "return document.querySelector('.pane-active .facet-panel').getAttribute('aria-busy') === 'false'",
+    )
+    .await;
     app.find(&owner_input).await.click().await.unwrap();
     app.wait_until(
         "the owner filter on again",
