@@ -6,29 +6,70 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use backlot_model::{IngestProblem, IngestReport, ValidationResult};
 
 use crate::collect::{
-    Candidate, Collected, FileSelection, collect, collect_streaming, from_values, root_keys,
+    Candidate, Collected, Emit, FileSelection, collect, collect_streaming, from_values, root_keys,
 };
-use crate::error::IngestError;
-use crate::store::{ApplyOutcome, Store, Writer};
+use crate::error::{IngestError, StoreError};
+use crate::store::{ApplyOutcome, Prepared, Store, Writer};
 
-/// Candidates in flight between the reading thread and the writer.
-const CHANNEL_DEPTH: usize = 512;
+/// Candidates per message from the reading thread to the writer: one channel message, and at
+/// most one thread wake-up, per batch rather than per entity.
+const BATCH: usize = 64;
 
-/// Runs `read` on a second thread, sending candidates to `writer` on this one, so parsing and
-/// validation overlap with SQLite work. Returns what `read` collected (problems) and the
-/// writer's outcome.
+/// Batches in flight between the reading thread and the writer.
+const CHANNEL_DEPTH: usize = 8;
+
+type Batch = Vec<Result<Prepared, StoreError>>;
+
+/// The reading thread's end of the channel: prepares each candidate's row (JSON, content hash)
+/// there, and sends them in batches; what is left is sent when it drops.
+struct Batcher {
+    tx: SyncSender<Batch>,
+    batch: Batch,
+}
+
+impl Batcher {
+    fn push(&mut self, c: Candidate) {
+        self.batch.push(Prepared::new(c));
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            // A closed channel means the writer gave up (its error is reported there).
+            let _ = self.tx.send(batch);
+        }
+    }
+}
+
+/// Runs `read` on a second thread, handing candidates to `writer` on this one, so parsing,
+/// validation and row preparation overlap with SQLite work. Returns what `read` collected
+/// (problems) and the writer's outcome.
 fn pipeline(
     mut writer: Writer<'_>,
-    read: impl FnOnce(SyncSender<Candidate>) -> Collected + Send,
+    read: impl FnOnce(Emit) -> Collected + Send,
 ) -> Result<(ApplyOutcome, Collected), IngestError> {
     let (collected, pushed) = std::thread::scope(|scope| {
-        let (tx, rx) = sync_channel(CHANNEL_DEPTH);
-        let reader = scope.spawn(move || read(tx));
+        let (tx, rx) = sync_channel::<Batch>(CHANNEL_DEPTH);
+        let reader = scope.spawn(move || {
+            let mut batcher = Batcher {
+                tx,
+                batch: Vec::with_capacity(BATCH),
+            };
+            let collected = read(&mut |c| batcher.push(c));
+            batcher.flush();
+            collected
+        });
         let mut pushed = Ok(());
-        for candidate in rx {
-            pushed = writer.push(candidate);
-            if pushed.is_err() {
-                break; // dropping the receiver lets the reader finish without sending more
+        'batches: for batch in rx {
+            for prepared in batch {
+                pushed = prepared.and_then(|p| writer.push(p));
+                if pushed.is_err() {
+                    // Dropping the receiver lets the reader finish without sending more.
+                    break 'batches;
+                }
             }
         }
         (reader.join(), pushed)

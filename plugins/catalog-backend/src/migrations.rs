@@ -14,6 +14,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../../../migrations/0003_stars_recents.sql")),
     (4, include_str!("../../../migrations/0004_search.sql")),
     (5, include_str!("../../../migrations/0005_sync_write_ahead.sql")),
+    (6, include_str!("../../../migrations/0006_fts_pending.sql")),
 ];
 
 /// The schema version this build writes.
@@ -71,5 +72,21 @@ mod tests {
             apply(&mut conn),
             Err(StoreError::SchemaTooNew { found: 99, .. })
         ));
+    }
+
+    #[test]
+    fn full_text_tables_buffer_eight_megabytes_of_terms() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn).unwrap();
+        for table in ["entities_fts", "entity_names_fts", "search_fts"] {
+            let size: i64 = conn
+                .query_row(
+                    &format!("SELECT v FROM {table}_config WHERE k = 'hashsize'"),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(size, 8 << 20, "{table}");
+        }
     }
 }

@@ -13,7 +13,6 @@ pub use files::{DEFAULT_NAMES, FileSelection, InvalidPattern, suggested_pattern}
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::SyncSender;
 
 use backlot_model::validation::ValidationError;
 use backlot_model::{IngestProblem, ValidEntity, ValidationResult, validate_entity};
@@ -50,12 +49,15 @@ pub struct Collected {
     pub skipped_yaml: Vec<String>,
 }
 
+/// Where streaming collection hands each valid entity as soon as it is read.
+pub type Emit<'e> = &'e mut (dyn FnMut(Candidate) + Send);
+
 struct Walker<'a> {
     out: Collected,
     selection: &'a FileSelection,
     /// When set, valid entities go here (to be written while reading goes on) instead of
     /// `out.entities`.
-    sink: Option<SyncSender<Candidate>>,
+    sink: Option<Emit<'a>>,
     /// Files already read in this run.
     visited: HashSet<PathBuf>,
     /// Ref key → (file, line) of the first entity with that ref.
@@ -82,19 +84,15 @@ pub fn collect(paths: &[PathBuf], selection: &FileSelection) -> Collected {
     collect_with(paths, selection, None)
 }
 
-/// Like `collect`, sending each valid entity to `sink` as soon as it is read.
-pub fn collect_streaming(
-    paths: &[PathBuf],
-    selection: &FileSelection,
-    sink: SyncSender<Candidate>,
-) -> Collected {
+/// Like `collect`, handing each valid entity to `sink` as soon as it is read.
+pub fn collect_streaming(paths: &[PathBuf], selection: &FileSelection, sink: Emit) -> Collected {
     collect_with(paths, selection, Some(sink))
 }
 
-fn collect_with(
+fn collect_with<'a>(
     paths: &[PathBuf],
-    selection: &FileSelection,
-    sink: Option<SyncSender<Candidate>>,
+    selection: &'a FileSelection,
+    sink: Option<Emit<'a>>,
 ) -> Collected {
     let mut w = Walker {
         out: Collected::default(),
@@ -168,11 +166,8 @@ fn entity_ref_of(value: &Value) -> Option<String> {
 
 impl Walker<'_> {
     fn emit(&mut self, c: Candidate) {
-        match &self.sink {
-            // A closed sink means the writer gave up (its error is reported there).
-            Some(sink) => {
-                let _ = sink.send(c);
-            }
+        match &mut self.sink {
+            Some(sink) => sink(c),
             None => self.out.entities.push(c),
         }
     }
@@ -382,7 +377,7 @@ fn location_targets(valid: &ValidEntity) -> Option<(Vec<String>, bool)> {
 
 /// Validates in-memory documents as if they were the documents of one file named `source`,
 /// sending each valid entity to `sink`.
-pub fn from_values(source: &str, values: Vec<Value>, sink: SyncSender<Candidate>) -> Collected {
+pub fn from_values(source: &str, values: Vec<Value>, sink: Emit) -> Collected {
     let mut out = Collected {
         roots: vec![source.to_string()],
         ..Default::default()
@@ -404,7 +399,7 @@ pub fn from_values(source: &str, values: Vec<Value>, sink: SyncSender<Candidate>
                     });
                     continue;
                 }
-                let _ = sink.send(Candidate {
+                sink(Candidate {
                     root: source.to_string(),
                     file: source.to_string(),
                     document,

@@ -26,7 +26,7 @@ use crate::migrations;
 pub use search_index::IndexDoc;
 pub use team_sync::{CATALOG_SHRANK, TeamSync, is_drastic_shrink, sync_failure_kind};
 pub use write::ApplyOutcome;
-pub(crate) use write::Writer;
+pub(crate) use write::{Prepared, Writer};
 
 /// The condition every query that reads a full-text table without joining `entities` adds: rows
 /// a large sync wrote ahead of its commit are not part of the catalog yet (see

@@ -90,6 +90,28 @@ pub(crate) fn row_of(valid: &ValidEntity) -> Result<Row> {
     })
 }
 
+/// A candidate with its row and content hash worked out, so that the reading thread does this
+/// work while the writer inserts.
+pub(crate) struct Prepared {
+    c: Candidate,
+    row: Row,
+    hash: i64,
+}
+
+impl Prepared {
+    pub(crate) fn new(c: Candidate) -> Result<Prepared> {
+        let row = row_of(&c.valid)?;
+        let hash = fnv(&[
+            row.json.as_bytes(),
+            c.root.as_bytes(),
+            c.file.as_bytes(),
+            &c.line.to_le_bytes(),
+            &c.document.to_le_bytes(),
+        ]);
+        Ok(Prepared { c, row, hash })
+    }
+}
+
 /// What the store already holds for a ref.
 struct Existing {
     id: i64,
@@ -114,7 +136,7 @@ pub(crate) struct Writer<'c> {
     out: ApplyOutcome,
     /// `None` until decided; then the SQL of the indexes dropped for a bulk load (maybe none).
     dropped: Option<Vec<String>>,
-    held: Vec<Candidate>,
+    held: Vec<Prepared>,
     held_new: usize,
 }
 
@@ -138,21 +160,18 @@ impl Store {
 
 impl Writer<'_> {
     /// Writes one entity (or holds it until the bulk decision is made).
-    pub fn push(&mut self, c: Candidate) -> Result<()> {
+    pub fn push(&mut self, c: Prepared) -> Result<()> {
         if self.dropped.is_some() {
             return apply_one(
                 &self.tx,
-                &c,
+                c,
                 &self.roots,
                 &mut self.existing,
                 &mut self.seen,
                 &mut self.out,
             );
         }
-        if !self
-            .existing
-            .contains_key(&c.valid.entity.entity_ref().key())
-        {
+        if !self.existing.contains_key(&c.row.entity_ref) {
             self.held_new += 1;
         }
         self.held.push(c);
@@ -177,7 +196,7 @@ impl Writer<'_> {
         for c in std::mem::take(&mut self.held) {
             apply_one(
                 &self.tx,
-                &c,
+                c,
                 &self.roots,
                 &mut self.existing,
                 &mut self.seen,
@@ -276,20 +295,13 @@ pub(crate) fn drop_indexes(tx: &Connection, tables: &[&str]) -> Result<Vec<Strin
 
 fn apply_one(
     tx: &Transaction,
-    c: &Candidate,
+    p: Prepared,
     roots: &[String],
     existing: &mut HashMap<String, Existing>,
     seen: &mut HashSet<i64>,
     out: &mut ApplyOutcome,
 ) -> Result<()> {
-    let row = row_of(&c.valid)?;
-    let hash = fnv(&[
-        row.json.as_bytes(),
-        c.root.as_bytes(),
-        c.file.as_bytes(),
-        &c.line.to_le_bytes(),
-        &c.document.to_le_bytes(),
-    ]);
+    let Prepared { c, row, hash } = p;
     match existing.get(&row.entity_ref) {
         Some(e) if !roots.contains(&e.root) && !is_team_root(&e.root) => {
             out.conflicts.push(IngestProblem {
