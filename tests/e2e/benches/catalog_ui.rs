@@ -606,10 +606,13 @@ async fn main() {
             )
             .await;
         }
-        app.client.back().await.unwrap();
-        if has_graph == true {
-            app.client.back().await.unwrap();
-        }
+        // Back through the sidebar (the catalog pane keeps its rows): two history steps
+        // under load sometimes left the window on the entity page.
+        app.find(".nav-item[data-plugin='catalog']")
+            .await
+            .click()
+            .await
+            .unwrap();
         app.wait_until(
             "back on the catalog",
             "return location.pathname === '/catalog'",
