@@ -115,8 +115,10 @@ FUZZ_TESTS := -p backlot-model -p backlot-config -p backlot-catalog-backend -p b
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test $(FUZZ_TESTS)
 
-# Cold start to first paint, idle memory, binary size (release build).
+# Cold start to first paint, idle memory, binary size (release build), and the size floor: a
+# Tauri window built the same way with the same UI and none of Backlot's code (examples/size_floor).
 bench-startup: release
+	TAURI_CONFIG='{"build":{"frontendDist":"../src-ui/dist-release"}}' $(CARGO) build -p backlot --release --example size_floor
 	xvfb-run -a -s "-screen 0 1440x900x24" python3 scripts/bench_startup.py target/release/backlot
 
 # The catalog UI in a real window on 100,000 generated entities (performance marks read over

@@ -21,7 +21,7 @@ const CHANNEL_DEPTH: usize = 8;
 type Batch = Vec<Result<Prepared, StoreError>>;
 
 /// The reading thread's end of the channel: prepares each candidate's row (JSON, content hash)
-/// there, and sends them in batches; what is left is sent when it drops.
+/// there and sends them in batches (the last, partial one on `flush`).
 struct Batcher {
     tx: SyncSender<Batch>,
     batch: Batch,
