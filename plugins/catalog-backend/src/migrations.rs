@@ -126,7 +126,10 @@ mod tests {
                 ..Default::default()
             };
             let page = store.query(&q).unwrap();
-            page.items.iter().map(|e| e.entity_ref.clone()).collect::<Vec<_>>()
+            page.items
+                .iter()
+                .map(|e| e.entity_ref.clone())
+                .collect::<Vec<_>>()
         };
         for text in ["p", "se", "car", "charges", "b", "billing"] {
             assert_eq!(found(text), ["component:default/payment-service"], "{text}");
