@@ -477,6 +477,16 @@ async fn main() {
     );
     app.js("const i = document.querySelector('.pane-active input[name=catalog-search]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true})); return true").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
+    // The floor under a keystroke's paint: a frame with nothing changed, timed the way the
+    // page times its own paints (the next animation frame, then a zero timeout after it).
+    let empty_frames = empty_frames(&app, keys.len()).await;
+    let mut sorted_frames = empty_frames.clone();
+    sorted_frames.sort_by(f64::total_cmp);
+    let frame_p95 = percentile(&sorted_frames, 0.95);
+    println!(
+        "empty frame → painted, the floor under any paint (ms): p50 {:.1}, p95 {frame_p95:.1}",
+        percentile(&sorted_frames, 0.5)
+    );
 
     // 2b. Keystrokes in the command palette (entities, docs pages, API operations, actions).
     let mut palette = Vec::new();
@@ -684,6 +694,44 @@ async fn main() {
             .map(|p: &[f64; 3]| p.map(f64::round))
             .collect::<Vec<_>>()
     );
-    let recorded: Vec<_> = rows.iter().map(Row::recorded).collect();
+    let mut recorded: Vec<_> = rows.iter().map(Row::recorded).collect();
+    recorded.push(backlot_test_support::bench::Row {
+        target: "— (a floor: the paint wait of any keystroke)",
+        met: None,
+        ..backlot_test_support::bench::Row::against(
+            format!(
+                "floor: an empty frame → painted ({} runs, p95)",
+                empty_frames.len()
+            ),
+            "ms",
+            frame_p95,
+            ("target", 50.0),
+            "",
+            false,
+        )
+    });
     backlot_test_support::bench::record("catalog_ui", &conditions, &recorded);
+}
+
+/// `n` times, 50 ms apart: the ms from now until the next frame has been painted with
+/// nothing on the page changed.
+async fn empty_frames(app: &App, n: usize) -> Vec<f64> {
+    app.js(&format!(
+        "window.__frames = [];
+         const one = () => {{
+           const t = performance.now();
+           requestAnimationFrame(() => setTimeout(() => {{
+             window.__frames.push(performance.now() - t);
+             if (window.__frames.length < {n}) setTimeout(one, 50);
+           }}, 0));
+         }};
+         one(); return true"
+    ))
+    .await;
+    app.wait_until(
+        "the empty frames timed",
+        &format!("return window.__frames.length >= {n}"),
+    )
+    .await;
+    serde_json::from_value(app.js("return window.__frames").await).unwrap_or_default()
 }
