@@ -116,7 +116,8 @@ fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test $(FUZZ_TESTS)
 
 # Cold start to first paint, idle memory, binary size (release build), and the size floor: a
-# Tauri window built the same way with the same UI and none of Backlot's code (examples/size_floor).
+# Tauri window built the same way with the same UI and none of Backlot's code (examples/size_floor;
+# its build adds ~2.5 min: an example compiles the package with its dev-dependencies' features).
 bench-startup: release
 	TAURI_CONFIG='{"build":{"frontendDist":"../src-ui/dist-release"}}' $(CARGO) build -p backlot --release --example size_floor
 	xvfb-run -a -s "-screen 0 1440x900x24" python3 scripts/bench_startup.py target/release/backlot

@@ -50,7 +50,7 @@ pub struct Collected {
 }
 
 /// Where streaming collection hands each valid entity as soon as it is read.
-pub type Emit<'e> = &'e mut (dyn FnMut(Candidate) + Send);
+pub type Emit<'e> = &'e mut dyn FnMut(Candidate);
 
 struct Walker<'a> {
     out: Collected,
